@@ -1,0 +1,53 @@
+/* The handlers of the route table (src/api/routes.c), one file per resource. */
+#ifndef HAULPASS_API_H
+#define HAULPASS_API_H
+
+#include "haulpass/db.h"
+#include "haulpass/http.h"
+
+#include <cjson/cJSON.h>
+
+/* ops.c */
+void hp_api_healthz(struct hp_request *req);
+void hp_api_readyz(struct hp_request *req);
+void hp_api_metrics(struct hp_request *req);
+void hp_api_openapi(struct hp_request *req);
+void hp_api_debug_db_wait(struct hp_request *req);
+
+/* orgs.c */
+void hp_api_orgs_create(struct hp_request *req);
+void hp_api_orgs_list(struct hp_request *req);
+
+/* users.c */
+void hp_api_users_create(struct hp_request *req);
+void hp_api_users_rotate_token(struct hp_request *req);
+void hp_api_me(struct hp_request *req);
+
+/* audit.c */
+void hp_api_audit_list(struct hp_request *req);
+
+/* Shared by the handlers (common.c). */
+
+/* The JSON body of req as an object, or NULL after replying 400 (not JSON)
+ * or 422 (not an object). Owned by the request. */
+cJSON *hp_api_body(struct hp_request *req);
+
+/* Reads obj against spec (see hp_json_read), recording each error on req
+ * with hp_req_invalid; true when there was none. */
+struct hp_json_field;
+bool hp_api_read(struct hp_request *req, const cJSON *obj, const struct hp_json_field *spec,
+                 const char *prefix, const cJSON **out);
+
+/* Reads ?limit= and ?cursor=; false after replying 400. */
+bool hp_api_paging(struct hp_request *req, int *limit, const char **cursor);
+
+/* {"items": items, "next_cursor": next or null}. */
+cJSON *hp_api_page(cJSON *items, const char *next);
+
+/* Adds key: the instant us in HAULPASS_TZ with its offset. */
+void hp_api_add_time(cJSON *obj, const char *key, int64_t us);
+
+/* Replies for a failed database call: 503 when it is away, else 500. */
+void hp_api_db_failed(struct hp_request *req, enum hp_db_status st);
+
+#endif

@@ -1,0 +1,18 @@
+/* What every handler shares: configuration, the database pool, the server. */
+#ifndef HAULPASS_APP_H
+#define HAULPASS_APP_H
+
+#include <stdatomic.h>
+
+struct hp_config;
+struct hp_db_pool;
+struct MHD_Daemon;
+
+struct hp_app {
+    const struct hp_config *cfg;
+    struct hp_db_pool *pool;
+    struct MHD_Daemon *daemon;
+    atomic_int in_flight; /* requests begun and not yet completed */
+};
+
+#endif

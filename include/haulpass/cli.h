@@ -1,0 +1,11 @@
+/* Commands other than serve and migrate. */
+#ifndef HAULPASS_CLI_H
+#define HAULPASS_CLI_H
+
+struct hp_config;
+
+/* haulpass user add --org NAME --kind K --role R --name NAME: prints the
+ * new token alone on stdout. Returns the exit status (2: usage). */
+int hp_cli_user_add(struct hp_config *cfg, int argc, char **argv);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * The route table: {method, path pattern, handler, who may call, body kind}.
+ * Patterns are literal segments and "{name}" parameters; matching is pure,
+ * so it is unit tested without a server.
+ */
+#ifndef HAULPASS_ROUTER_H
+#define HAULPASS_ROUTER_H
+
+#include "haulpass/http.h"
+
+enum hp_body_kind {
+    HP_BODY_NONE, /* a body is ignored */
+    HP_BODY_JSON, /* application/json, at most 1 MiB */
+    HP_BODY_CSV,  /* text/csv, at most 1 MiB */
+    HP_BODY_KML,  /* application/vnd.google-earth.kml+xml, at most 16 MiB */
+};
+
+typedef void (*hp_handler)(struct hp_request *req);
+
+struct hp_route {
+    enum hp_method method;
+    const char *pattern;  /* e.g. "/v1/users/{id}/token" */
+    hp_handler handler;
+    int roles;            /* 0: public; else the roles that may call */
+    enum hp_body_kind body;
+};
+
+/* The service's routes, ended by an entry whose pattern is NULL. */
+extern const struct hp_route hp_routes[];
+
+/*
+ * Finds the route for method and path in table. On a match returns its
+ * index and stores the parameters (pointers into the arena copy made here);
+ * on none returns -1 and sets *allowed to the methods that the path does
+ * accept (0: the path is unknown, so 404 rather than 405).
+ */
+int hp_router_match(const struct hp_route *table, struct hp_arena *arena,
+                    enum hp_method method, const char *path,
+                    const char *params[HP_MAX_PARAMS], int *allowed);
+
+/* "GET, HEAD, POST" for a method mask, in arena memory. */
+const char *hp_router_allow_header(struct hp_arena *arena, int methods);
+
+/* The method's name, or NULL for a method the service does not serve. */
+enum hp_method hp_method_from_name(const char *name);
+
+#endif

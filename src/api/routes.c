@@ -1,0 +1,20 @@
+/* The route table: every endpoint of the service, who may call it, and the
+ * body it reads. tests/api/test_ops.c checks it against schemas/openapi.yaml. */
+#include "haulpass/api.h"
+#include "haulpass/router.h"
+
+const struct hp_route hp_routes[] = {
+    {HP_GET, "/healthz", hp_api_healthz, 0, HP_BODY_NONE},
+    {HP_GET, "/readyz", hp_api_readyz, 0, HP_BODY_NONE},
+    {HP_GET, "/metrics", hp_api_metrics, 0, HP_BODY_NONE},
+    {HP_GET, "/openapi.yaml", hp_api_openapi, 0, HP_BODY_NONE},
+    {HP_GET, "/debug/db-wait", hp_api_debug_db_wait, 0, HP_BODY_NONE},
+
+    {HP_GET, "/v1/me", hp_api_me, HP_ROLE_ANY, HP_BODY_NONE},
+    {HP_POST, "/v1/orgs", hp_api_orgs_create, HP_ROLE_ADMIN, HP_BODY_JSON},
+    {HP_GET, "/v1/orgs", hp_api_orgs_list, HP_ROLE_ADMIN, HP_BODY_NONE},
+    {HP_POST, "/v1/users", hp_api_users_create, HP_ROLE_ADMIN, HP_BODY_JSON},
+    {HP_POST, "/v1/users/{id}/token", hp_api_users_rotate_token, HP_ROLE_ADMIN, HP_BODY_NONE},
+    {HP_GET, "/v1/audit", hp_api_audit_list, HP_ROLE_POLICE, HP_BODY_NONE},
+    {0, NULL, NULL, 0, 0},
+};

@@ -1,0 +1,126 @@
+/* POST /v1/users, POST /v1/users/{id}/token (admin); GET /v1/me (anyone). */
+#include "haulpass/api.h"
+
+#include "haulpass/accounts.h"
+#include "haulpass/auth.h"
+#include "haulpass/arena.h"
+#include "haulpass/json_body.h"
+#include "haulpass/reply.h"
+#include "haulpass/token.h"
+
+#include <string.h>
+
+static const char *const roles[] = {"admin", "officer", "haulier", "site", NULL};
+
+static const struct hp_json_field user_spec[] = {
+    {"org_id", HP_JSON_UUID, .required = true},
+    {"name", HP_JSON_STRING, .required = true, .min = 1, .max = 200},
+    {"role", HP_JSON_ENUM, .required = true, .choices = roles},
+    {NULL},
+};
+
+/* A fresh token and its hash; false after replying 500. */
+static bool new_token(struct hp_request *req, char token[HP_TOKEN_LEN + 1],
+                      char hash[HP_SHA256_HEX_LEN + 1])
+{
+    if (!hp_token_new(token)) {
+        hp_reply_internal(req, "the kernel gave no randomness");
+        return false;
+    }
+    hp_sha256_hex(token, strlen(token), hash);
+    return true;
+}
+
+void hp_api_users_create(struct hp_request *req)
+{
+    cJSON *body = hp_api_body(req);
+    if (!body)
+        return;
+    const cJSON *v[3];
+    if (!hp_api_read(req, body, user_spec, "", v)) {
+        hp_reply_invalid(req);
+        return;
+    }
+    char token[HP_TOKEN_LEN + 1], hash[HP_SHA256_HEX_LEN + 1];
+    if (!new_token(req, token, hash))
+        return;
+    struct hp_db *db = hp_req_db(req);
+    if (!db) {
+        hp_reply_unavailable(req);
+        return;
+    }
+    struct hp_user user;
+    enum hp_db_status st =
+        hp_accounts_user_create(db, req->arena, req->who->user_id, v[0]->valuestring,
+                                v[1]->valuestring, v[2]->valuestring, hash, &user);
+    if (st == HP_DB_NO_ROWS) {
+        hp_req_invalid(req, "/org_id", "no organisation has this id");
+        hp_reply_invalid(req);
+        return;
+    }
+    if (st == HP_DB_HARD_ERROR && strcmp(hp_db_constraint(db), "users_role_suits_org") == 0) {
+        hp_req_invalid(req, "/role",
+                       "must suit the organisation: admin or officer in police, haulier in "
+                       "a haulier, site in a site");
+        hp_reply_invalid(req);
+        return;
+    }
+    if (st < 0) {
+        hp_api_db_failed(req, st);
+        return;
+    }
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "id", user.id);
+    cJSON_AddStringToObject(j, "name", user.name);
+    cJSON_AddStringToObject(j, "role", user.role);
+    cJSON_AddStringToObject(j, "org_id", user.org_id);
+    hp_api_add_time(j, "created_at", user.created_us);
+    cJSON_AddStringToObject(j, "token", token);
+    hp_reply_header(req, "Cache-Control", "no-store");
+    hp_reply_json(req, 201, j);
+}
+
+void hp_api_users_rotate_token(struct hp_request *req)
+{
+    const char *id = req->params[0];
+    if (!hp_uuid_valid(id)) {
+        hp_reply_problem(req, 404, "not-found", "no user has this id");
+        return;
+    }
+    char token[HP_TOKEN_LEN + 1], hash[HP_SHA256_HEX_LEN + 1];
+    if (!new_token(req, token, hash))
+        return;
+    struct hp_db *db = hp_req_db(req);
+    if (!db) {
+        hp_reply_unavailable(req);
+        return;
+    }
+    enum hp_db_status st = hp_accounts_token_rotate(db, req->arena, req->who->user_id, id, hash);
+    if (st == HP_DB_NO_ROWS) {
+        hp_reply_problem(req, 404, "not-found", "no user has this id");
+        return;
+    }
+    if (st < 0) {
+        hp_api_db_failed(req, st);
+        return;
+    }
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "token", token);
+    hp_reply_header(req, "Cache-Control", "no-store");
+    hp_reply_json(req, 200, j);
+}
+
+void hp_api_me(struct hp_request *req)
+{
+    const struct hp_principal *who = req->who;
+    cJSON *j = cJSON_CreateObject();
+    cJSON *user = cJSON_AddObjectToObject(j, "user");
+    cJSON_AddStringToObject(user, "id", who->user_id);
+    cJSON_AddStringToObject(user, "name", who->user_name);
+    cJSON *org = cJSON_AddObjectToObject(j, "org");
+    cJSON_AddStringToObject(org, "id", who->org_id);
+    cJSON_AddStringToObject(org, "name", who->org_name);
+    cJSON_AddStringToObject(org, "kind", who->org_kind);
+    cJSON_AddStringToObject(j, "role", hp_role_name(who->role));
+    hp_reply_json(req, 200, j);
+}

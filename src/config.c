@@ -1,0 +1,131 @@
+/* Configuration from HAULPASS_* variables and --flags (API.md section 1). */
+#include "haulpass/config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *env_or(const char *name, const char *fallback)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : fallback;
+}
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < lo || v > hi)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+static int set_mode(struct hp_config *cfg, const char *v)
+{
+    if (strcmp(v, "threads") == 0)
+        cfg->http_mode = HP_HTTP_THREAD_PER_CONNECTION;
+    else if (strcmp(v, "pool") == 0)
+        cfg->http_mode = HP_HTTP_THREAD_POOL;
+    else
+        return -1;
+    return 0;
+}
+
+void hp_config_from_env(struct hp_config *cfg)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->db = env_or("HAULPASS_DB", "dbname=haulpass");
+    cfg->listen = env_or("HAULPASS_LISTEN", "127.0.0.1:8080");
+    cfg->tz = env_or("HAULPASS_TZ", "Asia/Shanghai");
+    cfg->log_level = env_or("HAULPASS_LOG", "info");
+    cfg->threads = cpus > 0 ? (int)cpus : 1;
+    cfg->db_pool_size = 16;
+    const char *v;
+    if ((v = getenv("HAULPASS_THREADS")) && *v)
+        parse_int(v, 1, 1024, &cfg->threads);
+    if ((v = getenv("HAULPASS_DB_POOL")) && *v)
+        parse_int(v, 1, 1000, &cfg->db_pool_size);
+    if ((v = getenv("HAULPASS_HTTP_MODE")) && *v)
+        set_mode(cfg, v);
+    v = getenv("HAULPASS_DEBUG_ROUTES");
+    cfg->debug_routes = v && strcmp(v, "1") == 0;
+}
+
+int hp_config_flag(struct hp_config *cfg, int argc, char **argv, int *i)
+{
+    static const char *const names[] = {"db", "listen", "tz", "threads", "log",
+                                        "http-mode", "db-pool", NULL};
+    const char *arg = argv[*i];
+    if (strncmp(arg, "--", 2) != 0)
+        return 0;
+    arg += 2;
+    for (int k = 0; names[k]; k++) {
+        size_t n = strlen(names[k]);
+        if (strncmp(arg, names[k], n) != 0 || (arg[n] != '\0' && arg[n] != '='))
+            continue;
+        const char *value;
+        if (arg[n] == '=') {
+            value = arg + n + 1;
+        } else {
+            if (*i + 1 >= argc)
+                return -1;
+            value = argv[++*i];
+        }
+        switch (k) {
+        case 0: cfg->db = value; return 1;
+        case 1: cfg->listen = value; return 1;
+        case 2: cfg->tz = value; return 1;
+        case 3: return parse_int(value, 1, 1024, &cfg->threads) ? -1 : 1;
+        case 4: cfg->log_level = value; return 1;
+        case 5: return set_mode(cfg, value) ? -1 : 1;
+        default: return parse_int(value, 1, 1000, &cfg->db_pool_size) ? -1 : 1;
+        }
+    }
+    return 0;
+}
+
+bool hp_config_listen_addr(const char *listen, char *host, int hostlen, int *port)
+{
+    const char *colon = strrchr(listen, ':');
+    if (!colon || colon == listen || colon - listen >= hostlen)
+        return false;
+    if (parse_int(colon + 1, 0, 65535, port) != 0)
+        return false;
+    const char *h = listen;
+    size_t n = (size_t)(colon - listen);
+    if (h[0] == '[' && n >= 2 && h[n - 1] == ']') { /* [::1]:8080 */
+        h++;
+        n -= 2;
+    }
+    memcpy(host, h, n);
+    host[n] = '\0';
+    return true;
+}
+
+bool hp_config_check(const struct hp_config *cfg, char *err, int errlen)
+{
+    char host[256];
+    int port;
+    if (!hp_config_listen_addr(cfg->listen, host, sizeof(host), &port)) {
+        snprintf(err, (size_t)errlen, "HAULPASS_LISTEN must be host:port, not \"%s\"", cfg->listen);
+        return false;
+    }
+    static const char *const levels[] = {"debug", "info", "warn", "error"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(cfg->log_level, levels[i]) == 0)
+            goto tz;
+    snprintf(err, (size_t)errlen, "HAULPASS_LOG must be debug, info, warn or error");
+    return false;
+tz:;
+    /* An unknown zone would silently read as UTC; refuse it instead. */
+    char path[512];
+    snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", cfg->tz);
+    if (strstr(cfg->tz, "..") || access(path, R_OK) != 0) {
+        snprintf(err, (size_t)errlen, "HAULPASS_TZ \"%s\" is not a known IANA time zone", cfg->tz);
+        return false;
+    }
+    return true;
+}

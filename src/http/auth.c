@@ -1,0 +1,76 @@
+/* Bearer tokens: the SHA-256 of the token finds the user; the token itself
+ * is never stored, so a copy of the database grants nothing. */
+#include "haulpass/auth.h"
+
+#include "haulpass/accounts.h"
+#include "haulpass/arena.h"
+#include "haulpass/db.h"
+#include "haulpass/reply.h"
+#include "haulpass/token.h"
+
+#include <string.h>
+#include <strings.h>
+
+static const char *const role_names[] = {"admin", "officer", "haulier", "site"};
+
+enum hp_role hp_role_from_name(const char *name)
+{
+    for (int i = 0; i < 4; i++)
+        if (strcmp(name, role_names[i]) == 0)
+            return (enum hp_role)(1 << i);
+    return 0;
+}
+
+const char *hp_role_name(enum hp_role role)
+{
+    for (int i = 0; i < 4; i++)
+        if (role == (enum hp_role)(1 << i))
+            return role_names[i];
+    return "unknown";
+}
+
+static bool unauthorized(struct hp_request *req, const char *detail)
+{
+    hp_reply_header(req, "WWW-Authenticate", "Bearer realm=\"haulpass\"");
+    hp_reply_problem(req, 401, "unauthorized", "%s", detail);
+    return false;
+}
+
+bool hp_auth_require(struct hp_request *req, int roles)
+{
+    const char *h = hp_req_header(req, "Authorization");
+    if (!h)
+        return unauthorized(req, "an Authorization: Bearer token is required");
+    if (strncasecmp(h, "Bearer ", 7) != 0)
+        return unauthorized(req, "the Authorization header must be \"Bearer TOKEN\"");
+    const char *token = h + 7;
+    while (*token == ' ')
+        token++;
+    if (!hp_token_well_formed(token))
+        return unauthorized(req, "the token is not valid");
+    char hash[HP_SHA256_HEX_LEN + 1];
+    hp_sha256_hex(token, strlen(token), hash);
+    struct hp_db *db = hp_req_db(req);
+    if (!db) {
+        hp_reply_unavailable(req);
+        return false;
+    }
+    struct hp_principal *who = hp_arena_alloc(req->arena, sizeof(*who));
+    enum hp_db_status st = hp_accounts_principal(db, req->arena, hash, who);
+    if (st == HP_DB_NO_ROWS)
+        return unauthorized(req, "the token is not valid");
+    if (st < 0) {
+        if (st == HP_DB_UNAVAILABLE)
+            hp_reply_unavailable(req);
+        else
+            hp_reply_internal(req, hp_db_message(db));
+        return false;
+    }
+    req->who = who;
+    if (!(who->role & roles)) {
+        hp_reply_problem(req, 403, "forbidden", "the role %s may not do this",
+                         hp_role_name(who->role));
+        return false;
+    }
+    return true;
+}

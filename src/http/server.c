@@ -1,0 +1,330 @@
+/*
+ * libmicrohttpd glue. The default mode is a thread per connection: a
+ * handler waiting on PostgreSQL then holds only its own connection, so a
+ * slow query never stalls /healthz or a camera's sighting (BENCHMARKS.md
+ * compares it with an epoll thread pool). The request lives in an arena
+ * created on the first call of the access handler and freed in the
+ * completion callback.
+ */
+#include "haulpass/http.h"
+
+#include "haulpass/app.h"
+#include "haulpass/arena.h"
+#include "haulpass/auth.h"
+#include "haulpass/config.h"
+#include "haulpass/db.h"
+#include "haulpass/log.h"
+#include "haulpass/metrics.h"
+#include "haulpass/reply.h"
+#include "haulpass/router.h"
+#include "haulpass/time.h"
+#include "haulpass/token.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#define JSON_LIMIT (1u << 20)
+#define KML_LIMIT (16u << 20)
+
+struct body_buf {
+    char *data;
+    size_t len, cap, limit;
+    bool too_large;
+};
+
+/* Everything per request that handlers need not see. */
+struct request_state {
+    struct hp_request req;
+    struct body_buf body;
+    int allowed; /* methods of a path that matched with another method */
+};
+
+const char *hp_req_header(struct hp_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *hp_req_query(struct hp_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+struct hp_db *hp_req_db(struct hp_request *req)
+{
+    if (!req->db)
+        req->db = hp_db_acquire(req->app->pool);
+    return req->db;
+}
+
+static void free_body(void *p)
+{
+    struct body_buf *b = p;
+    free(b->data);
+}
+
+static bool request_id_acceptable(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 128)
+        return false;
+    for (; *s; s++)
+        if (!(('a' <= *s && *s <= 'z') || ('A' <= *s && *s <= 'Z') ||
+              ('0' <= *s && *s <= '9') || *s == '-' || *s == '_' || *s == '.'))
+            return false;
+    return true;
+}
+
+static struct request_state *begin(struct hp_app *app, struct MHD_Connection *conn,
+                                   const char *url, const char *method)
+{
+    struct hp_arena *arena = hp_arena_new();
+    if (!arena)
+        return NULL;
+    struct request_state *st = hp_arena_alloc(arena, sizeof(*st));
+    struct hp_request *req = &st->req;
+    atomic_fetch_add(&app->in_flight, 1);
+    req->arena = arena;
+    req->conn = conn;
+    req->app = app;
+    req->started_us = hp_time_mono_us();
+    req->method_name = hp_arena_strdup(arena, method);
+    req->path = hp_arena_strdup(arena, url);
+    req->method = hp_method_from_name(method);
+    const char *rid = hp_req_header(req, "X-Request-Id");
+    if (rid && request_id_acceptable(rid))
+        snprintf(req->request_id, sizeof(req->request_id), "%s", rid);
+    else
+        hp_request_id_new(req->request_id);
+    req->route_index = req->method
+        ? hp_router_match(hp_routes, arena, req->method, req->path, req->params, &st->allowed)
+        : -1;
+    if (req->route_index < 0 && !req->method) {
+        /* A method we serve on no path: 405 where the path exists. */
+        const char *ignored[HP_MAX_PARAMS];
+        hp_router_match(hp_routes, arena, HP_GET, req->path, ignored, &st->allowed);
+        int get_allowed = st->allowed;
+        hp_router_match(hp_routes, arena, HP_POST, req->path, ignored, &st->allowed);
+        st->allowed |= get_allowed;
+    }
+    req->route = req->route_index >= 0 ? &hp_routes[req->route_index] : NULL;
+    st->body.limit = req->route && req->route->body == HP_BODY_KML ? KML_LIMIT : JSON_LIMIT;
+    hp_arena_defer(arena, free_body, &st->body);
+    return st;
+}
+
+static void append_body(struct body_buf *b, const char *data, size_t n)
+{
+    if (b->too_large)
+        return;
+    if (n > b->limit - b->len) {
+        b->too_large = true; /* keep reading and dropping; answer 413 at the end */
+        return;
+    }
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *nd = realloc(b->data, cap);
+        if (!nd) {
+            b->too_large = true;
+            return;
+        }
+        b->data = nd;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+/* Whether the request's Content-Type is the one its route reads. */
+static bool content_type_fits(struct hp_request *req)
+{
+    static const char *const wanted[] = {
+        [HP_BODY_JSON] = "application/json",
+        [HP_BODY_CSV] = "text/csv",
+        [HP_BODY_KML] = "application/vnd.google-earth.kml+xml",
+    };
+    const char *ct = hp_req_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (!ct)
+        return false;
+    const char *want = wanted[req->route->body];
+    size_t n = strlen(want);
+    while (*ct == ' ')
+        ct++;
+    if (strncasecmp(ct, want, n) != 0)
+        return false;
+    /* Parameters such as "; charset=utf-8" may follow. */
+    return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
+}
+
+static void dispatch(struct request_state *st)
+{
+    struct hp_request *req = &st->req;
+    if (!req->route) {
+        if (st->allowed) {
+            hp_reply_header(req, "Allow", hp_router_allow_header(req->arena, st->allowed));
+            hp_reply_problem(req, 405, "method-not-allowed", "%s is not allowed on %s",
+                             req->method_name, req->path);
+        } else {
+            hp_reply_problem(req, 404, "not-found", "there is nothing at %s", req->path);
+        }
+        return;
+    }
+    if (st->body.too_large) {
+        hp_reply_problem(req, 413, "too-large", "the request body is larger than %zu bytes",
+                         st->body.limit);
+        return;
+    }
+    if (req->route->body != HP_BODY_NONE && !content_type_fits(req)) {
+        hp_reply_problem(req, 415, "unsupported-media-type",
+                         "this endpoint reads %s",
+                         req->route->body == HP_BODY_JSON ? "application/json"
+                         : req->route->body == HP_BODY_CSV
+                             ? "text/csv"
+                             : "application/vnd.google-earth.kml+xml");
+        return;
+    }
+    req->body = st->body.data;
+    req->body_len = st->body.len;
+    if (req->route->roles && !hp_auth_require(req, req->route->roles)) {
+        hp_db_release(req->app->pool, req->db);
+        req->db = NULL;
+        return;
+    }
+    req->route->handler(req);
+    if (req->db) {
+        hp_db_release(req->app->pool, req->db);
+        req->db = NULL;
+    }
+    if (!req->status)
+        hp_reply_internal(req, "handler returned without a reply");
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    (void)version;
+    struct request_state *st = *con_cls;
+    if (!st) {
+        st = begin(cls, conn, url, method);
+        if (!st)
+            return MHD_NO;
+        *con_cls = st;
+        const char *cl = hp_req_header(&st->req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > st->body.limit) {
+            /* Refuse before the client sends the body (and before 100-continue). */
+            st->body.too_large = true;
+            dispatch(st);
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        append_body(&st->body, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (!st->req.status)
+        dispatch(st);
+    return MHD_YES;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)conn;
+    (void)toe;
+    struct hp_app *app = cls;
+    struct request_state *st = *con_cls;
+    if (!st)
+        return;
+    struct hp_request *req = &st->req;
+    int64_t us = hp_time_mono_us() - req->started_us;
+    hp_metrics_record(req->route_index, req->status, us);
+    hp_log_access(req->method_name, req->path, req->status, us, req->request_id);
+    hp_arena_free(req->arena);
+    *con_cls = NULL;
+    atomic_fetch_sub(&app->in_flight, 1);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512];
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    size_t n = strlen(msg);
+    while (n && msg[n - 1] == '\n')
+        msg[--n] = '\0';
+    hp_log(HP_LOG_WARN, "http", "detail", msg, NULL);
+}
+
+bool hp_server_start(struct hp_app *app)
+{
+    char host[256];
+    int port;
+    if (!hp_config_listen_addr(app->cfg->listen, host, sizeof(host), &port))
+        return false;
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_NUMERICSERV | AI_PASSIVE};
+    struct addrinfo *ai = NULL;
+    char portstr[8];
+    snprintf(portstr, sizeof(portstr), "%d", port);
+    int rc = getaddrinfo(host, portstr, &hints, &ai);
+    if (rc != 0) {
+        hp_log(HP_LOG_ERROR, "cannot resolve listen address", "listen", app->cfg->listen,
+               "error", gai_strerror(rc), NULL);
+        return false;
+    }
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    if (ai->ai_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    bool per_conn = app->cfg->http_mode == HP_HTTP_THREAD_PER_CONNECTION;
+    flags |= per_conn ? (MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL) : MHD_USE_EPOLL;
+    app->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, app,
+        MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+        MHD_OPTION_CONNECTION_LIMIT, 4000u,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+        MHD_OPTION_THREAD_POOL_SIZE, per_conn ? 0u : (unsigned)app->cfg->threads,
+        MHD_OPTION_END);
+    freeaddrinfo(ai);
+    if (!app->daemon) {
+        hp_log(HP_LOG_ERROR, "cannot listen", "listen", app->cfg->listen, NULL);
+        return false;
+    }
+    hp_log(HP_LOG_INFO, "listening", "listen", app->cfg->listen, "mode",
+           per_conn ? "thread-per-connection" : "thread-pool", NULL);
+    return true;
+}
+
+void hp_server_stop(struct hp_app *app, int drain_ms)
+{
+    if (!app->daemon)
+        return;
+    MHD_socket fd = MHD_quiesce_daemon(app->daemon); /* no new connections */
+    int64_t deadline = hp_time_mono_us() + (int64_t)drain_ms * 1000;
+    while (atomic_load(&app->in_flight) > 0 && hp_time_mono_us() < deadline)
+        usleep(10000);
+    int left = atomic_load(&app->in_flight);
+    if (left > 0) {
+        char n[16];
+        snprintf(n, sizeof(n), "%d", left);
+        hp_log(HP_LOG_WARN, "drain timed out", "in_flight", n, NULL);
+    }
+    MHD_stop_daemon(app->daemon);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    app->daemon = NULL;
+}

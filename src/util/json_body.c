@@ -1,0 +1,261 @@
+/* Declarative reading of JSON request bodies. */
+#include "haulpass/json_body.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+cJSON *hp_json_parse(const char *text, size_t len, size_t *error_offset)
+{
+    const char *end = NULL;
+    /* The *WithLengthOpts variant reports the error place per call, unlike
+     * cJSON_GetErrorPtr's global, so it is safe across threads. */
+    cJSON *doc = cJSON_ParseWithLengthOpts(text, len, &end, false);
+    if (!doc) {
+        *error_offset = end ? (size_t)(end - text) : 0;
+        return NULL;
+    }
+    /* Only white space may follow the document. */
+    size_t at = (size_t)(end - text);
+    while (at < len && (text[at] == ' ' || text[at] == '\t' || text[at] == '\n' ||
+                        text[at] == '\r'))
+        at++;
+    if (at < len && text[at] != '\0') {
+        cJSON_Delete(doc);
+        *error_offset = at;
+        return NULL;
+    }
+    return doc;
+}
+
+bool hp_utf8_valid(const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str, *e = s + len;
+    while (s < e) {
+        unsigned c = *s;
+        int n;
+        unsigned min;
+        if (c < 0x80) {
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+                return false;
+            s++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            n = 1, min = 0x80, c &= 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            n = 2, min = 0x800, c &= 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            n = 3, min = 0x10000, c &= 0x07;
+        } else {
+            return false;
+        }
+        if (e - s <= n)
+            return false;
+        for (int i = 1; i <= n; i++) {
+            if ((s[i] & 0xC0) != 0x80)
+                return false;
+            c = (c << 6) | (s[i] & 0x3F);
+        }
+        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+            return false; /* overlong, out of range, or a lone surrogate */
+        s += n + 1;
+    }
+    return true;
+}
+
+size_t hp_utf8_length(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+bool hp_uuid_valid(const char *s)
+{
+    if (strlen(s) != 36)
+        return false;
+    for (int i = 0; i < 36; i++) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (s[i] != '-')
+                return false;
+        } else if (!isxdigit((unsigned char)s[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void hp_json_pointer(char *out, size_t n, const char *prefix, const char *name)
+{
+    size_t at = (size_t)snprintf(out, n, "%s/", prefix);
+    for (const char *p = name; *p && at + 3 < n; p++) {
+        if (*p == '~' || *p == '/') {
+            out[at++] = '~';
+            out[at++] = *p == '~' ? '0' : '1';
+        } else {
+            out[at++] = *p;
+        }
+    }
+    if (at < n)
+        out[at] = '\0';
+}
+
+static const char *type_name(enum hp_json_type t)
+{
+    switch (t) {
+    case HP_JSON_STRING: return "a string";
+    case HP_JSON_ENUM: return "a string";
+    case HP_JSON_INT: return "an integer";
+    case HP_JSON_BOOL: return "true or false";
+    case HP_JSON_UUID: return "a UUID string";
+    case HP_JSON_OBJECT: return "an object";
+    case HP_JSON_ARRAY: return "an array";
+    default: return "a value";
+    }
+}
+
+/* Checks one present, non-null value; returns false after reporting. */
+static bool check_value(const cJSON *v, const struct hp_json_field *f, const char *ptr,
+                        hp_json_error_fn on_error, void *ctx)
+{
+    char msg[256];
+    switch (f->type) {
+    case HP_JSON_STRING:
+    case HP_JSON_ENUM:
+    case HP_JSON_UUID: {
+        if (!cJSON_IsString(v))
+            break;
+        const char *s = v->valuestring;
+        if (!hp_utf8_valid(s, strlen(s))) {
+            on_error(ctx, ptr, "must be valid UTF-8 text without control characters");
+            return false;
+        }
+        if (f->type == HP_JSON_UUID) {
+            if (hp_uuid_valid(s))
+                return true;
+            on_error(ctx, ptr, "must be a UUID");
+            return false;
+        }
+        if (f->type == HP_JSON_ENUM) {
+            size_t at = (size_t)snprintf(msg, sizeof(msg), "must be one of");
+            for (int i = 0; f->choices[i]; i++) {
+                if (strcmp(s, f->choices[i]) == 0)
+                    return true;
+                if (at < sizeof(msg))
+                    at += (size_t)snprintf(msg + at, sizeof(msg) - at, "%s \"%s\"",
+                                           i ? "," : "", f->choices[i]);
+            }
+            on_error(ctx, ptr, msg);
+            return false;
+        }
+        size_t n = hp_utf8_length(s);
+        if ((long long)n < f->min || (f->max && (long long)n > f->max)) {
+            snprintf(msg, sizeof(msg), "must be %lld to %lld characters long", f->min,
+                     f->max);
+            on_error(ctx, ptr, msg);
+            return false;
+        }
+        return true;
+    }
+    case HP_JSON_INT: {
+        if (!cJSON_IsNumber(v))
+            break;
+        double d = v->valuedouble;
+        if (!isfinite(d) || d != floor(d) || fabs(d) > 9007199254740991.0) {
+            on_error(ctx, ptr, "must be an integer");
+            return false;
+        }
+        if (d < (double)f->min || (f->max && d > (double)f->max)) {
+            snprintf(msg, sizeof(msg), "must be between %lld and %lld", f->min, f->max);
+            on_error(ctx, ptr, msg);
+            return false;
+        }
+        return true;
+    }
+    case HP_JSON_BOOL:
+        if (cJSON_IsBool(v))
+            return true;
+        break;
+    case HP_JSON_OBJECT:
+        if (cJSON_IsObject(v))
+            return true;
+        break;
+    case HP_JSON_ARRAY: {
+        if (!cJSON_IsArray(v))
+            break;
+        int n = cJSON_GetArraySize(v);
+        if (n < f->min || (f->max && n > f->max)) {
+            snprintf(msg, sizeof(msg), "must hold %lld to %lld items", f->min, f->max);
+            on_error(ctx, ptr, msg);
+            return false;
+        }
+        return true;
+    }
+    case HP_JSON_ANY:
+        return true;
+    }
+    snprintf(msg, sizeof(msg), "must be %s", type_name(f->type));
+    on_error(ctx, ptr, msg);
+    return false;
+}
+
+bool hp_json_read(const cJSON *obj, const struct hp_json_field *spec, const char *prefix,
+                  const cJSON **out, hp_json_error_fn on_error, void *ctx)
+{
+    char ptr[256];
+    bool ok = true;
+    if (!cJSON_IsObject(obj)) {
+        on_error(ctx, prefix, "must be a JSON object");
+        return false;
+    }
+    for (int i = 0; spec[i].name; i++)
+        out[i] = NULL;
+    for (const cJSON *item = obj->child; item; item = item->next) {
+        const char *key = item->string ? item->string : "";
+        hp_json_pointer(ptr, sizeof(ptr), prefix, key);
+        int i = 0;
+        while (spec[i].name && strcmp(spec[i].name, key) != 0)
+            i++;
+        if (!spec[i].name) {
+            on_error(ctx, ptr, "is not a known field");
+            ok = false;
+            continue;
+        }
+        /* A duplicate member would make the meaning depend on the parser. */
+        bool seen = false;
+        for (const cJSON *prev = obj->child; prev != item; prev = prev->next)
+            if (prev->string && strcmp(prev->string, key) == 0)
+                seen = true;
+        if (seen) {
+            on_error(ctx, ptr, "appears more than once");
+            ok = false;
+            continue;
+        }
+        if (cJSON_IsNull(item)) {
+            if (!spec[i].nullable) {
+                on_error(ctx, ptr, spec[i].required ? "is required" : "must not be null");
+                ok = false;
+            }
+            continue;
+        }
+        if (!check_value(item, &spec[i], ptr, on_error, ctx)) {
+            ok = false;
+            continue;
+        }
+        out[i] = item;
+    }
+    for (int i = 0; spec[i].name; i++) {
+        if (!spec[i].required || out[i])
+            continue;
+        const cJSON *present = cJSON_GetObjectItemCaseSensitive(obj, spec[i].name);
+        if (present && !(cJSON_IsNull(present) && spec[i].nullable))
+            continue; /* already reported as wrong */
+        hp_json_pointer(ptr, sizeof(ptr), prefix, spec[i].name);
+        on_error(ctx, ptr, "is required");
+        ok = false;
+    }
+    return ok;
+}

@@ -1,0 +1,74 @@
+/* Tokens: 32 bytes from getrandom(2), base64url without padding. */
+#include "haulpass/token.h"
+
+#include <errno.h>
+#include <openssl/sha.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+static const char b64url[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+bool hp_random_bytes(void *buf, size_t n)
+{
+    unsigned char *p = buf;
+    while (n > 0) {
+        ssize_t got = getrandom(p, n, 0);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        p += got;
+        n -= (size_t)got;
+    }
+    return true;
+}
+
+bool hp_token_new(char out[HP_TOKEN_LEN + 1])
+{
+    unsigned char raw[33] = {0}; /* 32 random bytes, one zero pad byte */
+    if (!hp_random_bytes(raw, 32))
+        return false;
+    memcpy(out, "hp_", 3);
+    char *o = out + 3;
+    /* 32 bytes = 10 groups of 3 and 2 left over: 43 characters. */
+    for (int i = 0; i < 33; i += 3) {
+        unsigned v = (unsigned)raw[i] << 16 | (unsigned)raw[i + 1] << 8 | raw[i + 2];
+        *o++ = b64url[(v >> 18) & 63];
+        *o++ = b64url[(v >> 12) & 63];
+        *o++ = b64url[(v >> 6) & 63];
+        if (i + 3 < 33)
+            *o++ = b64url[v & 63];
+    }
+    out[HP_TOKEN_LEN] = '\0';
+    return true;
+}
+
+bool hp_token_well_formed(const char *s)
+{
+    if (strlen(s) != HP_TOKEN_LEN || strncmp(s, "hp_", 3) != 0)
+        return false;
+    for (const char *p = s + 3; *p; p++)
+        if (!strchr(b64url, *p))
+            return false;
+    return true;
+}
+
+void hp_sha256_hex(const char *s, size_t len, char out[HP_SHA256_HEX_LEN + 1])
+{
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    SHA256((const unsigned char *)s, len, md);
+    for (int i = 0; i < SHA256_DIGEST_LENGTH; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+void hp_request_id_new(char out[17])
+{
+    unsigned char raw[8];
+    if (!hp_random_bytes(raw, sizeof(raw)))
+        memset(raw, 0, sizeof(raw));
+    for (int i = 0; i < 8; i++)
+        snprintf(out + 2 * i, 3, "%02x", raw[i]);
+}
