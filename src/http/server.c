@@ -296,7 +296,6 @@ bool hp_server_start(struct hp_app *app)
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_CONNECTION_TIMEOUT, 60u,
         MHD_OPTION_CONNECTION_LIMIT, 4000u,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
         MHD_OPTION_THREAD_POOL_SIZE, per_conn ? 0u : (unsigned)app->cfg->threads,
         MHD_OPTION_END);
     freeaddrinfo(ai);

@@ -1,0 +1,379 @@
+/* See harness.h. */
+#include "harness.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+struct hp_t_server hp_t;
+char hp_t_admin[64];
+static char dbname[64];
+static PGconn *check_conn;
+extern char **environ;
+
+static const char *env_or_die(const char *name)
+{
+    const char *v = getenv(name);
+    if (!v || !*v) {
+        fprintf(stderr, "harness: %s is not set (run the tests with tools/test)\n", name);
+        exit(1);
+    }
+    return v;
+}
+
+/* A conninfo string for the server of HAULPASS_TEST_PG with another dbname. */
+static void conninfo_for(const char *db, char *out, size_t n)
+{
+    char *err = NULL;
+    PQconninfoOption *opts = PQconninfoParse(env_or_die("HAULPASS_TEST_PG"), &err);
+    if (!opts) {
+        fprintf(stderr, "harness: HAULPASS_TEST_PG: %s\n", err ? err : "unparsable");
+        exit(1);
+    }
+    size_t at = 0;
+    out[0] = '\0';
+    for (PQconninfoOption *o = opts; o->keyword; o++) {
+        if (!o->val || strcmp(o->keyword, "dbname") == 0)
+            continue;
+        at += (size_t)snprintf(out + at, n - at, "%s='%s' ", o->keyword, o->val);
+    }
+    snprintf(out + at, n - at, "dbname='%s'", db);
+    PQconninfoFree(opts);
+}
+
+static PGconn *connect_to(const char *db)
+{
+    char ci[1024];
+    conninfo_for(db, ci, sizeof(ci));
+    PGconn *c = PQconnectdb(ci);
+    if (PQstatus(c) != CONNECTION_OK) {
+        fprintf(stderr, "harness: cannot connect to %s: %s", db, PQerrorMessage(c));
+        PQfinish(c);
+        return NULL;
+    }
+    return c;
+}
+
+static bool admin_sql(const char *sql)
+{
+    PGconn *c = connect_to("postgres");
+    if (!c)
+        return false;
+    PGresult *r = PQexec(c, sql);
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok)
+        fprintf(stderr, "harness: %s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    return ok;
+}
+
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(a);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
+        perror("harness: free port");
+        exit(1);
+    }
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+int hp_t_server_start(struct hp_t_server *s, const char *const *extra_env)
+{
+    const char *bin = env_or_die("HAULPASS_BIN");
+    if (s != &hp_t)
+        snprintf(s->conninfo, sizeof(s->conninfo), "%s", hp_t.conninfo);
+    s->port = free_port();
+    snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%d", s->port);
+    char listen[32];
+    snprintf(listen, sizeof(listen), "127.0.0.1:%d", s->port);
+    const char *logdir = getenv("HAULPASS_TEST_LOGS");
+    char *logpath = s->log;
+    snprintf(logpath, sizeof(s->log), "%s/server-%d-%d.log", logdir && *logdir ? logdir : "/tmp",
+             (int)getpid(), s->port);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        int fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (fd >= 0) {
+            dup2(fd, 2);
+            close(fd);
+        }
+        setenv("HAULPASS_DB", s->conninfo, 1);
+        setenv("HAULPASS_LISTEN", listen, 1);
+        for (int i = 0; extra_env && extra_env[i]; i++)
+            putenv((char *)extra_env[i]);
+        execl(bin, bin, "serve", (char *)NULL);
+        _exit(127);
+    }
+    s->pid = pid;
+    for (int i = 0; i < 200; i++) {
+        struct hp_t_resp *r = hp_t_on(s, "GET", "/healthz", NULL, NULL);
+        long st = r->status;
+        hp_t_free(r);
+        if (st == 200)
+            return 0;
+        int status;
+        if (waitpid(pid, &status, WNOHANG) == pid) {
+            fprintf(stderr, "harness: the server exited at start; see %s\n", logpath);
+            s->pid = 0;
+            return -1;
+        }
+        sleep_ms(50);
+    }
+    fprintf(stderr, "harness: the server did not answer /healthz; see %s\n", logpath);
+    return -1;
+}
+
+int hp_t_server_stop(struct hp_t_server *s)
+{
+    if (s->pid <= 0)
+        return -1;
+    kill(s->pid, SIGTERM);
+    for (int i = 0; i < 300; i++) { /* 15 s: the drain takes at most 10 */
+        int status;
+        if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
+            s->pid = 0;
+            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        }
+        sleep_ms(50);
+    }
+    kill(s->pid, SIGKILL);
+    waitpid(s->pid, NULL, 0);
+    s->pid = 0;
+    return -1;
+}
+
+int hp_t_setup(const char *const *extra_env)
+{
+    curl_global_init(CURL_GLOBAL_ALL);
+    snprintf(dbname, sizeof(dbname), "hp_test_%d_%ld", (int)getpid(), (long)time(NULL));
+    char sql[256];
+    snprintf(sql, sizeof(sql), "CREATE DATABASE %s TEMPLATE %s", dbname,
+             env_or_die("HAULPASS_TEST_TEMPLATE"));
+    if (!admin_sql(sql))
+        return -1;
+    conninfo_for(dbname, hp_t.conninfo, sizeof(hp_t.conninfo));
+    const char *admin = hp_t_user_add("Test Police", "police", "admin", "test admin");
+    if (!admin)
+        return -1;
+    snprintf(hp_t_admin, sizeof(hp_t_admin), "%s", admin);
+    return hp_t_server_start(&hp_t, extra_env);
+}
+
+void hp_t_teardown(void)
+{
+    int rc = hp_t_server_stop(&hp_t);
+    if (rc != 0)
+        fprintf(stderr, "harness: the server exited with %d\n", rc);
+    PQfinish(check_conn);
+    check_conn = NULL;
+    char sql[256];
+    snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", dbname);
+    admin_sql(sql);
+}
+
+struct buf {
+    char *data;
+    size_t len;
+};
+
+static size_t collect(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+    struct buf *b = userdata;
+    size_t n = size * nmemb;
+    char *nd = realloc(b->data, b->len + n + 1);
+    if (!nd)
+        return 0;
+    memcpy(nd + b->len, ptr, n);
+    b->len += n;
+    nd[b->len] = '\0';
+    b->data = nd;
+    return n;
+}
+
+static struct hp_t_resp *request(const char *base, const char *method, const char *path,
+                                 const char *token, const char *content_type,
+                                 const char *body, size_t len, const char *const *headers)
+{
+    struct hp_t_resp *r = calloc(1, sizeof(*r));
+    struct buf b = {calloc(1, 1), 0}, h = {calloc(1, 1), 0};
+    CURL *c = curl_easy_init();
+    char url[2048], auth[128], ct[256];
+    snprintf(url, sizeof(url), "%s%s", base, path);
+    struct curl_slist *hl = NULL;
+    if (token) {
+        snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+        hl = curl_slist_append(hl, auth);
+    }
+    if (body) {
+        snprintf(ct, sizeof(ct), "Content-Type: %s", content_type ? content_type : "application/json");
+        hl = curl_slist_append(hl, ct);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    }
+    hl = curl_slist_append(hl, "Expect:");
+    for (int i = 0; headers && headers[i]; i++)
+        hl = curl_slist_append(hl, headers[i]);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (strcmp(method, "HEAD") == 0)
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    if (curl_easy_perform(c) == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    curl_slist_free_all(hl);
+    curl_easy_cleanup(c);
+    r->body = b.data;
+    r->len = b.len;
+    r->headers = h.data;
+    r->json = cJSON_Parse(r->body);
+    return r;
+}
+
+struct hp_t_resp *hp_t_req(const char *method, const char *path, const char *token,
+                           const char *content_type, const char *body, size_t len,
+                           const char *const *headers)
+{
+    return request(hp_t.base, method, path, token, content_type, body, len, headers);
+}
+
+struct hp_t_resp *hp_t_get(const char *path, const char *token)
+{
+    return request(hp_t.base, "GET", path, token, NULL, NULL, 0, NULL);
+}
+
+struct hp_t_resp *hp_t_post(const char *path, const char *token, const char *json)
+{
+    return request(hp_t.base, "POST", path, token, NULL, json, json ? strlen(json) : 0, NULL);
+}
+
+struct hp_t_resp *hp_t_on(struct hp_t_server *s, const char *method, const char *path,
+                          const char *token, const char *json)
+{
+    return request(s->base, method, path, token, NULL, json, json ? strlen(json) : 0, NULL);
+}
+
+void hp_t_free(struct hp_t_resp *r)
+{
+    if (!r)
+        return;
+    free(r->body);
+    free(r->headers);
+    cJSON_Delete(r->json);
+    free(r);
+}
+
+const char *hp_t_header(const struct hp_t_resp *r, const char *name)
+{
+    static __thread char value[1024];
+    size_t n = strlen(name);
+    for (const char *line = r->headers; line && *line;) {
+        const char *end = strstr(line, "\r\n");
+        if (!end)
+            break;
+        if (strncasecmp(line, name, n) == 0 && line[n] == ':') {
+            const char *v = line + n + 1;
+            while (*v == ' ')
+                v++;
+            snprintf(value, sizeof(value), "%.*s", (int)(end - v), v);
+            return value;
+        }
+        line = end + 2;
+    }
+    return NULL;
+}
+
+const char *hp_t_str(const struct hp_t_resp *r, const char *path)
+{
+    const cJSON *j = r->json;
+    char key[128];
+    for (const char *p = path; j && *p;) {
+        const char *dot = strchrnul(p, '.');
+        snprintf(key, sizeof(key), "%.*s", (int)(dot - p), p);
+        j = cJSON_GetObjectItemCaseSensitive(j, key);
+        p = *dot ? dot + 1 : dot;
+    }
+    return cJSON_IsString(j) ? j->valuestring : NULL;
+}
+
+const char *hp_t_user_add(const char *org, const char *kind, const char *role,
+                          const char *name)
+{
+    static char token[128];
+    int pipefd[2];
+    if (pipe(pipefd) != 0)
+        return NULL;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(pipefd[1], 1);
+        close(pipefd[0]);
+        close(pipefd[1]);
+        const char *bin = env_or_die("HAULPASS_BIN");
+        execl(bin, bin, "user", "add", "--db", hp_t.conninfo, "--org", org, "--kind", kind,
+              "--role", role, "--name", name, (char *)NULL);
+        _exit(127);
+    }
+    close(pipefd[1]);
+    ssize_t n = read(pipefd[0], token, sizeof(token) - 1);
+    close(pipefd[0]);
+    int status;
+    waitpid(pid, &status, 0);
+    if (n <= 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return NULL;
+    token[n] = '\0';
+    token[strcspn(token, "\n")] = '\0';
+    return token;
+}
+
+PGconn *hp_t_db(void)
+{
+    if (!check_conn || PQstatus(check_conn) != CONNECTION_OK) {
+        PQfinish(check_conn);
+        check_conn = PQconnectdb(hp_t.conninfo);
+    }
+    return check_conn;
+}
+
+int hp_t_sh(const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof(cmd), fmt, ap);
+    va_end(ap);
+    fflush(NULL);
+    int rc = system(cmd);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}

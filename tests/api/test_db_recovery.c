@@ -1,0 +1,54 @@
+/* The database going away under a running service, and coming back. This
+ * stops and starts the test cluster itself (HAULPASS_PG_CTL). */
+#include "harness.h"
+#include "test.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int hp_test_setup(void) { return hp_t_setup(NULL); }
+void hp_test_teardown(void) { hp_t_teardown(); }
+
+TEST(while_the_database_is_down_requests_get_503_and_the_service_recovers_alone)
+{
+    const char *pg_ctl = getenv("HAULPASS_PG_CTL");
+    REQUIRE(pg_ctl && *pg_ctl); /* tools/test sets it; without it this test fails */
+    struct hp_t_resp *r = hp_t_get("/v1/me", hp_t_admin);
+    REQUIRE(r->status == 200);
+    hp_t_free(r);
+
+    REQUIRE(hp_t_sh("%s stop >/dev/null 2>&1", pg_ctl) == 0);
+    r = hp_t_get("/v1/me", hp_t_admin);
+    CHECK_INT(r->status, 503);
+    CHECK(hp_t_header(r, "Retry-After") != NULL);
+    CHECK_STR(hp_t_str(r, "type"), "urn:haulpass:problem:database-unavailable");
+    hp_t_free(r);
+    r = hp_t_get("/readyz", NULL);
+    CHECK_INT(r->status, 503);
+    CHECK(hp_t_header(r, "Retry-After") != NULL);
+    hp_t_free(r);
+    r = hp_t_get("/healthz", NULL);
+    CHECK_INT(r->status, 200);
+    hp_t_free(r);
+    r = hp_t_post("/v1/orgs", hp_t_admin, "{\"name\":\"While down\",\"kind\":\"site\"}");
+    CHECK_INT(r->status, 503);
+    hp_t_free(r);
+
+    REQUIRE(hp_t_sh("%s start >/dev/null 2>&1", pg_ctl) == 0);
+    long status = 0;
+    for (int i = 0; i < 100 && status != 200; i++) { /* up to 10 s */
+        r = hp_t_get("/v1/me", hp_t_admin);
+        status = r->status;
+        hp_t_free(r);
+        if (status != 200)
+            usleep(100000);
+    }
+    CHECK_INT(status, 200);
+    r = hp_t_get("/readyz", NULL);
+    CHECK_INT(r->status, 200);
+    hp_t_free(r);
+    r = hp_t_post("/v1/orgs", hp_t_admin, "{\"name\":\"After\",\"kind\":\"site\"}");
+    CHECK_INT(r->status, 201);
+    hp_t_free(r);
+}

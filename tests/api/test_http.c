@@ -1,0 +1,265 @@
+/* The HTTP core: errors as problem+json, limits, request ids, the access
+ * log, draining on SIGTERM, and the command line. */
+#include "harness.h"
+#include "test.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const debug_env[] = {"HAULPASS_DEBUG_ROUTES=1", NULL};
+
+int hp_test_setup(void) { return hp_t_setup(NULL); }
+void hp_test_teardown(void) { hp_t_teardown(); }
+
+static void check_problem(struct hp_t_resp *r, int status, const char *type)
+{
+    CHECK_INT(r->status, status);
+    CHECK_STR(hp_t_header(r, "Content-Type"), "application/problem+json");
+    CHECK_STR(hp_t_str(r, "type"), type);
+    CHECK(hp_t_str(r, "title") != NULL);
+    CHECK(hp_t_str(r, "detail") != NULL);
+    const cJSON *st = cJSON_GetObjectItem(r->json, "status");
+    CHECK(cJSON_IsNumber(st) && st->valueint == status);
+}
+
+TEST(an_unknown_path_is_404_problem_json)
+{
+    struct hp_t_resp *r = hp_t_get("/v1/nothing-here", hp_t_admin);
+    check_problem(r, 404, "urn:haulpass:problem:not-found");
+    hp_t_free(r);
+}
+
+TEST(a_wrong_method_is_405_with_allow)
+{
+    struct hp_t_resp *r = hp_t_req("DELETE", "/v1/orgs", hp_t_admin, NULL, NULL, 0, NULL);
+    check_problem(r, 405, "urn:haulpass:problem:method-not-allowed");
+    CHECK_STR(hp_t_header(r, "Allow"), "GET, HEAD, POST");
+    hp_t_free(r);
+    r = hp_t_req("BREW", "/healthz", NULL, NULL, NULL, 0, NULL);
+    CHECK_INT(r->status, 405);
+    hp_t_free(r);
+}
+
+TEST(a_body_over_one_mebibyte_is_413)
+{
+    size_t n = (1u << 20) + 10;
+    char *big = malloc(n);
+    memset(big, ' ', n);
+    big[0] = '{';
+    big[n - 1] = '}';
+    struct hp_t_resp *r = hp_t_req("POST", "/v1/orgs", hp_t_admin, NULL, big, n, NULL);
+    check_problem(r, 413, "urn:haulpass:problem:too-large");
+    hp_t_free(r);
+    /* Without a Content-Length (chunked), the limit holds as the body arrives. */
+    const char *chunked[] = {"Transfer-Encoding: chunked", NULL};
+    r = hp_t_req("POST", "/v1/orgs", hp_t_admin, NULL, big, n, chunked);
+    CHECK_INT(r->status, 413);
+    hp_t_free(r);
+    free(big);
+    /* Exactly at the limit is read (and then judged on its content). */
+    n = 1u << 20;
+    big = malloc(n);
+    memset(big, ' ', n);
+    memcpy(big, "{\"name\":\"Limit\",\"kind\":\"site\"}", 30);
+    r = hp_t_req("POST", "/v1/orgs", hp_t_admin, NULL, big, n, NULL);
+    CHECK_INT(r->status, 201);
+    hp_t_free(r);
+    free(big);
+}
+
+TEST(a_wrong_content_type_is_415)
+{
+    const char *body = "{\"name\":\"CT\",\"kind\":\"site\"}";
+    struct hp_t_resp *r = hp_t_req("POST", "/v1/orgs", hp_t_admin, "text/plain", body,
+                                   strlen(body), NULL);
+    check_problem(r, 415, "urn:haulpass:problem:unsupported-media-type");
+    hp_t_free(r);
+    r = hp_t_req("POST", "/v1/orgs", hp_t_admin, "application/json; charset=utf-8", body,
+                 strlen(body), NULL);
+    CHECK_INT(r->status, 201);
+    hp_t_free(r);
+}
+
+TEST(malformed_json_is_400_naming_the_place)
+{
+    const char *bodies[] = {"{\"name\":", "not json", "{\"a\":1} trailing", "", "[1,2",
+                            "{\"name\":\"\\ud800\"}"};
+    for (int i = 0; i < 6; i++) {
+        struct hp_t_resp *r = hp_t_post("/v1/orgs", hp_t_admin, bodies[i]);
+        check_problem(r, 400, "urn:haulpass:problem:malformed-json");
+        hp_t_free(r);
+    }
+    /* Deep nesting is refused, never a crash. */
+    char *deep = malloc(200002);
+    memset(deep, '[', 100000);
+    memset(deep + 100000, ']', 100000);
+    deep[200000] = '\0';
+    struct hp_t_resp *r = hp_t_post("/v1/orgs", hp_t_admin, deep);
+    CHECK_INT(r->status, 400);
+    hp_t_free(r);
+    free(deep);
+}
+
+TEST(json_that_is_not_an_object_or_has_wrong_types_is_422)
+{
+    const char *bodies[] = {"[1]", "42", "\"x\"", "null"};
+    for (int i = 0; i < 4; i++) {
+        struct hp_t_resp *r = hp_t_post("/v1/orgs", hp_t_admin, bodies[i]);
+        check_problem(r, 422, "urn:haulpass:problem:invalid");
+        hp_t_free(r);
+    }
+    struct hp_t_resp *r = hp_t_post("/v1/orgs", hp_t_admin, "{\"name\":[],\"kind\":1,\"x\":2}");
+    CHECK_INT(r->status, 422);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "errors")), 3);
+    hp_t_free(r);
+    /* Text that is not UTF-8 never reaches the database. */
+    const char bad_utf8[] = "{\"name\":\"\xff\xfe\",\"kind\":\"site\"}";
+    r = hp_t_req("POST", "/v1/orgs", hp_t_admin, NULL, bad_utf8, sizeof(bad_utf8) - 1, NULL);
+    CHECK_INT(r->status, 422);
+    hp_t_free(r);
+}
+
+TEST(the_request_id_is_echoed_or_made)
+{
+    const char *h[] = {"X-Request-Id: trace-123.abc", NULL};
+    struct hp_t_resp *r = hp_t_req("GET", "/healthz", NULL, NULL, NULL, 0, h);
+    CHECK_STR(hp_t_header(r, "X-Request-Id"), "trace-123.abc");
+    hp_t_free(r);
+    r = hp_t_get("/healthz", NULL);
+    const char *made = hp_t_header(r, "X-Request-Id");
+    CHECK(made != NULL && strlen(made) == 16);
+    hp_t_free(r);
+    const char *junk[] = {"X-Request-Id: <script>", NULL};
+    r = hp_t_req("GET", "/healthz", NULL, NULL, NULL, 0, junk);
+    CHECK(strcmp(hp_t_header(r, "X-Request-Id"), "<script>") != 0);
+    hp_t_free(r);
+}
+
+TEST(every_request_writes_one_json_access_log_line)
+{
+    const char *h[] = {"X-Request-Id: access-log-probe", NULL};
+    struct hp_t_resp *r = hp_t_req("GET", "/v1/orgs?limit=3", hp_t_admin, NULL, NULL, 0, h);
+    CHECK_INT(r->status, 200);
+    hp_t_free(r);
+    usleep(100000);
+    FILE *f = fopen(hp_t.log, "r");
+    REQUIRE(f != NULL);
+    char line[4096];
+    int found = 0;
+    while (fgets(line, sizeof(line), f)) {
+        if (!strstr(line, "access-log-probe"))
+            continue;
+        cJSON *j = cJSON_Parse(line);
+        CHECK(j != NULL);
+        CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(j, "method")), "GET");
+        CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(j, "path")), "/v1/orgs");
+        CHECK_INT(cJSON_GetObjectItem(j, "status")->valueint, 200);
+        CHECK(cJSON_IsNumber(cJSON_GetObjectItem(j, "us")));
+        CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(j, "request_id")), "access-log-probe");
+        cJSON_Delete(j);
+        found++;
+    }
+    fclose(f);
+    CHECK_INT(found, 1);
+}
+
+TEST(head_answers_like_get_without_a_body)
+{
+    struct hp_t_resp *r = hp_t_req("HEAD", "/healthz", NULL, NULL, NULL, 0, NULL);
+    CHECK_INT(r->status, 200);
+    CHECK_INT(r->len, 0);
+    hp_t_free(r);
+}
+
+TEST(debug_routes_are_off_unless_enabled)
+{
+    struct hp_t_resp *r = hp_t_get("/debug/db-wait?ms=1", NULL);
+    CHECK_INT(r->status, 404);
+    hp_t_free(r);
+}
+
+struct slow {
+    struct hp_t_server *s;
+    long status;
+};
+
+static void *slow_request(void *arg)
+{
+    struct slow *sl = arg;
+    struct hp_t_resp *r = hp_t_on(sl->s, "GET", "/debug/db-wait?ms=1000", NULL, NULL);
+    sl->status = r->status;
+    hp_t_free(r);
+    return NULL;
+}
+
+TEST(sigterm_drains_the_request_in_flight_then_exits_0)
+{
+    struct hp_t_server s = {0};
+    REQUIRE(hp_t_server_start(&s, debug_env) == 0);
+    struct slow sl = {&s, 0};
+    pthread_t t;
+    pthread_create(&t, NULL, slow_request, &sl);
+    usleep(400000); /* the request is now waiting on the database */
+    int rc = hp_t_server_stop(&s);
+    pthread_join(t, NULL);
+    CHECK_INT(rc, 0);
+    CHECK_INT(sl.status, 200);
+}
+
+TEST(a_second_server_cannot_take_a_port_in_use)
+{
+    CHECK(hp_t_sh("timeout 5 %s serve --db \"%s\" --listen 127.0.0.1:%d 2>/dev/null",
+                  getenv("HAULPASS_BIN"), hp_t.conninfo, hp_t.port) != 0);
+}
+
+TEST(the_command_line_prints_usage_and_exits_0_or_2)
+{
+    const char *bin = getenv("HAULPASS_BIN");
+    CHECK_INT(hp_t_sh("%s --help | grep -q 'usage: haulpass'", bin), 0);
+    CHECK_INT(hp_t_sh("%s --version | grep -q '^haulpass '", bin), 0);
+    CHECK_INT(hp_t_sh("%s serve --help | grep -q 'usage: haulpass serve'", bin), 0);
+    CHECK_INT(hp_t_sh("%s migrate --help >/dev/null", bin), 0);
+    CHECK_INT(hp_t_sh("%s user add --help | grep -q -- '--org'", bin), 0);
+    CHECK_INT(hp_t_sh("%s --bogus 2>/dev/null", bin), 2);
+    CHECK_INT(hp_t_sh("%s serve --bogus 2>/dev/null", bin), 2);
+    CHECK_INT(hp_t_sh("%s serve --bogus 2>&1 >/dev/null | grep -q usage", bin), 0);
+    CHECK_INT(hp_t_sh("%s serve --threads 2>/dev/null", bin), 2);
+    CHECK_INT(hp_t_sh("%s serve --tz Mars/Olympus 2>/dev/null", bin), 2);
+    CHECK_INT(hp_t_sh("%s serve --listen nowhere 2>/dev/null", bin), 2);
+    CHECK_INT(hp_t_sh("%s user add --org x 2>/dev/null", bin), 2);
+    CHECK_INT(hp_t_sh("%s frobnicate 2>/dev/null", bin), 2);
+    CHECK_INT(hp_t_sh("%s 2>/dev/null", bin), 2);
+}
+
+TEST(migrate_is_safe_twice_and_from_two_processes_at_once)
+{
+    PGconn *db = hp_t_db();
+    char name[64];
+    snprintf(name, sizeof(name), "hp_test_migrate_%d", (int)getpid());
+    char sql[256];
+    snprintf(sql, sizeof(sql), "CREATE DATABASE %s TEMPLATE template0", name);
+    PQclear(PQexec(db, sql));
+    /* The test database's conninfo with the other dbname (last keyword wins). */
+    char ci[1200];
+    snprintf(ci, sizeof(ci), "%s dbname='%s'", hp_t.conninfo, name);
+    const char *bin = getenv("HAULPASS_BIN");
+    CHECK_INT(hp_t_sh("(%s migrate --db \"%s\" 2>/dev/null & %s migrate --db \"%s\" 2>/dev/null & "
+                      "wait %%1 && wait %%2)", bin, ci, bin, ci), 0);
+    CHECK_INT(hp_t_sh("%s migrate --db \"%s\" 2>&1 | grep -q '0 migrations applied'", bin, ci), 0);
+    PGconn *m = PQconnectdb(ci);
+    PGresult *r = PQexec(m, "SELECT count(*), count(DISTINCT name) FROM schema_migrations");
+    CHECK(PQresultStatus(r) == PGRES_TUPLES_OK);
+    if (PQresultStatus(r) == PGRES_TUPLES_OK)
+        CHECK_STR(PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1));
+    PQclear(r);
+    r = PQexec(m, "SELECT extname FROM pg_extension WHERE extname IN ('postgis', 'btree_gist')");
+    CHECK_INT(PQntuples(r), 2);
+    PQclear(r);
+    PQfinish(m);
+    snprintf(sql, sizeof(sql), "DROP DATABASE %s WITH (FORCE)", name);
+    PQclear(PQexec(db, sql));
+    CHECK_INT(hp_t_sh("%s migrate --db 'host=/nonexistent dbname=x' 2>/dev/null", bin), 1);
+}

@@ -1,0 +1,121 @@
+/* Declarative body reading: types, bounds, unknown and duplicate fields. */
+#include "test.h"
+
+#include "haulpass/json_body.h"
+
+#include <stdlib.h>
+
+static const char *const kinds[] = {"a", "b", NULL};
+static const struct hp_json_field spec[] = {
+    {"name", HP_JSON_STRING, .required = true, .min = 1, .max = 5},
+    {"kind", HP_JSON_ENUM, .choices = kinds},
+    {"n", HP_JSON_INT, .min = 0, .max = 10},
+    {"flag", HP_JSON_BOOL},
+    {"id", HP_JSON_UUID},
+    {"list", HP_JSON_ARRAY, .min = 1, .max = 2},
+    {"opt", HP_JSON_STRING, .nullable = true},
+    {NULL},
+};
+
+static char errors[2048];
+static int nerrors;
+
+static void collect(void *ctx, const char *pointer, const char *message)
+{
+    (void)ctx;
+    size_t n = strlen(errors);
+    snprintf(errors + n, sizeof(errors) - n, "%s%s: %s", nerrors ? "; " : "", pointer, message);
+    nerrors++;
+}
+
+static bool read_text(const char *text)
+{
+    errors[0] = '\0';
+    nerrors = 0;
+    size_t at;
+    cJSON *doc = hp_json_parse(text, strlen(text), &at);
+    if (!doc)
+        return false;
+    const cJSON *out[8];
+    bool ok = hp_json_read(doc, spec, "", out, collect, NULL);
+    cJSON_Delete(doc);
+    return ok;
+}
+
+TEST(a_body_that_fits_the_spec_reads_without_errors)
+{
+    CHECK(read_text("{\"name\":\"abc\",\"kind\":\"a\",\"n\":10,\"flag\":true,"
+                    "\"id\":\"123e4567-e89b-12d3-a456-426614174000\",\"list\":[1],\"opt\":null}"));
+    CHECK_INT(nerrors, 0);
+}
+
+TEST(each_bad_field_is_reported_with_its_pointer)
+{
+    CHECK(!read_text("{\"name\":\"toolong\",\"kind\":\"c\",\"n\":11,\"flag\":1,\"id\":\"x\","
+                     "\"list\":[],\"zzz\":0}"));
+    CHECK_INT(nerrors, 7);
+    CHECK(strstr(errors, "/name: must be 1 to 5 characters long") != NULL);
+    CHECK(strstr(errors, "/kind: must be one of \"a\", \"b\"") != NULL);
+    CHECK(strstr(errors, "/n: must be between 0 and 10") != NULL);
+    CHECK(strstr(errors, "/flag: must be true or false") != NULL);
+    CHECK(strstr(errors, "/id: must be a UUID") != NULL);
+    CHECK(strstr(errors, "/list: must hold 1 to 2 items") != NULL);
+    CHECK(strstr(errors, "/zzz: is not a known field") != NULL);
+}
+
+TEST(a_missing_or_null_required_field_is_required)
+{
+    CHECK(!read_text("{}"));
+    CHECK_STR(errors, "/name: is required");
+    CHECK(!read_text("{\"name\":null}"));
+    CHECK_STR(errors, "/name: is required");
+}
+
+TEST(integers_must_be_integral_and_safe)
+{
+    CHECK(!read_text("{\"name\":\"a\",\"n\":1.5}"));
+    CHECK(!read_text("{\"name\":\"a\",\"n\":1e300}"));
+    CHECK(!read_text("{\"name\":\"a\",\"n\":\"3\"}"));
+    CHECK(read_text("{\"name\":\"a\",\"n\":3.0}"));
+}
+
+TEST(a_duplicate_field_is_an_error)
+{
+    CHECK(!read_text("{\"name\":\"a\",\"name\":\"b\"}"));
+    CHECK_STR(errors, "/name: appears more than once");
+}
+
+TEST(string_length_counts_characters_not_bytes)
+{
+    CHECK(read_text("{\"name\":\"临沂市公安\"}"));
+    CHECK(!read_text("{\"name\":\"临沂市公安局\"}"));
+}
+
+TEST(utf8_validation_refuses_overlong_surrogates_and_controls)
+{
+    CHECK(hp_utf8_valid("abc \xe4\xb8\xb4", 7));
+    CHECK(!hp_utf8_valid("\xc0\xaf", 2));         /* overlong "/" */
+    CHECK(!hp_utf8_valid("\xed\xa0\x80", 3));     /* a surrogate */
+    CHECK(!hp_utf8_valid("\xf4\x90\x80\x80", 4)); /* above U+10FFFF */
+    CHECK(!hp_utf8_valid("a\x01", 2));
+    CHECK(!hp_utf8_valid("\xe4\xb8", 2));         /* cut short */
+}
+
+TEST(pointers_escape_tilde_and_slash)
+{
+    char p[64];
+    hp_json_pointer(p, sizeof(p), "/rules/0", "a/b~c");
+    CHECK_STR(p, "/rules/0/a~1b~0c");
+}
+
+TEST(parse_errors_give_the_offset_and_trailing_text_is_refused)
+{
+    size_t at = 99;
+    CHECK(hp_json_parse("{\"a\":", 5, &at) == NULL);
+    CHECK(at <= 5);
+    CHECK(hp_json_parse("{} {}", 5, &at) == NULL);
+    CHECK_INT(at, 3);
+    cJSON *ok = hp_json_parse("{}  \n", 5, &at);
+    CHECK(ok != NULL);
+    cJSON_Delete(ok);
+}
