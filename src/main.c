@@ -4,6 +4,7 @@
 #include "haulpass/config.h"
 #include "haulpass/db.h"
 #include "haulpass/http.h"
+#include "haulpass/kml.h"
 #include "haulpass/log.h"
 #include "haulpass/migrate.h"
 
@@ -21,6 +22,7 @@ static const char usage[] =
     "  serve        run the HTTP service until SIGTERM or SIGINT\n"
     "  migrate      apply the database migrations this database has not seen\n"
     "  user add     create a user (and its organisation if missing); prints its token\n"
+    "  import-kml   make zones of the Placemarks of a KML file\n"
     "\n"
     "options (each also read from the environment variable in brackets):\n"
     "  --db CONNINFO       libpq connection string or URI [HAULPASS_DB]\n"
@@ -81,6 +83,7 @@ static int serve(struct hp_config *cfg, int argc, char **argv)
         return rc;
     use_time_zone(cfg->tz);
     hp_log_set_level(cfg->log_level);
+    hp_kml_global_init(); /* libxml2 wants this before threads start */
 
     /* Block the stop signals in every thread; this one waits for them. */
     sigset_t stop;
@@ -144,6 +147,8 @@ int main(int argc, char **argv)
         return serve(&cfg, argc - 2, argv + 2);
     if (strcmp(cmd, "migrate") == 0)
         return migrate(&cfg, argc - 2, argv + 2);
+    if (strcmp(cmd, "import-kml") == 0)
+        return hp_cli_import_kml(&cfg, argc - 2, argv + 2);
     if (strcmp(cmd, "user") == 0) {
         if (argc >= 3 && strcmp(argv[2], "add") == 0)
             return hp_cli_user_add(&cfg, argc - 3, argv + 3);

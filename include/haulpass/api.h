@@ -23,8 +23,50 @@ void hp_api_users_create(struct hp_request *req);
 void hp_api_users_rotate_token(struct hp_request *req);
 void hp_api_me(struct hp_request *req);
 
+/* zones.c, zones_import.c */
+void hp_api_zones_create(struct hp_request *req);
+void hp_api_zones_list(struct hp_request *req);
+void hp_api_zones_get(struct hp_request *req);
+void hp_api_zones_replace(struct hp_request *req);
+void hp_api_zones_retire(struct hp_request *req);
+void hp_api_zones_versions(struct hp_request *req);
+void hp_api_zones_import(struct hp_request *req);
+
+/* calendar.c */
+void hp_api_calendar_replace(struct hp_request *req);
+void hp_api_calendar_get(struct hp_request *req);
+
 /* audit.c */
 void hp_api_audit_list(struct hp_request *req);
+
+/* vehicles.c, vehicles_import.c */
+void hp_api_vehicles_create(struct hp_request *req);
+void hp_api_vehicles_list(struct hp_request *req);
+void hp_api_vehicles_get(struct hp_request *req);
+void hp_api_vehicles_patch(struct hp_request *req);
+void hp_api_vehicles_import(struct hp_request *req);
+
+/* projects.c */
+void hp_api_projects_create(struct hp_request *req);
+void hp_api_projects_list(struct hp_request *req);
+void hp_api_projects_get(struct hp_request *req);
+void hp_api_projects_patch(struct hp_request *req);
+
+/* Creates a checked zone inside the caller's transaction, audited as by
+ * actor; *id is the new zone's id (arena memory). */
+struct hp_zone_input;
+typedef struct GEOSContextHandle_HS *GEOSContextHandle_t;
+enum hp_db_status hp_api_zone_insert(struct hp_db *db, struct hp_arena *arena,
+                                     GEOSContextHandle_t geos, const char *actor,
+                                     const struct hp_zone_input *in, char **id);
+
+/* Imports a KML document (POST /v1/zones/import, haulpass import-kml).
+ * Returns the HTTP status: 200 with *answer ({created, skipped, dry_run…},
+ * the caller's to free), else 400/413/422/500/503 with detail. db may be
+ * NULL for a dry run. */
+int hp_api_zones_import_kml(struct hp_db *db, struct hp_arena *arena, const char *actor,
+                            const char *data, size_t len, bool dry_run, cJSON **answer,
+                            char *detail, size_t detail_len);
 
 /* Shared by the handlers (common.c). */
 

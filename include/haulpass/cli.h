@@ -8,4 +8,8 @@ struct hp_config;
  * new token alone on stdout. Returns the exit status (2: usage). */
 int hp_cli_user_add(struct hp_config *cfg, int argc, char **argv);
 
+/* haulpass import-kml FILE [--dry-run]: prints {created, skipped}. Returns
+ * the exit status (1: the file or the database failed; 2: usage). */
+int hp_cli_import_kml(struct hp_config *cfg, int argc, char **argv);
+
 #endif

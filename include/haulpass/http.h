@@ -67,6 +67,10 @@ struct hp_request {
     struct hp_db *db;             /* see hp_req_db */
     const char *extra_headers[HP_MAX_EXTRA_HEADERS][2];
     int nextra;
+    /* When set, sees the reply (with extra_headers) just before it is
+     * queued; hp_idem_run stores it there before the client can see it. */
+    void (*on_reply)(struct hp_request *req, int status, const char *content_type,
+                     const char *body, size_t len);
 };
 
 /* A request header or query argument, or NULL. */

@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum hp_json_type {
     HP_JSON_STRING,  /* UTF-8 text, length bounds in characters (min, max) */
@@ -53,6 +54,11 @@ bool hp_json_read(const cJSON *obj, const struct hp_json_field *spec, const char
 /* Whether s is valid UTF-8 without NUL or C0 control characters other than
  * tab, newline and carriage return. */
 bool hp_utf8_valid(const char *s, size_t len);
+
+/* Decodes the UTF-8 code point at s (len bytes left) into *cp; returns its
+ * length in bytes (1-4), or 0 when the bytes there are not well-formed UTF-8
+ * (cut short, overlong, a surrogate, above U+10FFFF) or len is 0. */
+int hp_utf8_decode(const char *s, size_t len, uint32_t *cp);
 
 /* The number of code points in valid UTF-8 s. */
 size_t hp_utf8_length(const char *s);

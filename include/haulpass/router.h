@@ -23,6 +23,7 @@ struct hp_route {
     hp_handler handler;
     int roles;            /* 0: public; else the roles that may call */
     enum hp_body_kind body;
+    bool idempotent;      /* honours Idempotency-Key (a POST that creates) */
 };
 
 /* The service's routes, ended by an entry whose pattern is NULL. */

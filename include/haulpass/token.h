@@ -26,4 +26,7 @@ bool hp_token_well_formed(const char *s);
 /* A request id: 16 random hex characters in out[17]. */
 void hp_request_id_new(char out[17]);
 
+/* A random (version 4) UUID in out[37]; false when the kernel gave no randomness. */
+bool hp_uuid_new(char out[37]);
+
 #endif

@@ -42,6 +42,14 @@ void hp_reply_header(struct hp_request *req, const char *name, const char *value
     req->nextra++;
 }
 
+/* Shows the coming reply to req->on_reply (once: only the first reply is sent). */
+static void notify(struct hp_request *req, int status, const char *content_type,
+                   const char *data, size_t len)
+{
+    if (req->on_reply && !req->status)
+        req->on_reply(req, status, content_type, data, len);
+}
+
 static void queue(struct hp_request *req, int status, const char *content_type,
                   struct MHD_Response *resp)
 {
@@ -65,6 +73,7 @@ static void queue(struct hp_request *req, int status, const char *content_type,
 void hp_reply_copy(struct hp_request *req, int status, const char *content_type,
                    const char *data, size_t len)
 {
+    notify(req, status, content_type, data, len);
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
     queue(req, status, content_type, resp);
@@ -73,6 +82,7 @@ void hp_reply_copy(struct hp_request *req, int status, const char *content_type,
 void hp_reply_static(struct hp_request *req, int status, const char *content_type,
                      const char *data, size_t len)
 {
+    notify(req, status, content_type, data, len);
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
     queue(req, status, content_type, resp);
@@ -82,6 +92,7 @@ static void reply_cjson(struct hp_request *req, int status, const char *content_
                         cJSON *body)
 {
     if (!body) {
+        notify(req, status, NULL, "", 0);
         queue(req, status, NULL, MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT));
         return;
     }
@@ -91,6 +102,7 @@ static void reply_cjson(struct hp_request *req, int status, const char *content_
         hp_reply_internal(req, "out of memory printing JSON");
         return;
     }
+    notify(req, status, content_type, text, strlen(text));
     /* MHD frees the text with free() once sent. */
     struct MHD_Response *resp = MHD_create_response_from_buffer(
         strlen(text), text, MHD_RESPMEM_MUST_FREE);

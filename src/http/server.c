@@ -13,6 +13,7 @@
 #include "haulpass/auth.h"
 #include "haulpass/config.h"
 #include "haulpass/db.h"
+#include "haulpass/idempotency.h"
 #include "haulpass/log.h"
 #include "haulpass/metrics.h"
 #include "haulpass/reply.h"
@@ -199,7 +200,10 @@ static void dispatch(struct request_state *st)
         req->db = NULL;
         return;
     }
-    req->route->handler(req);
+    if (req->route->idempotent)
+        hp_idem_run(req, req->route->handler);
+    else
+        req->route->handler(req);
     if (req->db) {
         hp_db_release(req->app->pool, req->db);
         req->db = NULL;
@@ -289,15 +293,18 @@ bool hp_server_start(struct hp_app *app)
         flags |= MHD_USE_IPv6;
     bool per_conn = app->cfg->http_mode == HP_HTTP_THREAD_PER_CONNECTION;
     flags |= per_conn ? (MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL) : MHD_USE_EPOLL;
-    app->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, app,
-        MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-        MHD_OPTION_CONNECTION_TIMEOUT, 60u,
-        MHD_OPTION_CONNECTION_LIMIT, 4000u,
-        MHD_OPTION_THREAD_POOL_SIZE, per_conn ? 0u : (unsigned)app->cfg->threads,
-        MHD_OPTION_END);
+    /* The logger must be the first option to catch every message. */
+    struct MHD_OptionItem opts[] = {
+        {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL},
+        {MHD_OPTION_SOCK_ADDR, 0, ai->ai_addr},
+        {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, app},
+        {MHD_OPTION_CONNECTION_TIMEOUT, 60, NULL},
+        {MHD_OPTION_CONNECTION_LIMIT, 4000, NULL},
+        {per_conn ? MHD_OPTION_END : MHD_OPTION_THREAD_POOL_SIZE, app->cfg->threads, NULL},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    app->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, app, MHD_OPTION_ARRAY,
+                                   opts, MHD_OPTION_END);
     freeaddrinfo(ai);
     if (!app->daemon) {
         hp_log(HP_LOG_ERROR, "cannot listen", "listen", app->cfg->listen, NULL);

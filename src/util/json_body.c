@@ -6,8 +6,30 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The offset of the first "\u0000" escape in text, or len. cJSON would end
+ * the string there and silently drop the rest ("AB\u0000123" read as "AB"),
+ * so such text is refused rather than truncated. Backslashes only have a
+ * meaning inside strings, so following escapes pair by pair is exact. */
+static size_t nul_escape(const char *text, size_t len)
+{
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (text[i] != '\\')
+            continue;
+        if (text[i + 1] == 'u' && i + 5 < len && text[i + 2] == '0' && text[i + 3] == '0' &&
+            text[i + 4] == '0' && text[i + 5] == '0')
+            return i;
+        i++; /* skip the escaped character, a backslash included */
+    }
+    return len;
+}
+
 cJSON *hp_json_parse(const char *text, size_t len, size_t *error_offset)
 {
+    size_t nul = nul_escape(text, len);
+    if (nul < len) {
+        *error_offset = nul;
+        return NULL;
+    }
     const char *end = NULL;
     /* The *WithLengthOpts variant reports the error place per call, unlike
      * cJSON_GetErrorPtr's global, so it is safe across threads. */
@@ -29,37 +51,48 @@ cJSON *hp_json_parse(const char *text, size_t len, size_t *error_offset)
     return doc;
 }
 
-bool hp_utf8_valid(const char *str, size_t len)
+int hp_utf8_decode(const char *str, size_t len, uint32_t *cp)
 {
-    const unsigned char *s = (const unsigned char *)str, *e = s + len;
+    const unsigned char *s = (const unsigned char *)str;
+    if (len == 0)
+        return 0;
+    unsigned c = s[0];
+    size_t n;
+    unsigned min;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    } else if ((c & 0xE0) == 0xC0) {
+        n = 1, min = 0x80, c &= 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 2, min = 0x800, c &= 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        n = 3, min = 0x10000, c &= 0x07;
+    } else {
+        return 0;
+    }
+    if (len <= n)
+        return 0;
+    for (size_t i = 1; i <= n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0; /* overlong, out of range, or a lone surrogate */
+    *cp = c;
+    return (int)n + 1;
+}
+
+bool hp_utf8_valid(const char *s, size_t len)
+{
+    const char *e = s + len;
     while (s < e) {
-        unsigned c = *s;
-        int n;
-        unsigned min;
-        if (c < 0x80) {
-            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-                return false;
-            s++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            n = 1, min = 0x80, c &= 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            n = 2, min = 0x800, c &= 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            n = 3, min = 0x10000, c &= 0x07;
-        } else {
+        uint32_t c;
+        int n = hp_utf8_decode(s, (size_t)(e - s), &c);
+        if (n == 0 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r'))
             return false;
-        }
-        if (e - s <= n)
-            return false;
-        for (int i = 1; i <= n; i++) {
-            if ((s[i] & 0xC0) != 0x80)
-                return false;
-            c = (c << 6) | (s[i] & 0x3F);
-        }
-        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-            return false; /* overlong, out of range, or a lone surrogate */
-        s += n + 1;
+        s += n;
     }
     return true;
 }

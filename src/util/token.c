@@ -72,3 +72,17 @@ void hp_request_id_new(char out[17])
     for (int i = 0; i < 8; i++)
         snprintf(out + 2 * i, 3, "%02x", raw[i]);
 }
+
+bool hp_uuid_new(char out[37])
+{
+    unsigned char b[16];
+    if (!hp_random_bytes(b, sizeof(b)))
+        return false;
+    b[6] = (unsigned char)((b[6] & 0x0F) | 0x40); /* version 4 */
+    b[8] = (unsigned char)((b[8] & 0x3F) | 0x80); /* RFC 4122 variant */
+    snprintf(out, 37,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+             b[13], b[14], b[15]);
+    return true;
+}

@@ -366,6 +366,16 @@ PGconn *hp_t_db(void)
     return check_conn;
 }
 
+int hp_t_sql_int(const char *sql)
+{
+    PGresult *res = PQexec(hp_t_db(), sql);
+    int n = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0
+                ? atoi(PQgetvalue(res, 0, 0))
+                : -1;
+    PQclear(res);
+    return n;
+}
+
 int hp_t_sh(const char *fmt, ...)
 {
     char cmd[2048];

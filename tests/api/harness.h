@@ -74,6 +74,10 @@ const char *hp_t_user_add(const char *org, const char *kind, const char *role,
 /* A connection to the test database (kept open), for checks in SQL. */
 PGconn *hp_t_db(void);
 
+/* The first column of the first row of sql as an integer (a count, say);
+ * -1 when the query fails or has no rows. */
+int hp_t_sql_int(const char *sql);
+
 /* Runs a shell command; returns its exit status. */
 int hp_t_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -119,3 +119,15 @@ TEST(parse_errors_give_the_offset_and_trailing_text_is_refused)
     CHECK(ok != NULL);
     cJSON_Delete(ok);
 }
+
+TEST(an_escaped_nul_is_refused_rather_than_truncating_the_string)
+{
+    size_t at = 0;
+    const char *nul_text = "{\"plate\":\"AB\\u0000123\"}";
+    CHECK(hp_json_parse(nul_text, strlen(nul_text), &at) == NULL);
+    CHECK_INT(at, 12);
+    const char *escaped = "{\"p\":\"a\\\\u0000\"}"; /* a backslash, then u0000 */
+    cJSON *ok = hp_json_parse(escaped, strlen(escaped), &at);
+    CHECK(ok != NULL);
+    cJSON_Delete(ok);
+}

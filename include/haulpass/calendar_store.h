@@ -1,0 +1,21 @@
+/* The calendar in the database: one row a listed day. */
+#ifndef HAULPASS_CALENDAR_STORE_H
+#define HAULPASS_CALENDAR_STORE_H
+
+#include "haulpass/db.h"
+
+/* Replaces the days of year with days_json (a JSON array of {date, kind,
+ * name}) inside the caller's transaction; audits before and after. */
+enum hp_db_status hp_calendar_store_replace(struct hp_db *db, struct hp_arena *arena,
+                                            const char *actor_id, int year,
+                                            const char *days_json);
+
+/* The days of year (date, kind, name), in date order. */
+enum hp_db_status hp_calendar_store_year(struct hp_db *db, struct hp_arena *arena, int year,
+                                         PGresult **res);
+
+/* Every listed day (date, kind), for building the in-memory calendar. */
+enum hp_db_status hp_calendar_store_all(struct hp_db *db, struct hp_arena *arena,
+                                        PGresult **res);
+
+#endif

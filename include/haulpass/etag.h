@@ -1,0 +1,26 @@
+/* ETags of versioned resources ("\"3\"" for version 3) and If-Match. */
+#ifndef HAULPASS_ETAG_H
+#define HAULPASS_ETAG_H
+
+struct hp_arena;
+struct hp_request;
+
+/* The ETag of version, in arena memory. */
+const char *hp_etag_of(struct hp_arena *arena, int version);
+
+/* Adds the ETag header of version to req's coming reply. */
+void hp_etag_reply(struct hp_request *req, int version);
+
+/*
+ * The version an If-Match header value names: > 0 for one of our ETags
+ * (W/ is ignored), 0 for "*", -1 when there is no header (NULL), -2 for
+ * anything else, which can match no version. Pure.
+ */
+int hp_etag_if_match(const char *header);
+
+/* The expected version of a conditional write as an SQL parameter for
+ * "($n::int IS NULL OR version = $n::int)": NULL (any) for -1 and 0, "0"
+ * (which no row has) for -2, else the version; arena memory. */
+const char *hp_etag_sql_version(struct hp_arena *arena, int if_version);
+
+#endif

@@ -1,0 +1,15 @@
+/* The service's fixed vocabularies (API.md sections 3 and 7), each a
+ * NULL-terminated list usable as an HP_JSON_ENUM's choices. */
+#ifndef HAULPASS_VOCAB_H
+#define HAULPASS_VOCAB_H
+
+/* light_truck, medium_truck, … special */
+extern const char *const hp_vehicle_classes[];
+
+/* construction, urban_delivery, oversize, hazmat, temporary */
+extern const char *const hp_pass_types[];
+
+/* The index of s in list, or -1. */
+int hp_vocab_index(const char *const *list, const char *s);
+
+#endif

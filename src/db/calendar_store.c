@@ -1,0 +1,60 @@
+/* SQL of the calendar. */
+#include "haulpass/calendar_store.h"
+
+#include "haulpass/arena.h"
+#include "haulpass/audit.h"
+
+static struct hp_sql year_json_sql = HP_SQL("calendar_year_json",
+    "SELECT coalesce(jsonb_agg(jsonb_build_object('date', day, 'kind', kind, 'name', name)"
+    "                          ORDER BY day), '[]')::text"
+    "  FROM calendar_days WHERE extract(year FROM day) = $1::int");
+
+static struct hp_sql delete_year_sql = HP_SQL("calendar_delete_year",
+    "DELETE FROM calendar_days WHERE extract(year FROM day) = $1::int");
+
+static struct hp_sql insert_days_sql = HP_SQL("calendar_insert_days",
+    "INSERT INTO calendar_days (day, kind, name)"
+    " SELECT (d->>'date')::date, d->>'kind', d->>'name'"
+    "   FROM jsonb_array_elements($1::jsonb) d");
+
+enum hp_db_status hp_calendar_store_replace(struct hp_db *db, struct hp_arena *arena,
+                                            const char *actor_id, int year,
+                                            const char *days_json)
+{
+    PGresult *r;
+    const char *y = hp_arena_printf(arena, "%d", year);
+    const char *p1[] = {y};
+    enum hp_db_status st = hp_db_exec(db, arena, &year_json_sql, 1, p1, &r);
+    if (st < 0)
+        return st;
+    const char *before = PQgetvalue(r, 0, 0);
+    if ((st = hp_db_exec(db, arena, &delete_year_sql, 1, p1, &r)) < 0)
+        return st;
+    const char *p2[] = {days_json};
+    if ((st = hp_db_exec(db, arena, &insert_days_sql, 1, p2, &r)) < 0)
+        return st;
+    if ((st = hp_db_exec(db, arena, &year_json_sql, 1, p1, &r)) < 0)
+        return st;
+    return hp_audit_write(db, arena, actor_id, "calendar", y, "replace", before,
+                          PQgetvalue(r, 0, 0));
+}
+
+static struct hp_sql year_sql = HP_SQL("calendar_year",
+    "SELECT day::text, kind, name FROM calendar_days"
+    " WHERE extract(year FROM day) = $1::int ORDER BY day");
+
+enum hp_db_status hp_calendar_store_year(struct hp_db *db, struct hp_arena *arena, int year,
+                                         PGresult **res)
+{
+    const char *params[] = {hp_arena_printf(arena, "%d", year)};
+    return hp_db_exec(db, arena, &year_sql, 1, params, res);
+}
+
+static struct hp_sql all_sql = HP_SQL("calendar_all",
+    "SELECT day::text, kind FROM calendar_days ORDER BY day");
+
+enum hp_db_status hp_calendar_store_all(struct hp_db *db, struct hp_arena *arena,
+                                        PGresult **res)
+{
+    return hp_db_exec(db, arena, &all_sql, 0, NULL, res);
+}

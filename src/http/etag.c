@@ -1,0 +1,47 @@
+/* ETags: a resource's version in quotes. */
+#include "haulpass/etag.h"
+
+#include "haulpass/arena.h"
+#include "haulpass/reply.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *hp_etag_of(struct hp_arena *arena, int version)
+{
+    return hp_arena_printf(arena, "\"%d\"", version);
+}
+
+void hp_etag_reply(struct hp_request *req, int version)
+{
+    hp_reply_header(req, "ETag", hp_etag_of(req->arena, version));
+}
+
+int hp_etag_if_match(const char *h)
+{
+    if (!h)
+        return -1;
+    while (*h == ' ')
+        h++;
+    if (strcmp(h, "*") == 0)
+        return 0;
+    if (strncmp(h, "W/", 2) == 0)
+        h += 2;
+    if (*h != '"' || h[1] < '1' || h[1] > '9')
+        return -2;
+    char *end;
+    long v = strtol(h + 1, &end, 10);
+    if (*end != '"' || v > 1000000000)
+        return -2;
+    for (const char *t = end + 1; *t; t++)
+        if (*t != ' ')
+            return -2;
+    return (int)v;
+}
+
+const char *hp_etag_sql_version(struct hp_arena *arena, int if_version)
+{
+    if (if_version == -2)
+        return "0";
+    return if_version > 0 ? hp_arena_printf(arena, "%d", if_version) : NULL;
+}
