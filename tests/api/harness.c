@@ -1,5 +1,6 @@
 /* See harness.h. */
 #include "harness.h"
+#include "test.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -188,8 +189,8 @@ int hp_t_setup(const char *const *extra_env)
 void hp_t_teardown(void)
 {
     int rc = hp_t_server_stop(&hp_t);
-    if (rc != 0)
-        fprintf(stderr, "harness: the server exited with %d\n", rc);
+    if (rc != 0) /* a crash, a sanitizer report, a failed drain */
+        hp_test_fail(__FILE__, __LINE__, "the server exited with %d; see %s", rc, hp_t.log);
     PQfinish(check_conn);
     check_conn = NULL;
     char sql[256];
