@@ -52,6 +52,27 @@ void hp_api_projects_list(struct hp_request *req);
 void hp_api_projects_get(struct hp_request *req);
 void hp_api_projects_patch(struct hp_request *req);
 
+/* applications.c */
+void hp_api_applications_create(struct hp_request *req);
+void hp_api_applications_list(struct hp_request *req);
+void hp_api_applications_get(struct hp_request *req);
+void hp_api_applications_withdraw(struct hp_request *req);
+void hp_api_applications_endorse(struct hp_request *req);
+void hp_api_applications_decide(struct hp_request *req);
+void hp_api_applications_documents(struct hp_request *req);
+/* An application as the API shows it, with its history when events (as
+ * hp_applications_history gives them) is not NULL. */
+struct hp_application;
+cJSON *hp_api_application_json(const struct hp_application *a, const PGresult *events);
+/* queue.c */
+void hp_api_queue_list(struct hp_request *req);
+void hp_api_queue_claim(struct hp_request *req);
+void hp_api_queue_stats(struct hp_request *req);
+/* passes.c */
+void hp_api_passes_list(struct hp_request *req);
+void hp_api_passes_get(struct hp_request *req);
+void hp_api_passes_revoke(struct hp_request *req);
+
 /* Creates a checked zone inside the caller's transaction, audited as by
  * actor; *id is the new zone's id (arena memory). */
 struct hp_zone_input;
@@ -82,6 +103,8 @@ bool hp_api_read(struct hp_request *req, const cJSON *obj, const struct hp_json_
 
 /* Reads ?limit= and ?cursor=; false after replying 400. */
 bool hp_api_paging(struct hp_request *req, int *limit, const char **cursor);
+/* hp_api_paging for lists whose cursor is the last row's UUID. */
+bool hp_api_uuid_paging(struct hp_request *req, int *limit, const char **cursor);
 
 /* {"items": items, "next_cursor": next or null}. */
 cJSON *hp_api_page(cJSON *items, const char *next);
@@ -89,6 +112,12 @@ cJSON *hp_api_page(cJSON *items, const char *next);
 /* Adds key: the instant us in HAULPASS_TZ with its offset. */
 void hp_api_add_time(cJSON *obj, const char *key, int64_t us);
 
+/* A GeoJSON position of two or three finite numbers, longitude then
+ * latitude in range; false after recording why at ptr (hp_req_invalid). */
+bool hp_api_read_position(struct hp_request *req, const cJSON *pos, const char *ptr);
+/* The caller's organisation when it is a haulier or site, whose own
+ * resources are all it may see; NULL for officers and admins (all). */
+const char *hp_api_own_org(const struct hp_request *req);
 /* Replies for a failed database call: 503 when it is away, else 500. */
 void hp_api_db_failed(struct hp_request *req, enum hp_db_status st);
 

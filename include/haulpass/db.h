@@ -52,6 +52,11 @@ void hp_db_pool_usage(struct hp_db_pool *pool, int *in_use, int *size);
 enum hp_db_status hp_db_exec(struct hp_db *db, struct hp_arena *arena, struct hp_sql *sql,
                              int nparams, const char *const *params, PGresult **res);
 
+/* Column col of row in r as text, or NULL when SQL NULL. */
+const char *hp_db_text(const PGresult *r, int row, int col);
+/* Column col of row in r as a 64-bit integer (µs, say); 0 when SQL NULL. */
+long long hp_db_int64(const PGresult *r, int row, int col);
+
 /* The SQLSTATE, message and constraint name of the last failure on db. */
 const char *hp_db_sqlstate(const struct hp_db *db);
 const char *hp_db_message(const struct hp_db *db);

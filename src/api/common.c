@@ -7,6 +7,7 @@
 #include "haulpass/reply.h"
 #include "haulpass/time.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,17 @@ bool hp_api_paging(struct hp_request *req, int *limit, const char **cursor)
     return true;
 }
 
+bool hp_api_uuid_paging(struct hp_request *req, int *limit, const char **cursor)
+{
+    if (!hp_api_paging(req, limit, cursor))
+        return false;
+    if (*cursor && !hp_uuid_valid(*cursor)) {
+        hp_reply_problem(req, 400, "bad-parameter", "cursor is not one this service gave");
+        return false;
+    }
+    return true;
+}
+
 cJSON *hp_api_page(cJSON *items, const char *next)
 {
     cJSON *page = cJSON_CreateObject();
@@ -88,4 +100,43 @@ void hp_api_db_failed(struct hp_request *req, enum hp_db_status st)
         hp_reply_unavailable(req);
     else
         hp_reply_internal(req, hp_db_message(req->db));
+}
+
+/* A position of two or three finite numbers, longitude then latitude in
+ * range; false after recording why at ptr. */
+bool hp_api_read_position(struct hp_request *req, const cJSON *pos, const char *ptr)
+{
+    int n = cJSON_GetArraySize(pos);
+    if (!cJSON_IsArray(pos) || n < 2 || n > 3) {
+        hp_req_invalid(req, ptr, "must be a position: [longitude, latitude]");
+        return false;
+    }
+    for (int i = 0; i < n; i++) {
+        const cJSON *c = cJSON_GetArrayItem(pos, i);
+        if (!cJSON_IsNumber(c) || !isfinite(c->valuedouble)) {
+            hp_req_invalid(req, hp_arena_printf(req->arena, "%s/%d", ptr, i),
+                           "must be a number");
+            return false;
+        }
+    }
+    double lon = cJSON_GetArrayItem(pos, 0)->valuedouble;
+    double lat = cJSON_GetArrayItem(pos, 1)->valuedouble;
+    if (lon < -180 || lon > 180) {
+        hp_req_invalid(req, hp_arena_printf(req->arena, "%s/0", ptr),
+                       "longitude must be between -180 and 180");
+        return false;
+    }
+    if (lat < -90 || lat > 90) {
+        hp_req_invalid(req, hp_arena_printf(req->arena, "%s/1", ptr),
+                       "latitude must be between -90 and 90");
+        return false;
+    }
+    return true;
+}
+
+const char *hp_api_own_org(const struct hp_request *req)
+{
+    return req->who->role == HP_ROLE_HAULIER || req->who->role == HP_ROLE_SITE
+               ? req->who->org_id
+               : NULL;
 }

@@ -61,12 +61,8 @@ void hp_api_orgs_list(struct hp_request *req)
 {
     int limit;
     const char *cursor;
-    if (!hp_api_paging(req, &limit, &cursor))
+    if (!hp_api_uuid_paging(req, &limit, &cursor))
         return;
-    if (cursor && !hp_uuid_valid(cursor)) {
-        hp_reply_problem(req, 400, "bad-parameter", "cursor is not one this service gave");
-        return;
-    }
     struct hp_db *db = hp_req_db(req);
     if (!db) {
         hp_reply_unavailable(req);

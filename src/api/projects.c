@@ -13,7 +13,6 @@
 #include "haulpass/projects.h"
 #include "haulpass/reply.h"
 
-#include <math.h>
 #include <string.h>
 #include <time.h>
 
@@ -77,38 +76,6 @@ static void reply_project(struct hp_request *req, int status, const struct hp_pr
     hp_reply_json(req, status, project_json(req, p));
 }
 
-/* A position of two or three finite numbers, longitude then latitude in
- * range; false after recording why at ptr. */
-static bool read_position(struct hp_request *req, const cJSON *pos, const char *ptr)
-{
-    int n = cJSON_GetArraySize(pos);
-    if (!cJSON_IsArray(pos) || n < 2 || n > 3) {
-        hp_req_invalid(req, ptr, "must be a position: [longitude, latitude]");
-        return false;
-    }
-    for (int i = 0; i < n; i++) {
-        const cJSON *c = cJSON_GetArrayItem(pos, i);
-        if (!cJSON_IsNumber(c) || !isfinite(c->valuedouble)) {
-            hp_req_invalid(req, hp_arena_printf(req->arena, "%s/%d", ptr, i),
-                           "must be a number");
-            return false;
-        }
-    }
-    double lon = cJSON_GetArrayItem(pos, 0)->valuedouble;
-    double lat = cJSON_GetArrayItem(pos, 1)->valuedouble;
-    if (lon < -180 || lon > 180) {
-        hp_req_invalid(req, hp_arena_printf(req->arena, "%s/0", ptr),
-                       "longitude must be between -180 and 180");
-        return false;
-    }
-    if (lat < -90 || lat > 90) {
-        hp_req_invalid(req, hp_arena_printf(req->arena, "%s/1", ptr),
-                       "latitude must be between -90 and 90");
-        return false;
-    }
-    return true;
-}
-
 /*
  * The location as GeoJSON text for PostGIS: a Point, or a valid Polygon
  * (checked by GEOS), with only type and coordinates (a "crs" member must not
@@ -124,7 +91,7 @@ static const char *read_location(struct hp_request *req, const cJSON *loc)
         hp_req_invalid(req, "/location/type", "must be \"Point\" or \"Polygon\"");
         return NULL;
     }
-    if (point && !read_position(req, coords, "/location/coordinates"))
+    if (point && !hp_api_read_position(req, coords, "/location/coordinates"))
         return NULL;
     if (polygon) {
         GEOSContextHandle_t geos = hp_geo_thread_context();
@@ -229,12 +196,8 @@ void hp_api_projects_list(struct hp_request *req)
 {
     int limit;
     const char *cursor;
-    if (!hp_api_paging(req, &limit, &cursor))
+    if (!hp_api_uuid_paging(req, &limit, &cursor))
         return;
-    if (cursor && !hp_uuid_valid(cursor)) {
-        hp_reply_problem(req, 400, "bad-parameter", "cursor is not one this service gave");
-        return;
-    }
     struct hp_db *db = hp_req_db(req);
     if (!db) {
         hp_reply_unavailable(req);

@@ -306,12 +306,8 @@ void hp_api_zones_list(struct hp_request *req)
 {
     int limit;
     const char *cursor;
-    if (!hp_api_paging(req, &limit, &cursor))
+    if (!hp_api_uuid_paging(req, &limit, &cursor))
         return;
-    if (cursor && !hp_uuid_valid(cursor)) {
-        hp_reply_problem(req, 400, "bad-parameter", "cursor is not one this service gave");
-        return;
-    }
     const char *retired = hp_req_query(req, "include_retired");
     if (retired && strcmp(retired, "true") != 0 && strcmp(retired, "false") != 0) {
         hp_reply_problem(req, 400, "bad-parameter", "include_retired must be true or false");

@@ -283,3 +283,13 @@ enum hp_db_status hp_db_tx(struct hp_db *db, hp_db_tx_fn fn, void *ctx)
     }
     return st;
 }
+
+const char *hp_db_text(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
+}
+
+long long hp_db_int64(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
+}

@@ -388,3 +388,40 @@ int hp_t_sh(const char *fmt, ...)
     int rc = system(cmd);
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
+
+struct hp_t_who hp_t_who_add(const char *org, const char *kind, const char *role,
+                             const char *name)
+{
+    struct hp_t_who w = {"", "", ""};
+    const char *t = hp_t_user_add(org, kind, role, name);
+    snprintf(w.token, sizeof(w.token), "%s", t ? t : "");
+    struct hp_t_resp *r = hp_t_get("/v1/me", w.token);
+    const char *id = hp_t_str(r, "user.id"), *org_id = hp_t_str(r, "org.id");
+    snprintf(w.id, sizeof(w.id), "%s", id ? id : "");
+    snprintf(w.org, sizeof(w.org), "%s", org_id ? org_id : "");
+    hp_t_free(r);
+    return w;
+}
+
+void hp_t_vehicle_add(const char *token, const char *plate)
+{
+    char b[256];
+    snprintf(b, sizeof(b), "{\"plate\":\"%s\",\"class\":\"heavy_truck\",\"gross_weight_kg\":31000}",
+             plate);
+    hp_t_free(hp_t_post("/v1/vehicles", token, b));
+}
+
+void hp_t_project_add(const char *token, const char *site_org, const char *officer_id,
+                      char id[64])
+{
+    char b[1024];
+    snprintf(b, sizeof(b),
+             "{\"name\":\"地铁\",\"level\":\"provincial\",\"site_org_id\":\"%s\","
+             "\"liaison_officer_id\":\"%s\",\"location\":{\"type\":\"Point\","
+             "\"coordinates\":[118.35,35.1]},\"valid_to\":\"2030-01-01\"}",
+             site_org, officer_id);
+    struct hp_t_resp *r = hp_t_post("/v1/projects", token, b);
+    const char *got = r->status == 201 ? hp_t_str(r, "id") : NULL;
+    snprintf(id, 64, "%s", got ? got : "");
+    hp_t_free(r);
+}

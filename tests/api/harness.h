@@ -71,6 +71,22 @@ const char *hp_t_str(const struct hp_t_resp *r, const char *path);
 const char *hp_t_user_add(const char *org, const char *kind, const char *role,
                           const char *name);
 
+/* A user made with hp_t_user_add: its token, user id and organisation id
+ * (empty strings when it could not be made). */
+struct hp_t_who {
+    char token[128], id[64], org[64];
+};
+struct hp_t_who hp_t_who_add(const char *org, const char *kind, const char *role,
+                             const char *name);
+
+/* Registers a heavy truck with plate for the organisation of token. */
+void hp_t_vehicle_add(const char *token, const char *plate);
+
+/* Creates a project (by token, an officer's or admin's) of site_org with
+ * liaison officer_id; copies its id into id ("" when it failed). */
+void hp_t_project_add(const char *token, const char *site_org, const char *officer_id,
+                      char id[64]);
+
 /* A connection to the test database (kept open), for checks in SQL. */
 PGconn *hp_t_db(void);
 

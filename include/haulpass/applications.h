@@ -1,0 +1,104 @@
+/* Pass applications in the database. Every status change appends to
+ * application_events and to the audit trail (entity "application") in the
+ * same statement. Strings in results are arena memory. */
+#ifndef HAULPASS_APPLICATIONS_H
+#define HAULPASS_APPLICATIONS_H
+
+#include "haulpass/db.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct hp_application {
+    const char *id, *org_id, *applicant_id, *type, *status;
+    const char *plates, *zone_ids, *documents, *missing_documents; /* JSON texts */
+    const char *corridor;       /* GeoJSON LineString or NULL */
+    int corridor_width_m;
+    const char *valid_from, *valid_to; /* YYYY-MM-DD */
+    const char *hours, *project_id, *note, *decision_reason, *claimed_by; /* or NULL */
+    const char *project_site_org_id; /* NULL without a project */
+    bool fast_track;
+    int64_t submitted_us, endorsed_us, due_us, claim_expires_us, decided_us,
+        documents_due_us; /* 0: none */
+};
+
+/* The columns hp_applications_read reads, of a row named a. */
+#define HP_APP_COLS                                                                     \
+    "a.id, a.org_id, a.applicant_id, a.type, a.status, to_json(a.plates)::text,"        \
+    " to_json(a.zone_ids)::text, a.documents::text, to_json(a.missing_documents)::text," \
+    " ST_AsGeoJSON(a.corridor_route, 15), a.corridor_width_m,"                          \
+    " to_char(a.valid_from, 'YYYY-MM-DD'), to_char(a.valid_to, 'YYYY-MM-DD'), a.hours,"  \
+    " a.project_id, a.note, a.decision_reason, a.claimed_by,"                           \
+    " (SELECT site_org_id FROM projects WHERE id = a.project_id), a.fast_track,"        \
+    " hp_us(a.submitted_at), hp_us(a.endorsed_at), hp_us(a.due_at),"                    \
+    " hp_us(a.claim_expires_at), hp_us(a.decided_at), hp_us(a.documents_due)"
+
+/* Reads the HP_APP_COLS of row into a (pointing into r). */
+void hp_applications_read(const PGresult *r, int row, struct hp_application *a);
+
+/* Checked input of POST /v1/applications; plates in normal form. */
+struct hp_application_input {
+    const char *org_id, *applicant_id, *type;
+    const char *plates;    /* JSON array of strings */
+    const char *zone_ids;  /* JSON array of UUIDs */
+    const char *corridor;  /* GeoJSON LineString or NULL */
+    const char *width_m;   /* or NULL */
+    const char *valid_from, *valid_to, *hours, *project_id, *documents, *note;
+};
+
+/* What create found wrong: indexes (-1 ended) of plates not the org's and
+ * of zones unknown or retired, and whether the project exists. */
+struct hp_application_refusal {
+    int *bad_plates, *bad_zones;
+    bool project_missing;
+};
+
+/* Creates the application of in inside one transaction: checks plates,
+ * zones and project; computes fast track and, when it enters the queue at
+ * once, due_at from the calendar in the database. HP_DB_NO_ROWS with
+ * refusal filled when something was wrong. */
+enum hp_db_status hp_applications_create(struct hp_db *db, struct hp_arena *arena,
+                                         const struct hp_application_input *in,
+                                         struct hp_application_refusal *refusal,
+                                         struct hp_application *out);
+
+/* The application id as seen by org_id (NULL: every one; else the org's
+ * own, and for a site those naming its projects); HP_DB_NO_ROWS when none. */
+enum hp_db_status hp_applications_get(struct hp_db *db, struct hp_arena *arena, const char *id,
+                                      const char *org_id, struct hp_application *out);
+
+/* Its history, oldest first: columns at (µs), actor_id, from, to, reason. */
+enum hp_db_status hp_applications_history(struct hp_db *db, struct hp_arena *arena,
+                                          const char *id, PGresult **res);
+
+/* Up to limit applications in submission order after the one with id
+ * after, visible to org_id as in get, of status only unless NULL. */
+enum hp_db_status hp_applications_list(struct hp_db *db, struct hp_arena *arena,
+                                       const char *org_id, const char *status,
+                                       const char *after, int limit,
+                                       struct hp_application *out, int *n);
+
+enum hp_app_change_outcome {
+    HP_APP_CHANGED,
+    HP_APP_NOT_FOUND,  /* none the caller may see */
+    HP_APP_FORBIDDEN,  /* visible, but the caller may not make this change */
+    HP_APP_CONFLICT,   /* the status does not allow the change */
+};
+
+/* Withdraws application id of org_id for actor (awaiting endorsement or
+ * queued only). */
+enum hp_db_status hp_applications_withdraw(struct hp_db *db, struct hp_arena *arena,
+                                           const char *id, const char *org_id,
+                                           const char *actor, const char *reason,
+                                           enum hp_app_change_outcome *outcome,
+                                           struct hp_application *out);
+
+/* Endorses application id for actor of site organisation org_id, which
+ * must be the site of the application's project: it enters the queue on
+ * the fast track, due_at counted from now. */
+enum hp_db_status hp_applications_endorse(struct hp_db *db, struct hp_arena *arena,
+                                          const char *id, const char *org_id,
+                                          const char *actor, enum hp_app_change_outcome *outcome,
+                                          struct hp_application *out);
+
+#endif

@@ -1,0 +1,530 @@
+/* /v1/applications: file, read, withdraw and endorse pass applications.
+ * Hauliers and sites file for their own plates and see their own
+ * organisation's; a site also sees (and endorses) those naming its
+ * projects; officers and admins see all. */
+#include "haulpass/api.h"
+
+#include "haulpass/app_status.h"
+#include "haulpass/applications.h"
+#include "haulpass/arena.h"
+#include "haulpass/calendar.h"
+#include "haulpass/json_body.h"
+#include "haulpass/opening_hours.h"
+#include "haulpass/passes.h"
+#include "haulpass/plate.h"
+#include "haulpass/reply.h"
+#include "haulpass/vocab.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    F_TYPE, F_PLATES, F_ZONES, F_CORRIDOR, F_FROM, F_TO, F_HOURS, F_PROJECT, F_DOCS, F_NOTE,
+    F_COUNT
+};
+
+static const struct hp_json_field create_spec[] = {
+    {"type", HP_JSON_ENUM, .required = true, .choices = hp_pass_types},
+    {"plates", HP_JSON_ARRAY, .required = true, .min = 1, .max = 3000},
+    {"zone_ids", HP_JSON_ARRAY, .max = 500},
+    {"corridor", HP_JSON_OBJECT, .nullable = true},
+    {"valid_from", HP_JSON_STRING, .required = true},
+    {"valid_to", HP_JSON_STRING, .required = true},
+    {"hours", HP_JSON_STRING, .nullable = true, .min = 1, .max = 1000},
+    {"project_id", HP_JSON_UUID, .nullable = true},
+    {"documents", HP_JSON_ARRAY, .required = true, .max = 50},
+    {"note", HP_JSON_STRING, .nullable = true, .max = 2000},
+    {NULL},
+};
+
+static const struct hp_json_field corridor_spec[] = {
+    {"route", HP_JSON_OBJECT, .required = true},
+    {"width_m", HP_JSON_INT, .required = true, .min = 10, .max = 2000},
+    {NULL},
+};
+
+static const struct hp_json_field document_spec[] = {
+    {"name", HP_JSON_STRING, .required = true, .min = 1, .max = 200},
+    {"provided", HP_JSON_BOOL, .required = true},
+    {NULL},
+};
+
+static cJSON *parse_or_null(const char *text)
+{
+    cJSON *j = text ? cJSON_Parse(text) : NULL;
+    return j ? j : cJSON_CreateNull();
+}
+
+static void add_str_or_null(cJSON *j, const char *key, const char *v)
+{
+    if (v)
+        cJSON_AddStringToObject(j, key, v);
+    else
+        cJSON_AddNullToObject(j, key);
+}
+
+static void add_time_or_null(cJSON *j, const char *key, int64_t us)
+{
+    if (us)
+        hp_api_add_time(j, key, us);
+    else
+        cJSON_AddNullToObject(j, key);
+}
+
+cJSON *hp_api_application_json(const struct hp_application *a, const PGresult *events)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "id", a->id);
+    cJSON_AddStringToObject(j, "status", a->status);
+    cJSON_AddBoolToObject(j, "fast_track", a->fast_track);
+    add_time_or_null(j, "due_at", a->due_us);
+    cJSON_AddStringToObject(j, "type", a->type);
+    cJSON_AddStringToObject(j, "org_id", a->org_id);
+    cJSON_AddStringToObject(j, "applicant_id", a->applicant_id);
+    cJSON_AddItemToObject(j, "plates", parse_or_null(a->plates));
+    cJSON_AddItemToObject(j, "zone_ids", parse_or_null(a->zone_ids));
+    if (a->corridor) {
+        cJSON *c = cJSON_AddObjectToObject(j, "corridor");
+        cJSON_AddItemToObject(c, "route", parse_or_null(a->corridor));
+        cJSON_AddNumberToObject(c, "width_m", a->corridor_width_m);
+    } else {
+        cJSON_AddNullToObject(j, "corridor");
+    }
+    cJSON_AddStringToObject(j, "valid_from", a->valid_from);
+    cJSON_AddStringToObject(j, "valid_to", a->valid_to);
+    add_str_or_null(j, "hours", a->hours);
+    add_str_or_null(j, "project_id", a->project_id);
+    cJSON_AddItemToObject(j, "documents", parse_or_null(a->documents));
+    add_str_or_null(j, "note", a->note);
+    hp_api_add_time(j, "submitted_at", a->submitted_us);
+    add_time_or_null(j, "endorsed_at", a->endorsed_us);
+    add_str_or_null(j, "claimed_by", a->claimed_by);
+    add_time_or_null(j, "claim_expires_at", a->claim_expires_us);
+    add_time_or_null(j, "decided_at", a->decided_us);
+    add_str_or_null(j, "decision_reason", a->decision_reason);
+    cJSON_AddItemToObject(j, "missing_documents", parse_or_null(a->missing_documents));
+    add_time_or_null(j, "documents_due", a->documents_due_us);
+    if (!events)
+        return j;
+    cJSON *h = cJSON_AddArrayToObject(j, "history");
+    for (int i = 0; i < PQntuples(events); i++) {
+        cJSON *e = cJSON_CreateObject();
+        hp_api_add_time(e, "at", strtoll(PQgetvalue(events, i, 0), NULL, 10));
+        add_str_or_null(e, "actor", PQgetisnull(events, i, 1) ? NULL : PQgetvalue(events, i, 1));
+        add_str_or_null(e, "from", PQgetisnull(events, i, 2) ? NULL : PQgetvalue(events, i, 2));
+        cJSON_AddStringToObject(e, "to", PQgetvalue(events, i, 3));
+        add_str_or_null(e, "reason", PQgetisnull(events, i, 4) ? NULL : PQgetvalue(events, i, 4));
+        cJSON_AddItemToArray(h, e);
+    }
+    return j;
+}
+
+static char *print_json(struct hp_arena *arena, const cJSON *j)
+{
+    return hp_arena_defer(arena, cJSON_free, cJSON_PrintUnformatted(j));
+}
+
+/* The plates in normal form, each once, as a JSON array text; NULL after
+ * recording why under /plates. */
+static const char *read_plates(struct hp_request *req, const cJSON *plates)
+{
+    cJSON *out = cJSON_CreateArray();
+    bool ok = true;
+    int i = 0;
+    for (const cJSON *p = plates->child; p; p = p->next, i++) {
+        const char *ptr = hp_arena_printf(req->arena, "/plates/%d", i);
+        char norm[HP_PLATE_BUF];
+        enum hp_plate_status st =
+            cJSON_IsString(p) ? hp_plate_normalise(p->valuestring, norm, NULL) : HP_PLATE_NOT_TEXT;
+        if (st != HP_PLATE_OK) {
+            hp_req_invalid(req, ptr, "%s", cJSON_IsString(p) ? hp_plate_message(st)
+                                                             : "must be a plate (a string)");
+            ok = false;
+            continue;
+        }
+        bool dup = false;
+        for (const cJSON *q = out->child; q && !dup; q = q->next)
+            dup = strcmp(q->valuestring, norm) == 0;
+        if (dup) {
+            hp_req_invalid(req, ptr, "names a plate already listed");
+            ok = false;
+            continue;
+        }
+        cJSON_AddItemToArray(out, cJSON_CreateString(norm));
+    }
+    const char *text = ok ? print_json(req->arena, out) : NULL;
+    cJSON_Delete(out);
+    return text;
+}
+
+static const char *read_zones(struct hp_request *req, const cJSON *zones)
+{
+    if (!zones)
+        return "[]";
+    bool ok = true;
+    int i = 0;
+    for (const cJSON *z = zones->child; z; z = z->next, i++) {
+        if (!cJSON_IsString(z) || !hp_uuid_valid(z->valuestring)) {
+            hp_req_invalid(req, hp_arena_printf(req->arena, "/zone_ids/%d", i),
+                           "must be the id of a zone");
+            ok = false;
+        }
+    }
+    return ok ? print_json(req->arena, zones) : NULL;
+}
+
+/* The corridor route as clean GeoJSON text and its width; false after
+ * recording why under /corridor. */
+static bool read_corridor(struct hp_request *req, const cJSON *c, struct hp_application_input *in)
+{
+    const cJSON *v[2];
+    if (!hp_api_read(req, c, corridor_spec, "/corridor", v))
+        return false;
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(v[0], "type");
+    const cJSON *coords = cJSON_GetObjectItemCaseSensitive(v[0], "coordinates");
+    if (!cJSON_IsString(type) || strcmp(type->valuestring, "LineString") != 0) {
+        hp_req_invalid(req, "/corridor/route/type", "must be \"LineString\"");
+        return false;
+    }
+    if (!cJSON_IsArray(coords) || cJSON_GetArraySize(coords) < 2) {
+        hp_req_invalid(req, "/corridor/route/coordinates", "must hold at least two positions");
+        return false;
+    }
+    int i = 0;
+    for (const cJSON *p = coords->child; p; p = p->next, i++)
+        if (!hp_api_read_position(
+                req, p, hp_arena_printf(req->arena, "/corridor/route/coordinates/%d", i)))
+            return false;
+    cJSON *clean = cJSON_CreateObject();
+    cJSON_AddStringToObject(clean, "type", "LineString");
+    cJSON_AddItemToObject(clean, "coordinates", cJSON_Duplicate(coords, true));
+    in->corridor = print_json(req->arena, clean);
+    cJSON_Delete(clean);
+    in->width_m = hp_arena_printf(req->arena, "%d", v[1]->valueint);
+    return true;
+}
+
+/* The validity dates: real, in order, no longer than the type allows. */
+static bool read_validity(struct hp_request *req, const cJSON *from, const cJSON *to,
+                          const char *type)
+{
+    struct hp_calendar_date f, t;
+    bool ok = true;
+    if (from && !hp_calendar_date_parse(from->valuestring, &f)) {
+        hp_req_invalid(req, "/valid_from", "must be a real date written YYYY-MM-DD");
+        ok = false;
+    }
+    if (to && !hp_calendar_date_parse(to->valuestring, &t)) {
+        hp_req_invalid(req, "/valid_to", "must be a real date written YYYY-MM-DD");
+        ok = false;
+    }
+    if (!ok || !from || !to)
+        return false;
+    int64_t days = hp_calendar_date_to_days(t) - hp_calendar_date_to_days(f) + 1;
+    if (days < 1) {
+        hp_req_invalid(req, "/valid_to", "must not be before valid_from");
+        return false;
+    }
+    int max = hp_app_max_days(type);
+    if (max && days > max) {
+        hp_req_invalid(req, "/valid_to", "a %s pass is valid for at most %d days", type, max);
+        return false;
+    }
+    return true;
+}
+
+/* The hours in canonical opening_hours form; NULL after recording why. */
+static const char *read_hours(struct hp_request *req, const char *src)
+{
+    struct hp_oh *oh;
+    struct hp_oh_error err;
+    if (hp_oh_compile(src, &oh, &err) != HP_OH_OK) {
+        hp_req_invalid(req, "/hours", "is not opening_hours: %s", err.message);
+        return NULL;
+    }
+    const char *text = hp_arena_strdup(req->arena, hp_oh_text(oh));
+    hp_oh_free(oh);
+    return text;
+}
+
+static const char *read_documents(struct hp_request *req, const cJSON *docs)
+{
+    bool ok = true;
+    int i = 0;
+    for (const cJSON *d = docs->child; d; d = d->next, i++) {
+        const char *prefix = hp_arena_printf(req->arena, "/documents/%d", i);
+        const cJSON *v[2];
+        if (!hp_api_read(req, d, document_spec, prefix, v)) {
+            ok = false;
+            continue;
+        }
+        for (const cJSON *e = docs->child; e != d; e = e->next) {
+            const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "name");
+            if (cJSON_IsString(n) && strcmp(n->valuestring, v[0]->valuestring) == 0) {
+                hp_req_invalid(req, hp_arena_printf(req->arena, "%s/name", prefix),
+                               "names a document already listed");
+                ok = false;
+            }
+        }
+    }
+    return ok ? print_json(req->arena, docs) : NULL;
+}
+
+/* Reads the body into in; false after replying 422. */
+static bool read_input(struct hp_request *req, const cJSON *body,
+                       struct hp_application_input *in)
+{
+    const cJSON *v[F_COUNT];
+    bool ok = hp_api_read(req, body, create_spec, "", v);
+    memset(in, 0, sizeof(*in));
+    in->org_id = req->who->org_id;
+    in->applicant_id = req->who->user_id;
+    in->type = v[F_TYPE] ? v[F_TYPE]->valuestring : NULL;
+    if (v[F_PLATES] && !(in->plates = read_plates(req, v[F_PLATES])))
+        ok = false;
+    if (!(in->zone_ids = read_zones(req, v[F_ZONES])))
+        ok = false;
+    if (v[F_CORRIDOR] && !read_corridor(req, v[F_CORRIDOR], in))
+        ok = false;
+    if ((v[F_FROM] || v[F_TO]) && !read_validity(req, v[F_FROM], v[F_TO], in->type))
+        ok = false;
+    in->valid_from = v[F_FROM] ? v[F_FROM]->valuestring : NULL;
+    in->valid_to = v[F_TO] ? v[F_TO]->valuestring : NULL;
+    if (v[F_HOURS] && !(in->hours = read_hours(req, v[F_HOURS]->valuestring)))
+        ok = false;
+    in->project_id = v[F_PROJECT] ? v[F_PROJECT]->valuestring : NULL;
+    if (v[F_DOCS] && !(in->documents = read_documents(req, v[F_DOCS])))
+        ok = false;
+    in->note = v[F_NOTE] ? v[F_NOTE]->valuestring : NULL;
+    if (!ok)
+        hp_reply_invalid(req);
+    return ok;
+}
+
+struct create_tx {
+    struct hp_arena *arena;
+    const struct hp_application_input *in;
+    struct hp_application_refusal refusal;
+    struct hp_application app;
+};
+
+static enum hp_db_status create_run(struct hp_db *db, void *ctx)
+{
+    struct create_tx *t = ctx;
+    return hp_applications_create(db, t->arena, t->in, &t->refusal, &t->app);
+}
+
+void hp_api_applications_create(struct hp_request *req)
+{
+    cJSON *body = hp_api_body(req);
+    struct hp_application_input in;
+    if (!body || !read_input(req, body, &in))
+        return;
+    struct hp_db *db = hp_req_db(req);
+    if (!db) {
+        hp_reply_unavailable(req);
+        return;
+    }
+    struct create_tx t = {.arena = req->arena, .in = &in};
+    enum hp_db_status st = hp_db_tx(db, create_run, &t);
+    if (st < 0) {
+        hp_api_db_failed(req, st);
+        return;
+    }
+    if (st == HP_DB_NO_ROWS) {
+        for (int *i = t.refusal.bad_plates; i && *i >= 0; i++)
+            hp_req_invalid(req, hp_arena_printf(req->arena, "/plates/%d", *i),
+                           "is not a vehicle of your organisation");
+        for (int *i = t.refusal.bad_zones; i && *i >= 0; i++)
+            hp_req_invalid(req, hp_arena_printf(req->arena, "/zone_ids/%d", *i),
+                           "is not a live zone");
+        if (t.refusal.project_missing)
+            hp_req_invalid(req, "/project_id", "no project has this id");
+        hp_reply_invalid(req);
+        return;
+    }
+    hp_reply_header(req, "Location",
+                    hp_arena_printf(req->arena, "/v1/applications/%s", t.app.id));
+    hp_reply_json(req, 201, hp_api_application_json(&t.app, NULL));
+}
+
+void hp_api_applications_list(struct hp_request *req)
+{
+    int limit;
+    const char *cursor;
+    if (!hp_api_uuid_paging(req, &limit, &cursor))
+        return;
+    const char *status = hp_req_query(req, "status");
+    enum hp_app_status s;
+    if (status && !hp_app_status_parse(status, &s)) {
+        hp_reply_problem(req, 400, "bad-parameter", "status is not an application status");
+        return;
+    }
+    struct hp_db *db = hp_req_db(req);
+    if (!db) {
+        hp_reply_unavailable(req);
+        return;
+    }
+    struct hp_application *rows = hp_arena_calloc(req->arena, (size_t)limit + 1, sizeof(*rows));
+    int n;
+    enum hp_db_status st = hp_applications_list(db, req->arena, hp_api_own_org(req), status, cursor,
+                                                limit + 1, rows, &n);
+    if (st < 0) {
+        hp_api_db_failed(req, st);
+        return;
+    }
+    cJSON *items = cJSON_CreateArray();
+    for (int i = 0; i < n && i < limit; i++)
+        cJSON_AddItemToArray(items, hp_api_application_json(&rows[i], NULL));
+    hp_reply_json(req, 200, hp_api_page(items, n > limit ? rows[limit - 1].id : NULL));
+}
+
+/* The application id of the path, or NULL after replying 404. */
+static const char *app_id(struct hp_request *req)
+{
+    const char *id = req->params[0];
+    if (!hp_uuid_valid(id)) {
+        hp_reply_problem(req, 404, "not-found", "no application has this id");
+        return NULL;
+    }
+    return id;
+}
+
+/* The request's connection, or NULL after replying 503. */
+static struct hp_db *app_db(struct hp_request *req)
+{
+    struct hp_db *db = hp_req_db(req);
+    if (!db)
+        hp_reply_unavailable(req);
+    return db;
+}
+
+void hp_api_applications_get(struct hp_request *req)
+{
+    const char *id = app_id(req);
+    if (!id)
+        return;
+    struct hp_db *db = app_db(req);
+    if (!db)
+        return;
+    struct hp_application a;
+    PGresult *events = NULL;
+    enum hp_db_status st = hp_applications_get(db, req->arena, id, hp_api_own_org(req), &a);
+    if (st == HP_DB_NO_ROWS) {
+        hp_reply_problem(req, 404, "not-found", "no application has this id");
+        return;
+    }
+    if (st == HP_DB_ROWS)
+        st = hp_applications_history(db, req->arena, id, &events);
+    if (st < 0)
+        hp_api_db_failed(req, st);
+    else
+        hp_reply_json(req, 200, hp_api_application_json(&a, events));
+}
+
+struct change_tx {
+    struct hp_arena *arena;
+    const char *id, *org_id, *actor, *reason;
+    bool endorse;
+    enum hp_app_change_outcome outcome;
+    struct hp_application app;
+};
+
+static enum hp_db_status change_run(struct hp_db *db, void *ctx)
+{
+    struct change_tx *t = ctx;
+    if (t->endorse)
+        return hp_applications_endorse(db, t->arena, t->id, t->org_id, t->actor, &t->outcome,
+                                       &t->app);
+    return hp_applications_withdraw(db, t->arena, t->id, t->org_id, t->actor, t->reason,
+                                    &t->outcome, &t->app);
+}
+
+static void change(struct hp_request *req, bool endorse)
+{
+    const char *id = app_id(req);
+    if (!id)
+        return;
+    struct hp_db *db = app_db(req);
+    if (!db)
+        return;
+    struct change_tx t = {.arena = req->arena, .id = id, .org_id = req->who->org_id,
+                          .actor = req->who->user_id, .endorse = endorse};
+    enum hp_db_status st = hp_db_tx(db, change_run, &t);
+    if (st < 0)
+        hp_api_db_failed(req, st);
+    else if (t.outcome == HP_APP_NOT_FOUND)
+        hp_reply_problem(req, 404, "not-found", "no application has this id");
+    else if (t.outcome == HP_APP_FORBIDDEN)
+        hp_reply_problem(req, 403, "forbidden",
+                         endorse ? "only the site of the application's project endorses it"
+                                 : "only the organisation that filed it withdraws it");
+    else if (t.outcome == HP_APP_CONFLICT)
+        hp_reply_problem(req, 409, "wrong-status", "the application is %s", t.app.status);
+    else
+        hp_reply_json(req, 200, hp_api_application_json(&t.app, NULL));
+}
+
+void hp_api_applications_withdraw(struct hp_request *req)
+{
+    change(req, false);
+}
+
+void hp_api_applications_endorse(struct hp_request *req)
+{
+    change(req, true);
+}
+
+static const struct hp_json_field supply_spec[] = {
+    {"name", HP_JSON_STRING, .required = true, .min = 1, .max = 200},
+    {NULL},
+};
+
+struct supply_tx {
+    struct hp_arena *arena;
+    const char *id, *org_id, *actor, *name;
+    enum hp_supply_outcome outcome;
+};
+
+static enum hp_db_status supply_run(struct hp_db *db, void *ctx)
+{
+    struct supply_tx *t = ctx;
+    return hp_passes_supply(db, t->arena, t->id, t->org_id, t->actor, t->name, &t->outcome);
+}
+
+/* POST /v1/applications/{id}/documents: the applicant's organisation marks
+ * a missing document supplied; the last one makes provisional passes
+ * active. Answers the application as it now is. */
+void hp_api_applications_documents(struct hp_request *req)
+{
+    const char *id = app_id(req);
+    if (!id)
+        return;
+    cJSON *body = hp_api_body(req);
+    const cJSON *v[1];
+    if (!body)
+        return;
+    if (!hp_api_read(req, body, supply_spec, "", v)) {
+        hp_reply_invalid(req);
+        return;
+    }
+    struct hp_db *db = app_db(req);
+    if (!db)
+        return;
+    struct supply_tx t = {.arena = req->arena, .id = id, .org_id = req->who->org_id,
+                          .actor = req->who->user_id, .name = v[0]->valuestring};
+    enum hp_db_status st = hp_db_tx(db, supply_run, &t);
+    struct hp_application a;
+    if (st >= 0 && t.outcome == HP_SUPPLY_DONE)
+        st = hp_applications_get(db, req->arena, id, NULL, &a);
+    if (st < 0) {
+        hp_api_db_failed(req, st);
+    } else if (t.outcome == HP_SUPPLY_NOT_FOUND) {
+        hp_reply_problem(req, 404, "not-found", "no application has this id");
+    } else if (t.outcome == HP_SUPPLY_NOT_MISSING) {
+        hp_req_invalid(req, "/name", "is not a document the decision named as missing");
+        hp_reply_invalid(req);
+    } else {
+        hp_reply_json(req, 200, hp_api_application_json(&a, NULL));
+    }
+}

@@ -1,0 +1,244 @@
+/* /v1/queue and POST /v1/applications/{id}/decision: the officers' review
+ * queue. A claim holds an application for 15 minutes; only its holder may
+ * decide it; approval issues the passes in the same transaction. */
+#include "haulpass/api.h"
+
+#include "haulpass/applications.h"
+#include "haulpass/arena.h"
+#include "haulpass/calendar.h"
+#include "haulpass/json_body.h"
+#include "haulpass/pass_code.h"
+#include "haulpass/queue.h"
+#include "haulpass/reply.h"
+#include "haulpass/time.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void hp_api_queue_list(struct hp_request *req)
+{
+    int limit;
+    const char *cursor;
+    if (!hp_api_paging(req, &limit, &cursor))
+        return;
+    if (cursor) {
+        hp_reply_problem(req, 400, "bad-parameter",
+                         "the queue has no cursor: it is read from the top each time");
+        return;
+    }
+    struct hp_db *db = hp_req_db(req);
+    if (!db) {
+        hp_reply_unavailable(req);
+        return;
+    }
+    struct hp_application *rows = hp_arena_calloc(req->arena, (size_t)limit, sizeof(*rows));
+    int n;
+    enum hp_db_status st = hp_queue_list(db, req->arena, req->who->user_id, limit, rows, &n);
+    if (st < 0) {
+        hp_api_db_failed(req, st);
+        return;
+    }
+    cJSON *items = cJSON_CreateArray();
+    for (int i = 0; i < n; i++)
+        cJSON_AddItemToArray(items, hp_api_application_json(&rows[i], NULL));
+    hp_reply_json(req, 200, hp_api_page(items, NULL));
+}
+
+void hp_api_queue_claim(struct hp_request *req)
+{
+    struct hp_db *db = hp_req_db(req);
+    if (!db) {
+        hp_reply_unavailable(req);
+        return;
+    }
+    struct hp_application a;
+    enum hp_db_status st = hp_queue_claim(db, req->arena, req->who->user_id, &a);
+    if (st < 0)
+        hp_api_db_failed(req, st);
+    else if (st == HP_DB_NO_ROWS)
+        hp_reply_static(req, 204, NULL, "", 0);
+    else
+        hp_reply_json(req, 200, hp_api_application_json(&a, NULL));
+}
+
+static double number_or_null(const PGresult *r, int row, int col, bool *null)
+{
+    *null = PQgetisnull(r, row, col);
+    return *null ? 0 : strtod(PQgetvalue(r, row, col), NULL);
+}
+
+void hp_api_queue_stats(struct hp_request *req)
+{
+    struct hp_db *db = hp_req_db(req);
+    if (!db) {
+        hp_reply_unavailable(req);
+        return;
+    }
+    PGresult *totals, *per_type;
+    enum hp_db_status st = hp_queue_stats(db, req->arena, &totals, &per_type);
+    if (st < 0) {
+        hp_api_db_failed(req, st);
+        return;
+    }
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddNumberToObject(j, "open", atoi(PQgetvalue(totals, 0, 0)));
+    cJSON_AddNumberToObject(j, "overdue", atoi(PQgetvalue(totals, 0, 1)));
+    cJSON *types = cJSON_AddObjectToObject(j, "per_type");
+    for (int i = 0; i < PQntuples(per_type); i++) {
+        cJSON *t = cJSON_AddObjectToObject(types, PQgetvalue(per_type, i, 0));
+        cJSON_AddNumberToObject(t, "decided", atoi(PQgetvalue(per_type, i, 1)));
+        bool null;
+        double median = number_or_null(per_type, i, 2, &null);
+        if (null)
+            cJSON_AddNullToObject(t, "median_hours_to_decision");
+        else
+            cJSON_AddNumberToObject(t, "median_hours_to_decision", median);
+        double share = number_or_null(per_type, i, 3, &null);
+        if (null)
+            cJSON_AddNullToObject(t, "share_within_deadline");
+        else
+            cJSON_AddNumberToObject(t, "share_within_deadline", share);
+    }
+    hp_reply_json(req, 200, j);
+}
+
+static const char *const decisions[] = {"approve", "approve_provisional", "reject", NULL};
+
+enum { D_DECISION, D_REASON, D_MISSING, D_DUE, D_COUNT };
+
+static const struct hp_json_field decision_spec[] = {
+    {"decision", HP_JSON_ENUM, .required = true, .choices = decisions},
+    {"reason", HP_JSON_STRING, .nullable = true, .max = 2000},
+    {"missing_documents", HP_JSON_ARRAY, .nullable = true, .max = 50},
+    {"documents_due", HP_JSON_STRING, .nullable = true},
+    {NULL},
+};
+
+/* Reads the decision body into d; false after replying 422. */
+static bool read_decision(struct hp_request *req, const cJSON *body, struct hp_decision *d)
+{
+    const cJSON *v[D_COUNT];
+    bool ok = hp_api_read(req, body, decision_spec, "", v);
+    memset(d, 0, sizeof(*d));
+    d->decision = v[D_DECISION] ? v[D_DECISION]->valuestring : NULL;
+    d->reason = v[D_REASON] ? v[D_REASON]->valuestring : NULL;
+    bool reject = d->decision && strcmp(d->decision, "reject") == 0;
+    bool provisional = d->decision && strcmp(d->decision, "approve_provisional") == 0;
+    if (reject && (!d->reason || !d->reason[strspn(d->reason, " \t\r\n")])) {
+        hp_req_invalid(req, "/reason", "a rejection must give its reason");
+        ok = false;
+    }
+    if (provisional && (!v[D_MISSING] || cJSON_GetArraySize(v[D_MISSING]) == 0)) {
+        hp_req_invalid(req, "/missing_documents",
+                       "a provisional approval names the documents still missing");
+        ok = false;
+    } else if (v[D_MISSING] && !provisional) {
+        hp_req_invalid(req, "/missing_documents", "only a provisional approval takes it");
+        ok = false;
+    } else if (v[D_MISSING]) {
+        int i = 0;
+        for (const cJSON *m = v[D_MISSING]->child; m; m = m->next, i++) {
+            if (!cJSON_IsString(m)) {
+                hp_req_invalid(req, hp_arena_printf(req->arena, "/missing_documents/%d", i),
+                               "must be a document name");
+                ok = false;
+            }
+        }
+        d->missing_documents =
+            hp_arena_defer(req->arena, cJSON_free, cJSON_PrintUnformatted(v[D_MISSING]));
+    }
+    int64_t due;
+    if (provisional && !v[D_DUE]) {
+        hp_req_invalid(req, "/documents_due", "a provisional approval sets the date due");
+        ok = false;
+    } else if (v[D_DUE] && !provisional) {
+        hp_req_invalid(req, "/documents_due", "only a provisional approval takes it");
+        ok = false;
+    } else if (v[D_DUE] && !hp_time_parse(v[D_DUE]->valuestring, &due)) {
+        hp_req_invalid(req, "/documents_due", "must be an RFC 3339 date-time with an offset");
+        ok = false;
+    } else if (v[D_DUE] && due <= hp_time_now_us()) {
+        hp_req_invalid(req, "/documents_due", "must be in the future");
+        ok = false;
+    } else if (v[D_DUE]) {
+        d->documents_due_us = hp_arena_printf(req->arena, "%lld", (long long)due);
+    }
+    if (!ok)
+        hp_reply_invalid(req);
+    return ok;
+}
+
+/* A JSON array of n new pass codes of this year; NULL when randomness
+ * failed. */
+static const char *new_codes(struct hp_arena *arena, int n)
+{
+    int year = hp_calendar_local_date(NULL, time(NULL)).year;
+    char *out = hp_arena_alloc(arena, (size_t)n * (HP_PASS_CODE_BUF + 3) + 3);
+    size_t at = 0;
+    out[at++] = '[';
+    for (int i = 0; i < n; i++) {
+        char code[HP_PASS_CODE_BUF];
+        if (!hp_pass_code_new(year, code))
+            return NULL;
+        at += (size_t)sprintf(out + at, "%s\"%s\"", i ? "," : "", code);
+    }
+    out[at++] = ']';
+    out[at] = '\0';
+    return out;
+}
+
+struct decide_tx {
+    struct hp_arena *arena;
+    const char *id, *officer;
+    const struct hp_decision *d;
+    enum hp_decide_outcome outcome;
+    int bad_document;
+    struct hp_application app;
+};
+
+static enum hp_db_status decide_run(struct hp_db *db, void *ctx)
+{
+    struct decide_tx *t = ctx;
+    return hp_queue_decide(db, t->arena, t->id, t->officer, t->d, &t->outcome,
+                           &t->bad_document, &t->app);
+}
+
+void hp_api_applications_decide(struct hp_request *req)
+{
+    const char *id = req->params[0];
+    if (!hp_uuid_valid(id)) {
+        hp_reply_problem(req, 404, "not-found", "no application has this id");
+        return;
+    }
+    cJSON *body = hp_api_body(req);
+    struct hp_decision d;
+    if (!body || !read_decision(req, body, &d))
+        return;
+    struct hp_db *db = hp_req_db(req);
+    if (!db) {
+        hp_reply_unavailable(req);
+        return;
+    }
+    int plates = 0;
+    enum hp_db_status st = hp_queue_plate_count(db, req->arena, id, &plates);
+    if (st >= 0 && strcmp(d.decision, "reject") != 0 &&
+        !(d.codes = new_codes(req->arena, plates)))
+        st = HP_DB_HARD_ERROR;
+    struct decide_tx t = {.arena = req->arena, .id = id, .officer = req->who->user_id, .d = &d};
+    if (st >= 0)
+        st = hp_db_tx(db, decide_run, &t);
+    if (st < 0)
+        hp_api_db_failed(req, st);
+    else if (t.outcome == HP_DECIDE_NOT_FOUND)
+        hp_reply_problem(req, 404, "not-found", "no application has this id");
+    else if (t.outcome == HP_DECIDE_NOT_HOLDER || t.outcome == HP_DECIDE_FEW_CODES)
+        hp_reply_problem(req, 409, "not-claim-holder",
+                         "only the officer holding a live claim on it decides an application");
+    else if (t.outcome == HP_DECIDE_BAD_DOCUMENT) {
+        hp_req_invalid(req, hp_arena_printf(req->arena, "/missing_documents/%d", t.bad_document),
+                       "must name, once, a document of the application not yet provided");
+        hp_reply_invalid(req);
+    } else {
+        hp_reply_json(req, 200, hp_api_application_json(&t.app, NULL));
+    }
+}

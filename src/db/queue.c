@@ -1,0 +1,197 @@
+/* SQL of the review queue. */
+#include "haulpass/queue.h"
+
+#include "haulpass/arena.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Claim order for officer $1 (API.md §7): fast track of the caller's own
+ * projects, then fast track, then the earliest due_at, then the earliest
+ * submission; the id breaks the last ties so the order is total. */
+#define CLAIM_ORDER                                                                     \
+    " ORDER BY coalesce(a.fast_track AND EXISTS (SELECT 1 FROM projects p"              \
+    "          WHERE p.id = a.project_id AND p.liaison_officer_id = $1::uuid), false) DESC," \
+    "          a.fast_track DESC, a.due_at, a.submitted_at, a.id"
+
+/* Claims the first claimable row nobody else is claiming right now: SKIP
+ * LOCKED passes over rows another transaction holds, so two officers never
+ * get the same one. The lease is 15 minutes; an expired one is claimable. */
+static struct hp_sql claim_sql = HP_SQL("queue_claim",
+    "WITH c AS (SELECT a.id, a.status FROM applications a"
+    "            WHERE a.status = 'queued' OR (a.status = 'in_review'"
+    "                                          AND a.claim_expires_at <= clock_timestamp())"
+    CLAIM_ORDER " LIMIT 1 FOR UPDATE OF a SKIP LOCKED),"
+    "     u AS (UPDATE applications a SET status = 'in_review', claimed_by = $1::uuid,"
+    "             claim_expires_at = clock_timestamp() + interval '15 minutes',"
+    "             version = a.version + 1"
+    "             FROM c WHERE a.id = c.id RETURNING a.*, c.status AS old_status),"
+    "     e AS (INSERT INTO application_events (application_id, actor_id, from_status,"
+    "                                           to_status, reason)"
+    "           SELECT id, $1::uuid, old_status, 'in_review',"
+    "                  CASE WHEN old_status = 'in_review' THEN 'claimed after an expired claim'"
+    "                       ELSE 'claimed' END FROM u),"
+    "     au AS (INSERT INTO audit (actor_id, entity, entity_id, action, after)"
+    "            SELECT $1::uuid, 'application', u.id::text, 'claim',"
+    "                   to_jsonb(u) - 'corridor_route' - 'old_status' FROM u)"
+    "SELECT " HP_APP_COLS " FROM u a");
+
+enum hp_db_status hp_queue_claim(struct hp_db *db, struct hp_arena *arena, const char *officer,
+                                 struct hp_application *out)
+{
+    PGresult *r;
+    const char *params[] = {officer};
+    enum hp_db_status st = hp_db_exec(db, arena, &claim_sql, 1, params, &r);
+    if (st == HP_DB_ROWS)
+        hp_applications_read(r, 0, out);
+    return st;
+}
+
+static struct hp_sql list_sql = HP_SQL("queue_list",
+    "SELECT " HP_APP_COLS " FROM applications a WHERE a.status IN ('queued', 'in_review')"
+    CLAIM_ORDER " LIMIT $2::int");
+
+enum hp_db_status hp_queue_list(struct hp_db *db, struct hp_arena *arena, const char *officer,
+                                int limit, struct hp_application *out, int *n)
+{
+    PGresult *r;
+    const char *params[] = {officer, hp_arena_printf(arena, "%d", limit)};
+    enum hp_db_status st = hp_db_exec(db, arena, &list_sql, 2, params, &r);
+    *n = 0;
+    if (st < 0)
+        return st;
+    for (int i = 0; i < PQntuples(r) && i < limit; i++)
+        hp_applications_read(r, i, &out[(*n)++]);
+    return st;
+}
+
+static struct hp_sql plates_sql = HP_SQL("queue_plate_count",
+    "SELECT cardinality(plates) FROM applications WHERE id = $1::uuid");
+
+enum hp_db_status hp_queue_plate_count(struct hp_db *db, struct hp_arena *arena, const char *id,
+                                       int *n)
+{
+    PGresult *r;
+    const char *params[] = {id};
+    enum hp_db_status st = hp_db_exec(db, arena, &plates_sql, 1, params, &r);
+    *n = st == HP_DB_ROWS ? atoi(PQgetvalue(r, 0, 0)) : 0;
+    return st;
+}
+
+/* Locks the row and says whether $2 holds a live claim on it, and the
+ * first missing document ($3) that is not an unprovided document of it. */
+static struct hp_sql lock_sql = HP_SQL("queue_decide_lock",
+    "SELECT a.status = 'in_review' AND a.claimed_by = $2::uuid"
+    "       AND a.claim_expires_at > clock_timestamp(),"
+    "       (SELECT m.i FROM json_array_elements_text(coalesce($3, '[]')::json)"
+    "                        WITH ORDINALITY m(name, i)"
+    "         WHERE NOT EXISTS (SELECT 1 FROM jsonb_array_elements(a.documents) d"
+    "                            WHERE d->>'name' = m.name"
+    "                              AND NOT (d->>'provided')::boolean)"
+    "            OR (SELECT count(*) FROM json_array_elements_text($3::json) o(name)"
+    "                 WHERE o.name = m.name) > 1"
+    "         ORDER BY m.i LIMIT 1),"
+    "       cardinality(a.plates)"
+    "  FROM applications a WHERE a.id = $1::uuid FOR UPDATE");
+
+/* The decision, its event and audit entry, and on approval one pass per
+ * plate, all in one statement. */
+static struct hp_sql decide_sql = HP_SQL("queue_decide",
+    "WITH u AS (UPDATE applications a SET"
+    "             status = CASE $3 WHEN 'approve' THEN 'approved'"
+    "                              WHEN 'approve_provisional' THEN 'approved_provisional'"
+    "                              ELSE 'rejected' END,"
+    "             decided_at = clock_timestamp(), decided_by = $2::uuid,"
+    "             decision_reason = $4,"
+    "             missing_documents = ARRAY(SELECT json_array_elements_text($5::json)),"
+    "             documents_due = to_timestamp($6::bigint / 1e6),"
+    "             version = a.version + 1"
+    "            WHERE a.id = $1::uuid RETURNING a.*),"
+    "     e AS (INSERT INTO application_events (application_id, actor_id, from_status,"
+    "                                           to_status, reason)"
+    "           SELECT id, $2::uuid, 'in_review', status, $4 FROM u),"
+    "     au AS (INSERT INTO audit (actor_id, entity, entity_id, action, after)"
+    "            SELECT $2::uuid, 'application', u.id::text, 'decide',"
+    "                   to_jsonb(u) - 'corridor_route' FROM u),"
+    "     p AS (INSERT INTO passes (code, application_id, plate, type, zone_ids,"
+    "             corridor_route, corridor_width_m, valid_from, valid_to, hours, project_id,"
+    "             status, documents_due)"
+    "           SELECT c.code, u.id, u.plates[c.i], u.type, u.zone_ids, u.corridor_route,"
+    "                  u.corridor_width_m, u.valid_from, u.valid_to, u.hours, u.project_id,"
+    "                  CASE u.status WHEN 'approved' THEN 'active' ELSE 'provisional' END,"
+    "                  u.documents_due"
+    "             FROM u, json_array_elements_text($7::json) WITH ORDINALITY c(code, i)"
+    "            WHERE u.status IN ('approved', 'approved_provisional')"
+    "              AND c.i <= cardinality(u.plates)"
+    "           RETURNING code),"
+    "     pa AS (INSERT INTO audit (actor_id, entity, entity_id, action, after)"
+    "            SELECT $2::uuid, 'pass', p.code, 'issue', jsonb_build_object('code', p.code)"
+    "              FROM p)"
+    "SELECT " HP_APP_COLS " FROM u a");
+
+enum hp_db_status hp_queue_decide(struct hp_db *db, struct hp_arena *arena, const char *id,
+                                  const char *officer, const struct hp_decision *d,
+                                  enum hp_decide_outcome *outcome, int *bad_document,
+                                  struct hp_application *out)
+{
+    PGresult *r;
+    const char *lock_params[] = {id, officer, d->missing_documents};
+    enum hp_db_status st = hp_db_exec(db, arena, &lock_sql, 3, lock_params, &r);
+    *outcome = HP_DECIDE_NOT_FOUND;
+    if (st != HP_DB_ROWS)
+        return st;
+    if (strcmp(PQgetvalue(r, 0, 0), "t") != 0) {
+        *outcome = HP_DECIDE_NOT_HOLDER;
+        return st;
+    }
+    if (!PQgetisnull(r, 0, 1)) {
+        *outcome = HP_DECIDE_BAD_DOCUMENT;
+        *bad_document = atoi(PQgetvalue(r, 0, 1)) - 1;
+        return st;
+    }
+    /* The plates cannot change, but the codes were made before the lock. */
+    int plates = atoi(PQgetvalue(r, 0, 2)), codes = 0;
+    for (const char *c = d->codes; c && *c; c++)
+        codes += *c == ',';
+    if (strcmp(d->decision, "reject") != 0 && codes + 1 < plates) {
+        *outcome = HP_DECIDE_FEW_CODES;
+        return st;
+    }
+    const char *params[] = {id,
+                            officer,
+                            d->decision,
+                            d->reason,
+                            d->missing_documents,
+                            d->documents_due_us,
+                            d->codes ? d->codes : "[]"};
+    if ((st = hp_db_exec(db, arena, &decide_sql, 7, params, &r)) == HP_DB_ROWS) {
+        *outcome = HP_DECIDE_DONE;
+        hp_applications_read(r, 0, out);
+    }
+    return st;
+}
+
+static struct hp_sql totals_sql = HP_SQL("queue_totals",
+    "SELECT count(*), count(*) FILTER (WHERE due_at < clock_timestamp())"
+    "  FROM applications WHERE status IN ('queued', 'in_review')");
+
+/* Hours to a decision count from when the clock started: the endorsement
+ * for endorsed applications, else the submission (as due_at does). */
+static struct hp_sql per_type_sql = HP_SQL("queue_per_type",
+    "SELECT t.type, count(a.id),"
+    "       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM"
+    "           a.decided_at - coalesce(a.endorsed_at, a.submitted_at)) / 3600),"
+    "       avg((a.decided_at <= a.due_at)::int)"
+    "  FROM unnest(ARRAY['construction', 'urban_delivery', 'oversize', 'hazmat',"
+    "                    'temporary']) WITH ORDINALITY t(type, n)"
+    "  LEFT JOIN applications a ON a.type = t.type AND a.decided_at IS NOT NULL"
+    " GROUP BY t.type, t.n ORDER BY t.n");
+
+enum hp_db_status hp_queue_stats(struct hp_db *db, struct hp_arena *arena, PGresult **totals,
+                                 PGresult **per_type)
+{
+    enum hp_db_status st = hp_db_exec(db, arena, &totals_sql, 0, NULL, totals);
+    if (st >= 0)
+        st = hp_db_exec(db, arena, &per_type_sql, 0, NULL, per_type);
+    return st;
+}
