@@ -63,7 +63,10 @@ const char *hp_db_message(const struct hp_db *db);
 const char *hp_db_constraint(const struct hp_db *db);
 
 /* fn runs inside BEGIN…COMMIT. A negative status rolls back; HP_DB_SOFT_ERROR
- * (from fn or from COMMIT) runs fn again, at most 5 times in all. */
+ * (from fn or from COMMIT) runs fn again, at most 5 times in all, so fn
+ * must start each run from a clean ctx (reset anything it appends to).
+ * fn returning success after one of its statements failed is a bug in fn:
+ * the transaction is rolled back and HP_DB_HARD_ERROR returned. */
 typedef enum hp_db_status (*hp_db_tx_fn)(struct hp_db *db, void *ctx);
 enum hp_db_status hp_db_tx(struct hp_db *db, hp_db_tx_fn fn, void *ctx);
 

@@ -22,8 +22,12 @@
 #define TX_ATTEMPTS 5
 
 struct hp_db {
+    struct hp_db_pool *pool;
     PGconn *conn;
     bool in_use;
+    /* Lent out with a connection opened earlier that has run nothing yet:
+     * the server may have restarted since, which only a statement shows. */
+    bool maybe_stale;
     bool prepared[MAX_STATEMENTS];
     char sqlstate[6];
     char message[512];
@@ -75,6 +79,8 @@ struct hp_db_pool *hp_db_pool_new(const char *conninfo, int size)
         return NULL;
     }
     pool->size = size;
+    for (int i = 0; i < size; i++)
+        pool->dbs[i].pool = pool;
     pthread_mutex_init(&pool->lock, NULL);
     pthread_cond_init(&pool->freed, NULL);
     return pool;
@@ -154,6 +160,7 @@ struct hp_db *hp_db_acquire(struct hp_db_pool *pool)
             db = d;
     }
     db->in_use = true;
+    db->maybe_stale = db->conn != NULL;
     pool->in_use++;
     pthread_mutex_unlock(&pool->lock);
     if (!ensure_connected(pool, db)) {
@@ -213,8 +220,8 @@ static int slot_of(struct hp_sql *sql)
     return expected; /* another thread won; its slot stands */
 }
 
-enum hp_db_status hp_db_exec(struct hp_db *db, struct hp_arena *arena, struct hp_sql *sql,
-                             int nparams, const char *const *params, PGresult **res)
+static enum hp_db_status exec_once(struct hp_db *db, struct hp_arena *arena, struct hp_sql *sql,
+                                   int nparams, const char *const *params, PGresult **res)
 {
     *res = NULL;
     if (!db->conn)
@@ -248,16 +255,46 @@ enum hp_db_status hp_db_exec(struct hp_db *db, struct hp_arena *arena, struct hp
     return (n[0] == '\0' || strcmp(n, "0") != 0) ? HP_DB_ROWS : HP_DB_NO_ROWS;
 }
 
+/*
+ * After PostgreSQL restarts, every idle pooled connection is dead but
+ * looks open until used. The first statement after acquire may therefore
+ * reconnect and run once more: nothing ran on the old connection, so no
+ * transaction state is lost. Later failures are reported as they are.
+ */
+static bool reconnected_after_stale(struct hp_db *db, enum hp_db_status st)
+{
+    bool stale = db->maybe_stale;
+    db->maybe_stale = false;
+    return st == HP_DB_UNAVAILABLE && stale && ensure_connected(db->pool, db);
+}
+
+enum hp_db_status hp_db_exec(struct hp_db *db, struct hp_arena *arena, struct hp_sql *sql,
+                             int nparams, const char *const *params, PGresult **res)
+{
+    enum hp_db_status st = exec_once(db, arena, sql, nparams, params, res);
+    if (reconnected_after_stale(db, st))
+        st = exec_once(db, arena, sql, nparams, params, res);
+    return st;
+}
+
 const char *hp_db_sqlstate(const struct hp_db *db) { return db->sqlstate; }
 const char *hp_db_message(const struct hp_db *db) { return db->message; }
 const char *hp_db_constraint(const struct hp_db *db) { return db->constraint; }
 
-static enum hp_db_status simple(struct hp_db *db, const char *command)
+static enum hp_db_status simple_once(struct hp_db *db, const char *command)
 {
     PGresult *r = PQexec(db->conn, command);
     enum hp_db_status st =
         PQresultStatus(r) == PGRES_COMMAND_OK ? HP_DB_ROWS : classify(db, r);
     PQclear(r);
+    return st;
+}
+
+static enum hp_db_status simple(struct hp_db *db, const char *command)
+{
+    enum hp_db_status st = simple_once(db, command);
+    if (reconnected_after_stale(db, st))
+        st = simple_once(db, command);
     return st;
 }
 
@@ -273,6 +310,13 @@ enum hp_db_status hp_db_tx(struct hp_db *db, hp_db_tx_fn fn, void *ctx)
         if (st < 0)
             return st;
         st = fn(db, ctx);
+        if (st >= 0 && db->conn && PQtransactionStatus(db->conn) == PQTRANS_INERROR) {
+            /* fn went on after a failed statement: COMMIT would only roll
+             * back, and its caller would think its writes were kept. */
+            hp_log(HP_LOG_ERROR, "transaction ended after a failed statement", "sqlstate",
+                   hp_db_sqlstate(db), "detail", hp_db_message(db), NULL);
+            st = HP_DB_HARD_ERROR;
+        }
         if (st >= 0) {
             enum hp_db_status c = simple(db, "COMMIT");
             if (c < 0)

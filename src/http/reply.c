@@ -164,7 +164,8 @@ void hp_reply_invalid(struct hp_request *req)
     if (e0) {
         const cJSON *m = cJSON_GetObjectItemCaseSensitive(e0, "message");
         const cJSON *ptr = cJSON_GetObjectItemCaseSensitive(e0, "pointer");
-        first = hp_arena_printf(req->arena, "%s: %s", ptr->valuestring, m->valuestring);
+        if (cJSON_IsString(ptr) && cJSON_IsString(m))
+            first = hp_arena_printf(req->arena, "%s: %s", ptr->valuestring, m->valuestring);
     }
     problem(req, 422, "invalid", first, errors);
 }

@@ -14,6 +14,7 @@
 #include "haulpass/config.h"
 #include "haulpass/db.h"
 #include "haulpass/idempotency.h"
+#include "haulpass/json_body.h"
 #include "haulpass/log.h"
 #include "haulpass/metrics.h"
 #include "haulpass/reply.h"
@@ -33,18 +34,25 @@
 
 #define JSON_LIMIT (1u << 20)
 #define KML_LIMIT (16u << 20)
+/* A bound on threads and buffered bodies (at most 1 MiB each for most
+ * routes): past it libmicrohttpd refuses connections instead of the
+ * process running out of memory. A city's cameras reach the service
+ * through a few proxies with keep-alive, not one connection each. */
+#define CONNECTION_LIMIT 1024
 
 struct body_buf {
     char *data;
     size_t len, cap, limit;
     bool too_large;
+    bool out_of_memory;
 };
 
 /* Everything per request that handlers need not see. */
 struct request_state {
     struct hp_request req;
     struct body_buf body;
-    int allowed; /* methods of a path that matched with another method */
+    int allowed;   /* methods of a path that matched with another method */
+    bool bad_path; /* the URL was not UTF-8 */
 };
 
 const char *hp_req_header(struct hp_request *req, const char *name)
@@ -96,24 +104,24 @@ static struct request_state *begin(struct hp_app *app, struct MHD_Connection *co
     req->app = app;
     req->started_us = hp_time_mono_us();
     req->method_name = hp_arena_strdup(arena, method);
-    req->path = hp_arena_strdup(arena, url);
+    char *path = hp_arena_strdup(arena, url);
+    req->path = path;
     req->method = hp_method_from_name(method);
     const char *rid = hp_req_header(req, "X-Request-Id");
     if (rid && request_id_acceptable(rid))
         snprintf(req->request_id, sizeof(req->request_id), "%s", rid);
     else
         hp_request_id_new(req->request_id);
-    req->route_index = req->method
-        ? hp_router_match(hp_routes, arena, req->method, req->path, req->params, &st->allowed)
-        : -1;
-    if (req->route_index < 0 && !req->method) {
-        /* A method we serve on no path: 405 where the path exists. */
-        const char *ignored[HP_MAX_PARAMS];
-        hp_router_match(hp_routes, arena, HP_GET, req->path, ignored, &st->allowed);
-        int get_allowed = st->allowed;
-        hp_router_match(hp_routes, arena, HP_POST, req->path, ignored, &st->allowed);
-        st->allowed |= get_allowed;
+    if (!hp_utf8_valid(req->path, strlen(req->path))) {
+        /* Never echo it (problem details and the log are JSON): mask it. */
+        for (char *c = path; *c; c++)
+            if ((unsigned char)*c >= 0x80)
+                *c = '?';
+        st->bad_path = true;
     }
+    /* An unknown method matches no route and collects every method of the path. */
+    req->route_index =
+        hp_router_match(hp_routes, arena, req->method, req->path, req->params, &st->allowed);
     req->route = req->route_index >= 0 ? &hp_routes[req->route_index] : NULL;
     st->body.limit = req->route && req->route->body == HP_BODY_KML ? KML_LIMIT : JSON_LIMIT;
     hp_arena_defer(arena, free_body, &st->body);
@@ -122,7 +130,7 @@ static struct request_state *begin(struct hp_app *app, struct MHD_Connection *co
 
 static void append_body(struct body_buf *b, const char *data, size_t n)
 {
-    if (b->too_large)
+    if (b->too_large || b->out_of_memory)
         return;
     if (n > b->limit - b->len) {
         b->too_large = true; /* keep reading and dropping; answer 413 at the end */
@@ -134,7 +142,7 @@ static void append_body(struct body_buf *b, const char *data, size_t n)
             cap *= 2;
         char *nd = realloc(b->data, cap);
         if (!nd) {
-            b->too_large = true;
+            b->out_of_memory = true;
             return;
         }
         b->data = nd;
@@ -166,9 +174,34 @@ static bool content_type_fits(struct hp_request *req)
     return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
 }
 
-static void dispatch(struct request_state *st)
+/* 413 for a body over the route's limit; 503 when memory ran out reading it. */
+static bool body_refused(struct request_state *st)
+{
+    if (st->body.out_of_memory) {
+        hp_reply_header(&st->req, "Retry-After", "5");
+        hp_reply_problem(&st->req, 503, "out-of-memory",
+                         "the service ran short of memory reading the body; try again shortly");
+    } else {
+        hp_reply_problem(&st->req, 413, "too-large", "the request body is larger than %zu bytes",
+                         st->body.limit);
+    }
+    return false;
+}
+
+/*
+ * Answers what the headers alone decide: no route (404/405), no right to
+ * call it (401/403), a declared body over the limit (413), the wrong
+ * Content-Type (415). It runs on the first call of the access handler,
+ * before any of the body is read, so a caller who may not use a route
+ * never gets to make the service buffer 16 MiB. False once it replied.
+ */
+static bool screen(struct request_state *st)
 {
     struct hp_request *req = &st->req;
+    if (st->bad_path) {
+        hp_reply_problem(req, 400, "bad-path", "the path is not valid UTF-8");
+        return false;
+    }
     if (!req->route) {
         if (st->allowed) {
             hp_reply_header(req, "Allow", hp_router_allow_header(req->arena, st->allowed));
@@ -177,13 +210,21 @@ static void dispatch(struct request_state *st)
         } else {
             hp_reply_problem(req, 404, "not-found", "there is nothing at %s", req->path);
         }
-        return;
+        return false;
     }
-    if (st->body.too_large) {
-        hp_reply_problem(req, 413, "too-large", "the request body is larger than %zu bytes",
-                         st->body.limit);
-        return;
+    if (req->route->roles) {
+        bool allowed = hp_auth_require(req, req->route->roles);
+        /* The handler takes a connection again when it needs one. */
+        hp_db_release(req->app->pool, req->db);
+        req->db = NULL;
+        if (!allowed)
+            return false;
     }
+    const char *cl = hp_req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl && strtoull(cl, NULL, 10) > st->body.limit)
+        st->body.too_large = true; /* refused before the client sends it */
+    if (st->body.too_large || st->body.out_of_memory)
+        return body_refused(st);
     if (req->route->body != HP_BODY_NONE && !content_type_fits(req)) {
         hp_reply_problem(req, 415, "unsupported-media-type",
                          "this endpoint reads %s",
@@ -191,15 +232,21 @@ static void dispatch(struct request_state *st)
                          : req->route->body == HP_BODY_CSV
                              ? "text/csv"
                              : "application/vnd.google-earth.kml+xml");
+        return false;
+    }
+    return true;
+}
+
+/* Runs the route's handler on the whole body; the request passed screen(). */
+static void dispatch(struct request_state *st)
+{
+    struct hp_request *req = &st->req;
+    if (st->body.too_large || st->body.out_of_memory) {
+        body_refused(st);
         return;
     }
     req->body = st->body.data;
     req->body_len = st->body.len;
-    if (req->route->roles && !hp_auth_require(req, req->route->roles)) {
-        hp_db_release(req->app->pool, req->db);
-        req->db = NULL;
-        return;
-    }
     if (req->route->idempotent)
         hp_idem_run(req, req->route->handler);
     else
@@ -224,16 +271,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (!st)
             return MHD_NO;
         *con_cls = st;
-        const char *cl = hp_req_header(&st->req, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > st->body.limit) {
-            /* Refuse before the client sends the body (and before 100-continue). */
-            st->body.too_large = true;
-            dispatch(st);
-        }
+        screen(st);
         return MHD_YES;
     }
     if (*upload_data_size) {
-        append_body(&st->body, upload_data, *upload_data_size);
+        /* Once answered, the rest of the body is read and dropped. */
+        if (!st->req.status)
+            append_body(&st->body, upload_data, *upload_data_size);
         *upload_data_size = 0;
         return MHD_YES;
     }
@@ -299,7 +343,7 @@ bool hp_server_start(struct hp_app *app)
         {MHD_OPTION_SOCK_ADDR, 0, ai->ai_addr},
         {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, app},
         {MHD_OPTION_CONNECTION_TIMEOUT, 60, NULL},
-        {MHD_OPTION_CONNECTION_LIMIT, 4000, NULL},
+        {MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT, NULL},
         {per_conn ? MHD_OPTION_END : MHD_OPTION_THREAD_POOL_SIZE, app->cfg->threads, NULL},
         {MHD_OPTION_END, 0, NULL},
     };

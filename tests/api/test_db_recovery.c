@@ -52,3 +52,20 @@ TEST(while_the_database_is_down_requests_get_503_and_the_service_recovers_alone)
     CHECK_INT(r->status, 201);
     hp_t_free(r);
 }
+
+TEST(after_a_restart_the_first_request_on_a_pooled_connection_succeeds)
+{
+    const char *pg_ctl = getenv("HAULPASS_PG_CTL");
+    REQUIRE(pg_ctl && *pg_ctl);
+    struct hp_t_resp *r = hp_t_get("/v1/me", hp_t_admin);
+    REQUIRE(r->status == 200); /* the pool now holds an open connection */
+    hp_t_free(r);
+    /* Nothing reaches the service while PostgreSQL is down, so its open
+     * connections are dead but do not know it yet. */
+    REQUIRE(hp_t_sh("%s stop >/dev/null 2>&1 && %s start >/dev/null 2>&1", pg_ctl, pg_ctl) == 0);
+    for (int i = 0; i < 5; i++) {
+        r = hp_t_get("/v1/me", hp_t_admin);
+        CHECK_INT(r->status, 200);
+        hp_t_free(r);
+    }
+}

@@ -117,6 +117,38 @@ TEST(a_hard_error_is_not_retried_and_rolls_back)
     hp_arena_free(a.arena);
 }
 
+/* A callback that swallows a failed statement and reports success. */
+static enum hp_db_status swallow(struct hp_db *db, void *ctx)
+{
+    struct attempt *a = ctx;
+    PGresult *r;
+    a->calls++;
+    const char *p[] = {"tx swallowed"};
+    if (hp_db_exec(db, a->arena, &insert_sql, 1, p, &r) < 0)
+        return HP_DB_HARD_ERROR;
+    const char *code[] = {"23505"};
+    if (hp_db_exec(db, a->arena, &set_code_sql, 1, code, &r) < 0)
+        return HP_DB_HARD_ERROR;
+    (void)hp_db_exec(db, a->arena, &raise_sql, 0, NULL, &r);
+    return HP_DB_ROWS;
+}
+
+TEST(success_after_a_failed_statement_is_reported_as_a_hard_error)
+{
+    struct attempt a = {"swallow", NULL, 0, 0, hp_arena_new()};
+    struct hp_db *db = hp_db_acquire(pool);
+    REQUIRE(db != NULL);
+    CHECK_INT(hp_db_tx(db, swallow, &a), HP_DB_HARD_ERROR);
+    CHECK_INT(a.calls, 1);
+    CHECK_INT(count_orgs("tx swallowed"), 0);
+    /* The connection is usable again: not left in the aborted transaction. */
+    static struct hp_sql one_sql = HP_SQL("test_one", "SELECT 1");
+    PGresult *r;
+    CHECK_INT(hp_db_exec(db, a.arena, &one_sql, 0, NULL, &r), HP_DB_ROWS);
+    hp_db_release(pool, db);
+    hp_arena_free(a.arena);
+}
+
 TEST(a_connection_given_back_inside_a_transaction_is_not_lent_out_in_it)
 {
     struct hp_arena *arena = hp_arena_new();

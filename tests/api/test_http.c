@@ -43,6 +43,65 @@ TEST(a_wrong_method_is_405_with_allow)
     hp_t_free(r);
 }
 
+TEST(an_unknown_method_is_told_every_method_of_the_path)
+{
+    struct hp_t_resp *r =
+        hp_t_req("OPTIONS", "/v1/zones/00000000-0000-0000-0000-000000000000", hp_t_admin, NULL,
+                 NULL, 0, NULL);
+    CHECK_INT(r->status, 405);
+    CHECK_STR(hp_t_header(r, "Allow"), "GET, HEAD, PUT, DELETE");
+    hp_t_free(r);
+}
+
+TEST(a_path_that_is_not_utf8_is_400_and_never_echoed)
+{
+    struct hp_t_resp *r = hp_t_get("/v1/vehicles/%FF%FEab", hp_t_admin);
+    check_problem(r, 400, "urn:haulpass:problem:bad-path");
+    CHECK(strstr(hp_t_str(r, "detail"), "\xff") == NULL);
+    hp_t_free(r);
+    /* A plate in another script is UTF-8 and reaches its route. */
+    r = hp_t_get("/v1/vehicles/%E9%B2%81Q12345", hp_t_admin);
+    CHECK_INT(r->status, 404);
+    hp_t_free(r);
+}
+
+TEST(the_headers_are_judged_before_the_body_is_read)
+{
+    /* 10 MiB of KML, chunked (no Content-Length): refused for who sends it,
+     * not for its size or content, and never buffered. */
+    size_t n = 10u << 20;
+    char *big = malloc(n);
+    memset(big, ' ', n);
+    const char *chunked[] = {"Transfer-Encoding: chunked", NULL};
+    const char *kml = "application/vnd.google-earth.kml+xml";
+    struct hp_t_resp *r = hp_t_req("POST", "/v1/zones/import", NULL, kml, big, n, chunked);
+    check_problem(r, 401, "urn:haulpass:problem:unauthorized");
+    hp_t_free(r);
+    const char *haulier = hp_t_user_add("Early Haulage", "haulier", "haulier", "Early");
+    r = hp_t_req("POST", "/v1/zones/import", haulier, kml, big, n, chunked);
+    check_problem(r, 403, "urn:haulpass:problem:forbidden");
+    hp_t_free(r);
+    r = hp_t_req("POST", "/v1/nowhere", hp_t_admin, kml, big, n, chunked);
+    check_problem(r, 404, "urn:haulpass:problem:not-found");
+    hp_t_free(r);
+    /* Over the limit by Content-Length: 401 still comes first, then 413. */
+    size_t over = (16u << 20) + 1;
+    char *huge = malloc(over);
+    memset(huge, ' ', over);
+    r = hp_t_req("POST", "/v1/zones/import", NULL, kml, huge, over, NULL);
+    CHECK_INT(r->status, 401);
+    hp_t_free(r);
+    r = hp_t_req("POST", "/v1/zones/import", hp_t_admin, kml, huge, over, NULL);
+    CHECK_INT(r->status, 413);
+    hp_t_free(r);
+    free(huge);
+    free(big);
+    /* The service still answers. */
+    r = hp_t_get("/healthz", NULL);
+    CHECK_INT(r->status, 200);
+    hp_t_free(r);
+}
+
 TEST(a_body_over_one_mebibyte_is_413)
 {
     size_t n = (1u << 20) + 10;
