@@ -16,12 +16,26 @@
 
 /* Claims the first claimable row nobody else is claiming right now: SKIP
  * LOCKED passes over rows another transaction holds, so two officers never
- * get the same one. The lease is 15 minutes; an expired one is claimable. */
+ * get the same one. The lease is 15 minutes; an expired one is claimable.
+ * The order of CLAIM_ORDER in two steps, each an index walk that stops at
+ * the first row it locks (no sort of the whole queue): the caller's own
+ * projects' fast track (applications_open_project), and only when that
+ * finds none, everything open (applications_open). */
+#define CLAIMABLE                                                                       \
+    " a.status IN ('queued', 'in_review')"                                              \
+    " AND (a.status = 'queued' OR a.claim_expires_at <= clock_timestamp())"
 static struct hp_sql claim_sql = HP_SQL("queue_claim",
-    "WITH c AS (SELECT a.id, a.status FROM applications a"
-    "            WHERE a.status = 'queued' OR (a.status = 'in_review'"
-    "                                          AND a.claim_expires_at <= clock_timestamp())"
-    CLAIM_ORDER " LIMIT 1 FOR UPDATE OF a SKIP LOCKED),"
+    "WITH own AS (SELECT a.id, a.status FROM applications a"
+    "              WHERE" CLAIMABLE " AND a.fast_track"
+    "                AND a.project_id IN (SELECT p.id FROM projects p"
+    "                                      WHERE p.liaison_officer_id = $1::uuid)"
+    "              ORDER BY a.due_at, a.submitted_at, a.id"
+    "              LIMIT 1 FOR UPDATE OF a SKIP LOCKED),"
+    "     rest AS (SELECT a.id, a.status FROM applications a"
+    "               WHERE NOT EXISTS (SELECT 1 FROM own) AND" CLAIMABLE
+    "               ORDER BY a.fast_track DESC, a.due_at, a.submitted_at, a.id"
+    "               LIMIT 1 FOR UPDATE OF a SKIP LOCKED),"
+    "     c AS (SELECT * FROM own UNION ALL SELECT * FROM rest),"
     "     u AS (UPDATE applications a SET status = 'in_review', claimed_by = $1::uuid,"
     "             claim_expires_at = clock_timestamp() + interval '15 minutes',"
     "             version = a.version + 1"

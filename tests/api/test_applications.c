@@ -484,3 +484,58 @@ TEST(who_may_call_each_application_endpoint)
         hp_t_free(r);
     }
 }
+
+TEST(who_may_file_supply_documents_and_decide_with_own_and_other_plates)
+{
+    once();
+    char mine[64], site_own[64];
+    file(&haulier, body("urban_delivery", "[\"鲁Q10002\"]", ""), mine);
+    file(&site, body("temporary", "[\"鲁Q30001\"]", ""), site_own);
+    const struct hp_t_who *roles[] = {&admin, &officer, &haulier, &haulier2, &site, &site2};
+    static const char *const names[] = {"admin", "officer", "haulier", "haulier2", "site",
+                                        "site2"};
+    /* Filing with the haulier's plate, then with each caller's own plate
+     * (police have none); a document for an application not waiting for
+     * one; a decision without holding the claim; the site's own filing. */
+    struct {
+        const char *what;
+        int want[6];
+    } rows[] = {
+        {"POST /v1/applications with the haulier's plate", {403, 403, 201, 422, 422, 422}},
+        {"POST /v1/applications with own plates", {403, 403, 201, 201, 201, 422}},
+        {"POST documents", {403, 403, 422, 404, 404, 404}},
+        {"POST decision", {409, 409, 403, 403, 403, 403}},
+        {"GET the site's own application", {200, 200, 404, 404, 200, 404}},
+    };
+    static const char *const own_plates[] = {"", "", "[\"鲁Q10001\"]", "[\"鲁Q20001\"]",
+                                             "[\"鲁Q30001\"]", "[\"鲁Q10001\"]"};
+    char path[160];
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        for (int k = 0; k < 6; k++) {
+            struct hp_t_resp *r;
+            if (i == 0) {
+                r = hp_t_post("/v1/applications", roles[k]->token,
+                              body("temporary", "[\"鲁Q10001\"]", ""));
+            } else if (i == 1) {
+                /* site2 has no vehicle: its "own" plate is the haulier's, so
+                 * it is refused; police may not file at all. */
+                r = hp_t_post("/v1/applications", roles[k]->token,
+                              body("temporary", *own_plates[k] ? own_plates[k] : "[\"鲁Q10001\"]",
+                                   ""));
+            } else if (i == 2) {
+                snprintf(path, sizeof(path), "/v1/applications/%s/documents", mine);
+                r = hp_t_post(path, roles[k]->token, "{\"name\":\"licence\"}");
+            } else if (i == 3) {
+                snprintf(path, sizeof(path), "/v1/applications/%s/decision", mine);
+                r = hp_t_post(path, roles[k]->token,
+                              "{\"decision\":\"reject\",\"reason\":\"role table\"}");
+            } else {
+                r = on_app(site_own, "", roles[k]->token);
+            }
+            CHECK_INT(r->status, rows[i].want[k]);
+            if (r->status != rows[i].want[k])
+                printf("    %s by %s gave %ld %s\n", rows[i].what, names[k], r->status, r->body);
+            hp_t_free(r);
+        }
+    }
+}

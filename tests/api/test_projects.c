@@ -494,3 +494,51 @@ TEST(the_database_keeps_the_liaison_an_officer)
     CHECK(PQresultStatus(res) == PGRES_FATAL_ERROR);
     PQclear(res);
 }
+
+TEST(who_may_call_each_project_endpoint)
+{
+    once();
+    char id[64], b[1024];
+    snprintf(id, sizeof(id), "%s", make("Role table project", site.org, officer.id));
+    const struct who *roles[] = {&admin, &officer, &haulier, &site, &site2};
+    static const char *const names[] = {"admin", "officer", "haulier", "site", "site2"};
+    /* site owns the project; site2 is another site. Hauliers see every
+     * project by name (to name one in an application), sites their own. */
+    struct {
+        const char *what;
+        int want[5];
+    } rows[] = {
+        {"POST /v1/projects", {201, 201, 403, 403, 403}},
+        {"GET /v1/projects", {200, 200, 200, 200, 200}},
+        {"GET /v1/projects/{id}", {200, 200, 200, 200, 404}},
+        {"PATCH /v1/projects/{id}", {200, 200, 403, 403, 403}},
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        for (int k = 0; k < 5; k++) {
+            struct hp_t_resp *r;
+            if (i == 0) {
+                snprintf(b, sizeof(b), "Role table %zu %d", i, k);
+                r = hp_t_post("/v1/projects", roles[k]->token,
+                              body(b, site.org, officer.id, NULL, date_in(9)));
+            } else if (i == 1) {
+                r = hp_t_get("/v1/projects", roles[k]->token);
+            } else if (i == 2) {
+                r = get_project(id, roles[k]->token);
+            } else {
+                snprintf(b, sizeof(b), "{\"valid_to\":\"%s\"}", date_in(40 + k));
+                r = patch(id, roles[k]->token, b, NULL);
+            }
+            CHECK_INT(r->status, rows[i].want[k]);
+            if (r->status != rows[i].want[k])
+                printf("    %s by %s gave %ld\n", rows[i].what, names[k], r->status);
+            hp_t_free(r);
+        }
+    }
+    /* No token: 401 before anything else. */
+    struct hp_t_resp *anon[] = {hp_t_get("/v1/projects", NULL), get_project(id, NULL),
+                                patch(id, NULL, "{\"level\":\"municipal\"}", NULL)};
+    for (size_t i = 0; i < sizeof(anon) / sizeof(anon[0]); i++) {
+        CHECK_INT(anon[i]->status, 401);
+        hp_t_free(anon[i]);
+    }
+}

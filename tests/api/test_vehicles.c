@@ -735,3 +735,82 @@ TEST(the_database_refuses_a_plate_that_is_not_normal)
     CHECK(PQresultStatus(res) == PGRES_FATAL_ERROR);
     PQclear(res);
 }
+
+TEST(who_may_call_each_vehicle_endpoint)
+{
+    char *admin = user("Test Police", "police", "admin", "role admin");
+    char *officer = user("Test Police", "police", "officer", "role officer");
+    char *h = user("Role Haulage", "haulier", "haulier", "role haulier");
+    char *h2 = user("Role Rival Haulage", "haulier", "haulier", "role rival");
+    char *s = user("Role Site", "site", "site", "role site");
+    char *s2 = user("Role Rival Site", "site", "site", "role rival site");
+    char *org = org_of(h);
+    const char *roles[] = {admin, officer, h, h2, s, s2};
+    static const char *const names[] = {"admin", "officer", "haulier", "haulier2", "site",
+                                        "site2"};
+    make_vehicle(h, "RT001");  /* the haulier's */
+    make_vehicle(s, "RT002");  /* the site's */
+    char named[128], import_named[160];
+    snprintf(named, sizeof(named), "\"org_id\":\"%s\"", org);
+    snprintf(import_named, sizeof(import_named), "/v1/vehicles/import?org_id=%s", org);
+    /* Officers and admins name the owner; hauliers and sites register for
+     * their own organisation only; a vehicle of another organisation is 404
+     * to hauliers and sites, as if there were none. */
+    struct {
+        const char *what;
+        int want[6];
+    } rows[] = {
+        {"POST /v1/vehicles", {422, 422, 201, 201, 201, 201}},
+        {"POST /v1/vehicles naming the haulier", {201, 201, 201, 422, 422, 422}},
+        {"POST /v1/vehicles/import", {400, 400, 200, 200, 200, 200}},
+        {"POST /v1/vehicles/import naming the haulier", {200, 200, 200, 400, 400, 400}},
+        {"GET /v1/vehicles", {200, 200, 200, 200, 200, 200}},
+        {"GET the haulier's vehicle", {200, 200, 200, 404, 404, 404}},
+        {"GET the site's vehicle", {200, 200, 404, 404, 200, 404}},
+        {"PATCH the haulier's vehicle", {200, 200, 200, 404, 404, 404}},
+        {"PATCH the site's vehicle", {200, 200, 404, 404, 200, 404}},
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        for (int k = 0; k < 6; k++) {
+            char plate[32], csv[96];
+            snprintf(plate, sizeof(plate), "RT%zu%d", i, k);
+            snprintf(csv, sizeof(csv), "plate,class,gross_weight_kg\nRT%zu%d,pickup,2000\n", i, k);
+            struct hp_t_resp *r;
+            switch (i) {
+            case 0: r = post_vehicle(roles[k], plate, NULL); break;
+            case 1: r = post_vehicle(roles[k], plate, named); break;
+            case 2: r = import_csv("/v1/vehicles/import", roles[k], csv, strlen(csv)); break;
+            case 3: r = import_csv(import_named, roles[k], csv, strlen(csv)); break;
+            case 4: r = hp_t_get("/v1/vehicles", roles[k]); break;
+            case 5: r = hp_t_get("/v1/vehicles/RT001", roles[k]); break;
+            case 6: r = hp_t_get("/v1/vehicles/RT002", roles[k]); break;
+            case 7: r = patch("/v1/vehicles/RT001", roles[k], "{\"axles\":3}", NULL); break;
+            default: r = patch("/v1/vehicles/RT002", roles[k], "{\"axles\":3}", NULL); break;
+            }
+            CHECK_INT(r->status, rows[i].want[k]);
+            if (r->status != rows[i].want[k])
+                printf("    %s by %s gave %ld %s\n", rows[i].what, names[k], r->status, r->body);
+            /* An import answers 200 even when a row fails: its row must not. */
+            if ((i == 2 || i == 3) && r->status == 200)
+                CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "errors")), 0);
+            hp_t_free(r);
+        }
+    }
+    /* No token: 401 before anything else. */
+    const char *csv = "plate,class,gross_weight_kg\nRT999,pickup,2000\n";
+    struct hp_t_resp *anon[] = {hp_t_get("/v1/vehicles", NULL),
+                                hp_t_get("/v1/vehicles/RT001", NULL),
+                                import_csv("/v1/vehicles/import", NULL, csv, strlen(csv)),
+                                post_vehicle(NULL, "RT998", NULL)};
+    for (size_t i = 0; i < sizeof(anon) / sizeof(anon[0]); i++) {
+        CHECK_INT(anon[i]->status, 401);
+        hp_t_free(anon[i]);
+    }
+    /* Each organisation lists only its own: the rival haulier none of the haulier's. */
+    struct hp_t_resp *r = hp_t_get("/v1/vehicles?limit=500", h2);
+    CHECK(strstr(plates_of(r), "RT001") == NULL);
+    hp_t_free(r);
+    for (int k = 0; k < 6; k++)
+        free((char *)roles[k]);
+    free(org);
+}

@@ -1,0 +1,71 @@
+# The review queue (issue 4): 8 officers at once, each looping
+# POST /v1/queue/claim -> POST /v1/applications/{id}/decision (approve, one
+# pass issued). Sourced by tools/bench.
+#
+# Not wrk: a cycle is two dependent requests per officer, so the driver is
+# tools/bench.d/queue_officers.c (libcurl, a thread and a kept-alive
+# connection per officer), built here with cc. Its row: req/s is decisions
+# a second (a decision counts only when it answered 200), p50/p99 are those
+# of one claim + decision cycle, errors are non-200 answers, failed
+# transfers and claims that found the queue empty. The driver's full line
+# (claim and decision latencies apart) goes to var/bench/wrk.log.
+#
+# Settings: BENCH_QUEUE_OFFICERS (8), BENCH_QUEUE_SIZE (applications queued
+# by the set-up, for every mode: 40,000).
+BENCH_CASES+=(queue_decide)
+BENCH_SETUP+=(setup_queue)
+
+# 8 officers, a haulier with one truck, and BENCH_QUEUE_SIZE queued
+# applications (a tenth of them fast track), written straight into the
+# database: filing them through the API would take longer than the run.
+setup_queue() {
+  cc -O2 -Wall -o var/bench/queue_officers "$ROOT/tools/bench.d/queue_officers.c" -lcurl -lpthread ||
+    hp_die "could not build tools/bench.d/queue_officers.c"
+  python3 - "$BENCH_URL" "$BENCH_TOKEN" "${BENCH_QUEUE_OFFICERS:-8}" var/bench <<'PY'
+import json, sys, urllib.request
+url, token, officers, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+
+def call(method, path, body=None, tok=token):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(url + path, method=method, data=data,
+                                 headers={"Authorization": "Bearer " + tok,
+                                          "Content-Type": "application/json"})
+    return json.loads(urllib.request.urlopen(req).read())
+
+police = call("GET", "/v1/me")["org"]["id"]
+with open(out + "/queue-tokens", "w") as f:
+    for i in range(officers):
+        u = call("POST", "/v1/users", {"org_id": police, "name": "officer %d" % i, "role": "officer"})
+        f.write(u["token"] + "\n")
+haulier = call("POST", "/v1/orgs", {"name": "Bench Haulage", "kind": "haulier"})["id"]
+h = call("POST", "/v1/users", {"org_id": haulier, "name": "dispatcher", "role": "haulier"})
+call("POST", "/v1/vehicles", {"plate": "鲁Q99999", "class": "heavy_truck",
+                              "gross_weight_kg": 31000}, tok=h["token"])
+with open(out + "/queue-haulier", "w") as f:
+    f.write("%s %s\n" % (haulier, h["id"]))
+PY
+  local org user
+  read -r org user <var/bench/queue-haulier
+  "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$BENCH_DB" -v org="$org" -v user="$user" \
+    -v n="${BENCH_QUEUE_SIZE:-40000}" <<'SQL'
+INSERT INTO applications (org_id, applicant_id, type, plates, valid_from, valid_to, status,
+                          fast_track, due_at, submitted_at)
+SELECT :'org', :'user', (ARRAY['construction', 'urban_delivery', 'oversize', 'hazmat',
+                                'temporary'])[1 + i % 5],
+       ARRAY['鲁Q99999'], current_date, current_date + 1, 'queued', i % 10 = 0,
+       now() + (i % 72) * interval '1 hour', now() - interval '1 day' + i * interval '1 ms'
+  FROM generate_series(1, :n) i;
+ANALYZE applications;
+SQL
+}
+
+case_queue_decide() {
+  local secs=${DURATION%s} out
+  out=$(var/bench/queue_officers "$BENCH_URL" var/bench/queue-tokens "$secs")
+  printf 'queue_officers: %s\n' "$out" >>var/bench/wrk.log
+  printf '    %s\n' "$out"
+  RPS=$(sed -n 's/.* rate=\([0-9.]*\).*/\1/p' <<<"$out")
+  P50=$(sed -n 's/.* cycle_p50_ms=\([0-9.]*\).*/\1ms/p' <<<"$out")
+  P99=$(sed -n 's/.* cycle_p99_ms=\([0-9.]*\).*/\1ms/p' <<<"$out")
+  ERRS=$(awk '{for (i = 1; i <= NF; i++) if ($i ~ /^(errors|empty)=/) {sub(/.*=/, "", $i); n += $i}} END {print n + 0}' <<<"$out")
+}
