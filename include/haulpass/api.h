@@ -73,6 +73,20 @@ void hp_api_passes_list(struct hp_request *req);
 void hp_api_passes_get(struct hp_request *req);
 void hp_api_passes_revoke(struct hp_request *req);
 
+/* escort_units.c, escort_book.c, escorts.c */
+void hp_api_escort_units_create(struct hp_request *req);
+void hp_api_escort_units_list(struct hp_request *req);
+void hp_api_escort_units_schedule(struct hp_request *req);
+void hp_api_escorts_book(struct hp_request *req);
+void hp_api_escorts_list(struct hp_request *req);
+void hp_api_escorts_get(struct hp_request *req);
+void hp_api_escorts_confirm(struct hp_request *req);
+void hp_api_escorts_cancel(struct hp_request *req);
+void hp_api_escorts_complete(struct hp_request *req);
+/* A booking as the API shows it, route_check included. */
+struct hp_escort;
+cJSON *hp_api_escort_json(const struct hp_escort *e);
+
 /* Creates a checked zone inside the caller's transaction, audited as by
  * actor; *id is the new zone's id (arena memory). */
 struct hp_zone_input;
@@ -106,6 +120,10 @@ bool hp_api_paging(struct hp_request *req, int *limit, const char **cursor);
 /* hp_api_paging for lists whose cursor is the last row's UUID. */
 bool hp_api_uuid_paging(struct hp_request *req, int *limit, const char **cursor);
 
+/* hp_api_uuid_paging, then the request's connection; NULL after replying
+ * 400 or 503. */
+struct hp_db *hp_api_list_start(struct hp_request *req, int *limit, const char **cursor);
+
 /* {"items": items, "next_cursor": next or null}. */
 cJSON *hp_api_page(cJSON *items, const char *next);
 
@@ -115,6 +133,17 @@ void hp_api_add_time(cJSON *obj, const char *key, int64_t us);
 /* A GeoJSON position of two or three finite numbers, longitude then
  * latitude in range; false after recording why at ptr (hp_req_invalid). */
 bool hp_api_read_position(struct hp_request *req, const cJSON *pos, const char *ptr);
+/* The plates of array plates in normal form, each once, as a JSON array
+ * text; NULL after recording why under ptr ("/plates/3"). */
+const char *hp_api_read_plates(struct hp_request *req, const cJSON *plates, const char *ptr);
+/* A GeoJSON geometry of type ("Point" or "LineString", 2 to 10,000
+ * positions) as clean text holding only type and coordinates; NULL after
+ * recording why under ptr. */
+const char *hp_api_read_geometry(struct hp_request *req, const cJSON *g, const char *type,
+                                 const char *ptr);
+/* opening_hours src in canonical form; NULL after recording at ptr why
+ * and at which position it is not. */
+const char *hp_api_read_hours(struct hp_request *req, const char *src, const char *ptr);
 /* The caller's organisation when it is a haulier or site, whose own
  * resources are all it may see; NULL for officers and admins (all). */
 const char *hp_api_own_org(const struct hp_request *req);

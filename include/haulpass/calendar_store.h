@@ -18,4 +18,10 @@ enum hp_db_status hp_calendar_store_year(struct hp_db *db, struct hp_arena *aren
 enum hp_db_status hp_calendar_store_all(struct hp_db *db, struct hp_arena *arena,
                                         PGresult **res);
 
+/* The calendar built from every listed day, freed with arena;
+ * HP_DB_HARD_ERROR when the stored days do not make one. */
+struct hp_calendar;
+enum hp_db_status hp_calendar_store_load(struct hp_db *db, struct hp_arena *arena,
+                                         struct hp_calendar **out);
+
 #endif

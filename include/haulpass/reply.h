@@ -27,6 +27,11 @@ void hp_reply_copy(struct hp_request *req, int status, const char *content_type,
 void hp_reply_problem(struct hp_request *req, int status, const char *code,
                       const char *detail_fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* hp_reply_problem with the members of extra (an object, taken over; NULL:
+ * none) added to the problem, e.g. a 409's alternatives. */
+void hp_reply_problem_with(struct hp_request *req, int status, const char *code, cJSON *extra,
+                           const char *detail_fmt, ...) __attribute__((format(printf, 5, 6)));
+
 /* Records one invalid field: pointer is a JSON Pointer into the body. */
 void hp_req_invalid(struct hp_request *req, const char *pointer, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

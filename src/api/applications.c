@@ -9,9 +9,7 @@
 #include "haulpass/arena.h"
 #include "haulpass/calendar.h"
 #include "haulpass/json_body.h"
-#include "haulpass/opening_hours.h"
 #include "haulpass/passes.h"
-#include "haulpass/plate.h"
 #include "haulpass/reply.h"
 #include "haulpass/vocab.h"
 
@@ -124,39 +122,6 @@ static char *print_json(struct hp_arena *arena, const cJSON *j)
     return hp_arena_defer(arena, cJSON_free, cJSON_PrintUnformatted(j));
 }
 
-/* The plates in normal form, each once, as a JSON array text; NULL after
- * recording why under /plates. */
-static const char *read_plates(struct hp_request *req, const cJSON *plates)
-{
-    cJSON *out = cJSON_CreateArray();
-    bool ok = true;
-    int i = 0;
-    for (const cJSON *p = plates->child; p; p = p->next, i++) {
-        const char *ptr = hp_arena_printf(req->arena, "/plates/%d", i);
-        char norm[HP_PLATE_BUF];
-        enum hp_plate_status st =
-            cJSON_IsString(p) ? hp_plate_normalise(p->valuestring, norm, NULL) : HP_PLATE_NOT_TEXT;
-        if (st != HP_PLATE_OK) {
-            hp_req_invalid(req, ptr, "%s", cJSON_IsString(p) ? hp_plate_message(st)
-                                                             : "must be a plate (a string)");
-            ok = false;
-            continue;
-        }
-        bool dup = false;
-        for (const cJSON *q = out->child; q && !dup; q = q->next)
-            dup = strcmp(q->valuestring, norm) == 0;
-        if (dup) {
-            hp_req_invalid(req, ptr, "names a plate already listed");
-            ok = false;
-            continue;
-        }
-        cJSON_AddItemToArray(out, cJSON_CreateString(norm));
-    }
-    const char *text = ok ? print_json(req->arena, out) : NULL;
-    cJSON_Delete(out);
-    return text;
-}
-
 static const char *read_zones(struct hp_request *req, const cJSON *zones)
 {
     if (!zones)
@@ -180,26 +145,8 @@ static bool read_corridor(struct hp_request *req, const cJSON *c, struct hp_appl
     const cJSON *v[2];
     if (!hp_api_read(req, c, corridor_spec, "/corridor", v))
         return false;
-    const cJSON *type = cJSON_GetObjectItemCaseSensitive(v[0], "type");
-    const cJSON *coords = cJSON_GetObjectItemCaseSensitive(v[0], "coordinates");
-    if (!cJSON_IsString(type) || strcmp(type->valuestring, "LineString") != 0) {
-        hp_req_invalid(req, "/corridor/route/type", "must be \"LineString\"");
+    if (!(in->corridor = hp_api_read_geometry(req, v[0], "LineString", "/corridor/route")))
         return false;
-    }
-    if (!cJSON_IsArray(coords) || cJSON_GetArraySize(coords) < 2) {
-        hp_req_invalid(req, "/corridor/route/coordinates", "must hold at least two positions");
-        return false;
-    }
-    int i = 0;
-    for (const cJSON *p = coords->child; p; p = p->next, i++)
-        if (!hp_api_read_position(
-                req, p, hp_arena_printf(req->arena, "/corridor/route/coordinates/%d", i)))
-            return false;
-    cJSON *clean = cJSON_CreateObject();
-    cJSON_AddStringToObject(clean, "type", "LineString");
-    cJSON_AddItemToObject(clean, "coordinates", cJSON_Duplicate(coords, true));
-    in->corridor = print_json(req->arena, clean);
-    cJSON_Delete(clean);
     in->width_m = hp_arena_printf(req->arena, "%d", v[1]->valueint);
     return true;
 }
@@ -231,20 +178,6 @@ static bool read_validity(struct hp_request *req, const cJSON *from, const cJSON
         return false;
     }
     return true;
-}
-
-/* The hours in canonical opening_hours form; NULL after recording why. */
-static const char *read_hours(struct hp_request *req, const char *src)
-{
-    struct hp_oh *oh;
-    struct hp_oh_error err;
-    if (hp_oh_compile(src, &oh, &err) != HP_OH_OK) {
-        hp_req_invalid(req, "/hours", "is not opening_hours: %s", err.message);
-        return NULL;
-    }
-    const char *text = hp_arena_strdup(req->arena, hp_oh_text(oh));
-    hp_oh_free(oh);
-    return text;
 }
 
 static const char *read_documents(struct hp_request *req, const cJSON *docs)
@@ -280,7 +213,7 @@ static bool read_input(struct hp_request *req, const cJSON *body,
     in->org_id = req->who->org_id;
     in->applicant_id = req->who->user_id;
     in->type = v[F_TYPE] ? v[F_TYPE]->valuestring : NULL;
-    if (v[F_PLATES] && !(in->plates = read_plates(req, v[F_PLATES])))
+    if (v[F_PLATES] && !(in->plates = hp_api_read_plates(req, v[F_PLATES], "/plates")))
         ok = false;
     if (!(in->zone_ids = read_zones(req, v[F_ZONES])))
         ok = false;
@@ -290,7 +223,7 @@ static bool read_input(struct hp_request *req, const cJSON *body,
         ok = false;
     in->valid_from = v[F_FROM] ? v[F_FROM]->valuestring : NULL;
     in->valid_to = v[F_TO] ? v[F_TO]->valuestring : NULL;
-    if (v[F_HOURS] && !(in->hours = read_hours(req, v[F_HOURS]->valuestring)))
+    if (v[F_HOURS] && !(in->hours = hp_api_read_hours(req, v[F_HOURS]->valuestring, "/hours")))
         ok = false;
     in->project_id = v[F_PROJECT] ? v[F_PROJECT]->valuestring : NULL;
     if (v[F_DOCS] && !(in->documents = read_documents(req, v[F_DOCS])))

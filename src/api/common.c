@@ -4,6 +4,8 @@
 #include "haulpass/arena.h"
 #include "haulpass/db.h"
 #include "haulpass/json_body.h"
+#include "haulpass/opening_hours.h"
+#include "haulpass/plate.h"
 #include "haulpass/reply.h"
 #include "haulpass/time.h"
 
@@ -76,6 +78,16 @@ bool hp_api_uuid_paging(struct hp_request *req, int *limit, const char **cursor)
     return true;
 }
 
+struct hp_db *hp_api_list_start(struct hp_request *req, int *limit, const char **cursor)
+{
+    if (!hp_api_uuid_paging(req, limit, cursor))
+        return NULL;
+    struct hp_db *db = hp_req_db(req);
+    if (!db)
+        hp_reply_unavailable(req);
+    return db;
+}
+
 cJSON *hp_api_page(cJSON *items, const char *next)
 {
     cJSON *page = cJSON_CreateObject();
@@ -139,4 +151,93 @@ const char *hp_api_own_org(const struct hp_request *req)
     return req->who->role == HP_ROLE_HAULIER || req->who->role == HP_ROLE_SITE
                ? req->who->org_id
                : NULL;
+}
+
+static const char *print_json(struct hp_arena *arena, const cJSON *j)
+{
+    return hp_arena_defer(arena, cJSON_free, cJSON_PrintUnformatted(j));
+}
+
+const char *hp_api_read_plates(struct hp_request *req, const cJSON *plates, const char *ptr)
+{
+    cJSON *out = cJSON_CreateArray();
+    bool ok = true;
+    int i = 0;
+    for (const cJSON *p = plates->child; p; p = p->next, i++) {
+        const char *at = hp_arena_printf(req->arena, "%s/%d", ptr, i);
+        char norm[HP_PLATE_BUF];
+        enum hp_plate_status st =
+            cJSON_IsString(p) ? hp_plate_normalise(p->valuestring, norm, NULL) : HP_PLATE_NOT_TEXT;
+        if (st != HP_PLATE_OK) {
+            hp_req_invalid(req, at, "%s", cJSON_IsString(p) ? hp_plate_message(st)
+                                                            : "must be a plate (a string)");
+            ok = false;
+            continue;
+        }
+        bool dup = false;
+        for (const cJSON *q = out->child; q && !dup; q = q->next)
+            dup = strcmp(q->valuestring, norm) == 0;
+        if (dup) {
+            hp_req_invalid(req, at, "names a plate already listed");
+            ok = false;
+            continue;
+        }
+        cJSON_AddItemToArray(out, cJSON_CreateString(norm));
+    }
+    const char *text = ok ? print_json(req->arena, out) : NULL;
+    cJSON_Delete(out);
+    return text;
+}
+
+/* Most positions a LineString in a request may hold. */
+#define MAX_LINE_POSITIONS 10000
+
+const char *hp_api_read_geometry(struct hp_request *req, const cJSON *g, const char *type,
+                                 const char *ptr)
+{
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(g, "type");
+    const cJSON *coords = cJSON_GetObjectItemCaseSensitive(g, "coordinates");
+    bool line = strcmp(type, "LineString") == 0;
+    if (!cJSON_IsObject(g)) {
+        hp_req_invalid(req, ptr, "must be a GeoJSON %s", type);
+        return NULL;
+    }
+    if (!cJSON_IsString(t) || strcmp(t->valuestring, type) != 0) {
+        hp_req_invalid(req, hp_arena_printf(req->arena, "%s/type", ptr), "must be \"%s\"", type);
+        return NULL;
+    }
+    const char *cptr = hp_arena_printf(req->arena, "%s/coordinates", ptr);
+    if (!line && !hp_api_read_position(req, coords, cptr))
+        return NULL;
+    if (line) {
+        int n = cJSON_GetArraySize(coords);
+        if (!cJSON_IsArray(coords) || n < 2 || n > MAX_LINE_POSITIONS) {
+            hp_req_invalid(req, cptr, "must hold from 2 to %d positions", MAX_LINE_POSITIONS);
+            return NULL;
+        }
+        int i = 0;
+        for (const cJSON *p = coords->child; p; p = p->next, i++)
+            if (!hp_api_read_position(req, p, hp_arena_printf(req->arena, "%s/%d", cptr, i)))
+                return NULL;
+    }
+    /* Only type and coordinates: a "crs" member must not reach PostGIS. */
+    cJSON *clean = cJSON_CreateObject();
+    cJSON_AddStringToObject(clean, "type", type);
+    cJSON_AddItemToObject(clean, "coordinates", cJSON_Duplicate(coords, true));
+    const char *text = print_json(req->arena, clean);
+    cJSON_Delete(clean);
+    return text;
+}
+
+const char *hp_api_read_hours(struct hp_request *req, const char *src, const char *ptr)
+{
+    struct hp_oh *oh;
+    struct hp_oh_error err;
+    if (hp_oh_compile(src, &oh, &err) != HP_OH_OK) {
+        hp_req_invalid(req, ptr, "is not opening_hours: %s", err.message);
+        return NULL;
+    }
+    const char *text = hp_arena_strdup(req->arena, hp_oh_text(oh));
+    hp_oh_free(oh);
+    return text;
 }

@@ -53,23 +53,12 @@ void hp_applications_read(const PGresult *r, int row, struct hp_application *a)
 static enum hp_db_status due_at(struct hp_db *db, struct hp_arena *arena, const char *type,
                                 bool fast_track, int64_t now_us, int64_t *out)
 {
-    PGresult *r;
-    enum hp_db_status st = hp_calendar_store_all(db, arena, &r);
+    struct hp_calendar *cal;
+    enum hp_db_status st = hp_calendar_store_load(db, arena, &cal);
     if (st < 0)
         return st;
-    int n = PQntuples(r);
-    struct hp_calendar_entry *e = hp_arena_calloc(arena, (size_t)n + 1, sizeof(*e));
-    for (int i = 0; i < n; i++) {
-        hp_calendar_date_parse(PQgetvalue(r, i, 0), &e[i].date);
-        e[i].kind = strcmp(PQgetvalue(r, i, 1), "holiday") == 0 ? HP_CALENDAR_HOLIDAY
-                                                                 : HP_CALENDAR_WORKDAY;
-    }
-    struct hp_calendar *cal;
-    if (hp_calendar_new(e, (size_t)n, &cal, NULL) != HP_CALENDAR_OK)
-        return HP_DB_HARD_ERROR;
     time_t due = hp_calendar_due_at(cal, (time_t)(now_us / 1000000),
                                     hp_app_due_days(type, fast_track));
-    hp_calendar_free(cal);
     if (due == (time_t)-1)
         return HP_DB_HARD_ERROR;
     *out = (int64_t)due * 1000000;

@@ -3,6 +3,9 @@
 
 #include "haulpass/arena.h"
 #include "haulpass/audit.h"
+#include "haulpass/calendar.h"
+
+#include <string.h>
 
 static struct hp_sql year_json_sql = HP_SQL("calendar_year_json",
     "SELECT coalesce(jsonb_agg(jsonb_build_object('date', day, 'kind', kind, 'name', name)"
@@ -57,4 +60,25 @@ enum hp_db_status hp_calendar_store_all(struct hp_db *db, struct hp_arena *arena
                                         PGresult **res)
 {
     return hp_db_exec(db, arena, &all_sql, 0, NULL, res);
+}
+
+enum hp_db_status hp_calendar_store_load(struct hp_db *db, struct hp_arena *arena,
+                                         struct hp_calendar **out)
+{
+    PGresult *r;
+    *out = NULL;
+    enum hp_db_status st = hp_calendar_store_all(db, arena, &r);
+    if (st < 0)
+        return st;
+    int n = PQntuples(r);
+    struct hp_calendar_entry *e = hp_arena_calloc(arena, (size_t)n + 1, sizeof(*e));
+    for (int i = 0; i < n; i++) {
+        hp_calendar_date_parse(PQgetvalue(r, i, 0), &e[i].date);
+        e[i].kind = strcmp(PQgetvalue(r, i, 1), "holiday") == 0 ? HP_CALENDAR_HOLIDAY
+                                                                 : HP_CALENDAR_WORKDAY;
+    }
+    if (hp_calendar_new(e, (size_t)n, out, NULL) != HP_CALENDAR_OK)
+        return HP_DB_HARD_ERROR;
+    hp_arena_defer(arena, (void (*)(void *))hp_calendar_free, *out);
+    return HP_DB_ROWS;
 }

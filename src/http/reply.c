@@ -115,7 +115,7 @@ void hp_reply_json(struct hp_request *req, int status, cJSON *body)
 }
 
 static void problem(struct hp_request *req, int status, const char *code,
-                    const char *detail, cJSON *errors)
+                    const char *detail, cJSON *errors, cJSON *extra)
 {
     cJSON *p = cJSON_CreateObject();
     char type[96];
@@ -126,6 +126,11 @@ static void problem(struct hp_request *req, int status, const char *code,
     cJSON_AddStringToObject(p, "detail", detail);
     if (errors)
         cJSON_AddItemToObject(p, "errors", errors);
+    while (extra && extra->child) {
+        cJSON *m = cJSON_DetachItemViaPointer(extra, extra->child);
+        cJSON_AddItemToObject(p, m->string, m);
+    }
+    cJSON_Delete(extra);
     reply_cjson(req, status, "application/problem+json", p);
 }
 
@@ -134,9 +139,17 @@ void hp_reply_problem(struct hp_request *req, int status, const char *code,
 {
     va_list ap;
     va_start(ap, detail_fmt);
-    char *detail = hp_arena_vprintf(req->arena, detail_fmt, ap);
+    problem(req, status, code, hp_arena_vprintf(req->arena, detail_fmt, ap), NULL, NULL);
     va_end(ap);
-    problem(req, status, code, detail, NULL);
+}
+
+void hp_reply_problem_with(struct hp_request *req, int status, const char *code, cJSON *extra,
+                           const char *detail_fmt, ...)
+{
+    va_list ap;
+    va_start(ap, detail_fmt);
+    problem(req, status, code, hp_arena_vprintf(req->arena, detail_fmt, ap), NULL, extra);
+    va_end(ap);
 }
 
 void hp_req_invalid(struct hp_request *req, const char *pointer, const char *fmt, ...)
@@ -167,7 +180,7 @@ void hp_reply_invalid(struct hp_request *req)
         if (cJSON_IsString(ptr) && cJSON_IsString(m))
             first = hp_arena_printf(req->arena, "%s: %s", ptr->valuestring, m->valuestring);
     }
-    problem(req, 422, "invalid", first, errors);
+    problem(req, 422, "invalid", first, errors, NULL);
 }
 
 void hp_reply_unavailable(struct hp_request *req)
