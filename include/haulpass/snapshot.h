@@ -1,0 +1,126 @@
+/*
+ * The check snapshot: every live zone with its compiled rules, every
+ * vehicle and every pass that may lift a rule, read from PostgreSQL at
+ * once (one REPEATABLE READ transaction) and then immutable, so checks
+ * never touch the database.
+ *
+ * Sharing: a snapshot is reference counted. hp_snapshot_ref/unref may be
+ * called from any thread; the last unref frees it. Everything in it is
+ * read-only except the prepared geometries, which GEOS 3.11 does not let
+ * two threads use at once: hp_prep_acquire hands each caller a prepared
+ * copy nobody else holds (see struct hp_prep).
+ */
+#ifndef HAULPASS_SNAPSHOT_H
+#define HAULPASS_SNAPSHOT_H
+
+#include "haulpass/route_clip.h"
+
+#include <geos_c.h>
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+struct hp_calendar;
+struct hp_oh;
+
+/* Prepared copies of one geometry, made on first use, each held by one
+ * thread at a time. Why several: with a thread per connection, one shared
+ * copy behind a lock would make every camera wait on the busiest zone. */
+#define HP_PREP_COPIES 4
+struct hp_prep {
+    const GEOSGeometry *geom;
+    struct {
+        pthread_mutex_t lock;
+        const GEOSPreparedGeometry *prepared;
+    } copy[HP_PREP_COPIES];
+};
+
+/* A rule compiled for checks. Days count from 1970-01-01 (local dates). */
+struct hp_snap_rule {
+    char id[37];
+    uint32_t classes;   /* bit i: hp_vehicle_classes[i]; 0 means every class */
+    uint32_t exempt;
+    int min_gross_kg;   /* -1: no minimum */
+    bool hazmat_only;
+    struct hp_oh *hours; /* NULL: at all hours */
+    const char *hours_text;
+    int64_t from_day, to_day; /* INT64_MIN / INT64_MAX when open */
+    uint32_t liftable;  /* bit i: hp_pass_types[i]; 0: no pass lifts it */
+};
+
+struct hp_snap_zone {
+    char id[37];
+    char *name;
+    GEOSGeometry *geom;
+    struct hp_prep prep;
+    struct hp_area area; /* the same rings as flat arrays, for route_clip */
+    struct hp_snap_rule *rules;
+    int nrules;
+};
+
+struct hp_snap_pass {
+    char code[24];
+    int type;            /* index in hp_pass_types */
+    bool provisional;    /* lifts only before documents_due */
+    time_t documents_due;
+    int64_t from_day, to_day;
+    struct hp_oh *hours; /* NULL: at all hours */
+    int *zones;          /* indexes of its zones in the snapshot */
+    int nzones;
+    GEOSGeometry *corridor; /* the corridor's area, or NULL */
+    struct hp_prep corridor_prep;
+};
+
+struct hp_snap_vehicle {
+    const char *plate;   /* normal form */
+    int cls;             /* index in hp_vehicle_classes */
+    int gross_kg;
+    bool hazmat;
+    int first_pass, npasses; /* its passes: passes[first_pass ...] */
+};
+
+struct hp_snapshot {
+    atomic_int refs;
+    int64_t version; /* zone_set_version when it was read */
+    GEOSContextHandle_t geos; /* made the geometries; freed last */
+    struct hp_snap_zone *zones;
+    int nzones;
+    GEOSSTRtree *tree;   /* over zones; items are zone indexes + 1 */
+    struct hp_snap_vehicle *vehicles;
+    int nvehicles;
+    int *by_plate;       /* open addressing: vehicle index + 1, 0 empty */
+    size_t by_plate_mask;
+    struct hp_snap_pass *passes;
+    int npasses;
+    struct hp_calendar *cal;
+    char *strings;       /* backing store of names, plates, hours texts */
+};
+
+/* Reads a snapshot over conn (its own transaction). NULL with a message in
+ * err when the database fails or a stored row cannot be read. */
+struct hp_snapshot *hp_snapshot_load(PGconn *conn, char *err, size_t errlen);
+
+/* Takes / drops a reference; unref of the last one frees. NULL is fine. */
+struct hp_snapshot *hp_snapshot_ref(struct hp_snapshot *s);
+void hp_snapshot_unref(struct hp_snapshot *s);
+
+/* The vehicle with this normal-form plate, or NULL. */
+const struct hp_snap_vehicle *hp_snapshot_vehicle(const struct hp_snapshot *s,
+                                                  const char *plate);
+
+/* Calls fn for each zone whose bounding box meets [minx, maxx] x [miny, maxy]. */
+void hp_snapshot_zones_near(const struct hp_snapshot *s, GEOSContextHandle_t ctx, double minx,
+                            double miny, double maxx, double maxy,
+                            void (*fn)(int zone, void *arg), void *arg);
+
+/* A prepared copy of p->geom for the calling thread alone (ctx is its
+ * GEOS context); give it back with hp_prep_release(p, slot). NULL when
+ * GEOS failed (the copy is then released already). */
+const GEOSPreparedGeometry *hp_prep_acquire(struct hp_prep *p, GEOSContextHandle_t ctx,
+                                            int *slot);
+void hp_prep_release(struct hp_prep *p, int slot);
+
+#endif

@@ -1,0 +1,14 @@
+/* Between snapshot.c (shape) and snapshot_load.c (reading it). */
+#ifndef HAULPASS_SNAPSHOT_INTERNAL_H
+#define HAULPASS_SNAPSHOT_INTERNAL_H
+
+#include "haulpass/snapshot.h"
+
+void hp_prep_init(struct hp_prep *p, const GEOSGeometry *g);
+/* Frees a snapshot nobody else has seen. */
+void hp_snapshot_discard(struct hp_snapshot *s);
+/* Build the plate hash and the zone STRtree once the arrays are filled. */
+bool hp_snapshot_index_plates(struct hp_snapshot *s);
+bool hp_snapshot_index_zones(struct hp_snapshot *s);
+
+#endif
