@@ -23,3 +23,9 @@ CREATE TRIGGER passes_checks_changed AFTER INSERT OR UPDATE OR DELETE ON passes
     FOR EACH ROW EXECUTE FUNCTION checks_changed();
 CREATE TRIGGER calendar_checks_changed AFTER INSERT OR UPDATE OR DELETE
     ON calendar_days FOR EACH ROW EXECUTE FUNCTION checks_changed();
+-- Checks find their caller in the snapshot too (a camera must not wait on
+-- a token lookup).
+CREATE TRIGGER users_checks_changed AFTER INSERT OR UPDATE OR DELETE ON users
+    FOR EACH ROW EXECUTE FUNCTION checks_changed();
+CREATE TRIGGER orgs_checks_changed AFTER INSERT OR UPDATE OR DELETE ON orgs
+    FOR EACH ROW EXECUTE FUNCTION checks_changed();

@@ -27,6 +27,17 @@ void hp_check_feed_stop(void);
  * snapshot could be loaded yet (answer 503). */
 struct hp_snapshot *hp_check_feed_current(void);
 
+/* Fills who (strings in arena) for the user whose token has this SHA-256
+ * from the current snapshot; false when the snapshot does not know it
+ * (then ask the database: the user may be newer than the snapshot). Why:
+ * a camera's sighting must not wait on PostgreSQL to learn who sent it. A
+ * token replaced through another instance keeps working here until the
+ * notification arrives (within a second). */
+struct hp_arena;
+struct hp_principal;
+bool hp_check_feed_principal(const char *token_hash, struct hp_arena *arena,
+                             struct hp_principal *who);
+
 /* Tells the feed that a request (method, path) answered status; a write
  * that succeeded on a resource the checks read marks the snapshot stale. */
 void hp_check_feed_note_write(const char *method, const char *path, int status);

@@ -82,6 +82,22 @@ struct hp_snap_vehicle {
     int first_pass, npasses; /* its passes: passes[first_pass ...] */
 };
 
+/* A user as a bearer token finds it, so checks authenticate without the
+ * database (see hp_check_feed_principal). */
+struct hp_snap_user {
+    char token_hash[65]; /* SHA-256, lower-case hex */
+    char user_id[37], org_id[37];
+    char *user_name, *org_name;
+    char org_kind[8];
+    char role[8];
+};
+
+/* Open addressing over string keys: slot holds index + 1, 0 is empty. */
+struct hp_snap_index {
+    int *slot;
+    size_t mask;
+};
+
 struct hp_snapshot {
     atomic_int refs;
     int64_t version; /* zone_set_version when it was read */
@@ -91,12 +107,13 @@ struct hp_snapshot {
     GEOSSTRtree *tree;   /* over zones; items are zone indexes + 1 */
     struct hp_snap_vehicle *vehicles;
     int nvehicles;
-    int *by_plate;       /* open addressing: vehicle index + 1, 0 empty */
-    size_t by_plate_mask;
+    struct hp_snap_index by_plate;
     struct hp_snap_pass *passes;
     int npasses;
+    struct hp_snap_user *users;
+    int nusers;
+    struct hp_snap_index by_token;
     struct hp_calendar *cal;
-    char *strings;       /* backing store of names, plates, hours texts */
 };
 
 /* Reads a snapshot over conn (its own transaction). NULL with a message in
@@ -110,6 +127,9 @@ void hp_snapshot_unref(struct hp_snapshot *s);
 /* The vehicle with this normal-form plate, or NULL. */
 const struct hp_snap_vehicle *hp_snapshot_vehicle(const struct hp_snapshot *s,
                                                   const char *plate);
+
+/* The user whose token has this SHA-256 (hex), or NULL. */
+const struct hp_snap_user *hp_snapshot_user(const struct hp_snapshot *s, const char *token_hash);
 
 /* Calls fn for each zone whose bounding box meets [minx, maxx] x [miny, maxy]. */
 void hp_snapshot_zones_near(const struct hp_snapshot *s, GEOSContextHandle_t ctx, double minx,

@@ -109,8 +109,8 @@ static int route_answer(const char *plate, const struct hp_check_vehicle *given,
     }
     struct hp_route_check c;
     int status = 500;
-    if (hp_check_route(s, hp_geo_thread_context(), &v, xy, n, (double)depart_us / 1e6,
-                       speed_kmh / 3.6, &c)) {
+    GEOSContextHandle_t ctx = hp_geo_thread_context();
+    if (ctx && hp_check_route(s, ctx, &v, xy, n, (double)depart_us / 1e6, speed_kmh / 3.6, &c)) {
         *answer = route_json(s, &v, &c);
         hp_route_check_free(&c);
         status = 200;
@@ -410,7 +410,7 @@ void hp_api_checks_sightings(struct hp_request *req)
     cJSON *answer = cJSON_CreateObject();
     cJSON_AddNumberToObject(answer, "zone_set_version", (double)s->version);
     cJSON *results = cJSON_AddArrayToObject(answer, "results");
-    bool ok = true;
+    bool ok = ctx != NULL;
     for (int i = 0; ok && i < n; i++) {
         const struct hp_snap_vehicle *sv = in[i].plate[0] ? hp_snapshot_vehicle(s, in[i].plate)
                                                           : NULL;

@@ -55,7 +55,9 @@ const struct hp_route hp_routes[] = {
     {HP_GET, "/v1/passes", hp_api_passes_list, HP_ROLE_ANY, HP_BODY_NONE},
     {HP_GET, "/v1/passes/{code}", hp_api_passes_get, HP_ROLE_ANY, HP_BODY_NONE},
     {HP_POST, "/v1/passes/{code}/revoke", hp_api_passes_revoke, HP_ROLE_POLICE, HP_BODY_JSON},
-    {HP_POST, "/v1/checks/route", hp_api_checks_route, HP_ROLE_ANY, HP_BODY_JSON},
-    {HP_POST, "/v1/checks/sightings", hp_api_checks_sightings, HP_ROLE_POLICE, HP_BODY_JSON},
+    /* Checks answer from memory, the caller included (check_feed.h). */
+    {HP_POST, "/v1/checks/route", hp_api_checks_route, HP_ROLE_ANY, HP_BODY_JSON, false, true},
+    {HP_POST, "/v1/checks/sightings", hp_api_checks_sightings, HP_ROLE_POLICE, HP_BODY_JSON,
+     false, true},
     {0, NULL, NULL, 0, 0},
 };

@@ -43,7 +43,8 @@ static bool zones_near(const struct hp_snapshot *s, GEOSContextHandle_t ctx, dou
                        double miny, double maxx, double maxy, struct candidates *c)
 {
     hp_snapshot_zones_near(s, ctx, minx, miny, maxx, maxy, add_candidate, c);
-    qsort(c->zone, (size_t)c->n, sizeof(int), by_int);
+    if (c->n > 1)
+        qsort(c->zone, (size_t)c->n, sizeof(int), by_int);
     return !c->failed;
 }
 
@@ -212,7 +213,7 @@ bool hp_check_route(const struct hp_snapshot *s, GEOSContextHandle_t ctx,
         ok = zones_near(s, ctx, minx, miny, maxx, maxy, &c) &&
              find_crossings(s, ctx, &route, line, &c, out);
     }
-    if (ok)
+    if (ok && out->ncrossings > 1)
         qsort(out->crossings, (size_t)out->ncrossings, sizeof(*out->crossings), by_position);
     bool corridors = ok && has_corridor(v);
     for (int i = 0; ok && i < out->ncrossings; i++) {

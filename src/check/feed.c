@@ -4,7 +4,10 @@
  * change that lands during a load is never taken as seen. */
 #include "haulpass/check_feed.h"
 
+#include "haulpass/arena.h"
+#include "haulpass/auth.h"
 #include "haulpass/db.h"
+#include "haulpass/http.h"
 #include "haulpass/log.h"
 #include "haulpass/snapshot.h"
 
@@ -91,7 +94,8 @@ static PGconn *listen_on(void)
     return NULL;
 }
 
-static void reload(PGconn *conn)
+/* Loads a snapshot and makes it current; false when the load failed. */
+static bool reload(PGconn *conn)
 {
     pthread_mutex_lock(&feed.lock);
     long long gen = feed.wanted;
@@ -102,7 +106,7 @@ static void reload(PGconn *conn)
     struct hp_snapshot *s = hp_snapshot_load(conn, err, sizeof(err));
     if (!s) {
         hp_log(HP_LOG_WARN, "check snapshot not loaded", "error", err, NULL);
-        return;
+        return false;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     char ms[32], version[32], zones[32];
@@ -119,6 +123,7 @@ static void reload(PGconn *conn)
     pthread_cond_broadcast(&feed.loaded_cond);
     pthread_mutex_unlock(&feed.lock);
     hp_snapshot_unref(old);
+    return true;
 }
 
 static void *loader(void *arg)
@@ -133,9 +138,10 @@ static void *loader(void *arg)
         pthread_mutex_lock(&feed.lock);
         bool stale = feed.loaded < feed.wanted;
         pthread_mutex_unlock(&feed.lock);
-        if (stale)
-            reload(conn);
-        wait_for(conn, stale ? 0 : 250);
+        /* After a failed load, wait a little rather than hammer the
+         * database; the connection check below catches a lost server. */
+        bool failed = stale && !reload(conn);
+        wait_for(conn, failed ? RETRY_MS : stale ? 0 : 250);
         PQconsumeInput(conn);
         PGnotify *n;
         while ((n = PQnotifies(conn))) {
@@ -199,10 +205,28 @@ struct hp_snapshot *hp_check_feed_current(void)
     return s;
 }
 
+bool hp_check_feed_principal(const char *token_hash, struct hp_arena *arena,
+                             struct hp_principal *who)
+{
+    struct hp_snapshot *s = hp_check_feed_current();
+    const struct hp_snap_user *u = s ? hp_snapshot_user(s, token_hash) : NULL;
+    if (u) {
+        snprintf(who->user_id, sizeof(who->user_id), "%s", u->user_id);
+        snprintf(who->org_id, sizeof(who->org_id), "%s", u->org_id);
+        who->user_name = hp_arena_strdup(arena, u->user_name);
+        who->org_name = hp_arena_strdup(arena, u->org_name);
+        who->org_kind = hp_arena_strdup(arena, u->org_kind);
+        who->role = hp_role_from_name(u->role);
+    }
+    hp_snapshot_unref(s);
+    return u != NULL;
+}
+
 void hp_check_feed_note_write(const char *method, const char *path, int status)
 {
     static const char *const prefixes[] = {"/v1/zones", "/v1/vehicles", "/v1/passes",
-                                           "/v1/applications", "/v1/calendar", NULL};
+                                           "/v1/applications", "/v1/calendar", "/v1/users",
+                                           "/v1/orgs", NULL};
     if (status < 200 || status > 299 || strcmp(method, "GET") == 0 ||
         strcmp(method, "HEAD") == 0)
         return;

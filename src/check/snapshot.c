@@ -67,7 +67,13 @@ static void snapshot_free(struct hp_snapshot *s)
     free(s->zones);
     free(s->passes);
     free(s->vehicles);
-    free(s->by_plate);
+    free(s->by_plate.slot);
+    for (int i = 0; i < s->nusers; i++) {
+        free(s->users[i].user_name);
+        free(s->users[i].org_name);
+    }
+    free(s->users);
+    free(s->by_token.slot);
     hp_calendar_free(s->cal);
     free(s);
     if (ctx)
@@ -95,36 +101,69 @@ static uint64_t hash(const char *s)
     return h;
 }
 
-bool hp_snapshot_index_plates(struct hp_snapshot *s)
+static const char *plate_key(const struct hp_snapshot *s, int i)
+{
+    return s->vehicles[i].plate;
+}
+
+static const char *token_key(const struct hp_snapshot *s, int i)
+{
+    return s->users[i].token_hash;
+}
+
+typedef const char *(*key_fn)(const struct hp_snapshot *s, int i);
+
+static bool index_build(const struct hp_snapshot *s, struct hp_snap_index *ix, int n, key_fn key)
 {
     size_t cap = 16;
-    while (cap < (size_t)s->nvehicles * 2)
+    while (cap < (size_t)n * 2)
         cap *= 2;
-    s->by_plate = calloc(cap, sizeof(*s->by_plate));
-    if (!s->by_plate)
+    ix->slot = calloc(cap, sizeof(*ix->slot));
+    if (!ix->slot)
         return false;
-    s->by_plate_mask = cap - 1;
-    for (int i = 0; i < s->nvehicles; i++) {
-        size_t h = hash(s->vehicles[i].plate) & s->by_plate_mask;
-        while (s->by_plate[h])
-            h = (h + 1) & s->by_plate_mask;
-        s->by_plate[h] = i + 1;
+    ix->mask = cap - 1;
+    for (int i = 0; i < n; i++) {
+        size_t h = hash(key(s, i)) & ix->mask;
+        while (ix->slot[h])
+            h = (h + 1) & ix->mask;
+        ix->slot[h] = i + 1;
     }
     return true;
+}
+
+/* The index of the entry with this key, or -1. */
+static int index_find(const struct hp_snapshot *s, const struct hp_snap_index *ix, key_fn key,
+                      const char *wanted)
+{
+    if (!ix->slot)
+        return -1;
+    for (size_t h = hash(wanted) & ix->mask; ix->slot[h]; h = (h + 1) & ix->mask)
+        if (strcmp(key(s, ix->slot[h] - 1), wanted) == 0)
+            return ix->slot[h] - 1;
+    return -1;
+}
+
+bool hp_snapshot_index_plates(struct hp_snapshot *s)
+{
+    return index_build(s, &s->by_plate, s->nvehicles, plate_key);
+}
+
+bool hp_snapshot_index_users(struct hp_snapshot *s)
+{
+    return index_build(s, &s->by_token, s->nusers, token_key);
 }
 
 const struct hp_snap_vehicle *hp_snapshot_vehicle(const struct hp_snapshot *s,
                                                   const char *plate)
 {
-    if (!s->by_plate)
-        return NULL;
-    for (size_t h = hash(plate) & s->by_plate_mask; s->by_plate[h];
-         h = (h + 1) & s->by_plate_mask) {
-        const struct hp_snap_vehicle *v = &s->vehicles[s->by_plate[h] - 1];
-        if (strcmp(v->plate, plate) == 0)
-            return v;
-    }
-    return NULL;
+    int i = index_find(s, &s->by_plate, plate_key, plate);
+    return i < 0 ? NULL : &s->vehicles[i];
+}
+
+const struct hp_snap_user *hp_snapshot_user(const struct hp_snapshot *s, const char *token_hash)
+{
+    int i = index_find(s, &s->by_token, token_key, token_hash);
+    return i < 0 ? NULL : &s->users[i];
 }
 
 static void visit(void *item, void *userdata)

@@ -9,6 +9,7 @@ void hp_prep_init(struct hp_prep *p, const GEOSGeometry *g);
 void hp_snapshot_discard(struct hp_snapshot *s);
 /* Build the plate hash and the zone STRtree once the arrays are filled. */
 bool hp_snapshot_index_plates(struct hp_snapshot *s);
+bool hp_snapshot_index_users(struct hp_snapshot *s);
 bool hp_snapshot_index_zones(struct hp_snapshot *s);
 
 #endif

@@ -347,6 +347,31 @@ static bool load_passes(struct loader *l, GEOSWKBReader *wkb)
     return ok;
 }
 
+static bool load_users(struct loader *l)
+{
+    struct hp_snapshot *s = l->s;
+    PGresult *r = query_rows(l,
+        "SELECT encode(u.token_hash, 'hex'), u.id::text, o.id::text, u.name, o.name, o.kind,"
+        " u.role FROM users u JOIN orgs o ON o.id = u.org_id", false, sizeof(*s->users),
+        (void **)&s->users);
+    if (!r)
+        return false;
+    bool ok = true;
+    for (int i = 0; ok && i < PQntuples(r); i++) {
+        struct hp_snap_user *u = &s->users[s->nusers++];
+        snprintf(u->token_hash, sizeof(u->token_hash), "%s", PQgetvalue(r, i, 0));
+        snprintf(u->user_id, sizeof(u->user_id), "%s", PQgetvalue(r, i, 1));
+        snprintf(u->org_id, sizeof(u->org_id), "%s", PQgetvalue(r, i, 2));
+        u->user_name = strdup(PQgetvalue(r, i, 3));
+        u->org_name = strdup(PQgetvalue(r, i, 4));
+        snprintf(u->org_kind, sizeof(u->org_kind), "%s", PQgetvalue(r, i, 5));
+        snprintf(u->role, sizeof(u->role), "%s", PQgetvalue(r, i, 6));
+        ok = u->user_name && u->org_name;
+    }
+    PQclear(r);
+    return (ok && hp_snapshot_index_users(s)) || fail(l, "out of memory");
+}
+
 static bool load_calendar(struct loader *l)
 {
     PGresult *r = query(l, "SELECT day::text, kind FROM calendar_days", false);
@@ -384,7 +409,7 @@ struct hp_snapshot *hp_snapshot_load(PGconn *conn, char *err, size_t errlen)
         l.s->version = atoll(PQgetvalue(v, 0, 0));
     PQclear(v);
     ok = ok && v && load_zones(&l, wkb) && load_vehicles(&l) && load_passes(&l, wkb) &&
-         load_calendar(&l);
+         load_users(&l) && load_calendar(&l);
     if (ok)
         ok = command(&l, "COMMIT");
     else

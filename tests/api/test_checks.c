@@ -494,7 +494,8 @@ TEST(an_unknown_plate_is_404_in_a_route_check_and_unknown_vehicle_in_a_sighting)
     CHECK_INT(r->status, 200);
     const cJSON *res = item(r, "results", 0);
     CHECK_STR(str(res, "status"), "unknown_vehicle");
-    CHECK_STR(cJSON_GetArrayItem(cJSON_GetObjectItem(res, "zone_ids"), 0)->valuestring, zone_p);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(cJSON_GetObjectItem(res, "zone_ids"), 0)),
+              zone_p);
     CHECK(cJSON_IsNull(cJSON_GetObjectItem(res, "pass_code")));
     hp_t_free(r);
     r = sight("!!", 118.41, 35.01, AT_NOON);

@@ -162,7 +162,10 @@ TEST(random_routes_cross_the_same_zones_as_postgis_says_over_the_same_lengths)
                  "\"route\":{\"type\":\"LineString\",\"coordinates\":[%s]},"
                  "\"depart_at\":\"2026-12-01T08:00:00+08:00\"}", coords);
         struct hp_t_resp *r = hp_t_post("/v1/checks/route", hp_t_admin, body);
-        REQUIRE(r->status == 200);
+        long status = r->status;
+        if (status != 200)
+            hp_t_free(r);
+        REQUIRE(status == 200);
         static struct zone_len mine[ZONES], theirs[ZONES];
         int nm = 0, nt = 0;
         const cJSON *c;
@@ -223,7 +226,10 @@ TEST(random_points_are_inside_the_same_zones_as_postgis_says)
         snprintf(ya + yl, sizeof(ya) - yl, "}");
         struct hp_t_resp *r = hp_t_post("/v1/checks/sightings", hp_t_admin, body);
         free(body);
-        REQUIRE(r->status == 200);
+        long status = r->status;
+        if (status != 200)
+            hp_t_free(r);
+        REQUIRE(status == 200);
         const char *params[] = {xa, ya};
         /* Per point, its zones in id order joined by spaces. */
         PGresult *pg = PQexecParams(hp_t_db(),
