@@ -86,8 +86,9 @@ bool hp_check_sighting(const struct hp_snapshot *s, GEOSContextHandle_t ctx,
 void hp_sighting_check_free(struct hp_sighting_check *c);
 
 /* A sentence for the haulier: which zone, which rule, why it applies to
- * this vehicle, when it is in force, and the instant it was broken. */
+ * this vehicle, when it is in force, and the instant it was broken (when,
+ * formatted by the caller). */
 void hp_check_reason(const struct hp_snap_zone *z, const struct hp_snap_rule *r,
-                     const struct hp_check_vehicle *v, time_t at, char *out, size_t len);
+                     const struct hp_check_vehicle *v, const char *when, char *out, size_t len);
 
 #endif

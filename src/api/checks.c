@@ -5,6 +5,7 @@
 
 #include "haulpass/arena.h"
 #include "haulpass/check.h"
+#include "haulpass/check_answer.h"
 #include "haulpass/check_feed.h"
 #include "haulpass/geo_context.h"
 #include "haulpass/json_body.h"
@@ -23,63 +24,6 @@
 /* One bad position is enough to say what is wrong; 10,000 are noise. */
 #define MAX_POSITION_ERRORS 20
 
-static double metres(double m)
-{
-    return round(m * 1000) / 1000;
-}
-
-/* Instants to the millisecond: a position along a route is no finer. */
-static void add_instant(cJSON *obj, const char *key, double s)
-{
-    hp_api_add_time(obj, key, llround(s * 1000) * 1000);
-}
-
-static cJSON *reason_json(const struct hp_snapshot *s, const struct hp_check_vehicle *v,
-                          const struct hp_check_violation *x)
-{
-    char reason[1024];
-    const struct hp_snap_zone *z = &s->zones[x->zone];
-    hp_check_reason(z, &z->rules[x->rule], v, x->at, reason, sizeof(reason));
-    return cJSON_CreateString(reason);
-}
-
-static cJSON *route_json(const struct hp_snapshot *s, const struct hp_check_vehicle *v,
-                         const struct hp_route_check *c)
-{
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddBoolToObject(j, "allowed", c->nviolations == 0);
-    cJSON_AddNumberToObject(j, "zone_set_version", (double)s->version);
-    cJSON_AddNumberToObject(j, "length_m", metres(c->length_m));
-    add_instant(j, "arrive_at", c->arrive_s);
-    cJSON *crossings = cJSON_AddArrayToObject(j, "crossings");
-    for (int i = 0; i < c->ncrossings; i++) {
-        const struct hp_check_crossing *x = &c->crossings[i];
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "zone_id", s->zones[x->zone].id);
-        cJSON_AddStringToObject(o, "zone_name", s->zones[x->zone].name);
-        cJSON_AddNumberToObject(o, "from_m", metres(x->stretch.from_m));
-        cJSON_AddNumberToObject(o, "to_m", metres(x->stretch.to_m));
-        add_instant(o, "enter_at", x->enter_s);
-        add_instant(o, "exit_at", x->exit_s);
-        cJSON_AddItemToArray(crossings, o);
-    }
-    cJSON *violations = cJSON_AddArrayToObject(j, "violations");
-    for (int i = 0; i < c->nviolations; i++) {
-        const struct hp_check_violation *x = &c->violations[i];
-        const struct hp_check_crossing *cr = &c->crossings[x->crossing];
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "zone_id", s->zones[x->zone].id);
-        cJSON_AddStringToObject(o, "rule_id", s->zones[x->zone].rules[x->rule].id);
-        cJSON_AddNumberToObject(o, "from_m", metres(cr->stretch.from_m));
-        cJSON_AddNumberToObject(o, "to_m", metres(cr->stretch.to_m));
-        add_instant(o, "enter_at", cr->enter_s);
-        add_instant(o, "exit_at", cr->exit_s);
-        cJSON_AddItemToObject(o, "reason", reason_json(s, v, x));
-        cJSON_AddItemToArray(violations, o);
-    }
-    return j;
-}
-
 static struct hp_check_vehicle vehicle_of(const struct hp_snapshot *s,
                                           const struct hp_snap_vehicle *v)
 {
@@ -87,12 +31,12 @@ static struct hp_check_vehicle vehicle_of(const struct hp_snapshot *s,
                                      v->npasses ? &s->passes[v->first_pass] : NULL, v->npasses};
 }
 
-/* Runs the check and makes the answer; 200, 503 (no snapshot yet) or 500. */
+/* Runs the check and writes the answer into t; 200, 404 (no such plate),
+ * 503 (no snapshot yet) or 500. */
 static int route_answer(const char *plate, const struct hp_check_vehicle *given,
                         const double *xy, int n, int64_t depart_us, double speed_kmh,
-                        cJSON **answer)
+                        struct hp_text *t)
 {
-    *answer = NULL;
     struct hp_snapshot *s = hp_check_feed_current();
     if (!s)
         return 503;
@@ -111,9 +55,9 @@ static int route_answer(const char *plate, const struct hp_check_vehicle *given,
     int status = 500;
     GEOSContextHandle_t ctx = hp_geo_thread_context();
     if (ctx && hp_check_route(s, ctx, &v, xy, n, (double)depart_us / 1e6, speed_kmh / 3.6, &c)) {
-        *answer = route_json(s, &v, &c);
+        hp_check_answer_route(t, s, &v, &c);
         hp_route_check_free(&c);
-        status = 200;
+        status = t->failed ? 500 : 200;
     }
     hp_snapshot_unref(s);
     return status;
@@ -194,8 +138,12 @@ int hp_api_check_route_json(const cJSON *route, const char *plate, int64_t depar
     free(detail);
     if (!xy)
         return 422;
-    int status = route_answer(norm, NULL, xy, n, depart_us, speed_kmh, answer);
+    struct hp_text t = {0};
+    int status = route_answer(norm, NULL, xy, n, depart_us, speed_kmh, &t);
     free(xy);
+    if (status == 200 && !(*answer = cJSON_Parse(t.p)))
+        status = 500;
+    hp_text_free(&t);
     return status;
 }
 
@@ -286,11 +234,11 @@ void hp_api_checks_route(struct hp_request *req)
         hp_reply_invalid(req);
         return;
     }
-    cJSON *answer;
-    int status = route_answer(v[RC_PLATE] ? norm : NULL, &given, xy, n, depart, speed, &answer);
+    struct hp_text t = {0};
+    int status = route_answer(v[RC_PLATE] ? norm : NULL, &given, xy, n, depart, speed, &t);
     free(xy);
     if (status == 200)
-        hp_reply_json(req, 200, answer);
+        hp_reply_copy(req, 200, "application/json", t.p, t.len);
     else if (status == 404)
         hp_reply_problem(req, 404, "unknown-vehicle", "no vehicle has plate %s", norm);
     else if (status == 503)
@@ -298,6 +246,7 @@ void hp_api_checks_route(struct hp_request *req)
                          "the zones are not loaded yet; try again shortly");
     else
         hp_reply_internal(req, "out of memory checking a route");
+    hp_text_free(&t);
 }
 
 static const struct hp_json_field sightings_spec[] = {
@@ -357,33 +306,6 @@ static bool read_sightings(struct hp_request *req, const cJSON *list, struct sig
     return ok;
 }
 
-static cJSON *sighting_json(const struct hp_snapshot *s, const struct hp_snap_vehicle *sv,
-                            const struct hp_sighting_check *c)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "status", !sv                ? "unknown_vehicle"
-                                         : c->nviolations ? "violation"
-                                                          : "ok");
-    cJSON *zones = cJSON_AddArrayToObject(o, "zone_ids");
-    for (int i = 0; i < c->nzones; i++)
-        cJSON_AddItemToArray(zones, cJSON_CreateString(s->zones[c->zones[i]].id));
-    cJSON *violations = cJSON_AddArrayToObject(o, "violations");
-    struct hp_check_vehicle v = sv ? vehicle_of(s, sv) : (struct hp_check_vehicle){0};
-    for (int i = 0; sv && i < c->nviolations; i++) {
-        const struct hp_check_violation *x = &c->violations[i];
-        cJSON *j = cJSON_CreateObject();
-        cJSON_AddStringToObject(j, "zone_id", s->zones[x->zone].id);
-        cJSON_AddStringToObject(j, "rule_id", s->zones[x->zone].rules[x->rule].id);
-        cJSON_AddItemToObject(j, "reason", reason_json(s, &v, x));
-        cJSON_AddItemToArray(violations, j);
-    }
-    if (sv && c->lifted_by)
-        cJSON_AddStringToObject(o, "pass_code", c->lifted_by->code);
-    else
-        cJSON_AddNullToObject(o, "pass_code");
-    return o;
-}
-
 void hp_api_checks_sightings(struct hp_request *req)
 {
     cJSON *body = hp_api_body(req);
@@ -407,9 +329,8 @@ void hp_api_checks_sightings(struct hp_request *req)
         return;
     }
     GEOSContextHandle_t ctx = hp_geo_thread_context();
-    cJSON *answer = cJSON_CreateObject();
-    cJSON_AddNumberToObject(answer, "zone_set_version", (double)s->version);
-    cJSON *results = cJSON_AddArrayToObject(answer, "results");
+    struct hp_text t = {0};
+    hp_check_answer_sightings_begin(&t, s);
     bool ok = ctx != NULL;
     for (int i = 0; ok && i < n; i++) {
         const struct hp_snap_vehicle *sv = in[i].plate[0] ? hp_snapshot_vehicle(s, in[i].plate)
@@ -420,14 +341,14 @@ void hp_api_checks_sightings(struct hp_request *req)
         ok = hp_check_sighting(s, ctx, &cv, in[i].lon, in[i].lat,
                                (time_t)floor((double)in[i].at_us / 1e6), &c);
         if (ok)
-            cJSON_AddItemToArray(results, sighting_json(s, sv, &c));
+            hp_check_answer_sighting(&t, s, sv ? &cv : NULL, &c, i == 0);
         hp_sighting_check_free(&c);
     }
     hp_snapshot_unref(s);
-    if (ok) {
-        hp_reply_json(req, 200, answer);
-    } else {
-        cJSON_Delete(answer);
+    hp_check_answer_sightings_end(&t);
+    if (ok && !t.failed)
+        hp_reply_copy(req, 200, "application/json", t.p, t.len);
+    else
         hp_reply_internal(req, "out of memory checking sightings");
-    }
+    hp_text_free(&t);
 }

@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Not fmin/fmax: those are library calls at -O2 and NaN cannot occur here. */
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
 struct candidates {
     int *zone;
     int n, cap;
@@ -161,6 +165,12 @@ static bool has_corridor(const struct hp_check_vehicle *v)
     return false;
 }
 
+/* Above this many positions the prepared geometry (an indexed test) rules
+ * out a zone the route misses faster than cutting the route by it; below
+ * it, building GEOS's chains of the route for every zone costs more than
+ * the cut, whose segment boxes already skip what is far away. */
+#define PREPARED_FILTER_POSITIONS 64
+
 /* The crossings of route with the candidate zones the route meets. */
 static bool find_crossings(const struct hp_snapshot *s, GEOSContextHandle_t ctx,
                            const struct hp_route *route, const GEOSGeometry *line,
@@ -168,7 +178,7 @@ static bool find_crossings(const struct hp_snapshot *s, GEOSContextHandle_t ctx,
 {
     for (int i = 0; i < c->n; i++) {
         struct hp_snap_zone *z = &s->zones[c->zone[i]];
-        if (!prepared_test(&z->prep, ctx, line, false))
+        if (line && !prepared_test(&z->prep, ctx, line, false))
             continue;
         struct hp_stretch *st;
         int k = hp_route_clip(route, &z->area, &st);
@@ -196,15 +206,15 @@ bool hp_check_route(const struct hp_snapshot *s, GEOSContextHandle_t ctx,
     double *cum = malloc((size_t)n * sizeof(double));
     const struct hp_snap_pass **scratch = malloc(((size_t)v->npasses + 1) * sizeof(*scratch));
     struct candidates c = {0};
-    GEOSGeometry *line = line_of(ctx, xy, n);
-    bool ok = cum && scratch && line;
+    GEOSGeometry *line = n > PREPARED_FILTER_POSITIONS ? line_of(ctx, xy, n) : NULL;
+    bool ok = cum && scratch && (line || n <= PREPARED_FILTER_POSITIONS);
     double minx = xy[0], maxx = xy[0], miny = xy[1], maxy = xy[1];
     for (int i = 0; ok && i < n; i++) {
         cum[i] = i ? cum[i - 1] + hp_geodesic_distance(xy[2 * i - 2], xy[2 * i - 1], xy[2 * i],
                                                        xy[2 * i + 1])
                    : 0;
-        minx = fmin(minx, xy[2 * i]), maxx = fmax(maxx, xy[2 * i]);
-        miny = fmin(miny, xy[2 * i + 1]), maxy = fmax(maxy, xy[2 * i + 1]);
+        minx = MIN(minx, xy[2 * i]), maxx = MAX(maxx, xy[2 * i]);
+        miny = MIN(miny, xy[2 * i + 1]), maxy = MAX(maxy, xy[2 * i + 1]);
     }
     struct hp_route route = {xy, cum, n};
     if (ok) {

@@ -386,6 +386,10 @@ static bool load_calendar(struct loader *l)
                                                                  : HP_CALENDAR_WORKDAY;
     }
     ok = ok && hp_calendar_new(e, (size_t)n, &l->s->cal, NULL) == HP_CALENDAR_OK;
+    /* Checks read local time for every crossing and rule: keep it a table
+     * lookup for the years they are about, whatever the calendar lists. */
+    int year = hp_calendar_local_date(NULL, time(NULL)).year;
+    ok = ok && hp_calendar_cover_years(l->s->cal, year - 2, year + 3);
     free(e);
     PQclear(r);
     return ok || fail(l, "the stored calendar cannot be built");

@@ -4,10 +4,8 @@
 
 #include "haulpass/calendar.h"
 #include "haulpass/opening_hours.h"
-#include "haulpass/time.h"
 #include "haulpass/vocab.h"
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -111,72 +109,95 @@ bool hp_check_rule_violated(const struct hp_snap_rule *r, const struct hp_snap_p
     return false;
 }
 
-static void append(char *out, size_t len, size_t *at, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void append(char *out, size_t len, size_t *at, const char *fmt, ...)
+/* A sentence being written into a fixed buffer, cut short when full.
+ * Plain copies rather than printf: a route through a dense city writes
+ * dozens of these per answer. */
+struct sentence {
+    char *out;
+    size_t len, at;
+};
+
+static void add(struct sentence *s, const char *text)
 {
-    if (*at >= len)
+    size_t n = strlen(text);
+    if (s->at + 1 >= s->len)
         return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(out + *at, len - *at, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        *at += (size_t)n;
+    if (n > s->len - s->at - 1)
+        n = s->len - s->at - 1;
+    memcpy(s->out + s->at, text, n);
+    s->at += n;
+    s->out[s->at] = '\0';
 }
 
-static void append_words(char *out, size_t len, size_t *at, uint32_t bits,
-                         const char *const *vocab, const char *join)
+static void add_int(struct sentence *s, int v)
+{
+    char b[16];
+    snprintf(b, sizeof(b), "%d", v);
+    add(s, b);
+}
+
+static void add_words(struct sentence *s, uint32_t bits, const char *const *vocab,
+                      const char *join)
 {
     bool first = true;
     for (int i = 0; vocab[i]; i++)
         if (bits & (1u << i)) {
-            append(out, len, at, "%s%s", first ? "" : join, vocab[i]);
+            if (!first)
+                add(s, join);
+            add(s, vocab[i]);
             first = false;
         }
 }
 
-static void append_day(char *out, size_t len, size_t *at, const char *what, int64_t day)
+static void add_day(struct sentence *s, const char *what, int64_t day)
 {
     char d[11];
     hp_calendar_date_format(hp_calendar_date_from_days(day), d);
-    append(out, len, at, " %s %s", what, d);
+    add(s, what);
+    add(s, d);
 }
 
 void hp_check_reason(const struct hp_snap_zone *z, const struct hp_snap_rule *r,
-                     const struct hp_check_vehicle *v, time_t at, char *out, size_t len)
+                     const struct hp_check_vehicle *v, const char *when, char *out, size_t len)
 {
-    size_t n = 0;
+    struct sentence s = {out, len, 0};
     out[0] = '\0';
-    append(out, len, &n, "zone \"%s\" restricts ", z->name);
+    add(&s, "zone \"");
+    add(&s, z->name);
+    add(&s, "\" restricts ");
     if (r->classes)
-        append_words(out, len, &n, r->classes, hp_vehicle_classes, ", ");
+        add_words(&s, r->classes, hp_vehicle_classes, ", ");
     else
-        append(out, len, &n, "every vehicle class");
+        add(&s, "every vehicle class");
     if (r->exempt) {
-        append(out, len, &n, " except ");
-        append_words(out, len, &n, r->exempt, hp_vehicle_classes, ", ");
+        add(&s, " except ");
+        add_words(&s, r->exempt, hp_vehicle_classes, ", ");
     }
-    if (r->min_gross_kg >= 0)
-        append(out, len, &n, " over %d kg", r->min_gross_kg);
+    if (r->min_gross_kg >= 0) {
+        add(&s, " over ");
+        add_int(&s, r->min_gross_kg);
+        add(&s, " kg");
+    }
     if (r->hazmat_only)
-        append(out, len, &n, " carrying hazardous goods");
-    append(out, len, &n, " (this vehicle: %s, %d kg%s)",
-           v->cls >= 0 ? hp_vehicle_classes[v->cls] : "unknown class", v->gross_kg,
-           v->hazmat ? ", hazmat" : "");
-    append(out, len, &n, "; in force %s", r->hours_text ? r->hours_text : "at all hours");
+        add(&s, " carrying hazardous goods");
+    add(&s, " (this vehicle: ");
+    add(&s, v->cls >= 0 ? hp_vehicle_classes[v->cls] : "unknown class");
+    add(&s, ", ");
+    add_int(&s, v->gross_kg);
+    add(&s, v->hazmat ? " kg, hazmat)" : " kg)");
+    add(&s, "; in force ");
+    add(&s, r->hours_text ? r->hours_text : "at all hours");
     if (r->from_day != INT64_MIN)
-        append_day(out, len, &n, "from", r->from_day);
+        add_day(&s, " from ", r->from_day);
     if (r->to_day != INT64_MAX)
-        append_day(out, len, &n, "until", r->to_day);
-    char when[HP_TIME_BUF];
-    hp_time_format((int64_t)at * 1000000, when);
-    append(out, len, &n, "; in force at %s", when);
+        add_day(&s, " until ", r->to_day);
+    add(&s, "; in force at ");
+    add(&s, when);
     if (r->liftable) {
-        append(out, len, &n, " and no valid pass of type ");
-        append_words(out, len, &n, r->liftable, hp_pass_types, " or ");
-        append(out, len, &n, " covers this place then");
+        add(&s, " and no valid pass of type ");
+        add_words(&s, r->liftable, hp_pass_types, " or ");
+        add(&s, " covers this place then");
     } else {
-        append(out, len, &n, "; no pass lifts it");
+        add(&s, "; no pass lifts it");
     }
 }

@@ -10,6 +10,10 @@
  * vertex must not slip between the two edges that meet there. */
 #define SLACK 1e-12
 
+/* Not fmin/fmax: those are library calls at -O2, and coordinates are finite. */
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
 struct cut {
     double t;
     bool boundary; /* the route meets the boundary here */
@@ -67,8 +71,8 @@ bool hp_area_covers(const struct hp_area *a, double x, double y)
             double ax = a->xy[2 * i], ay = a->xy[2 * i + 1];
             double bx = a->xy[2 * i + 2], by = a->xy[2 * i + 3];
             double cross = (bx - ax) * (y - ay) - (by - ay) * (x - ax);
-            if (cross == 0 && fmin(ax, bx) <= x && x <= fmax(ax, bx) && fmin(ay, by) <= y &&
-                y <= fmax(ay, by))
+            if (cross == 0 && MIN(ax, bx) <= x && x <= MAX(ax, bx) && MIN(ay, by) <= y &&
+                y <= MAX(ay, by))
                 return true; /* on the boundary */
             /* Even-odd over every ring: holes and the parts of a
              * multipolygon need no bookkeeping of their own. */
@@ -84,14 +88,14 @@ static bool cut_segment(const struct hp_area *a, const double *p, const double *
                         struct cuts *s)
 {
     double rx = q[0] - p[0], ry = q[1] - p[1], rr = rx * rx + ry * ry;
-    double sminx = fmin(p[0], q[0]), smaxx = fmax(p[0], q[0]);
-    double sminy = fmin(p[1], q[1]), smaxy = fmax(p[1], q[1]);
+    double sminx = MIN(p[0], q[0]), smaxx = MAX(p[0], q[0]);
+    double sminy = MIN(p[1], q[1]), smaxy = MAX(p[1], q[1]);
     int start = 0;
     for (int r = 0; r < a->nrings; start = a->ring_end[r++]) {
         for (int i = start; i + 1 < a->ring_end[r]; i++) {
             const double *e0 = &a->xy[2 * i], *e1 = &a->xy[2 * i + 2];
-            if (fmax(e0[0], e1[0]) < sminx || fmin(e0[0], e1[0]) > smaxx ||
-                fmax(e0[1], e1[1]) < sminy || fmin(e0[1], e1[1]) > smaxy)
+            if (MAX(e0[0], e1[0]) < sminx || MIN(e0[0], e1[0]) > smaxx ||
+                MAX(e0[1], e1[1]) < sminy || MIN(e0[1], e1[1]) > smaxy)
                 continue;
             double sx = e1[0] - e0[0], sy = e1[1] - e0[1];
             double wx = e0[0] - p[0], wy = e0[1] - p[1];
@@ -106,7 +110,7 @@ static bool cut_segment(const struct hp_area *a, const double *p, const double *
                  * two overlap. */
                 double t0 = (wx * rx + wy * ry) / rr;
                 double t1 = ((e1[0] - p[0]) * rx + (e1[1] - p[1]) * ry) / rr;
-                double lo = fmax(0, fmin(t0, t1)), hi = fmin(1, fmax(t0, t1));
+                double lo = MAX(0, MIN(t0, t1)), hi = MIN(1, MAX(t0, t1));
                 if (lo <= hi && !(push_cut(s, lo, true) && push_cut(s, hi, true) &&
                                   push_along(s, lo, hi)))
                     return false;
@@ -201,8 +205,8 @@ int hp_route_clip(const struct hp_route *r, const struct hp_area *a, struct hp_s
         const double *p = &r->xy[2 * i], *q = p + 2;
         if (p[0] == q[0] && p[1] == q[1])
             continue; /* a repeated position: nothing happens on it */
-        if (fmax(p[0], q[0]) < a->minx || fmin(p[0], q[0]) > a->maxx ||
-            fmax(p[1], q[1]) < a->miny || fmin(p[1], q[1]) > a->maxy) {
+        if (MAX(p[0], q[0]) < a->minx || MIN(p[0], q[0]) > a->maxx ||
+            MAX(p[1], q[1]) < a->miny || MIN(p[1], q[1]) > a->maxy) {
             ok = close_stretch(&w);
             continue;
         }

@@ -1,6 +1,7 @@
 /* Rules applying to vehicles and the instants they are broken, pure. */
 #include "test.h"
 
+#include "haulpass/calendar.h"
 #include "haulpass/check.h"
 #include "haulpass/opening_hours.h"
 #include "haulpass/time.h"
@@ -92,4 +93,23 @@ TEST(a_pass_lifts_the_rule_only_while_it_is_valid_and_a_provisional_one_only_bef
                                    at("2026-12-01T09:30:00+08:00"), NULL, &when, &lifter));
     CHECK(when == p.documents_due);
     hp_oh_free(p.hours);
+}
+
+TEST(a_calendar_without_entries_covers_the_years_asked_with_the_offsets_of_localtime)
+{
+    setenv("TZ", "Europe/London", 1);
+    tzset();
+    struct hp_calendar *cal;
+    REQUIRE(hp_calendar_new(NULL, 0, &cal, NULL) == HP_CALENDAR_OK);
+    REQUIRE(hp_calendar_cover_years(cal, 2025, 2027));
+    /* Summer and winter time, and either side of the change in March. */
+    const char *instants[] = {"2026-01-15T12:00:00Z", "2026-07-15T12:00:00Z",
+                              "2026-03-29T00:59:59Z", "2026-03-29T01:00:00Z"};
+    for (int i = 0; i < 4; i++) {
+        time_t t = at(instants[i]);
+        struct tm tm;
+        localtime_r(&t, &tm);
+        CHECK_INT(hp_calendar_utc_offset(cal, t), tm.tm_gmtoff);
+    }
+    hp_calendar_free(cal);
 }
