@@ -61,17 +61,24 @@ struct hp_snap_zone {
     int nrules;
 };
 
+/* A corridor's area, shared by every pass that has the same corridor (the
+ * passes of one application do): a million passes must not mean a million
+ * buffered polygons. */
+struct hp_snap_corridor {
+    GEOSGeometry *area;
+    struct hp_prep prep;
+};
+
 struct hp_snap_pass {
     char code[24];
     int type;            /* index in hp_pass_types */
     bool provisional;    /* lifts only before documents_due */
     time_t documents_due;
     int64_t from_day, to_day;
-    struct hp_oh *hours; /* NULL: at all hours */
+    const struct hp_oh *hours; /* NULL: at all hours; shared, see hours below */
     int *zones;          /* indexes of its zones in the snapshot */
     int nzones;
-    GEOSGeometry *corridor; /* the corridor's area, or NULL */
-    struct hp_prep corridor_prep;
+    struct hp_snap_corridor *corridor; /* NULL: none */
 };
 
 struct hp_snap_vehicle {
@@ -110,6 +117,12 @@ struct hp_snapshot {
     struct hp_snap_index by_plate;
     struct hp_snap_pass *passes;
     int npasses;
+    /* Owned here, pointed to by passes: each distinct corridor and hours
+     * text once. */
+    struct hp_snap_corridor **corridors;
+    int ncorridors;
+    struct hp_oh **hours;
+    int nhours;
     struct hp_snap_user *users;
     int nusers;
     struct hp_snap_index by_token;

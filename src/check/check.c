@@ -86,7 +86,7 @@ static int lifting_passes(const struct hp_snap_rule *r, const struct hp_check_ve
             continue;
         if (pass_has_zone(p, zone) ||
             (p->corridor && place &&
-             prepared_test((struct hp_prep *)&p->corridor_prep, ctx, place, true)))
+             prepared_test(&p->corridor->prep, ctx, place, true)))
             out[n++] = p;
     }
     return n;

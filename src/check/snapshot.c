@@ -51,15 +51,17 @@ static void snapshot_free(struct hp_snapshot *s)
         free((void *)z->area.xy);
         free((void *)z->area.ring_end);
     }
-    for (int i = 0; i < s->npasses; i++) {
-        struct hp_snap_pass *p = &s->passes[i];
-        hp_oh_free(p->hours);
-        free(p->zones);
-        if (p->corridor) {
-            prep_free(ctx, &p->corridor_prep);
-            GEOSGeom_destroy_r(ctx, p->corridor);
-        }
+    for (int i = 0; i < s->npasses; i++)
+        free(s->passes[i].zones);
+    for (int i = 0; i < s->ncorridors; i++) {
+        prep_free(ctx, &s->corridors[i]->prep);
+        GEOSGeom_destroy_r(ctx, s->corridors[i]->area);
+        free(s->corridors[i]);
     }
+    free(s->corridors);
+    for (int i = 0; i < s->nhours; i++)
+        hp_oh_free(s->hours[i]);
+    free(s->hours);
     for (int i = 0; i < s->nvehicles; i++)
         free((void *)s->vehicles[i].plate);
     if (s->tree)

@@ -15,12 +15,72 @@
 
 #define DEG (M_PI / 180)
 
+/* Interning during a load: a key (bytes) to the index of the one object
+ * made for it. Keys are copies, freed with the table after the load. */
+struct intern {
+    struct intern_slot {
+        char *key;
+        size_t len;
+        int index;
+    } *slot;
+    size_t cap, n;
+};
+
 struct loader {
     PGconn *conn;
     struct hp_snapshot *s;
     char *err;
     size_t errlen;
+    struct intern hours, corridors;
 };
+
+static uint64_t hash_bytes(const char *k, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)k[i]) * 1099511628211ULL;
+    return h;
+}
+
+/* The slot of key: its index when seen before, else a new slot with
+ * index -1 for the caller to fill. NULL when out of memory. */
+static struct intern_slot *intern(struct intern *t, const char *key, size_t len)
+{
+    if ((t->n + 1) * 2 > t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 64;
+        struct intern_slot *slot = calloc(cap, sizeof(*slot));
+        if (!slot)
+            return NULL;
+        for (size_t i = 0; i < t->cap; i++) {
+            if (!t->slot[i].key)
+                continue;
+            size_t h = hash_bytes(t->slot[i].key, t->slot[i].len) & (cap - 1);
+            while (slot[h].key)
+                h = (h + 1) & (cap - 1);
+            slot[h] = t->slot[i];
+        }
+        free(t->slot);
+        t->slot = slot, t->cap = cap;
+    }
+    size_t h = hash_bytes(key, len) & (t->cap - 1);
+    for (; t->slot[h].key; h = (h + 1) & (t->cap - 1))
+        if (t->slot[h].len == len && memcmp(t->slot[h].key, key, len) == 0)
+            return &t->slot[h];
+    if (!(t->slot[h].key = malloc(len + 1)))
+        return NULL;
+    memcpy(t->slot[h].key, key, len);
+    t->slot[h].len = len;
+    t->slot[h].index = -1;
+    t->n++;
+    return &t->slot[h];
+}
+
+static void intern_free(struct intern *t)
+{
+    for (size_t i = 0; i < t->cap; i++)
+        free(t->slot[i].key);
+    free(t->slot);
+}
 
 static bool fail(struct loader *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static bool fail(struct loader *l, const char *fmt, ...)
@@ -295,6 +355,83 @@ static bool read_pass_zones(struct hp_snapshot *s, struct hp_snap_pass *p, const
     return true;
 }
 
+/* Grows an owned array of pointers by one; false when out of memory. */
+static bool push_ptr(void ***array, int *n, void *p)
+{
+    void **a = realloc(*array, (size_t)(*n + 1) * sizeof(*a));
+    if (!a)
+        return false;
+    *array = a;
+    a[(*n)++] = p;
+    return true;
+}
+
+/* The pass's hours (column 9), compiled once per distinct text. */
+static bool pass_hours(struct loader *l, struct hp_snap_pass *p, const PGresult *r, int row)
+{
+    if (PQgetisnull(r, row, 9))
+        return true;
+    struct hp_snapshot *s = l->s;
+    const char *text = PQgetvalue(r, row, 9);
+    struct intern_slot *slot = intern(&l->hours, text, strlen(text));
+    if (!slot)
+        return fail(l, "out of memory");
+    if (slot->index < 0) {
+        struct hp_oh *oh;
+        if (hp_oh_compile(text, &oh, NULL) != HP_OH_OK)
+            return fail(l, "pass %s: stored hours do not compile", p->code);
+        if (!push_ptr((void ***)&s->hours, &s->nhours, oh)) {
+            hp_oh_free(oh);
+            return fail(l, "out of memory");
+        }
+        slot->index = s->nhours - 1;
+    }
+    p->hours = s->hours[slot->index];
+    return true;
+}
+
+/* The pass's corridor (WKB in column 5, width in 6), made once per
+ * distinct route and width. */
+static bool pass_corridor(struct loader *l, struct hp_snap_pass *p, const PGresult *r, int row,
+                          GEOSWKBReader *wkb)
+{
+    if (PQgetisnull(r, row, 5))
+        return true;
+    struct hp_snapshot *s = l->s;
+    const char *bytes = PQgetvalue(r, row, 5), *width = PQgetvalue(r, row, 6);
+    size_t n = (size_t)PQgetlength(r, row, 5), wn = strlen(width);
+    char *key = malloc(n + wn + 1);
+    if (!key)
+        return fail(l, "out of memory");
+    memcpy(key, width, wn);
+    key[wn] = '/';
+    memcpy(key + wn + 1, bytes, n);
+    struct intern_slot *slot = intern(&l->corridors, key, n + wn + 1);
+    free(key);
+    if (!slot)
+        return fail(l, "out of memory");
+    if (slot->index < 0) {
+        struct hp_snap_corridor *c = calloc(1, sizeof(*c));
+        GEOSGeometry *line = GEOSWKBReader_read_r(s->geos, wkb, (const unsigned char *)bytes, n);
+        if (c && line)
+            c->area = corridor_area(s->geos, line, atof(width));
+        GEOSGeom_destroy_r(s->geos, line);
+        if (!c || !c->area) {
+            free(c);
+            return fail(l, "pass %s: corridor cannot be read", p->code);
+        }
+        if (!push_ptr((void ***)&s->corridors, &s->ncorridors, c)) {
+            GEOSGeom_destroy_r(s->geos, c->area);
+            free(c);
+            return fail(l, "out of memory");
+        }
+        hp_prep_init(&c->prep, c->area);
+        slot->index = s->ncorridors - 1;
+    }
+    p->corridor = s->corridors[slot->index];
+    return true;
+}
+
 /* Only passes that may still lift a rule: active or provisional. */
 static bool load_passes(struct loader *l, GEOSWKBReader *wkb)
 {
@@ -327,21 +464,8 @@ static bool load_passes(struct loader *l, GEOSWKBReader *wkb)
         p->documents_due = PQgetisnull(r, i, 10) ? 0 : (time_t)atoll(PQgetvalue(r, i, 10));
         p->from_day = day_of(PQgetvalue(r, i, 7), INT64_MIN);
         p->to_day = day_of(PQgetvalue(r, i, 8), INT64_MAX);
-        ok = read_pass_zones(s, p, PQgetvalue(r, i, 4)) || fail(l, "out of memory");
-        if (ok && !PQgetisnull(r, i, 9) &&
-            hp_oh_compile(PQgetvalue(r, i, 9), &p->hours, NULL) != HP_OH_OK)
-            ok = fail(l, "pass %s: stored hours do not compile", p->code);
-        if (ok && !PQgetisnull(r, i, 5)) {
-            GEOSGeometry *line = GEOSWKBReader_read_r(
-                s->geos, wkb, (const unsigned char *)PQgetvalue(r, i, 5),
-                (size_t)PQgetlength(r, i, 5));
-            p->corridor = line ? corridor_area(s->geos, line, atof(PQgetvalue(r, i, 6))) : NULL;
-            GEOSGeom_destroy_r(s->geos, line);
-            if (!p->corridor)
-                ok = fail(l, "pass %s: corridor cannot be read", p->code);
-            else
-                hp_prep_init(&p->corridor_prep, p->corridor);
-        }
+        ok = (read_pass_zones(s, p, PQgetvalue(r, i, 4)) || fail(l, "out of memory")) &&
+             pass_hours(l, p, r, i) && pass_corridor(l, p, r, i, wkb);
     }
     PQclear(r);
     return ok;
@@ -420,6 +544,8 @@ struct hp_snapshot *hp_snapshot_load(PGconn *conn, char *err, size_t errlen)
         PQclear(PQexec(conn, "ROLLBACK"));
     if (wkb)
         GEOSWKBReader_destroy_r(l.s->geos, wkb);
+    intern_free(&l.hours);
+    intern_free(&l.corridors);
     if (!ok) {
         hp_snapshot_discard(l.s);
         return NULL;

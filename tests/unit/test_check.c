@@ -77,7 +77,9 @@ TEST(a_pass_lifts_the_rule_only_while_it_is_valid_and_a_provisional_one_only_bef
     tzset();
     struct hp_snap_rule r = rule(NULL);
     struct hp_snap_pass p = {.code = "HP-TEST", .from_day = INT64_MIN, .to_day = INT64_MAX};
-    hp_oh_compile("08:00-10:00", &p.hours, NULL);
+    struct hp_oh *hours;
+    REQUIRE(hp_oh_compile("08:00-10:00", &hours, NULL) == HP_OH_OK);
+    p.hours = hours;
     const struct hp_snap_pass *passes[] = {&p};
     time_t when;
     const struct hp_snap_pass *lifter;
@@ -92,7 +94,7 @@ TEST(a_pass_lifts_the_rule_only_while_it_is_valid_and_a_provisional_one_only_bef
     REQUIRE(hp_check_rule_violated(&r, passes, 1, at("2026-12-01T08:30:00+08:00"),
                                    at("2026-12-01T09:30:00+08:00"), NULL, &when, &lifter));
     CHECK(when == p.documents_due);
-    hp_oh_free(p.hours);
+    hp_oh_free(hours);
 }
 
 TEST(a_calendar_without_entries_covers_the_years_asked_with_the_offsets_of_localtime)
