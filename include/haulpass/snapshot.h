@@ -127,6 +127,10 @@ struct hp_snapshot {
     int nusers;
     struct hp_snap_index by_token;
     struct hp_calendar *cal;
+    /* How long the load took, in ms, by part (for logs and benchmarks). */
+    struct {
+        double zones, vehicles, passes, total;
+    } load_ms;
 };
 
 /* Reads a snapshot over conn (its own transaction). NULL with a message in

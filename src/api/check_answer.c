@@ -50,15 +50,16 @@ static void puts_(struct hp_text *t, const char *s)
 }
 
 /* A JSON string: quotes, and escapes for quotes, backslashes and controls
- * (the text is valid UTF-8 already: it came through the API). */
+ * (the text is valid UTF-8 already: it came through the API). Plain runs
+ * go in one copy. */
 static void str(struct hp_text *t, const char *s)
 {
     put(t, "\"", 1);
-    for (const char *run = s;; s++) {
-        /* Plain runs in one copy: most text needs no escape at all. */
-        s += strcspn(s, "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f"
-                        "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f");
+    const char *run = s;
+    for (;; s++) {
         unsigned char c = (unsigned char)*s;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
         put(t, run, (size_t)(s - run));
         if (!c)
             break;

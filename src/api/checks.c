@@ -270,14 +270,18 @@ struct sighting {
     int64_t at_us;
 };
 
+/* A coordinate within ±limit, else false after recording why at
+ * prefix + field (the pointer is only spelled out for an error: a batch of
+ * a thousand good sightings should not format four thousand of them). */
 static bool read_coordinate(struct hp_request *req, const cJSON *v, double limit,
-                            const char *pointer, double *out)
+                            const char *prefix, const char *field, double *out)
 {
     if (cJSON_IsNumber(v) && isfinite(v->valuedouble) && fabs(v->valuedouble) <= limit) {
         *out = v->valuedouble;
         return true;
     }
-    hp_req_invalid(req, pointer, "must be a number from %g to %g", -limit, limit);
+    hp_req_invalid(req, hp_arena_printf(req->arena, "%s/%s", prefix, field),
+                   "must be a number from %g to %g", -limit, limit);
     return false;
 }
 
@@ -287,7 +291,14 @@ static bool read_sightings(struct hp_request *req, const cJSON *list, struct sig
     int i = 0;
     for (const cJSON *item = list->child; item; item = item->next, i++) {
         const cJSON *v[SG_CAMERA + 1];
-        const char *prefix = hp_arena_printf(req->arena, "/sightings/%d", i);
+        char prefix[32] = "/sightings/";
+        char digits[12];
+        int nd = 0;
+        for (int k = i; nd == 0 || k; k /= 10)
+            digits[nd++] = (char)('0' + k % 10);
+        for (int k = 0; k < nd; k++)
+            prefix[11 + k] = digits[nd - 1 - k];
+        prefix[11 + nd] = '\0';
         if (!hp_api_read(req, item, sighting_spec, prefix, v)) {
             ok = false;
             continue;
@@ -296,12 +307,12 @@ static bool read_sightings(struct hp_request *req, const cJSON *list, struct sig
         /* A misread plate is an unknown vehicle, not a failed batch. */
         if (hp_plate_normalise(v[SG_PLATE]->valuestring, s->plate, NULL) != HP_PLATE_OK)
             s->plate[0] = '\0';
-        ok &= read_coordinate(req, v[SG_LON], 180, hp_arena_printf(req->arena, "%s/lon", prefix),
-                              &s->lon);
-        ok &= read_coordinate(req, v[SG_LAT], 90, hp_arena_printf(req->arena, "%s/lat", prefix),
-                              &s->lat);
+        ok &= read_coordinate(req, v[SG_LON], 180, prefix, "lon", &s->lon);
+        ok &= read_coordinate(req, v[SG_LAT], 90, prefix, "lat", &s->lat);
+        if (cJSON_IsString(v[SG_AT]) && hp_time_parse(v[SG_AT]->valuestring, &s->at_us))
+            continue;
         ok &= read_instant(req, v[SG_AT], hp_arena_printf(req->arena, "%s/at", prefix),
-                           &s->at_us);
+                          &s->at_us);
     }
     return ok;
 }

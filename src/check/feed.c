@@ -100,18 +100,14 @@ static bool reload(PGconn *conn)
     pthread_mutex_lock(&feed.lock);
     long long gen = feed.wanted;
     pthread_mutex_unlock(&feed.lock);
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
     char err[256];
     struct hp_snapshot *s = hp_snapshot_load(conn, err, sizeof(err));
     if (!s) {
         hp_log(HP_LOG_WARN, "check snapshot not loaded", "error", err, NULL);
         return false;
     }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
     char ms[32], version[32], zones[32];
-    snprintf(ms, sizeof(ms), "%.1f",
-             (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+    snprintf(ms, sizeof(ms), "%.1f", s->load_ms.total);
     snprintf(version, sizeof(version), "%lld", (long long)s->version);
     snprintf(zones, sizeof(zones), "%d", s->nzones);
     hp_log(HP_LOG_DEBUG, "check snapshot loaded", "version", version, "zones", zones, "ms", ms,

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define DEG (M_PI / 180)
 
@@ -519,6 +520,13 @@ static bool load_calendar(struct loader *l)
     return ok || fail(l, "the stored calendar cannot be built");
 }
 
+static double now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
 struct hp_snapshot *hp_snapshot_load(PGconn *conn, char *err, size_t errlen)
 {
     struct loader l = {conn, calloc(1, sizeof(struct hp_snapshot)), err, errlen};
@@ -536,8 +544,16 @@ struct hp_snapshot *hp_snapshot_load(PGconn *conn, char *err, size_t errlen)
     if (v && PQntuples(v) == 1)
         l.s->version = atoll(PQgetvalue(v, 0, 0));
     PQclear(v);
-    ok = ok && v && load_zones(&l, wkb) && load_vehicles(&l) && load_passes(&l, wkb) &&
-         load_users(&l) && load_calendar(&l);
+    double t0 = now_ms();
+    ok = ok && v && load_zones(&l, wkb);
+    double t1 = now_ms();
+    ok = ok && load_vehicles(&l);
+    double t2 = now_ms();
+    ok = ok && load_passes(&l, wkb) && load_users(&l) && load_calendar(&l);
+    l.s->load_ms.zones = t1 - t0;
+    l.s->load_ms.vehicles = t2 - t1;
+    l.s->load_ms.passes = now_ms() - t2;
+    l.s->load_ms.total = now_ms() - t0;
     if (ok)
         ok = command(&l, "COMMIT");
     else

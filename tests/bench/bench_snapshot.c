@@ -39,7 +39,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s", PQerrorMessage(conn));
         return 1;
     }
-    double base = rss_mib(), best = 1e9;
+    double base = rss_mib(), best = 1e9, zones = 0, vehicles = 0, passes = 0;
     struct hp_snapshot *kept = NULL;
     for (int i = 0; i < 3; i++) {
         char err[256];
@@ -50,7 +50,10 @@ int main(int argc, char **argv)
             fprintf(stderr, "load failed: %s\n", err);
             return 1;
         }
-        best = t < best ? t : best;
+        if (t < best) {
+            best = t;
+            zones = s->load_ms.zones, vehicles = s->load_ms.vehicles, passes = s->load_ms.passes;
+        }
         if (!kept) {
             kept = s;
             printf("snapshot: %d zones, %d vehicles, %d passes; resident %.0f MiB more "
@@ -60,7 +63,8 @@ int main(int argc, char **argv)
             hp_snapshot_unref(s);
         }
     }
-    printf("build time: best of 3 %.2f s\n", best);
+    printf("build time: best of 3 %.2f s (zones %.0f ms, vehicles %.0f ms, passes and the"
+           " rest %.0f ms)\n", best, zones, vehicles, passes);
     hp_snapshot_unref(kept);
     PQfinish(conn);
     return 0;
