@@ -4,6 +4,9 @@
 #include "harness.h"
 #include "test.h"
 
+#include "haulpass/api.h"
+#include "haulpass/check_feed.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -605,4 +608,30 @@ TEST(a_change_through_one_instance_reaches_another_on_the_same_database_within_a
     CHECK(wait_past(&second, before) < 2000);
     CHECK(version(&second) == version(&hp_t));
     CHECK_INT(hp_t_server_stop(&second), 0);
+}
+
+TEST(another_module_gets_the_route_check_json_for_a_linestring_a_plate_and_a_departure)
+{
+    once();
+    const char *p = plate("P0010");
+    /* In this process, as escort bookings would call it inside the server. */
+    REQUIRE(hp_check_feed_start(hp_t.conninfo));
+    cJSON *route = cJSON_Parse("{\"type\":\"LineString\",\"coordinates\":" "[" PORT_ROUTE "]}");
+    int64_t depart = (int64_t)1764561600 * 1000000; /* 2025-12-01T04:00:00Z, a Monday noon */
+    cJSON *answer = NULL;
+    CHECK_INT(hp_api_check_route_json(route, p, depart, 30, &answer), 200);
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItem(answer, "allowed")));
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(answer, "crossings")), 1);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(
+                  cJSON_GetArrayItem(cJSON_GetObjectItem(answer, "crossings"), 0), "zone_id")),
+              zone_p);
+    cJSON_Delete(answer);
+    CHECK_INT(hp_api_check_route_json(route, "鲁Z99999", depart, 30, &answer), 404);
+    CHECK_INT(hp_api_check_route_json(route, p, depart, 200, &answer), 422);
+    cJSON *point = cJSON_Parse("{\"type\":\"Point\",\"coordinates\":[118.4,35.0]}");
+    CHECK_INT(hp_api_check_route_json(point, p, depart, 30, &answer), 422);
+    CHECK(answer == NULL);
+    cJSON_Delete(point);
+    cJSON_Delete(route);
+    hp_check_feed_stop();
 }
