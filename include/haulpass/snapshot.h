@@ -13,6 +13,7 @@
 #ifndef HAULPASS_SNAPSHOT_H
 #define HAULPASS_SNAPSHOT_H
 
+#include "haulpass/plate.h"
 #include "haulpass/route_clip.h"
 
 #include <geos_c.h>
@@ -82,7 +83,7 @@ struct hp_snap_pass {
 };
 
 struct hp_snap_vehicle {
-    const char *plate;   /* normal form */
+    char plate[HP_PLATE_BUF]; /* normal form; inline: one cache miss less per lookup */
     int cls;             /* index in hp_vehicle_classes */
     int gross_kg;
     bool hazmat;

@@ -62,8 +62,6 @@ static void snapshot_free(struct hp_snapshot *s)
     for (int i = 0; i < s->nhours; i++)
         hp_oh_free(s->hours[i]);
     free(s->hours);
-    for (int i = 0; i < s->nvehicles; i++)
-        free((void *)s->vehicles[i].plate);
     if (s->tree)
         GEOSSTRtree_destroy_r(ctx, s->tree);
     free(s->zones);
@@ -95,12 +93,24 @@ void hp_snapshot_discard(struct hp_snapshot *s)
         snapshot_free(s);
 }
 
-static uint64_t hash(const char *s)
+uint64_t hp_snapshot_hash(const char *key, size_t len)
 {
     uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)key[i]) * 1099511628211ULL;
+    /* FNV's low bits depend only on the low bits of the bytes, and the
+     * tables index by low bits: plates in a series ("S0000001", ...) piled
+     * up in a few runs until this splitmix64 finaliser spread them. */
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebULL;
+    return h ^ (h >> 31);
+}
+
+static uint64_t hash(const char *s)
+{
+    return hp_snapshot_hash(s, strlen(s));
 }
 
 static const char *plate_key(const struct hp_snapshot *s, int i)

@@ -4,6 +4,8 @@
 
 #include "haulpass/snapshot.h"
 
+/* A well-spread 64-bit hash of len bytes, for the snapshot's tables. */
+uint64_t hp_snapshot_hash(const char *key, size_t len);
 void hp_prep_init(struct hp_prep *p, const GEOSGeometry *g);
 /* Frees a snapshot nobody else has seen. */
 void hp_snapshot_discard(struct hp_snapshot *s);

@@ -35,14 +35,6 @@ struct loader {
     struct intern hours, corridors;
 };
 
-static uint64_t hash_bytes(const char *k, size_t len)
-{
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)k[i]) * 1099511628211ULL;
-    return h;
-}
-
 /* The slot of key: its index when seen before, else a new slot with
  * index -1 for the caller to fill. NULL when out of memory. */
 static struct intern_slot *intern(struct intern *t, const char *key, size_t len)
@@ -55,7 +47,7 @@ static struct intern_slot *intern(struct intern *t, const char *key, size_t len)
         for (size_t i = 0; i < t->cap; i++) {
             if (!t->slot[i].key)
                 continue;
-            size_t h = hash_bytes(t->slot[i].key, t->slot[i].len) & (cap - 1);
+            size_t h = hp_snapshot_hash(t->slot[i].key, t->slot[i].len) & (cap - 1);
             while (slot[h].key)
                 h = (h + 1) & (cap - 1);
             slot[h] = t->slot[i];
@@ -63,7 +55,7 @@ static struct intern_slot *intern(struct intern *t, const char *key, size_t len)
         free(t->slot);
         t->slot = slot, t->cap = cap;
     }
-    size_t h = hash_bytes(key, len) & (t->cap - 1);
+    size_t h = hp_snapshot_hash(key, len) & (t->cap - 1);
     for (; t->slot[h].key; h = (h + 1) & (t->cap - 1))
         if (t->slot[h].len == len && memcmp(t->slot[h].key, key, len) == 0)
             return &t->slot[h];
@@ -264,11 +256,10 @@ static bool load_vehicles(struct loader *l)
     bool ok = true;
     for (int i = 0; ok && i < n; i++) {
         struct hp_snap_vehicle *v = &s->vehicles[s->nvehicles++];
-        v->plate = strdup(PQgetvalue(r, i, 0));
+        snprintf(v->plate, sizeof(v->plate), "%s", PQgetvalue(r, i, 0));
         v->cls = hp_vocab_index(hp_vehicle_classes, PQgetvalue(r, i, 1));
         v->gross_kg = atoi(PQgetvalue(r, i, 2));
         v->hazmat = PQgetvalue(r, i, 3)[0] == 't';
-        ok = v->plate != NULL;
     }
     PQclear(r);
     return (ok && hp_snapshot_index_plates(s)) || fail(l, "out of memory");
@@ -338,17 +329,46 @@ static int zone_index(const struct hp_snapshot *s, const char *id)
     return -1;
 }
 
-/* "{a,b,c}" of uuids: the indexes of those still live. */
-static bool read_pass_zones(struct hp_snapshot *s, struct hp_snap_pass *p, const char *arr)
+/* Integers of binary results are big-endian. */
+static uint32_t be32(const char *p)
 {
-    p->zones = malloc((strlen(arr) / 36 + 1) * sizeof(int));
+    const unsigned char *u = (const unsigned char *)p;
+    return (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 | (uint32_t)u[2] << 8 | u[3];
+}
+
+static int64_t be64(const char *p)
+{
+    return (int64_t)((uint64_t)be32(p) << 32 | be32(p + 4));
+}
+
+/* A uuid[] in PostgreSQL's binary array format (ndim, has-null flag,
+ * element type, then size and lower bound per dimension, then length and
+ * bytes per element): the indexes of the zones still live. Read in binary
+ * because turning a million arrays into text took PostgreSQL half a
+ * second. */
+static bool read_pass_zones(struct hp_snapshot *s, struct hp_snap_pass *p, const char *arr,
+                            int len)
+{
+    int n = len >= 20 && be32(arr) == 1 ? (int)be32(arr + 12) : 0;
+    p->zones = malloc(((size_t)(n > 0 ? n : 0) + 1) * sizeof(int));
     if (!p->zones)
         return false;
-    for (const char *c = arr; (c = strpbrk(c, "0123456789abcdef")) && strlen(c) >= 36;
-         c += 36) {
+    const char *e = arr + 20, *end = arr + len;
+    for (int i = 0; i < n && e + 4 <= end; i++) {
+        int32_t el = (int32_t)be32(e);
+        e += 4;
+        if (el != 16 || e + 16 > end)
+            break; /* NULL or not a uuid: the schema allows neither */
+        static const char hex[] = "0123456789abcdef";
         char id[37];
-        memcpy(id, c, 36);
+        for (int k = 0, at = 0; k < 16; k++) {
+            if (k == 4 || k == 6 || k == 8 || k == 10)
+                id[at++] = '-';
+            id[at++] = hex[(unsigned char)e[k] >> 4];
+            id[at++] = hex[(unsigned char)e[k] & 15];
+        }
         id[36] = '\0';
+        e += 16;
         int z = zone_index(s, id);
         if (z >= 0)
             p->zones[p->nzones++] = z;
@@ -400,7 +420,7 @@ static bool pass_corridor(struct loader *l, struct hp_snap_pass *p, const PGresu
         return true;
     struct hp_snapshot *s = l->s;
     const char *bytes = PQgetvalue(r, row, 5), *width = PQgetvalue(r, row, 6);
-    size_t n = (size_t)PQgetlength(r, row, 5), wn = strlen(width);
+    size_t n = (size_t)PQgetlength(r, row, 5), wn = 4; /* int4 */
     char *key = malloc(n + wn + 1);
     if (!key)
         return fail(l, "out of memory");
@@ -415,7 +435,7 @@ static bool pass_corridor(struct loader *l, struct hp_snap_pass *p, const PGresu
         struct hp_snap_corridor *c = calloc(1, sizeof(*c));
         GEOSGeometry *line = GEOSWKBReader_read_r(s->geos, wkb, (const unsigned char *)bytes, n);
         if (c && line)
-            c->area = corridor_area(s->geos, line, atof(width));
+            c->area = corridor_area(s->geos, line, (double)(int32_t)be32(width));
         GEOSGeom_destroy_r(s->geos, line);
         if (!c || !c->area) {
             free(c);
@@ -438,9 +458,9 @@ static bool load_passes(struct loader *l, GEOSWKBReader *wkb)
 {
     struct hp_snapshot *s = l->s;
     PGresult *r = query_rows(l,
-        "SELECT plate, code, type, status, zone_ids::text, ST_AsBinary(corridor_route),"
-        " corridor_width_m::text, valid_from::text, valid_to::text, hours,"
-        " extract(epoch FROM documents_due)::bigint::text"
+        "SELECT plate, code, type, status, zone_ids, ST_AsBinary(corridor_route),"
+        " corridor_width_m, valid_from - DATE '1970-01-01', valid_to - DATE '1970-01-01',"
+        " hours, extract(epoch FROM documents_due)::int8"
         " FROM passes WHERE status IN ('active', 'provisional') ORDER BY plate, code", true,
         sizeof(*s->passes), (void **)&s->passes);
     if (!r)
@@ -462,10 +482,13 @@ static bool load_passes(struct loader *l, GEOSWKBReader *wkb)
         snprintf(p->code, sizeof(p->code), "%s", PQgetvalue(r, i, 1));
         p->type = hp_vocab_index(hp_pass_types, PQgetvalue(r, i, 2));
         p->provisional = strcmp(PQgetvalue(r, i, 3), "provisional") == 0;
-        p->documents_due = PQgetisnull(r, i, 10) ? 0 : (time_t)atoll(PQgetvalue(r, i, 10));
-        p->from_day = day_of(PQgetvalue(r, i, 7), INT64_MIN);
-        p->to_day = day_of(PQgetvalue(r, i, 8), INT64_MAX);
-        ok = (read_pass_zones(s, p, PQgetvalue(r, i, 4)) || fail(l, "out of memory")) &&
+        /* Binary columns: dates as days since 1970-01-01, like
+         * hp_calendar_date_to_days; documents_due as epoch seconds. */
+        p->documents_due = PQgetisnull(r, i, 10) ? 0 : (time_t)be64(PQgetvalue(r, i, 10));
+        p->from_day = (int32_t)be32(PQgetvalue(r, i, 7));
+        p->to_day = (int32_t)be32(PQgetvalue(r, i, 8));
+        ok = (read_pass_zones(s, p, PQgetvalue(r, i, 4), PQgetlength(r, i, 4)) ||
+              fail(l, "out of memory")) &&
              pass_hours(l, p, r, i) && pass_corridor(l, p, r, i, wkb);
     }
     PQclear(r);

@@ -226,6 +226,11 @@ int hp_route_clip(const struct hp_route *r, const struct hp_area *a, struct hp_s
         s.n = m;
         ok = walk_segment(&w, a, i, &s);
     }
+    /* A route that never moves (every position the same) has no segment
+     * to cut; it is inside wherever its one place is, like a point. */
+    if (ok && w.n == 0 && !w.open && r->cum_m[r->n - 1] == 0 &&
+        hp_area_covers(a, r->xy[0], r->xy[1]))
+        reach(&w, 0, 0);
     ok = ok && close_stretch(&w);
     free(s.c);
     free(s.along);

@@ -136,3 +136,14 @@ TEST(extracting_a_stretch_gives_its_ends_and_the_route_positions_between)
     CHECK(out[0] == 0.5 && out[1] == 0 && out[2] == 1 && out[3] == 0 && out[4] == 1 &&
           out[5] == 0.5);
 }
+
+TEST(a_route_that_never_moves_is_inside_where_it_stands)
+{
+    const double inside[] = {0.5, 0.2, 0.5, 0.2}, outside[] = {0.5, 0.5, 0.5, 0.5};
+    double cum[2];
+    struct hp_stretch *st;
+    REQUIRE(clip(inside, 2, &st, cum) == 1);
+    CHECK(st[0].from_m == 0 && st[0].to_m == 0);
+    free(st);
+    CHECK(clip(outside, 2, &st, cum) == 0); /* in the hole */
+}
