@@ -113,6 +113,7 @@ struct hp_snapshot {
     struct hp_snap_zone *zones;
     int nzones;
     GEOSSTRtree *tree;   /* over zones; items are zone indexes + 1 */
+    struct hp_snap_index by_zone_id;
     struct hp_snap_vehicle *vehicles;
     int nvehicles;
     struct hp_snap_index by_plate;

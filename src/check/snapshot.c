@@ -68,6 +68,7 @@ static void snapshot_free(struct hp_snapshot *s)
     free(s->passes);
     free(s->vehicles);
     free(s->by_plate.slot);
+    free(s->by_zone_id.slot);
     for (int i = 0; i < s->nusers; i++) {
         free(s->users[i].user_name);
         free(s->users[i].org_name);
@@ -118,6 +119,11 @@ static const char *plate_key(const struct hp_snapshot *s, int i)
     return s->vehicles[i].plate;
 }
 
+static const char *zone_key(const struct hp_snapshot *s, int i)
+{
+    return s->zones[i].id;
+}
+
 static const char *token_key(const struct hp_snapshot *s, int i)
 {
     return s->users[i].token_hash;
@@ -158,6 +164,16 @@ static int index_find(const struct hp_snapshot *s, const struct hp_snap_index *i
 bool hp_snapshot_index_plates(struct hp_snapshot *s)
 {
     return index_build(s, &s->by_plate, s->nvehicles, plate_key);
+}
+
+bool hp_snapshot_index_zone_ids(struct hp_snapshot *s)
+{
+    return index_build(s, &s->by_zone_id, s->nzones, zone_key);
+}
+
+int hp_snapshot_zone_index(const struct hp_snapshot *s, const char *id)
+{
+    return index_find(s, &s->by_zone_id, zone_key, id);
 }
 
 bool hp_snapshot_index_users(struct hp_snapshot *s)

@@ -13,5 +13,9 @@ void hp_snapshot_discard(struct hp_snapshot *s);
 bool hp_snapshot_index_plates(struct hp_snapshot *s);
 bool hp_snapshot_index_users(struct hp_snapshot *s);
 bool hp_snapshot_index_zones(struct hp_snapshot *s);
+/* Zone ids to indexes: a million passes name their zones while loading. */
+bool hp_snapshot_index_zone_ids(struct hp_snapshot *s);
+/* The index of the zone with this id (lower-case text), or -1. */
+int hp_snapshot_zone_index(const struct hp_snapshot *s, const char *id);
 
 #endif

@@ -242,7 +242,8 @@ static bool load_zones(struct loader *l, GEOSWKBReader *wkb)
         ok = ok && read_rules(l, z, PQgetvalue(r, i, 3));
     }
     PQclear(r);
-    return ok && (hp_snapshot_index_zones(s) || fail(l, "cannot index the zones"));
+    return ok && ((hp_snapshot_index_zones(s) && hp_snapshot_index_zone_ids(s)) ||
+                  fail(l, "cannot index the zones"));
 }
 
 static bool load_vehicles(struct loader *l)
@@ -314,20 +315,6 @@ static GEOSGeometry *corridor_area(GEOSContextHandle_t ctx, const GEOSGeometry *
     return out;
 }
 
-static int zone_index(const struct hp_snapshot *s, const char *id)
-{
-    int lo = 0, hi = s->nzones - 1; /* zones are in id order */
-    while (lo <= hi) {
-        int mid = (lo + hi) / 2, c = strcmp(s->zones[mid].id, id);
-        if (c == 0)
-            return mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid - 1;
-    }
-    return -1;
-}
 
 /* Integers of binary results are big-endian. */
 static uint32_t be32(const char *p)
@@ -369,7 +356,7 @@ static bool read_pass_zones(struct hp_snapshot *s, struct hp_snap_pass *p, const
         }
         id[36] = '\0';
         e += 16;
-        int z = zone_index(s, id);
+        int z = hp_snapshot_zone_index(s, id);
         if (z >= 0)
             p->zones[p->nzones++] = z;
     }
@@ -454,15 +441,16 @@ static bool pass_corridor(struct loader *l, struct hp_snap_pass *p, const PGresu
 }
 
 /* Only passes that may still lift a rule: active or provisional. */
+static const char passes_sql[] =
+    "SELECT plate, code, type, status, zone_ids, ST_AsBinary(corridor_route),"
+    " corridor_width_m, valid_from - DATE '1970-01-01', valid_to - DATE '1970-01-01',"
+    " hours, extract(epoch FROM documents_due)::int8"
+    " FROM passes WHERE status IN ('active', 'provisional') ORDER BY plate, code";
+
 static bool load_passes(struct loader *l, GEOSWKBReader *wkb)
 {
     struct hp_snapshot *s = l->s;
-    PGresult *r = query_rows(l,
-        "SELECT plate, code, type, status, zone_ids, ST_AsBinary(corridor_route),"
-        " corridor_width_m, valid_from - DATE '1970-01-01', valid_to - DATE '1970-01-01',"
-        " hours, extract(epoch FROM documents_due)::int8"
-        " FROM passes WHERE status IN ('active', 'provisional') ORDER BY plate, code", true,
-        sizeof(*s->passes), (void **)&s->passes);
+    PGresult *r = query_rows(l, passes_sql, true, sizeof(*s->passes), (void **)&s->passes);
     if (!r)
         return false;
     int n = PQntuples(r);
