@@ -1,6 +1,7 @@
 /* haulpass: the commands of API.md section 1. */
 #include "haulpass/app.h"
 #include "haulpass/cli.h"
+#include "haulpass/check_feed.h"
 #include "haulpass/config.h"
 #include "haulpass/db.h"
 #include "haulpass/http.h"
@@ -95,7 +96,10 @@ static int serve(struct hp_config *cfg, int argc, char **argv)
 
     struct hp_app app = {.cfg = cfg};
     app.pool = hp_db_pool_new(cfg->db, cfg->db_pool_size);
-    if (!app.pool || !hp_server_start(&app)) {
+    /* The check snapshot loads in the background: the service answers
+     * /healthz at once, checks as soon as the database has answered. */
+    if (!app.pool || !hp_check_feed_start(cfg->db) || !hp_server_start(&app)) {
+        hp_check_feed_stop();
         hp_db_pool_free(app.pool);
         return 1;
     }
@@ -103,6 +107,7 @@ static int serve(struct hp_config *cfg, int argc, char **argv)
     sigwait(&stop, &sig);
     hp_log(HP_LOG_INFO, "stopping", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT", NULL);
     hp_server_stop(&app, 10000);
+    hp_check_feed_stop();
     hp_db_pool_free(app.pool);
     hp_log(HP_LOG_INFO, "stopped", NULL);
     return 0;

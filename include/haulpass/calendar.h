@@ -74,6 +74,12 @@ enum hp_calendar_status hp_calendar_new(const struct hp_calendar_entry *entries,
                                         struct hp_calendar **out,
                                         struct hp_calendar_error *err);
 
+/* Also snapshots the time zone for the years first..last (a calendar
+ * with few or no entries would otherwise read local time through
+ * localtime_r, which re-reads TZ on every call). Call it before sharing
+ * cal. False when out of memory (cal is unchanged). */
+bool hp_calendar_cover_years(struct hp_calendar *cal, int first, int last);
+
 /* Frees a calendar; NULL is fine. */
 void hp_calendar_free(struct hp_calendar *cal);
 

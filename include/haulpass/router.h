@@ -24,6 +24,7 @@ struct hp_route {
     int roles;            /* 0: public; else the roles that may call */
     enum hp_body_kind body;
     bool idempotent;      /* honours Idempotency-Key (a POST that creates) */
+    bool snapshot_auth;   /* finds the caller in the check snapshot first */
 };
 
 /* The service's routes, ended by an entry whose pattern is NULL. */

@@ -71,5 +71,10 @@ const struct hp_route hp_routes[] = {
      HP_BODY_NONE},
     {HP_POST, "/v1/escorts/{id}/complete", hp_api_escorts_complete, HP_ROLE_POLICE,
      HP_BODY_NONE},
+
+    /* Checks answer from memory, the caller included (check_feed.h). */
+    {HP_POST, "/v1/checks/route", hp_api_checks_route, HP_ROLE_ANY, HP_BODY_JSON, false, true},
+    {HP_POST, "/v1/checks/sightings", hp_api_checks_sightings, HP_ROLE_POLICE, HP_BODY_JSON,
+     false, true},
     {0, NULL, NULL, 0, 0},
 };

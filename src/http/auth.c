@@ -4,8 +4,10 @@
 
 #include "haulpass/accounts.h"
 #include "haulpass/arena.h"
+#include "haulpass/check_feed.h"
 #include "haulpass/db.h"
 #include "haulpass/reply.h"
+#include "haulpass/router.h"
 #include "haulpass/token.h"
 
 #include <string.h>
@@ -36,6 +38,18 @@ static bool unauthorized(struct hp_request *req, const char *detail)
     return false;
 }
 
+/* The caller is who: may its role do this? */
+static bool authorised(struct hp_request *req, const struct hp_principal *who, int roles)
+{
+    req->who = who;
+    if (!(who->role & roles)) {
+        hp_reply_problem(req, 403, "forbidden", "the role %s may not do this",
+                         hp_role_name(who->role));
+        return false;
+    }
+    return true;
+}
+
 bool hp_auth_require(struct hp_request *req, int roles)
 {
     const char *h = hp_req_header(req, "Authorization");
@@ -50,12 +64,15 @@ bool hp_auth_require(struct hp_request *req, int roles)
         return unauthorized(req, "the token is not valid");
     char hash[HP_SHA256_HEX_LEN + 1];
     hp_sha256_hex(token, strlen(token), hash);
+    struct hp_principal *who = hp_arena_alloc(req->arena, sizeof(*who));
+    if (req->route && req->route->snapshot_auth &&
+        hp_check_feed_principal(hash, req->arena, who))
+        return authorised(req, who, roles);
     struct hp_db *db = hp_req_db(req);
     if (!db) {
         hp_reply_unavailable(req);
         return false;
     }
-    struct hp_principal *who = hp_arena_alloc(req->arena, sizeof(*who));
     enum hp_db_status st = hp_accounts_principal(db, req->arena, hash, who);
     if (st == HP_DB_NO_ROWS)
         return unauthorized(req, "the token is not valid");
@@ -66,11 +83,5 @@ bool hp_auth_require(struct hp_request *req, int roles)
             hp_reply_internal(req, hp_db_message(db));
         return false;
     }
-    req->who = who;
-    if (!(who->role & roles)) {
-        hp_reply_problem(req, 403, "forbidden", "the role %s may not do this",
-                         hp_role_name(who->role));
-        return false;
-    }
-    return true;
+    return authorised(req, who, roles);
 }

@@ -2,6 +2,7 @@
 #include "haulpass/reply.h"
 
 #include "haulpass/arena.h"
+#include "haulpass/check_feed.h"
 #include "haulpass/log.h"
 
 #include <microhttpd.h>
@@ -65,6 +66,9 @@ static void queue(struct hp_request *req, int status, const char *content_type,
     for (int i = 0; i < req->nextra; i++)
         MHD_add_response_header(resp, req->extra_headers[i][0], req->extra_headers[i][1]);
     req->status = status;
+    /* Before the client can see the answer, so its next check sees the
+     * write (the handler has committed by now). */
+    hp_check_feed_note_write(req->method_name, req->path, status);
     if (MHD_queue_response(req->conn, (unsigned)status, resp) != MHD_YES)
         hp_log(HP_LOG_WARN, "response not queued", "path", req->path, NULL);
     MHD_destroy_response(resp);

@@ -368,19 +368,9 @@ enum hp_calendar_status hp_calendar_new(const struct hp_calendar_entry *entries,
         }
         cal->n = n;
 
-        /* Snapshot the zone for the covered years and one either side; a
-         * day of margin keeps the edges clear of any offset. */
-        int first = hp_calendar_date_from_days(cal->days[0]).year - 1;
-        int last = hp_calendar_date_from_days(cal->days[n - 1]).year + 2;
-        if (first < 1)
-            first = 1;
-        if (last > 9999)
-            last = 9999;
-        int64_t from = hp_calendar_date_to_days((struct hp_calendar_date){first, 1, 1}) *
-                           DAY_SECONDS - DAY_SECONDS;
-        int64_t to = hp_calendar_date_to_days((struct hp_calendar_date){last, 1, 1}) *
-                         DAY_SECONDS + DAY_SECONDS;
-        if (!snapshot_zone(cal, hp_cal_clamp(from), hp_cal_clamp(to)))
+        /* Snapshot the zone for the covered years and one either side. */
+        if (!hp_calendar_cover_years(cal, hp_calendar_date_from_days(cal->days[0]).year - 1,
+                                     hp_calendar_date_from_days(cal->days[n - 1]).year + 1))
             goto done;
     }
 
@@ -393,6 +383,33 @@ done:
     free(order);
     hp_calendar_free(cal);
     return status;
+}
+
+/* A day of margin either side keeps the edges clear of any offset. */
+bool hp_calendar_cover_years(struct hp_calendar *cal, int first, int last)
+{
+    if (first < 1)
+        first = 1;
+    if (last > 9998)
+        last = 9998;
+    int64_t from = hp_calendar_date_to_days((struct hp_calendar_date){first, 1, 1}) *
+                       DAY_SECONDS - DAY_SECONDS;
+    int64_t to = hp_calendar_date_to_days((struct hp_calendar_date){last + 1, 1, 1}) *
+                     DAY_SECONDS + DAY_SECONDS;
+    if (cal->nzone > 0) { /* keep what is covered already */
+        from = cal->zone_at[0] < from ? cal->zone_at[0] : from;
+        to = cal->zone_end > to ? cal->zone_end : to;
+    }
+    int64_t *at = cal->zone_at;
+    int32_t *off = cal->zone_off;
+    size_t n = cal->nzone;
+    if (!snapshot_zone(cal, hp_cal_clamp(from), hp_cal_clamp(to)))
+        return false; /* the old snapshot is still in place */
+    if (n > 0) {
+        free(at);
+        free(off);
+    }
+    return true;
 }
 
 void hp_calendar_free(struct hp_calendar *cal)

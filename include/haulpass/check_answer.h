@@ -1,0 +1,34 @@
+/* The JSON text of check answers, written straight into a buffer: a route
+ * through a dense city has dozens of crossings, each with a reason, and
+ * building a cJSON tree to print it cost more than the check itself. */
+#ifndef HAULPASS_CHECK_ANSWER_H
+#define HAULPASS_CHECK_ANSWER_H
+
+#include "haulpass/check.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A growing text; on allocation failure `failed` is set and writes stop. */
+struct hp_text {
+    char *p;
+    size_t len, cap;
+    bool failed;
+};
+
+void hp_text_free(struct hp_text *t);
+
+/* The answer of POST /v1/checks/route. */
+void hp_check_answer_route(struct hp_text *t, const struct hp_snapshot *s,
+                           const struct hp_check_vehicle *v, const struct hp_route_check *c);
+
+/* "{" and the members before the results of POST /v1/checks/sightings; then
+ * one hp_check_answer_sighting per result (first: the first one); then
+ * hp_check_answer_sightings_end. v is NULL for an unknown vehicle. */
+void hp_check_answer_sightings_begin(struct hp_text *t, const struct hp_snapshot *s);
+void hp_check_answer_sighting(struct hp_text *t, const struct hp_snapshot *s,
+                              const struct hp_check_vehicle *v,
+                              const struct hp_sighting_check *c, bool first);
+void hp_check_answer_sightings_end(struct hp_text *t);
+
+#endif

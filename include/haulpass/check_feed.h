@@ -1,0 +1,45 @@
+/*
+ * Keeps the current check snapshot: one loader thread with its own libpq
+ * connection LISTENs on channel "haulpass_snapshot" (the triggers of
+ * sql/005_checks.sql NOTIFY it on every change of zones, vehicles, passes,
+ * applications or the calendar, whoever makes it) and reloads. After a
+ * (re)connect it reloads in full, since notifications sent while it was
+ * away are lost. A write through this instance (hp_check_feed_note_write,
+ * called before its reply is sent) makes the next check wait for the
+ * reload, so a client always sees its own change.
+ */
+#ifndef HAULPASS_CHECK_FEED_H
+#define HAULPASS_CHECK_FEED_H
+
+#include <stdbool.h>
+
+struct hp_snapshot;
+
+/* Starts the loader thread for conninfo; false when it cannot start. The
+ * first snapshot arrives as soon as the database answers. */
+bool hp_check_feed_start(const char *conninfo);
+
+/* Stops the loader and drops the current snapshot. */
+void hp_check_feed_stop(void);
+
+/* A reference to the current snapshot (hp_snapshot_unref it), waiting up
+ * to 2 s for a reload owed to a write through this instance; NULL when no
+ * snapshot could be loaded yet (answer 503). */
+struct hp_snapshot *hp_check_feed_current(void);
+
+/* Fills who (strings in arena) for the user whose token has this SHA-256
+ * from the current snapshot; false when the snapshot does not know it
+ * (then ask the database: the user may be newer than the snapshot). Why:
+ * a camera's sighting must not wait on PostgreSQL to learn who sent it. A
+ * token replaced through another instance keeps working here until the
+ * notification arrives (within a second). */
+struct hp_arena;
+struct hp_principal;
+bool hp_check_feed_principal(const char *token_hash, struct hp_arena *arena,
+                             struct hp_principal *who);
+
+/* Tells the feed that a request (method, path) answered status; a write
+ * that succeeded on a resource the checks read marks the snapshot stale. */
+void hp_check_feed_note_write(const char *method, const char *path, int status);
+
+#endif

@@ -1,0 +1,165 @@
+/*
+ * The check snapshot: every live zone with its compiled rules, every
+ * vehicle and every pass that may lift a rule, read from PostgreSQL at
+ * once (one REPEATABLE READ transaction) and then immutable, so checks
+ * never touch the database.
+ *
+ * Sharing: a snapshot is reference counted. hp_snapshot_ref/unref may be
+ * called from any thread; the last unref frees it. Everything in it is
+ * read-only except the prepared geometries, which GEOS 3.11 does not let
+ * two threads use at once: hp_prep_acquire hands each caller a prepared
+ * copy nobody else holds (see struct hp_prep).
+ */
+#ifndef HAULPASS_SNAPSHOT_H
+#define HAULPASS_SNAPSHOT_H
+
+#include "haulpass/plate.h"
+#include "haulpass/route_clip.h"
+
+#include <geos_c.h>
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+struct hp_calendar;
+struct hp_oh;
+
+/* Prepared copies of one geometry, made on first use, each held by one
+ * thread at a time. Why several: with a thread per connection, one shared
+ * copy behind a lock would make every camera wait on the busiest zone. */
+#define HP_PREP_COPIES 4
+struct hp_prep {
+    const GEOSGeometry *geom;
+    struct {
+        pthread_mutex_t lock;
+        const GEOSPreparedGeometry *prepared;
+    } copy[HP_PREP_COPIES];
+};
+
+/* A rule compiled for checks. Days count from 1970-01-01 (local dates). */
+struct hp_snap_rule {
+    char id[37];
+    uint32_t classes;   /* bit i: hp_vehicle_classes[i]; 0 means every class */
+    uint32_t exempt;
+    int min_gross_kg;   /* -1: no minimum */
+    bool hazmat_only;
+    struct hp_oh *hours; /* NULL: at all hours */
+    const char *hours_text;
+    int64_t from_day, to_day; /* INT64_MIN / INT64_MAX when open */
+    uint32_t liftable;  /* bit i: hp_pass_types[i]; 0: no pass lifts it */
+};
+
+struct hp_snap_zone {
+    char id[37];
+    char *name;
+    GEOSGeometry *geom;
+    struct hp_prep prep;
+    struct hp_area area; /* the same rings as flat arrays, for route_clip */
+    struct hp_snap_rule *rules;
+    int nrules;
+};
+
+/* A corridor's area, shared by every pass that has the same corridor (the
+ * passes of one application do): a million passes must not mean a million
+ * buffered polygons. */
+struct hp_snap_corridor {
+    GEOSGeometry *area;
+    struct hp_prep prep;
+};
+
+struct hp_snap_pass {
+    char code[24];
+    int type;            /* index in hp_pass_types */
+    bool provisional;    /* lifts only before documents_due */
+    time_t documents_due;
+    int64_t from_day, to_day;
+    const struct hp_oh *hours; /* NULL: at all hours; shared, see hours below */
+    int *zones;          /* indexes of its zones in the snapshot */
+    int nzones;
+    struct hp_snap_corridor *corridor; /* NULL: none */
+};
+
+struct hp_snap_vehicle {
+    char plate[HP_PLATE_BUF]; /* normal form; inline: one cache miss less per lookup */
+    int cls;             /* index in hp_vehicle_classes */
+    int gross_kg;
+    bool hazmat;
+    int first_pass, npasses; /* its passes: passes[first_pass ...] */
+};
+
+/* A user as a bearer token finds it, so checks authenticate without the
+ * database (see hp_check_feed_principal). */
+struct hp_snap_user {
+    char token_hash[65]; /* SHA-256, lower-case hex */
+    char user_id[37], org_id[37];
+    char *user_name, *org_name;
+    char org_kind[8];
+    char role[8];
+};
+
+/* Open addressing over string keys: slot holds index + 1, 0 is empty. */
+struct hp_snap_index {
+    int *slot;
+    size_t mask;
+};
+
+struct hp_snapshot {
+    atomic_int refs;
+    int64_t version; /* zone_set_version when it was read */
+    GEOSContextHandle_t geos; /* made the geometries; freed last */
+    struct hp_snap_zone *zones;
+    int nzones;
+    GEOSSTRtree *tree;   /* over zones; items are zone indexes + 1 */
+    struct hp_snap_index by_zone_id;
+    struct hp_snap_vehicle *vehicles;
+    int nvehicles;
+    struct hp_snap_index by_plate;
+    struct hp_snap_pass *passes;
+    int npasses;
+    /* Owned here, pointed to by passes: each distinct corridor and hours
+     * text once. */
+    struct hp_snap_corridor **corridors;
+    int ncorridors;
+    struct hp_oh **hours;
+    int nhours;
+    struct hp_snap_user *users;
+    int nusers;
+    struct hp_snap_index by_token;
+    struct hp_calendar *cal;
+    /* How long the load took, in ms, by part (for logs and benchmarks). */
+    struct {
+        double zones, vehicles, passes, total;
+    } load_ms;
+};
+
+/* Reads a snapshot over conn (its own transaction). NULL with a message in
+ * err when the database fails or a stored row cannot be read. */
+struct hp_snapshot *hp_snapshot_load(PGconn *conn, char *err, size_t errlen);
+
+/* Takes / drops a reference; unref of the last one frees. NULL is fine. */
+struct hp_snapshot *hp_snapshot_ref(struct hp_snapshot *s);
+void hp_snapshot_unref(struct hp_snapshot *s);
+
+/* The vehicle with this normal-form plate, or NULL. */
+const struct hp_snap_vehicle *hp_snapshot_vehicle(const struct hp_snapshot *s,
+                                                  const char *plate);
+
+/* The user whose token has this SHA-256 (hex), or NULL. */
+const struct hp_snap_user *hp_snapshot_user(const struct hp_snapshot *s, const char *token_hash);
+
+/* Calls fn for each zone whose bounding box meets [minx, maxx] x [miny, maxy]. */
+void hp_snapshot_zones_near(const struct hp_snapshot *s, GEOSContextHandle_t ctx, double minx,
+                            double miny, double maxx, double maxy,
+                            void (*fn)(int zone, void *arg), void *arg);
+
+/* A prepared copy of p->geom for the calling thread alone (ctx is its
+ * GEOS context); give it back with hp_prep_release(p, slot). NULL when
+ * GEOS failed (the copy is then released already). */
+const GEOSPreparedGeometry *hp_prep_acquire(struct hp_prep *p, GEOSContextHandle_t ctx,
+                                            int *slot);
+void hp_prep_release(struct hp_prep *p, int slot);
+
+#endif

@@ -1,0 +1,246 @@
+/* Check answers as JSON text; see check_answer.h for why not cJSON. The
+ * output is what cJSON would print for the same members. */
+#include "haulpass/check_answer.h"
+
+#include "haulpass/calendar.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void hp_text_free(struct hp_text *t)
+{
+    free(t->p);
+    t->p = NULL;
+    t->len = t->cap = 0;
+}
+
+static bool reserve(struct hp_text *t, size_t more)
+{
+    if (t->failed)
+        return false;
+    if (t->len + more + 1 <= t->cap)
+        return true;
+    size_t cap = t->cap ? t->cap : 4096;
+    while (cap < t->len + more + 1)
+        cap *= 2;
+    char *p = realloc(t->p, cap);
+    if (!p) {
+        t->failed = true;
+        return false;
+    }
+    t->p = p, t->cap = cap;
+    return true;
+}
+
+static void put(struct hp_text *t, const char *s, size_t n)
+{
+    if (!reserve(t, n))
+        return;
+    memcpy(t->p + t->len, s, n);
+    t->len += n;
+    t->p[t->len] = '\0';
+}
+
+static void puts_(struct hp_text *t, const char *s)
+{
+    put(t, s, strlen(s));
+}
+
+/* A JSON string: quotes, and escapes for quotes, backslashes and controls
+ * (the text is valid UTF-8 already: it came through the API). Plain runs
+ * go in one copy. */
+static void str(struct hp_text *t, const char *s)
+{
+    put(t, "\"", 1);
+    const char *run = s;
+    for (;; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        put(t, run, (size_t)(s - run));
+        if (!c)
+            break;
+        char esc[8];
+        snprintf(esc, sizeof(esc), c == '"' ? "\\\"" : c == '\\' ? "\\\\" : "\\u%04x", c);
+        puts_(t, esc);
+        run = s + 1;
+    }
+    put(t, "\"", 1);
+}
+
+/* "key": */
+static void key(struct hp_text *t, const char *k)
+{
+    str(t, k);
+    put(t, ":", 1);
+}
+
+/* Metres to the millimetre, without trailing zeros (as cJSON prints
+ * such a number), in integers: printf of doubles was a tenth of a check. */
+static void metres(struct hp_text *t, double m)
+{
+    long long mm = llround(m * 1000);
+    char b[32];
+    int n = snprintf(b, sizeof(b), "%s%lld", mm < 0 ? "-" : "", (mm < 0 ? -mm : mm) / 1000);
+    int frac = (int)((mm < 0 ? -mm : mm) % 1000);
+    if (frac) {
+        b[n++] = '.';
+        b[n++] = (char)('0' + frac / 100);
+        b[n++] = (char)('0' + frac / 10 % 10);
+        b[n++] = (char)('0' + frac % 10);
+        while (b[n - 1] == '0')
+            n--;
+    }
+    put(t, b, (size_t)n);
+}
+
+static void digits(char *out, long v, int width)
+{
+    for (int i = width - 1; i >= 0; i--, v /= 10)
+        out[i] = (char)('0' + v % 10);
+}
+
+/* An instant as hp_time_format writes it (local time with its offset,
+ * microseconds only when present), to the millisecond, through the
+ * snapshot's calendar: a table lookup instead of localtime_r. Returns the
+ * length written into b (no NUL). */
+static int format_instant(const struct hp_snapshot *s, double secs, char b[40])
+{
+    int64_t us = llround(secs * 1000) * 1000;
+    int64_t whole = us / 1000000, frac = us % 1000000;
+    if (frac < 0)
+        frac += 1000000, whole--;
+    int32_t off = hp_calendar_utc_offset(s->cal, (time_t)whole);
+    int64_t local = whole + off, days = local / 86400, sod = local % 86400;
+    if (sod < 0)
+        sod += 86400, days--;
+    struct hp_calendar_date d = hp_calendar_date_from_days(days);
+    digits(b, d.year, 4), b[4] = '-', digits(b + 5, d.month, 2), b[7] = '-';
+    digits(b + 8, d.day, 2), b[10] = 'T', digits(b + 11, (long)(sod / 3600), 2), b[13] = ':';
+    digits(b + 14, (long)(sod / 60 % 60), 2), b[16] = ':', digits(b + 17, (long)(sod % 60), 2);
+    int n = 19;
+    if (frac) {
+        b[n++] = '.';
+        digits(b + n, (long)frac, 6);
+        n += 6;
+    }
+    b[n++] = off < 0 ? '-' : '+';
+    long a = off < 0 ? -off : off;
+    digits(b + n, a / 3600, 2), b[n + 2] = ':', digits(b + n + 3, a / 60 % 60, 2);
+    return n + 5;
+}
+
+static void instant(struct hp_text *t, const struct hp_snapshot *s, double secs)
+{
+    char b[40];
+    int n = format_instant(s, secs, b);
+    put(t, "\"", 1);
+    put(t, b, (size_t)n);
+    put(t, "\"", 1);
+}
+
+/* ,"rule_id":…,"reason":… of a violation. */
+static void rule_and_reason(struct hp_text *t, const struct hp_snapshot *s,
+                            const struct hp_check_vehicle *v, const struct hp_check_violation *x)
+{
+    puts_(t, ",\"rule_id\":");
+    str(t, s->zones[x->zone].rules[x->rule].id);
+    put(t, ",", 1);
+    char r[1024], when[40];
+    when[format_instant(s, (double)x->at, when)] = '\0';
+    const struct hp_snap_zone *z = &s->zones[x->zone];
+    hp_check_reason(z, &z->rules[x->rule], v, when, r, sizeof(r));
+    key(t, "reason");
+    str(t, r);
+}
+
+/* zone_id, (zone_name,) from_m, to_m, enter_at, exit_at of a crossing. */
+static void stretch(struct hp_text *t, const struct hp_snapshot *s,
+                    const struct hp_check_crossing *x, bool with_name)
+{
+    key(t, "zone_id");
+    str(t, s->zones[x->zone].id);
+    if (with_name) {
+        puts_(t, ",\"zone_name\":");
+        str(t, s->zones[x->zone].name);
+    }
+    puts_(t, ",\"from_m\":");
+    metres(t, x->stretch.from_m);
+    puts_(t, ",\"to_m\":");
+    metres(t, x->stretch.to_m);
+    puts_(t, ",\"enter_at\":");
+    instant(t, s, x->enter_s);
+    puts_(t, ",\"exit_at\":");
+    instant(t, s, x->exit_s);
+}
+
+void hp_check_answer_route(struct hp_text *t, const struct hp_snapshot *s,
+                           const struct hp_check_vehicle *v, const struct hp_route_check *c)
+{
+    char b[64];
+    puts_(t, c->nviolations ? "{\"allowed\":false" : "{\"allowed\":true");
+    snprintf(b, sizeof(b), ",\"zone_set_version\":%lld,\"length_m\":", (long long)s->version);
+    puts_(t, b);
+    metres(t, c->length_m);
+    puts_(t, ",\"arrive_at\":");
+    instant(t, s, c->arrive_s);
+    puts_(t, ",\"crossings\":[");
+    for (int i = 0; i < c->ncrossings; i++) {
+        puts_(t, i ? ",{" : "{");
+        stretch(t, s, &c->crossings[i], true);
+        puts_(t, "}");
+    }
+    puts_(t, "],\"violations\":[");
+    for (int i = 0; i < c->nviolations; i++) {
+        const struct hp_check_violation *x = &c->violations[i];
+        puts_(t, i ? ",{" : "{");
+        stretch(t, s, &c->crossings[x->crossing], false);
+        rule_and_reason(t, s, v, x);
+        puts_(t, "}");
+    }
+    puts_(t, "]}");
+}
+
+void hp_check_answer_sightings_begin(struct hp_text *t, const struct hp_snapshot *s)
+{
+    char b[64];
+    snprintf(b, sizeof(b), "{\"zone_set_version\":%lld,\"results\":[", (long long)s->version);
+    puts_(t, b);
+}
+
+void hp_check_answer_sighting(struct hp_text *t, const struct hp_snapshot *s,
+                              const struct hp_check_vehicle *v,
+                              const struct hp_sighting_check *c, bool first)
+{
+    puts_(t, first ? "{\"status\":" : ",{\"status\":");
+    puts_(t, !v ? "\"unknown_vehicle\"" : c->nviolations ? "\"violation\"" : "\"ok\"");
+    puts_(t, ",\"zone_ids\":[");
+    for (int i = 0; i < c->nzones; i++) {
+        if (i)
+            put(t, ",", 1);
+        str(t, s->zones[c->zones[i]].id);
+    }
+    puts_(t, "],\"violations\":[");
+    for (int i = 0; v && i < c->nviolations; i++) {
+        const struct hp_check_violation *x = &c->violations[i];
+        puts_(t, i ? ",{" : "{");
+        key(t, "zone_id");
+        str(t, s->zones[x->zone].id);
+        rule_and_reason(t, s, v, x);
+        puts_(t, "}");
+    }
+    puts_(t, "],\"pass_code\":");
+    if (v && c->lifted_by)
+        str(t, c->lifted_by->code);
+    else
+        puts_(t, "null");
+    puts_(t, "}");
+}
+
+void hp_check_answer_sightings_end(struct hp_text *t)
+{
+    puts_(t, "]}");
+}

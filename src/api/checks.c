@@ -1,0 +1,365 @@
+/* /v1/checks: may this truck drive this route then, may this plate be
+ * here now. Handlers read and validate, the check core (src/check/)
+ * answers from the in-memory snapshot, and this file writes the JSON. */
+#include "haulpass/api.h"
+
+#include "haulpass/arena.h"
+#include "haulpass/check.h"
+#include "haulpass/check_answer.h"
+#include "haulpass/check_feed.h"
+#include "haulpass/geo_context.h"
+#include "haulpass/json_body.h"
+#include "haulpass/plate.h"
+#include "haulpass/reply.h"
+#include "haulpass/time.h"
+#include "haulpass/vocab.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ROUTE_POSITIONS 100000
+#define MAX_SIGHTINGS 1000
+#define DEFAULT_SPEED_KMH 30
+/* One bad position is enough to say what is wrong; 10,000 are noise. */
+#define MAX_POSITION_ERRORS 20
+
+static struct hp_check_vehicle vehicle_of(const struct hp_snapshot *s,
+                                          const struct hp_snap_vehicle *v)
+{
+    return (struct hp_check_vehicle){v->cls, v->gross_kg, v->hazmat,
+                                     v->npasses ? &s->passes[v->first_pass] : NULL, v->npasses};
+}
+
+/* Runs the check and writes the answer into t; 200, 404 (no such plate),
+ * 503 (no snapshot yet) or 500. */
+static int route_answer(const char *plate, const struct hp_check_vehicle *given,
+                        const double *xy, int n, int64_t depart_us, double speed_kmh,
+                        struct hp_text *t)
+{
+    struct hp_snapshot *s = hp_check_feed_current();
+    if (!s)
+        return 503;
+    struct hp_check_vehicle v;
+    if (plate) {
+        const struct hp_snap_vehicle *sv = hp_snapshot_vehicle(s, plate);
+        if (!sv) {
+            hp_snapshot_unref(s);
+            return 404;
+        }
+        v = vehicle_of(s, sv);
+    } else {
+        v = *given;
+    }
+    struct hp_route_check c;
+    int status = 500;
+    GEOSContextHandle_t ctx = hp_geo_thread_context();
+    if (ctx && hp_check_route(s, ctx, &v, xy, n, (double)depart_us / 1e6, speed_kmh / 3.6, &c)) {
+        hp_check_answer_route(t, s, &v, &c);
+        hp_route_check_free(&c);
+        status = t->failed ? 500 : 200;
+    }
+    hp_snapshot_unref(s);
+    return status;
+}
+
+/* The positions of a GeoJSON LineString into a malloc'd array; reports
+ * each problem through bad(ctx, pointer suffix, message). */
+typedef void (*bad_fn)(void *ctx, const char *pointer, const char *message);
+
+static double *read_line(const cJSON *route, int *n, bad_fn bad, void *ctx)
+{
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(route, "type");
+    const cJSON *coords = cJSON_GetObjectItemCaseSensitive(route, "coordinates");
+    if (!cJSON_IsObject(route) || !cJSON_IsString(type) ||
+        strcmp(type->valuestring, "LineString") != 0) {
+        bad(ctx, "", "must be a GeoJSON LineString");
+        return NULL;
+    }
+    int count = cJSON_GetArraySize(coords);
+    if (!cJSON_IsArray(coords) || count < 2 || count > MAX_ROUTE_POSITIONS) {
+        bad(ctx, "/coordinates", "must hold 2 to 100000 positions");
+        return NULL;
+    }
+    double *xy = malloc((size_t)count * 2 * sizeof(double));
+    int errors = 0, i = 0;
+    for (const cJSON *p = coords->child; xy && p; p = p->next, i++) {
+        char ptr[48];
+        snprintf(ptr, sizeof(ptr), "/coordinates/%d", i);
+        int dims = cJSON_GetArraySize(p);
+        const cJSON *x = cJSON_GetArrayItem(p, 0), *y = cJSON_GetArrayItem(p, 1);
+        const cJSON *z = cJSON_GetArrayItem(p, 2);
+        const char *why = NULL;
+        if (!cJSON_IsArray(p) || dims < 2 || dims > 3 || !cJSON_IsNumber(x) ||
+            !cJSON_IsNumber(y) || (z && !cJSON_IsNumber(z)) || !isfinite(x->valuedouble) ||
+            !isfinite(y->valuedouble) || (z && !isfinite(z->valuedouble)))
+            why = "must be a position: [longitude, latitude] in finite numbers";
+        else if (x->valuedouble < -180 || x->valuedouble > 180)
+            why = "longitude must be between -180 and 180";
+        else if (y->valuedouble < -90 || y->valuedouble > 90)
+            why = "latitude must be between -90 and 90";
+        if (why) {
+            if (errors++ < MAX_POSITION_ERRORS)
+                bad(ctx, ptr, why);
+            continue;
+        }
+        xy[2 * i] = x->valuedouble;
+        xy[2 * i + 1] = y->valuedouble;
+    }
+    if (!xy || errors) {
+        if (!xy)
+            bad(ctx, "", "too many positions to hold");
+        free(xy);
+        return NULL;
+    }
+    *n = count;
+    return xy;
+}
+
+static void first_problem(void *ctx, const char *pointer, const char *message)
+{
+    (void)pointer;
+    char **detail = ctx;
+    if (!*detail)
+        *detail = strdup(message);
+}
+
+int hp_api_check_route_json(const cJSON *route, const char *plate, int64_t depart_us,
+                            double speed_kmh, cJSON **answer)
+{
+    char norm[HP_PLATE_BUF], *detail = NULL;
+    *answer = NULL;
+    if (!plate || hp_plate_normalise(plate, norm, NULL) != HP_PLATE_OK)
+        return 404;
+    if (!(speed_kmh >= 5 && speed_kmh <= 120))
+        return 422;
+    int n;
+    double *xy = read_line(route, &n, first_problem, &detail);
+    free(detail);
+    if (!xy)
+        return 422;
+    struct hp_text t = {0};
+    int status = route_answer(norm, NULL, xy, n, depart_us, speed_kmh, &t);
+    free(xy);
+    if (status == 200 && !(*answer = cJSON_Parse(t.p)))
+        status = 500;
+    hp_text_free(&t);
+    return status;
+}
+
+struct req_bad {
+    struct hp_request *req;
+    const char *prefix;
+};
+
+static void req_bad(void *ctx, const char *pointer, const char *message)
+{
+    struct req_bad *b = ctx;
+    hp_req_invalid(b->req, hp_arena_printf(b->req->arena, "%s%s", b->prefix, pointer), "%s",
+                   message);
+}
+
+enum { RC_PLATE, RC_VEHICLE, RC_ROUTE, RC_DEPART, RC_SPEED };
+static const struct hp_json_field route_spec[] = {
+    [RC_PLATE] = {"plate", HP_JSON_STRING, .min = 1, .max = 64},
+    [RC_VEHICLE] = {"vehicle", HP_JSON_OBJECT},
+    [RC_ROUTE] = {"route", HP_JSON_OBJECT, .required = true},
+    [RC_DEPART] = {"depart_at", HP_JSON_STRING, .required = true, .min = 1, .max = 64},
+    [RC_SPEED] = {"speed_kmh", HP_JSON_ANY},
+    {NULL},
+};
+
+enum { VH_CLASS, VH_WEIGHT, VH_HAZMAT };
+static const struct hp_json_field vehicle_spec[] = {
+    [VH_CLASS] = {"class", HP_JSON_ENUM, .required = true, .choices = hp_vehicle_classes},
+    [VH_WEIGHT] = {"gross_weight_kg", HP_JSON_INT, .required = true, .min = 1, .max = 200000},
+    [VH_HAZMAT] = {"hazmat", HP_JSON_BOOL},
+    {NULL},
+};
+
+/* An instant with its offset at pointer, or false after recording why. */
+static bool read_instant(struct hp_request *req, const cJSON *v, const char *pointer,
+                         int64_t *us)
+{
+    if (cJSON_IsString(v) && hp_time_parse(v->valuestring, us))
+        return true;
+    hp_req_invalid(req, pointer, "must be an RFC 3339 date-time with an offset, e.g. "
+                                 "2026-12-01T07:30:00+08:00");
+    return false;
+}
+
+void hp_api_checks_route(struct hp_request *req)
+{
+    cJSON *body = hp_api_body(req);
+    const cJSON *v[RC_SPEED + 1], *w[VH_HAZMAT + 1];
+    if (!body)
+        return;
+    bool ok = hp_api_read(req, body, route_spec, "", v);
+    char norm[HP_PLATE_BUF];
+    struct hp_check_vehicle given = {0};
+    if (ok && !v[RC_PLATE] == !v[RC_VEHICLE]) {
+        hp_req_invalid(req, "/plate", "give either plate or vehicle, not both nor neither");
+        ok = false;
+    }
+    if (v[RC_PLATE] && hp_plate_normalise(v[RC_PLATE]->valuestring, norm, NULL) != HP_PLATE_OK) {
+        hp_req_invalid(req, "/plate", "is not a plate");
+        ok = false;
+    }
+    if (v[RC_VEHICLE] && hp_api_read(req, v[RC_VEHICLE], vehicle_spec, "/vehicle", w))
+        given = (struct hp_check_vehicle){hp_vocab_index(hp_vehicle_classes,
+                                                         w[VH_CLASS]->valuestring),
+                                          w[VH_WEIGHT]->valueint, cJSON_IsTrue(w[VH_HAZMAT])};
+    else if (v[RC_VEHICLE])
+        ok = false;
+    int64_t depart = 0;
+    if (v[RC_DEPART] && !read_instant(req, v[RC_DEPART], "/depart_at", &depart))
+        ok = false;
+    double speed = DEFAULT_SPEED_KMH;
+    if (v[RC_SPEED]) {
+        speed = cJSON_IsNumber(v[RC_SPEED]) ? v[RC_SPEED]->valuedouble : NAN;
+        if (!(speed >= 5 && speed <= 120)) {
+            hp_req_invalid(req, "/speed_kmh", "must be a number from 5 to 120 (km/h)");
+            ok = false;
+        }
+    }
+    int n = 0;
+    double *xy = NULL;
+    if (v[RC_ROUTE]) {
+        struct req_bad b = {req, "/route"};
+        xy = read_line(v[RC_ROUTE], &n, req_bad, &b);
+        ok = ok && xy;
+    }
+    if (!ok) {
+        free(xy);
+        hp_reply_invalid(req);
+        return;
+    }
+    struct hp_text t = {0};
+    int status = route_answer(v[RC_PLATE] ? norm : NULL, &given, xy, n, depart, speed, &t);
+    free(xy);
+    if (status == 200)
+        hp_reply_copy(req, 200, "application/json", t.p, t.len);
+    else if (status == 404)
+        hp_reply_problem(req, 404, "unknown-vehicle", "no vehicle has plate %s", norm);
+    else if (status == 503)
+        hp_reply_problem(req, 503, "checks-unavailable",
+                         "the zones are not loaded yet; try again shortly");
+    else
+        hp_reply_internal(req, "out of memory checking a route");
+    hp_text_free(&t);
+}
+
+static const struct hp_json_field sightings_spec[] = {
+    {"sightings", HP_JSON_ARRAY, .required = true, .min = 1, .max = MAX_SIGHTINGS},
+    {NULL},
+};
+
+enum { SG_PLATE, SG_LON, SG_LAT, SG_AT, SG_CAMERA };
+static const struct hp_json_field sighting_spec[] = {
+    [SG_PLATE] = {"plate", HP_JSON_STRING, .required = true, .min = 1, .max = 64},
+    [SG_LON] = {"lon", HP_JSON_ANY, .required = true},
+    [SG_LAT] = {"lat", HP_JSON_ANY, .required = true},
+    [SG_AT] = {"at", HP_JSON_STRING, .required = true, .min = 1, .max = 64},
+    [SG_CAMERA] = {"camera_id", HP_JSON_STRING, .nullable = true, .max = 200},
+    {NULL},
+};
+
+struct sighting {
+    char plate[HP_PLATE_BUF]; /* "" when the text is no plate at all */
+    double lon, lat;
+    int64_t at_us;
+};
+
+/* A coordinate within ±limit, else false after recording why at
+ * prefix + field (the pointer is only spelled out for an error: a batch of
+ * a thousand good sightings should not format four thousand of them). */
+static bool read_coordinate(struct hp_request *req, const cJSON *v, double limit,
+                            const char *prefix, const char *field, double *out)
+{
+    if (cJSON_IsNumber(v) && isfinite(v->valuedouble) && fabs(v->valuedouble) <= limit) {
+        *out = v->valuedouble;
+        return true;
+    }
+    hp_req_invalid(req, hp_arena_printf(req->arena, "%s/%s", prefix, field),
+                   "must be a number from %g to %g", -limit, limit);
+    return false;
+}
+
+static bool read_sightings(struct hp_request *req, const cJSON *list, struct sighting *out)
+{
+    bool ok = true;
+    int i = 0;
+    for (const cJSON *item = list->child; item; item = item->next, i++) {
+        const cJSON *v[SG_CAMERA + 1];
+        char prefix[32] = "/sightings/";
+        char digits[12];
+        int nd = 0;
+        for (int k = i; nd == 0 || k; k /= 10)
+            digits[nd++] = (char)('0' + k % 10);
+        for (int k = 0; k < nd; k++)
+            prefix[11 + k] = digits[nd - 1 - k];
+        prefix[11 + nd] = '\0';
+        if (!hp_api_read(req, item, sighting_spec, prefix, v)) {
+            ok = false;
+            continue;
+        }
+        struct sighting *s = &out[i];
+        /* A misread plate is an unknown vehicle, not a failed batch. */
+        if (hp_plate_normalise(v[SG_PLATE]->valuestring, s->plate, NULL) != HP_PLATE_OK)
+            s->plate[0] = '\0';
+        ok &= read_coordinate(req, v[SG_LON], 180, prefix, "lon", &s->lon);
+        ok &= read_coordinate(req, v[SG_LAT], 90, prefix, "lat", &s->lat);
+        if (cJSON_IsString(v[SG_AT]) && hp_time_parse(v[SG_AT]->valuestring, &s->at_us))
+            continue;
+        ok &= read_instant(req, v[SG_AT], hp_arena_printf(req->arena, "%s/at", prefix),
+                          &s->at_us);
+    }
+    return ok;
+}
+
+void hp_api_checks_sightings(struct hp_request *req)
+{
+    cJSON *body = hp_api_body(req);
+    const cJSON *v[1];
+    if (!body)
+        return;
+    if (!hp_api_read(req, body, sightings_spec, "", v)) {
+        hp_reply_invalid(req);
+        return;
+    }
+    int n = cJSON_GetArraySize(v[0]);
+    struct sighting *in = hp_arena_calloc(req->arena, (size_t)n, sizeof(*in));
+    if (!read_sightings(req, v[0], in)) {
+        hp_reply_invalid(req);
+        return;
+    }
+    struct hp_snapshot *s = hp_check_feed_current();
+    if (!s) {
+        hp_reply_problem(req, 503, "checks-unavailable",
+                         "the zones are not loaded yet; try again shortly");
+        return;
+    }
+    GEOSContextHandle_t ctx = hp_geo_thread_context();
+    struct hp_text t = {0};
+    hp_check_answer_sightings_begin(&t, s);
+    bool ok = ctx != NULL;
+    for (int i = 0; ok && i < n; i++) {
+        const struct hp_snap_vehicle *sv = in[i].plate[0] ? hp_snapshot_vehicle(s, in[i].plate)
+                                                          : NULL;
+        /* An unknown vehicle still learns which zones it is in. */
+        struct hp_check_vehicle cv = sv ? vehicle_of(s, sv) : (struct hp_check_vehicle){-1};
+        struct hp_sighting_check c;
+        ok = hp_check_sighting(s, ctx, &cv, in[i].lon, in[i].lat,
+                               (time_t)floor((double)in[i].at_us / 1e6), &c);
+        if (ok)
+            hp_check_answer_sighting(&t, s, sv ? &cv : NULL, &c, i == 0);
+        hp_sighting_check_free(&c);
+    }
+    hp_snapshot_unref(s);
+    hp_check_answer_sightings_end(&t);
+    if (ok && !t.failed)
+        hp_reply_copy(req, 200, "application/json", t.p, t.len);
+    else
+        hp_reply_internal(req, "out of memory checking sightings");
+    hp_text_free(&t);
+}

@@ -1,0 +1,234 @@
+/* The loader thread behind check_feed.h. Generations: `wanted` counts the
+ * reasons to reload (notifications, local writes, reconnects), `loaded` is
+ * the value of `wanted` when the current snapshot's load began, so a
+ * change that lands during a load is never taken as seen. */
+#include "haulpass/check_feed.h"
+
+#include "haulpass/arena.h"
+#include "haulpass/auth.h"
+#include "haulpass/db.h"
+#include "haulpass/http.h"
+#include "haulpass/log.h"
+#include "haulpass/snapshot.h"
+
+#include <errno.h>
+#include <libpq-fe.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CHANNEL "haulpass_snapshot"
+#define WAIT_FOR_OWN_WRITE_MS 2000
+#define RETRY_MS 500
+
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t loaded_cond;
+    pthread_t thread;
+    bool running;
+    char *conninfo;
+    int wake; /* eventfd: a local write or stop */
+    struct hp_snapshot *current;
+    long long wanted, loaded, own; /* own: `wanted` after the last local write */
+} feed = {.lock = PTHREAD_MUTEX_INITIALIZER, .loaded_cond = PTHREAD_COND_INITIALIZER,
+          .wake = -1};
+
+static void want_reload(bool own)
+{
+    pthread_mutex_lock(&feed.lock);
+    feed.wanted++;
+    if (own)
+        feed.own = feed.wanted;
+    pthread_mutex_unlock(&feed.lock);
+    if (feed.wake >= 0) {
+        uint64_t one = 1;
+        ssize_t ignored = write(feed.wake, &one, sizeof(one));
+        (void)ignored;
+    }
+}
+
+static bool still_running(void)
+{
+    pthread_mutex_lock(&feed.lock);
+    bool r = feed.running;
+    pthread_mutex_unlock(&feed.lock);
+    return r;
+}
+
+/* Waits for the connection's socket or the wake fd, at most ms. */
+static void wait_for(PGconn *conn, int ms)
+{
+    struct pollfd p[2] = {{.fd = feed.wake, .events = POLLIN},
+                          {.fd = conn ? PQsocket(conn) : -1, .events = POLLIN}};
+    if (poll(p, conn ? 2 : 1, ms) > 0 && (p[0].revents & POLLIN)) {
+        uint64_t n;
+        ssize_t ignored = read(feed.wake, &n, sizeof(n));
+        (void)ignored;
+    }
+}
+
+static PGconn *listen_on(void)
+{
+    char err[256];
+    PGconn *conn = hp_db_connect(feed.conninfo, err, sizeof(err));
+    if (!conn)
+        return NULL;
+    if (PQstatus(conn) == CONNECTION_OK) {
+        /* Named, so an operator (or a test) can tell it from the pool. */
+        PQclear(PQexec(conn, "SET application_name = 'haulpass-checks'"));
+        PGresult *r = PQexec(conn, "LISTEN " CHANNEL);
+        bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+        if (ok) {
+            /* Whatever changed while we were not listening is unknown. */
+            want_reload(false);
+            return conn;
+        }
+    }
+    PQfinish(conn);
+    return NULL;
+}
+
+/* Loads a snapshot and makes it current; false when the load failed. */
+static bool reload(PGconn *conn)
+{
+    pthread_mutex_lock(&feed.lock);
+    long long gen = feed.wanted;
+    pthread_mutex_unlock(&feed.lock);
+    char err[256];
+    struct hp_snapshot *s = hp_snapshot_load(conn, err, sizeof(err));
+    if (!s) {
+        hp_log(HP_LOG_WARN, "check snapshot not loaded", "error", err, NULL);
+        return false;
+    }
+    char ms[32], version[32], zones[32];
+    snprintf(ms, sizeof(ms), "%.1f", s->load_ms.total);
+    snprintf(version, sizeof(version), "%lld", (long long)s->version);
+    snprintf(zones, sizeof(zones), "%d", s->nzones);
+    hp_log(HP_LOG_DEBUG, "check snapshot loaded", "version", version, "zones", zones, "ms", ms,
+           NULL);
+    pthread_mutex_lock(&feed.lock);
+    struct hp_snapshot *old = feed.current;
+    feed.current = s;
+    feed.loaded = gen;
+    pthread_cond_broadcast(&feed.loaded_cond);
+    pthread_mutex_unlock(&feed.lock);
+    hp_snapshot_unref(old);
+    return true;
+}
+
+static void *loader(void *arg)
+{
+    (void)arg;
+    PGconn *conn = NULL;
+    while (still_running()) {
+        if (!conn && !(conn = listen_on())) {
+            wait_for(NULL, RETRY_MS);
+            continue;
+        }
+        pthread_mutex_lock(&feed.lock);
+        bool stale = feed.loaded < feed.wanted;
+        pthread_mutex_unlock(&feed.lock);
+        /* After a failed load, wait a little rather than hammer the
+         * database; the connection check below catches a lost server. */
+        bool failed = stale && !reload(conn);
+        wait_for(conn, failed ? RETRY_MS : stale ? 0 : 250);
+        PQconsumeInput(conn);
+        PGnotify *n;
+        while ((n = PQnotifies(conn))) {
+            want_reload(false);
+            PQfreemem(n);
+        }
+        if (PQstatus(conn) != CONNECTION_OK) {
+            hp_log(HP_LOG_WARN, "check feed lost its connection", NULL);
+            PQfinish(conn);
+            conn = NULL;
+        }
+    }
+    PQfinish(conn);
+    return NULL;
+}
+
+bool hp_check_feed_start(const char *conninfo)
+{
+    feed.conninfo = strdup(conninfo);
+    feed.wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (!feed.conninfo || feed.wake < 0)
+        return false;
+    feed.running = true;
+    if (pthread_create(&feed.thread, NULL, loader, NULL) != 0) {
+        feed.running = false;
+        return false;
+    }
+    return true;
+}
+
+void hp_check_feed_stop(void)
+{
+    pthread_mutex_lock(&feed.lock);
+    bool was = feed.running;
+    feed.running = false;
+    pthread_mutex_unlock(&feed.lock);
+    if (was) {
+        want_reload(false);
+        pthread_join(feed.thread, NULL);
+    }
+    hp_snapshot_unref(feed.current);
+    feed.current = NULL;
+    if (feed.wake >= 0)
+        close(feed.wake);
+    feed.wake = -1;
+    free(feed.conninfo);
+    feed.conninfo = NULL;
+}
+
+struct hp_snapshot *hp_check_feed_current(void)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += WAIT_FOR_OWN_WRITE_MS / 1000;
+    pthread_mutex_lock(&feed.lock);
+    while ((!feed.current || feed.loaded < feed.own) && feed.running)
+        if (pthread_cond_timedwait(&feed.loaded_cond, &feed.lock, &until) == ETIMEDOUT)
+            break;
+    struct hp_snapshot *s = hp_snapshot_ref(feed.current);
+    pthread_mutex_unlock(&feed.lock);
+    return s;
+}
+
+bool hp_check_feed_principal(const char *token_hash, struct hp_arena *arena,
+                             struct hp_principal *who)
+{
+    struct hp_snapshot *s = hp_check_feed_current();
+    const struct hp_snap_user *u = s ? hp_snapshot_user(s, token_hash) : NULL;
+    if (u) {
+        snprintf(who->user_id, sizeof(who->user_id), "%s", u->user_id);
+        snprintf(who->org_id, sizeof(who->org_id), "%s", u->org_id);
+        who->user_name = hp_arena_strdup(arena, u->user_name);
+        who->org_name = hp_arena_strdup(arena, u->org_name);
+        who->org_kind = hp_arena_strdup(arena, u->org_kind);
+        who->role = hp_role_from_name(u->role);
+    }
+    hp_snapshot_unref(s);
+    return u != NULL;
+}
+
+void hp_check_feed_note_write(const char *method, const char *path, int status)
+{
+    static const char *const prefixes[] = {"/v1/zones", "/v1/vehicles", "/v1/passes",
+                                           "/v1/applications", "/v1/calendar", "/v1/users",
+                                           "/v1/orgs", NULL};
+    if (status < 200 || status > 299 || strcmp(method, "GET") == 0 ||
+        strcmp(method, "HEAD") == 0)
+        return;
+    for (int i = 0; prefixes[i]; i++)
+        if (strncmp(path, prefixes[i], strlen(prefixes[i])) == 0) {
+            want_reload(true);
+            return;
+        }
+}

@@ -1,0 +1,21 @@
+/* Between snapshot.c (shape) and snapshot_load.c (reading it). */
+#ifndef HAULPASS_SNAPSHOT_INTERNAL_H
+#define HAULPASS_SNAPSHOT_INTERNAL_H
+
+#include "haulpass/snapshot.h"
+
+/* A well-spread 64-bit hash of len bytes, for the snapshot's tables. */
+uint64_t hp_snapshot_hash(const char *key, size_t len);
+void hp_prep_init(struct hp_prep *p, const GEOSGeometry *g);
+/* Frees a snapshot nobody else has seen. */
+void hp_snapshot_discard(struct hp_snapshot *s);
+/* Build the plate hash and the zone STRtree once the arrays are filled. */
+bool hp_snapshot_index_plates(struct hp_snapshot *s);
+bool hp_snapshot_index_users(struct hp_snapshot *s);
+bool hp_snapshot_index_zones(struct hp_snapshot *s);
+/* Zone ids to indexes: a million passes name their zones while loading. */
+bool hp_snapshot_index_zone_ids(struct hp_snapshot *s);
+/* The index of the zone with this id (lower-case text), or -1. */
+int hp_snapshot_zone_index(const struct hp_snapshot *s, const char *id);
+
+#endif

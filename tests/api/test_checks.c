@@ -1,0 +1,637 @@
+/* Route and sighting checks through the API: every shape of route, rules
+ * by class, weight and time, passes that lift them and those that do not,
+ * bad input, and two instances on one database. */
+#include "harness.h"
+#include "test.h"
+
+#include "haulpass/api.h"
+#include "haulpass/check_feed.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+int hp_test_setup(void) { return hp_t_setup(NULL); }
+void hp_test_teardown(void) { hp_t_teardown(); }
+
+static struct hp_t_who officer, haulier;
+static char zone_a[64], zone_b[64], zone_c[64], zone_p[64];
+
+/* Old Town: a square with a hole; heavy trucks over 12 t on weekday
+ * mornings, a construction pass lifts it. */
+#define ZONE_A                                                                            \
+    "{\"name\":\"Old Town\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":["         \
+    "[[118.30,35.00],[118.32,35.00],[118.32,35.02],[118.30,35.02],[118.30,35.00]],"     \
+    "[[118.305,35.005],[118.305,35.01],[118.31,35.01],[118.31,35.005],[118.305,35.005]]]}," \
+    "\"rules\":[{\"vehicle_classes\":[\"heavy_truck\"],\"min_gross_weight_kg\":12000,"     \
+    "\"hours\":\"Mo-Fr 07:00-09:00\",\"liftable_by\":[\"construction\"]}]}"
+/* Twin Parks: a multipolygon where nothing over 40 t ever goes. */
+#define ZONE_B                                                                            \
+    "{\"name\":\"Twin Parks\",\"geometry\":{\"type\":\"MultiPolygon\",\"coordinates\":["  \
+    "[[[118.34,35.00],[118.35,35.00],[118.35,35.01],[118.34,35.01],[118.34,35.00]]],"   \
+    "[[[118.36,35.00],[118.37,35.00],[118.37,35.01],[118.36,35.01],[118.36,35.00]]]]},"  \
+    "\"rules\":[{\"min_gross_weight_kg\":40000,\"liftable_by\":[]}]}"
+/* River: overlaps Old Town; hazmat only, always. */
+#define ZONE_C                                                                            \
+    "{\"name\":\"River\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":["            \
+    "[[118.315,35.00],[118.33,35.00],[118.33,35.02],[118.315,35.02],[118.315,35.00]]]}," \
+    "\"rules\":[{\"hazmat_only\":true,\"liftable_by\":[\"hazmat\"]}]}"
+/* Port: heavy trucks always; construction or urban delivery passes lift it. */
+#define ZONE_P                                                                            \
+    "{\"name\":\"Port\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":["             \
+    "[[118.40,35.00],[118.42,35.00],[118.42,35.02],[118.40,35.02],[118.40,35.00]]]},"    \
+    "\"rules\":[{\"vehicle_classes\":[\"heavy_truck\"],"                                   \
+    "\"liftable_by\":[\"construction\",\"urban_delivery\"]}]}"
+
+static void zone(const char *body, char id[64])
+{
+    struct hp_t_resp *r = hp_t_post("/v1/zones", officer.token, body);
+    CHECK_INT(r->status, 201);
+    snprintf(id, 64, "%s", hp_t_str(r, "id") ? hp_t_str(r, "id") : "");
+    hp_t_free(r);
+}
+
+static void once(void)
+{
+    static bool done;
+    if (done)
+        return;
+    done = true;
+    officer = hp_t_who_add("Check Police", "police", "officer", "check officer");
+    haulier = hp_t_who_add("Check Haulage", "haulier", "haulier", "check dispatcher");
+    zone(ZONE_A, zone_a);
+    zone(ZONE_B, zone_b);
+    zone(ZONE_C, zone_c);
+    zone(ZONE_P, zone_p);
+}
+
+#define HEAVY "\"vehicle\":{\"class\":\"heavy_truck\",\"gross_weight_kg\":31000}"
+#define TUESDAY_0650 "2026-12-01T06:50:00+08:00"
+
+static struct hp_t_resp *route_check(const char *who, const char *coords, const char *depart,
+                                     const char *extra)
+{
+    size_t n = strlen(coords) + 512;
+    char *b = malloc(n);
+    snprintf(b, n, "{%s,\"route\":{\"type\":\"LineString\",\"coordinates\":[%s]},"
+                   "\"depart_at\":\"%s\"}",
+             extra ? extra : HEAVY, coords, depart);
+    struct hp_t_resp *r = hp_t_post("/v1/checks/route", who ? who : haulier.token, b);
+    free(b);
+    return r;
+}
+
+static const cJSON *item(const struct hp_t_resp *r, const char *list, int i)
+{
+    return cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, list), i);
+}
+
+static int count(const struct hp_t_resp *r, const char *list)
+{
+    return cJSON_GetArraySize(cJSON_GetObjectItem(r->json, list));
+}
+
+static double num(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItem(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+static const char *str(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItem(o, key);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* The number of crossings of zone id in r. */
+static int crossings_of(const struct hp_t_resp *r, const char *id)
+{
+    int n = 0;
+    for (int i = 0; i < count(r, "crossings"); i++)
+        n += strcmp(str(item(r, "crossings", i), "zone_id"), id) == 0;
+    return n;
+}
+
+/* PostGIS's length of the route inside zone id, in metres. */
+static double postgis_length(const char *id, const char *wkt)
+{
+    char sql[65536];
+    snprintf(sql, sizeof(sql),
+             "SELECT ST_Length(ST_Intersection(geom, ST_GeomFromText('%s', 4326))::geography)"
+             " * 1000 FROM zones WHERE id = '%s'",
+             wkt, id);
+    return hp_t_sql_int(sql) / 1000.0;
+}
+
+static double length_in(const struct hp_t_resp *r, const char *id)
+{
+    double sum = 0;
+    for (int i = 0; i < count(r, "crossings"); i++) {
+        const cJSON *c = item(r, "crossings", i);
+        if (strcmp(str(c, "zone_id"), id) == 0)
+            sum += num(c, "to_m") - num(c, "from_m");
+    }
+    return sum;
+}
+
+TEST(a_straight_route_crosses_the_holed_zone_twice_the_overlap_once_and_both_parts_of_the_multipolygon)
+{
+    once();
+    struct hp_t_resp *r = route_check(NULL, "[118.29,35.0075],[118.38,35.0075]", "2026-12-05T10:00:00+08:00", NULL);
+    REQUIRE(r->status == 200);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(r->json, "allowed")));
+    CHECK(num(r->json, "zone_set_version") > 0);
+    CHECK_INT(crossings_of(r, zone_a), 2);
+    CHECK_INT(crossings_of(r, zone_c), 1);
+    CHECK_INT(crossings_of(r, zone_b), 2);
+    CHECK_INT(crossings_of(r, zone_p), 0);
+    /* In route order, and the lengths are PostGIS's. */
+    for (int i = 1; i < count(r, "crossings"); i++)
+        CHECK(num(item(r, "crossings", i - 1), "from_m") <= num(item(r, "crossings", i), "from_m"));
+    const char *wkt = "LINESTRING(118.29 35.0075,118.38 35.0075)";
+    CHECK(fabs(length_in(r, zone_a) - postgis_length(zone_a, wkt)) < 0.01);
+    CHECK(fabs(length_in(r, zone_b) - postgis_length(zone_b, wkt)) < 0.01);
+    CHECK(fabs(num(r->json, "length_m") -
+               hp_t_sql_int("SELECT ST_Length('LINESTRING(118.29 35.0075,118.38 35.0075)'"
+                            "::geography) * 1000") / 1000.0) < 0.01);
+    /* Times at 30 km/h: 8.33 m a second from the start. */
+    const cJSON *first = item(r, "crossings", 0);
+    CHECK_STR(str(first, "zone_name"), "Old Town");
+    double from = num(first, "from_m");
+    CHECK(from > 900 && from < 915);
+    CHECK_STR(str(first, "enter_at"), "2026-12-05T10:01:49.536000+08:00");
+    hp_t_free(r);
+}
+
+TEST(a_route_of_ten_thousand_points_gives_the_same_crossings_as_its_one_segment)
+{
+    once();
+    size_t cap = 10000 * 40;
+    char *coords = malloc(cap);
+    size_t at = 0;
+    for (int i = 0; i < 10000; i++)
+        at += (size_t)snprintf(coords + at, cap - at, "%s[%.9f,35.0075]", i ? "," : "",
+                               118.29 + 0.09 * i / 9999.0);
+    struct hp_t_resp *many = route_check(NULL, coords, "2026-12-05T10:00:00+08:00", NULL);
+    struct hp_t_resp *one = route_check(NULL, "[118.29,35.0075],[118.38,35.0075]",
+                                        "2026-12-05T10:00:00+08:00", NULL);
+    free(coords);
+    REQUIRE(many->status == 200 && one->status == 200);
+    REQUIRE(count(many, "crossings") == count(one, "crossings"));
+    for (int i = 0; i < count(one, "crossings"); i++) {
+        CHECK_STR(str(item(many, "crossings", i), "zone_id"), str(item(one, "crossings", i), "zone_id"));
+        CHECK(fabs(num(item(many, "crossings", i), "from_m") - num(item(one, "crossings", i), "from_m")) < 0.5);
+        CHECK(fabs(num(item(many, "crossings", i), "to_m") - num(item(one, "crossings", i), "to_m")) < 0.5);
+    }
+    hp_t_free(many);
+    hp_t_free(one);
+}
+
+TEST(a_route_that_starts_and_ends_inside_runs_along_a_boundary_or_touches_a_corner_is_inside_there)
+{
+    once();
+    struct hp_t_resp *r = route_check(NULL, "[118.301,35.015],[118.319,35.015]", TUESDAY_0650 , NULL);
+    REQUIRE(r->status == 200);
+    REQUIRE(crossings_of(r, zone_a) == 1);
+    const cJSON *c = item(r, "crossings", 0);
+    CHECK(num(c, "from_m") == 0);
+    CHECK(fabs(num(c, "to_m") - num(r->json, "length_m")) < 0.001);
+    hp_t_free(r);
+    /* Along the bottom edge of Old Town: inside over its 0.01 degrees. */
+    r = route_check(NULL, "[118.29,35.0],[118.31,35.0]", TUESDAY_0650, NULL);
+    REQUIRE(crossings_of(r, zone_a) == 1);
+    c = item(r, "crossings", 0);
+    CHECK(fabs(num(c, "to_m") - num(c, "from_m") -
+               postgis_length(zone_a, "LINESTRING(118.29 35.0,118.31 35.0)")) < 0.01);
+    hp_t_free(r);
+    /* Touching the corner (118.30, 35.02): a crossing of no length. */
+    r = route_check(NULL, "[118.29,35.03],[118.30,35.02],[118.29,35.04]", TUESDAY_0650, NULL);
+    REQUIRE(crossings_of(r, zone_a) == 1);
+    c = item(r, "crossings", 0);
+    CHECK(num(c, "from_m") == num(c, "to_m"));
+    CHECK_STR(str(c, "enter_at"), str(c, "exit_at"));
+    hp_t_free(r);
+}
+
+TEST(a_route_that_zigzags_across_an_edge_crosses_once_per_visit)
+{
+    once();
+    struct hp_t_resp *r = route_check(
+        NULL, "[118.301,34.99],[118.302,35.001],[118.303,34.99],[118.304,35.001],[118.3045,34.99]",
+        TUESDAY_0650, NULL);
+    REQUIRE(r->status == 200);
+    CHECK_INT(crossings_of(r, zone_a), 2);
+    hp_t_free(r);
+}
+
+TEST(a_rule_is_violated_only_when_it_applies_and_is_in_force_during_the_crossing)
+{
+    once();
+    /* Tuesday 06:50: Old Town is entered after 07:00 at 30 km/h. */
+    struct hp_t_resp *r = route_check(NULL, "[118.25,35.015],[118.31,35.015]", TUESDAY_0650, NULL);
+    REQUIRE(r->status == 200);
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItem(r->json, "allowed")));
+    REQUIRE(count(r, "violations") == 1);
+    const cJSON *v = item(r, "violations", 0);
+    CHECK_STR(str(v, "zone_id"), zone_a);
+    CHECK(strstr(str(v, "reason"), "Old Town") != NULL);
+    CHECK(strstr(str(v, "reason"), "heavy_truck over 12000 kg") != NULL);
+    CHECK(strstr(str(v, "reason"), "Mo-Fr 07:00-09:00") != NULL);
+    CHECK(strstr(str(v, "reason"), "construction") != NULL);
+    CHECK(strlen(str(v, "rule_id")) == 36);
+    hp_t_free(r);
+    /* Saturday, or 10:00, or a light vehicle: allowed. */
+    r = route_check(NULL, "[118.25,35.015],[118.31,35.015]", "2026-12-05T06:50:00+08:00", NULL);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(r->json, "allowed")));
+    hp_t_free(r);
+    r = route_check(NULL, "[118.25,35.015],[118.31,35.015]", "2026-12-01T10:00:00+08:00", NULL);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(r->json, "allowed")));
+    hp_t_free(r);
+    r = route_check(NULL, "[118.25,35.015],[118.31,35.015]", TUESDAY_0650,
+                    "\"vehicle\":{\"class\":\"heavy_truck\",\"gross_weight_kg\":12000}");
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(r->json, "allowed")));
+    hp_t_free(r);
+    /* Hazmat in the River, over 40 t in the parks (no pass lifts that). */
+    r = route_check(NULL, "[118.32,35.015],[118.345,35.005]", "2026-12-05T10:00:00+08:00",
+                    "\"vehicle\":{\"class\":\"hazmat_tanker\",\"gross_weight_kg\":41000,"
+                    "\"hazmat\":true}");
+    CHECK_INT(count(r, "violations"), 2);
+    CHECK(strstr(r->body, "no pass lifts it") != NULL);
+    hp_t_free(r);
+}
+
+/* Registers a vehicle for the haulier; its plate is "鲁C" + suffix. */
+static const char *plate(const char *suffix)
+{
+    static char p[8][32];
+    static int next;
+    char *out = p[next++ % 8];
+    snprintf(out, 32, "鲁C%s", suffix);
+    hp_t_vehicle_add(haulier.token, out);
+    return out;
+}
+
+/* The current zone_set_version as a sighting answers it. */
+static long long version(struct hp_t_server *s)
+{
+    struct hp_t_resp *r = hp_t_on(s, "POST", "/v1/checks/sightings", officer.token,
+                                  "{\"sightings\":[{\"plate\":\"X0\",\"lon\":0,\"lat\":0,"
+                                  "\"at\":\"2026-12-01T00:00:00Z\"}]}");
+    long long v = r->json ? (long long)num(r->json, "zone_set_version") : -1;
+    hp_t_free(r);
+    return v;
+}
+
+static long long now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Waits until server s answers from a snapshot after `after`; the ms it took. */
+static long long wait_past(struct hp_t_server *s, long long after)
+{
+    long long t0 = now_ms();
+    while (version(s) <= after && now_ms() - t0 < 3000)
+        usleep(10000);
+    return now_ms() - t0;
+}
+
+/* Issues a pass straight into the table (the queue is test_queue's
+ * business) and waits for the snapshot to carry it. */
+static void pass(const char *plate_, const char *code, const char *status, const char *type,
+                 const char *zones, const char *from, const char *to, const char *hours,
+                 const char *extra_cols, const char *extra_vals)
+{
+    static char app[64];
+    if (!app[0]) {
+        char sql[1024];
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO applications (org_id, applicant_id, type, plates, valid_from,"
+                 " valid_to, status, due_at) VALUES ('%s', '%s', 'construction', '{X}',"
+                 " '2026-12-01', '2026-12-03', 'queued', now()) RETURNING id",
+                 haulier.org, haulier.id);
+        PGresult *res = PQexec(hp_t_db(), sql);
+        REQUIRE(PQresultStatus(res) == PGRES_TUPLES_OK);
+        snprintf(app, sizeof(app), "%s", PQgetvalue(res, 0, 0));
+        PQclear(res);
+    }
+    long long before = version(&hp_t);
+    char sql[2048];
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO passes (code, application_id, plate, type, zone_ids, valid_from,"
+             " valid_to, hours, status, revoke_reason%s) VALUES ('%s', '%s', '%s', '%s', '%s',"
+             " '%s', '%s', %s, '%s', %s%s) RETURNING 1",
+             extra_cols ? extra_cols : "", code, app, plate_, type, zones, from, to,
+             hours ? hours : "NULL", status,
+             strcmp(status, "revoked") == 0 ? "'test'" : "NULL", extra_vals ? extra_vals : "");
+    CHECK_INT(hp_t_sql_int(sql), 1);
+    wait_past(&hp_t, before);
+}
+
+/* One sighting of plate_ at (lon, lat, at); the response. */
+static struct hp_t_resp *sight(const char *plate_, double lon, double lat, const char *at)
+{
+    char b[512];
+    snprintf(b, sizeof(b), "{\"sightings\":[{\"plate\":\"%s\",\"lon\":%.6f,\"lat\":%.6f,"
+                           "\"at\":\"%s\",\"camera_id\":\"cam-7\"}]}", plate_, lon, lat, at);
+    return hp_t_post("/v1/checks/sightings", officer.token, b);
+}
+
+static const char *sight_status(const char *plate_, const char *at, char code[32])
+{
+    static char status[32];
+    struct hp_t_resp *r = sight(plate_, 118.41, 35.01, at);
+    const cJSON *res = item(r, "results", 0);
+    snprintf(status, sizeof(status), "%s", str(res, "status"));
+    if (code)
+        snprintf(code, 32, "%s", str(res, "pass_code"));
+    hp_t_free(r);
+    return status;
+}
+
+#define PORT_ROUTE "[118.39,35.01],[118.43,35.01]"
+#define AT_NOON "2026-12-01T12:00:00+08:00"
+
+static const char *route_verdict(const char *plate_, const char *coords, const char *depart)
+{
+    char extra[128];
+    snprintf(extra, sizeof(extra), "\"plate\":\"%s\"", plate_);
+    struct hp_t_resp *r = route_check(NULL, coords, depart, extra);
+    const char *v = r->status != 200 ? "error"
+                    : cJSON_IsTrue(cJSON_GetObjectItem(r->json, "allowed")) ? "allowed"
+                                                                            : "violation";
+    hp_t_free(r);
+    return v;
+}
+
+TEST(a_valid_pass_of_a_listed_type_for_the_zone_lifts_the_rule_and_the_sighting_names_it)
+{
+    once();
+    const char *p = plate("P0001");
+    char zones[80], code[32];
+    snprintf(zones, sizeof(zones), "{%s}", zone_p);
+    CHECK_STR(route_verdict(p, PORT_ROUTE, AT_NOON), "violation");
+    pass(p, "HP-2026-AAAAAAA10", "active", "construction", zones, "2026-12-01", "2026-12-03",
+         NULL, NULL, NULL);
+    CHECK_STR(route_verdict(p, PORT_ROUTE, AT_NOON), "allowed");
+    CHECK_STR(sight_status(p, AT_NOON, code), "ok");
+    CHECK_STR(code, "HP-2026-AAAAAAA10");
+    /* Outside its dates it lifts nothing. */
+    CHECK_STR(route_verdict(p, PORT_ROUTE, "2026-12-04T00:30:00+08:00"), "violation");
+    CHECK_STR(sight_status(p, "2026-11-30T23:59:59+08:00", NULL), "violation");
+}
+
+TEST(revoked_expired_suspended_and_wrong_type_passes_lift_nothing)
+{
+    once();
+    char zones[80];
+    snprintf(zones, sizeof(zones), "{%s}", zone_p);
+    const char *statuses[] = {"revoked", "expired", "suspended"};
+    const char *codes[] = {"HP-2026-AAAAAAA20", "HP-2026-AAAAAAA30", "HP-2026-AAAAAAA40"};
+    const char *suffix[] = {"P0002", "P0003", "P0004"};
+    for (int i = 0; i < 3; i++) {
+        const char *p = plate(suffix[i]);
+        pass(p, codes[i], statuses[i], "construction", zones, "2026-12-01", "2026-12-03", NULL,
+             NULL, NULL);
+        CHECK_STR(route_verdict(p, PORT_ROUTE, AT_NOON), "violation");
+        CHECK_STR(sight_status(p, AT_NOON, NULL), "violation");
+    }
+    const char *p = plate("P0005");
+    pass(p, "HP-2026-AAAAAAA50", "active", "hazmat", zones, "2026-12-01", "2026-12-03", NULL,
+         NULL, NULL);
+    CHECK_STR(route_verdict(p, PORT_ROUTE, AT_NOON), "violation");
+}
+
+TEST(a_pass_lifts_only_within_its_hours_and_a_provisional_one_only_before_its_documents_are_due)
+{
+    once();
+    char zones[80];
+    snprintf(zones, sizeof(zones), "{%s}", zone_p);
+    const char *p = plate("P0006");
+    pass(p, "HP-2026-AAAAAAA60", "active", "urban_delivery", zones, "2026-12-01",
+         "2026-12-03", "'08:00-10:00'", NULL, NULL);
+    CHECK_STR(sight_status(p, "2026-12-01T09:00:00+08:00", NULL), "ok");
+    CHECK_STR(sight_status(p, "2026-12-01T10:30:00+08:00", NULL), "violation");
+    /* In the port from 09:56:49 to 10:00:28: past the pass's hours. */
+    CHECK_STR(route_verdict(p, PORT_ROUTE, "2026-12-01T09:55:00+08:00"), "violation");
+    CHECK_STR(route_verdict(p, PORT_ROUTE, "2026-12-01T08:50:00+08:00"), "allowed");
+    const char *q = plate("P0007");
+    pass(q, "HP-2026-AAAAAAA70", "provisional", "construction", zones, "2026-12-01",
+         "2026-12-03", NULL, ", documents_due", ", '2026-12-01T12:00:00+08:00'");
+    CHECK_STR(sight_status(q, "2026-12-01T11:59:00+08:00", NULL), "ok");
+    CHECK_STR(sight_status(q, "2026-12-01T12:00:00+08:00", NULL), "violation");
+}
+
+TEST(a_corridor_pass_lifts_the_rule_on_stretches_inside_its_corridor_only)
+{
+    once();
+    const char *p = plate("P0008");
+    pass(p, "HP-2026-AAAAAAA80", "active", "construction", "{}", "2026-12-01", "2026-12-03",
+         NULL, ", corridor_route, corridor_width_m",
+         ", 'SRID=4326;LINESTRING(118.38 35.01,118.44 35.01)', 100");
+    CHECK_STR(route_verdict(p, PORT_ROUTE, AT_NOON), "allowed");
+    CHECK_STR(route_verdict(p, "[118.39,35.015],[118.43,35.015]", AT_NOON), "violation");
+    CHECK_STR(sight_status(p, AT_NOON, NULL), "ok"); /* (118.41, 35.01) is on the line */
+    struct hp_t_resp *r = sight(p, 118.41, 35.0106, AT_NOON); /* ~66 m off: outside */
+    CHECK_STR(str(item(r, "results", 0), "status"), "violation");
+    hp_t_free(r);
+}
+
+TEST(the_passes_scenario_ends_in_checks_an_approved_pass_lifts_and_a_revoked_one_no_longer)
+{
+    once();
+    const char *p = plate("P0009");
+    char b[1024];
+    snprintf(b, sizeof(b),
+             "{\"type\":\"construction\",\"plates\":[\"%s\"],\"zone_ids\":[\"%s\"],"
+             "\"valid_from\":\"2026-12-01\",\"valid_to\":\"2026-12-03\",\"documents\":[]}",
+             p, zone_p);
+    struct hp_t_resp *r = hp_t_post("/v1/applications", haulier.token, b);
+    REQUIRE(r->status == 201);
+    char app[64];
+    snprintf(app, sizeof(app), "%s", hp_t_str(r, "id"));
+    hp_t_free(r);
+    CHECK_STR(route_verdict(p, PORT_ROUTE, AT_NOON), "violation");
+    /* Claim until this one comes up; decide the others away. */
+    for (int i = 0; i < 50; i++) {
+        r = hp_t_post("/v1/queue/claim", officer.token, NULL);
+        if (r->status != 200) {
+            hp_t_free(r);
+            break;
+        }
+        char id[64], path[128];
+        snprintf(id, sizeof(id), "%s", hp_t_str(r, "id"));
+        hp_t_free(r);
+        snprintf(path, sizeof(path), "/v1/applications/%s/decision", id);
+        bool mine = strcmp(id, app) == 0;
+        hp_t_free(hp_t_post(path, officer.token,
+                            mine ? "{\"decision\":\"approve\",\"reason\":\"ok\"}"
+                                 : "{\"decision\":\"reject\",\"reason\":\"not this one\"}"));
+        if (mine)
+            break;
+    }
+    /* The decision went through this instance: the next check sees it. */
+    CHECK_STR(route_verdict(p, PORT_ROUTE, AT_NOON), "allowed");
+    char path[128], code[32];
+    snprintf(path, sizeof(path), "/v1/passes?plate=%s", p);
+    r = hp_t_get(path, officer.token);
+    snprintf(code, sizeof(code), "%s", str(item(r, "items", 0), "code"));
+    hp_t_free(r);
+    snprintf(path, sizeof(path), "/v1/passes/%s/revoke", code);
+    r = hp_t_post(path, officer.token, "{\"reason\":\"seen overloaded\"}");
+    CHECK_INT(r->status, 200);
+    hp_t_free(r);
+    CHECK_STR(route_verdict(p, PORT_ROUTE, AT_NOON), "violation");
+}
+
+TEST(an_unknown_plate_is_404_in_a_route_check_and_unknown_vehicle_in_a_sighting)
+{
+    once();
+    CHECK_STR(route_verdict("鲁Z99999", PORT_ROUTE, AT_NOON), "error");
+    struct hp_t_resp *r = sight("鲁Z99999", 118.41, 35.01, AT_NOON);
+    CHECK_INT(r->status, 200);
+    const cJSON *res = item(r, "results", 0);
+    CHECK_STR(str(res, "status"), "unknown_vehicle");
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(cJSON_GetObjectItem(res, "zone_ids"), 0)),
+              zone_p);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(res, "pass_code")));
+    hp_t_free(r);
+    r = sight("!!", 118.41, 35.01, AT_NOON);
+    CHECK_STR(str(item(r, "results", 0), "status"), "unknown_vehicle");
+    hp_t_free(r);
+}
+
+static const char *first_pointer(const struct hp_t_resp *r)
+{
+    const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "errors"), 0);
+    return cJSON_IsString(cJSON_GetObjectItem(e, "pointer"))
+               ? cJSON_GetObjectItem(e, "pointer")->valuestring
+               : "";
+}
+
+static void expect_422(const char *path, const char *token, const char *body, const char *ptr)
+{
+    struct hp_t_resp *r = hp_t_post(path, token, body);
+    CHECK_INT(r->status, 422);
+    CHECK_STR(first_pointer(r), ptr);
+    hp_t_free(r);
+}
+
+TEST(bad_checks_are_422_with_the_place_of_the_problem_and_sightings_are_for_the_police)
+{
+    once();
+    const char *rc = "/v1/checks/route", *h = haulier.token;
+    expect_422(rc, h, "{" HEAVY ",\"route\":{\"type\":\"LineString\",\"coordinates\":[[118.3,35]]},"
+                      "\"depart_at\":\"" AT_NOON "\"}", "/route/coordinates");
+    expect_422(rc, h, "{" HEAVY ",\"route\":{\"type\":\"LineString\",\"coordinates\":"
+                      "[[118.3,35],[118.3,95]]},\"depart_at\":\"" AT_NOON "\"}",
+               "/route/coordinates/1");
+    expect_422(rc, h, "{" HEAVY ",\"route\":{\"type\":\"Point\",\"coordinates\":[118.3,35]},"
+                      "\"depart_at\":\"" AT_NOON "\"}", "/route");
+    expect_422(rc, h, "{" HEAVY ",\"route\":{\"type\":\"LineString\",\"coordinates\":"
+                      "[[118.3,35],[118.4,35]]},\"depart_at\":\"" AT_NOON "\",\"speed_kmh\":4}",
+               "/speed_kmh");
+    expect_422(rc, h, "{" HEAVY ",\"route\":{\"type\":\"LineString\",\"coordinates\":"
+                      "[[118.3,35],[118.4,35]]},\"depart_at\":\"" AT_NOON "\",\"speed_kmh\":121}",
+               "/speed_kmh");
+    expect_422(rc, h, "{" HEAVY ",\"route\":{\"type\":\"LineString\",\"coordinates\":"
+                      "[[118.3,35],[118.4,35]]},\"depart_at\":\"2026-12-01T12:00:00\"}",
+               "/depart_at");
+    expect_422(rc, h, "{\"route\":{\"type\":\"LineString\",\"coordinates\":"
+                      "[[118.3,35],[118.4,35]]},\"depart_at\":\"" AT_NOON "\"}", "/plate");
+    expect_422(rc, h, "{\"vehicle\":{\"class\":\"spaceship\",\"gross_weight_kg\":1},"
+                      "\"route\":{\"type\":\"LineString\",\"coordinates\":"
+                      "[[118.3,35],[118.4,35]]},\"depart_at\":\"" AT_NOON "\"}",
+               "/vehicle/class");
+    const char *sg = "/v1/checks/sightings", *o = officer.token;
+    expect_422(sg, o, "{\"sightings\":[]}", "/sightings");
+    expect_422(sg, o, "{\"sightings\":[{\"plate\":\"A1\",\"lon\":181,\"lat\":35,"
+                      "\"at\":\"" AT_NOON "\"}]}", "/sightings/0/lon");
+    expect_422(sg, o, "{\"sightings\":[{\"plate\":\"A1\",\"lon\":118,\"lat\":35,"
+                      "\"at\":\"2026-12-01 12:00\"}]}", "/sightings/0/at");
+    size_t cap = 1001 * 90 + 64, at = 0;
+    char *b = malloc(cap);
+    at += (size_t)snprintf(b, cap, "{\"sightings\":[");
+    for (int i = 0; i < 1001; i++)
+        at += (size_t)snprintf(b + at, cap - at, "%s{\"plate\":\"A1\",\"lon\":118,\"lat\":35,"
+                               "\"at\":\"" AT_NOON "\"}", i ? "," : "");
+    snprintf(b + at, cap - at, "]}");
+    expect_422(sg, o, b, "/sightings");
+    /* A thousand is fine. */
+    b[strlen(b) - 2 - strlen(",{\"plate\":\"A1\",\"lon\":118,\"lat\":35,\"at\":\"" AT_NOON "\"}")] = '\0';
+    strcat(b, "]}");
+    struct hp_t_resp *r = hp_t_post(sg, o, b);
+    CHECK_INT(r->status, 200);
+    CHECK_INT(count(r, "results"), 1000);
+    hp_t_free(r);
+    free(b);
+    r = hp_t_post(sg, h, "{\"sightings\":[{\"plate\":\"A1\",\"lon\":118,\"lat\":35,"
+                         "\"at\":\"" AT_NOON "\"}]}");
+    CHECK_INT(r->status, 403);
+    hp_t_free(r);
+}
+
+TEST(a_change_through_one_instance_reaches_another_on_the_same_database_within_a_second)
+{
+    once();
+    struct hp_t_server second;
+    REQUIRE(hp_t_server_start(&second, NULL) == 0);
+    long long v1 = version(&hp_t), v2 = version(&second);
+    CHECK(v1 == v2);
+    /* A zone made through the first instance. */
+    struct hp_t_resp *r = hp_t_post("/v1/zones", officer.token,
+        "{\"name\":\"Late Zone\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":["
+        "[[118.50,35.00],[118.51,35.00],[118.51,35.01],[118.50,35.01],[118.50,35.00]]]},"
+        "\"rules\":[]}");
+    CHECK_INT(r->status, 201);
+    hp_t_free(r);
+    CHECK(version(&hp_t) > v1); /* its own next request sees it */
+    long long ms = wait_past(&second, v2);
+    CHECK(ms < 1000);
+    CHECK(version(&second) == version(&hp_t));
+    r = hp_t_on(&second, "POST", "/v1/checks/sightings", officer.token,
+                "{\"sightings\":[{\"plate\":\"X0\",\"lon\":118.505,\"lat\":35.005,"
+                "\"at\":\"" AT_NOON "\"}]}");
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(item(r, "results", 0), "zone_ids")), 1);
+    hp_t_free(r);
+    /* Its listener cut off: what changed meanwhile arrives with the full
+     * reload after it reconnects. */
+    long long before = version(&second);
+    hp_t_sql_int("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                 " WHERE application_name = 'haulpass-checks'");
+    hp_t_sql_int("UPDATE zones SET name = 'Late Zone 2' WHERE name = 'Late Zone' RETURNING 1");
+    CHECK(wait_past(&second, before) < 2000);
+    CHECK(version(&second) == version(&hp_t));
+    CHECK_INT(hp_t_server_stop(&second), 0);
+}
+
+TEST(another_module_gets_the_route_check_json_for_a_linestring_a_plate_and_a_departure)
+{
+    once();
+    const char *p = plate("P0010");
+    /* In this process, as escort bookings would call it inside the server. */
+    REQUIRE(hp_check_feed_start(hp_t.conninfo));
+    cJSON *route = cJSON_Parse("{\"type\":\"LineString\",\"coordinates\":" "[" PORT_ROUTE "]}");
+    int64_t depart = (int64_t)1764561600 * 1000000; /* 2025-12-01T04:00:00Z, a Monday noon */
+    cJSON *answer = NULL;
+    CHECK_INT(hp_api_check_route_json(route, p, depart, 30, &answer), 200);
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItem(answer, "allowed")));
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(answer, "crossings")), 1);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(
+                  cJSON_GetArrayItem(cJSON_GetObjectItem(answer, "crossings"), 0), "zone_id")),
+              zone_p);
+    cJSON_Delete(answer);
+    CHECK_INT(hp_api_check_route_json(route, "鲁Z99999", depart, 30, &answer), 404);
+    CHECK_INT(hp_api_check_route_json(route, p, depart, 200, &answer), 422);
+    cJSON *point = cJSON_Parse("{\"type\":\"Point\",\"coordinates\":[118.4,35.0]}");
+    CHECK_INT(hp_api_check_route_json(point, p, depart, 30, &answer), 422);
+    CHECK(answer == NULL);
+    cJSON_Delete(point);
+    cJSON_Delete(route);
+    hp_check_feed_stop();
+}

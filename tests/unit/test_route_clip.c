@@ -1,0 +1,149 @@
+/* Geodesic distances and cutting routes by areas, pure. */
+#include "test.h"
+
+#include "haulpass/geodesic.h"
+#include "haulpass/route_clip.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#define NEAR(a, b, tol) CHECK(fabs((a) - (b)) <= (tol))
+
+TEST(geodesic_distances_match_the_known_values_on_wgs84)
+{
+    NEAR(hp_geodesic_distance(0, 0, 1, 0), 111319.491, 0.001);
+    NEAR(hp_geodesic_distance(0, 0, 0, 1), 110574.389, 0.001);
+    /* Vincenty's own test line, Flinders Peak to Buninyong. */
+    NEAR(hp_geodesic_distance(144.424867889, -37.951033417, 143.926495528, -37.652821139),
+         54972.271, 0.01);
+    CHECK(hp_geodesic_distance(118.3, 35.1, 118.3, 35.1) == 0);
+    /* Nearly antipodal: no convergence, still a sane figure. */
+    double d = hp_geodesic_distance(0, 0, 179.7, 0.5);
+    CHECK(d > 19.9e6 && d < 20.1e6);
+}
+
+/* A square 0..1 with a hole 0.4..0.6, and a second square 2..3. */
+static const double square_xy[] = {0, 0, 1, 0, 1, 1, 0, 1, 0, 0,
+                                   0.4, 0.4, 0.4, 0.6, 0.6, 0.6, 0.6, 0.4, 0.4, 0.4,
+                                   2, 0, 3, 0, 3, 1, 2, 1, 2, 0};
+static const int square_ends[] = {5, 10, 15};
+static const struct hp_area area = {square_xy, square_ends, 3, 0, 0, 3, 1};
+
+/* Cuts a route of n positions; returns the count and fills *st. */
+static int clip(const double *xy, int n, struct hp_stretch **st, double *cum)
+{
+    cum[0] = 0;
+    for (int i = 1; i < n; i++)
+        cum[i] = cum[i - 1] +
+                 hp_geodesic_distance(xy[2 * i - 2], xy[2 * i - 1], xy[2 * i], xy[2 * i + 1]);
+    struct hp_route r = {xy, cum, n};
+    return hp_route_clip(&r, &area, st);
+}
+
+TEST(a_straight_route_through_a_holed_square_and_a_second_polygon_has_three_stretches)
+{
+    const double xy[] = {-1, 0.5, 4, 0.5};
+    double cum[2];
+    struct hp_stretch *st;
+    REQUIRE(clip(xy, 2, &st, cum) == 3);
+    NEAR(st[0].from_m, hp_geodesic_distance(-1, 0.5, 0, 0.5), 0.01);
+    NEAR(st[0].to_m, hp_geodesic_distance(-1, 0.5, 0.4, 0.5), 0.01);
+    NEAR(st[1].from_m, hp_geodesic_distance(-1, 0.5, 0.6, 0.5), 0.01);
+    NEAR(st[1].to_m, hp_geodesic_distance(-1, 0.5, 1, 0.5), 0.01);
+    NEAR(st[2].from_m, hp_geodesic_distance(-1, 0.5, 2, 0.5), 0.01);
+    NEAR(st[2].to_m, hp_geodesic_distance(-1, 0.5, 3, 0.5), 0.01);
+    free(st);
+}
+
+TEST(a_route_that_starts_inside_and_ends_inside_is_inside_from_zero_to_its_length)
+{
+    const double xy[] = {0.1, 0.1, 0.9, 0.2};
+    double cum[2];
+    struct hp_stretch *st;
+    REQUIRE(clip(xy, 2, &st, cum) == 1);
+    CHECK(st[0].from_m == 0);
+    NEAR(st[0].to_m, cum[1], 1e-6);
+    free(st);
+}
+
+TEST(a_route_along_the_boundary_is_inside_and_a_touch_at_a_corner_is_a_point)
+{
+    const double along[] = {-1, 0, 1.5, 0};
+    double cum[3];
+    struct hp_stretch *st;
+    REQUIRE(clip(along, 2, &st, cum) == 1);
+    NEAR(st[0].from_m, hp_geodesic_distance(-1, 0, 0, 0), 0.01);
+    NEAR(st[0].to_m, hp_geodesic_distance(-1, 0, 1, 0), 0.01);
+    free(st);
+    const double touch[] = {0, 2, 1, 1, 1.5, 1.5};
+    REQUIRE(clip(touch, 3, &st, cum) == 1);
+    CHECK(st[0].from_m == st[0].to_m);
+    NEAR(st[0].from_m, cum[1], 1e-6);
+    free(st);
+}
+
+TEST(a_route_that_leaves_and_comes_back_has_one_stretch_per_visit_in_route_order)
+{
+    /* In along y = 0.2, out, back in along y = 0.8 the other way, out. */
+    const double xy[] = {-1, 0.2, 1.5, 0.2, 1.5, 0.8, -1, 0.8};
+    double cum[4];
+    struct hp_stretch *st;
+    REQUIRE(clip(xy, 4, &st, cum) == 2);
+    CHECK(st[0].to_m < st[1].from_m);
+    NEAR(st[1].from_m, cum[2] + hp_geodesic_distance(1.5, 0.8, 1, 0.8), 0.01);
+    NEAR(st[1].to_m, cum[2] + hp_geodesic_distance(1.5, 0.8, 0, 0.8), 0.01);
+    free(st);
+}
+
+TEST(a_vertex_inside_joins_the_two_segments_into_one_stretch_and_repeats_are_ignored)
+{
+    const double xy[] = {-1, 0.1, 0.5, 0.1, 0.5, 0.1, 0.5, -1};
+    double cum[4];
+    struct hp_stretch *st;
+    REQUIRE(clip(xy, 4, &st, cum) == 1);
+    NEAR(st[0].from_m, hp_geodesic_distance(-1, 0.1, 0, 0.1), 0.01);
+    NEAR(st[0].to_m, cum[2] + hp_geodesic_distance(0.5, 0.1, 0.5, 0), 0.01);
+    free(st);
+}
+
+TEST(a_route_that_misses_the_area_has_no_stretch)
+{
+    const double xy[] = {-1, -1, -0.5, 2, 1.5, 2};
+    double cum[3];
+    struct hp_stretch *st;
+    CHECK(clip(xy, 3, &st, cum) == 0);
+    CHECK(st == NULL);
+}
+
+TEST(the_area_covers_its_boundary_and_not_its_holes)
+{
+    CHECK(hp_area_covers(&area, 0.5, 0.2));
+    CHECK(hp_area_covers(&area, 0, 0.5));
+    CHECK(hp_area_covers(&area, 0.4, 0.5)); /* the hole's edge is the area's boundary */
+    CHECK(!hp_area_covers(&area, 0.5, 0.5));
+    CHECK(hp_area_covers(&area, 2.5, 0.5));
+    CHECK(!hp_area_covers(&area, 1.5, 0.5));
+}
+
+TEST(extracting_a_stretch_gives_its_ends_and_the_route_positions_between)
+{
+    const double xy[] = {0, 0, 1, 0, 1, 1};
+    double cum[3] = {0, 1, 2}, out[8];
+    struct hp_route r = {xy, cum, 3};
+    int n = hp_route_extract(&r, (struct hp_route_pos){0, 0.5}, (struct hp_route_pos){1, 0.5},
+                             out);
+    REQUIRE(n == 3);
+    CHECK(out[0] == 0.5 && out[1] == 0 && out[2] == 1 && out[3] == 0 && out[4] == 1 &&
+          out[5] == 0.5);
+}
+
+TEST(a_route_that_never_moves_is_inside_where_it_stands)
+{
+    const double inside[] = {0.5, 0.2, 0.5, 0.2}, outside[] = {0.5, 0.5, 0.5, 0.5};
+    double cum[2];
+    struct hp_stretch *st;
+    REQUIRE(clip(inside, 2, &st, cum) == 1);
+    CHECK(st[0].from_m == 0 && st[0].to_m == 0);
+    free(st);
+    CHECK(clip(outside, 2, &st, cum) == 0); /* in the hole */
+}
