@@ -4,6 +4,7 @@
 #include "haulpass/api.h"
 
 #include "haulpass/arena.h"
+#include "haulpass/escort_schedule.h"
 #include "haulpass/escorts.h"
 #include "haulpass/json_body.h"
 #include "haulpass/reply.h"
@@ -12,18 +13,60 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Names the plate in each of one plate's violations and moves them
+ * into the convoy's list. */
+static void take_violations(cJSON *into, cJSON *answer, const char *plate)
+{
+    cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(answer, "violations");
+    cJSON *each;
+    cJSON_ArrayForEach(each, v)
+        cJSON_AddStringToObject(each, "plate", plate);
+    while (v && v->child)
+        cJSON_AddItemToArray(into, cJSON_DetachItemViaPointer(v, v->child));
+    cJSON_Delete(v);
+}
+
 /*
- * The route check of the escort's route, for its answer. The checks module
- * (API.md §8, issue 5) is being built on another branch and is not here yet,
- * so this answers JSON null rather than a made-up result. On merge, wire it
- * to the checks module: check e->route (stored for every booking, the given
- * route or the straight line) for e->plates departing at e->start_us at
- * HP_ESCORT_SPEED_KMH, and return that answer object.
+ * The route check (API.md §8) of the escort's route (the given one, or the
+ * straight line) for its convoy, departing at the start at the escort's
+ * speed. Each plate is checked; the crossings are the route's (the same for
+ * every plate), `allowed` holds only when every plate may drive it, and the
+ * violations of all plates are listed, each naming its plate. It is
+ * computed from the current snapshot whenever the booking is shown, so it
+ * follows rule and pass changes made after booking. Null when it cannot be
+ * answered (no snapshot loaded yet, a plate not yet in it): never a guess.
  */
 static cJSON *escort_route_check(const struct hp_escort *e)
 {
-    (void)e;
-    return cJSON_CreateNull();
+    cJSON *plates = e->plates ? cJSON_Parse(e->plates) : NULL;
+    cJSON *route = e->route ? cJSON_Parse(e->route) : NULL;
+    cJSON *merged = NULL, *violations = cJSON_CreateArray(), *plate;
+    bool allowed = true, answered = cJSON_GetArraySize(plates) > 0 && route;
+    cJSON_ArrayForEach(plate, plates) {
+        cJSON *one;
+        if (!answered || !cJSON_IsString(plate) ||
+            hp_api_check_route_json(route, plate->valuestring, e->start_us,
+                                    HP_ESCORT_SPEED_KMH, &one) != 200) {
+            answered = false;
+            break;
+        }
+        allowed = allowed && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(one, "allowed"));
+        take_violations(violations, one, plate->valuestring);
+        if (!merged)
+            merged = one;
+        else
+            cJSON_Delete(one);
+    }
+    cJSON_Delete(plates);
+    cJSON_Delete(route);
+    if (!answered || !merged) {
+        cJSON_Delete(merged);
+        cJSON_Delete(violations);
+        return cJSON_CreateNull();
+    }
+    cJSON_ReplaceItemInObjectCaseSensitive(merged, "allowed", cJSON_CreateBool(allowed));
+    cJSON_AddItemToObject(merged, "violations", violations);
+    return merged;
 }
 
 static cJSON *parse_or_null(const char *text)

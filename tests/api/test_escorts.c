@@ -173,7 +173,10 @@ TEST(a_site_books_the_earliest_free_unit_nearest_base_first_for_its_route_at_40_
     booked(r, near_unit, d, "09:00");
     CHECK_STR(hp_t_str(r, "status"), "scheduled");
     CHECK_STR(hp_t_str(r, "end"), at(d, "09:47"));
-    CHECK(cJSON_IsNull(cJSON_GetObjectItem(r->json, "route_check")));
+    /* No zone on the way: allowed, nothing crossed. */
+    const cJSON *rc = cJSON_GetObjectItem(r->json, "route_check");
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(rc, "allowed")));
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(rc, "crossings")), 0);
     CHECK(hp_t_header(r, "Location") != NULL);
     hp_t_free(r);
     /* The near unit is taken: the far one, at the same time. */
@@ -184,6 +187,65 @@ TEST(a_site_books_the_earliest_free_unit_nearest_base_first_for_its_route_at_40_
     r = book(&officer, d, "09:00", "12:00", true);
     booked(r, near_unit, d, "10:17");
     CHECK_STR(hp_t_str(r, "unit_free_at"), at(d, "11:34"));
+    hp_t_free(r);
+}
+
+/* The booking carries the route check of its route for every plate of the
+ * convoy, departing at the start at 40 km/h (API.md §8, §9). */
+TEST(the_booking_carries_the_route_check_of_its_convoy_naming_the_plate_that_breaks_a_rule)
+{
+    once();
+    const char *d = day(12);
+    struct hp_t_resp *r = hp_t_post(
+        "/v1/zones", officer.token,
+        "{\"name\":\"Escort Gate\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+        "[[[118.34,35.04],[118.36,35.04],[118.36,35.06],[118.34,35.06],[118.34,35.04]]]},"
+        "\"rules\":[{\"vehicle_classes\":[\"heavy_truck\"],\"min_gross_weight_kg\":12000,"
+        "\"liftable_by\":[\"construction\"]}]}");
+    CHECK_INT(r->status, 201);
+    char gate[64];
+    snprintf(gate, sizeof(gate), "%s", hp_t_str(r, "id") ? hp_t_str(r, "id") : "");
+    hp_t_free(r);
+    hp_t_free(hp_t_post("/v1/vehicles", site.token,
+                        "{\"plate\":\"鲁E10004\",\"class\":\"light_truck\","
+                        "\"gross_weight_kg\":4000}"));
+    r = book_on(NULL, &site, project, "[\"鲁E10004\",\"鲁E10001\"]", d, "09:00", "12:00", true);
+    booked(r, near_unit, d, "09:00");
+    const cJSON *rc = cJSON_GetObjectItem(r->json, "route_check");
+    CHECK(cJSON_IsObject(rc));
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItem(rc, "allowed")));
+    const cJSON *crossings = cJSON_GetObjectItem(rc, "crossings");
+    CHECK_INT(cJSON_GetArraySize(crossings), 1);
+    const cJSON *c = cJSON_GetArrayItem(crossings, 0);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(c, "zone_id")), gate);
+    /* 0.04° of latitude at 35° N is 4,438 m, reached after 399 s at 40 km/h. */
+    double from = cJSON_GetNumberValue(cJSON_GetObjectItem(c, "from_m"));
+    CHECK(from > 4400 && from < 4480);
+    const char *enter = cJSON_GetStringValue(cJSON_GetObjectItem(c, "enter_at"));
+    char want[32];
+    snprintf(want, sizeof(want), "%sT09:06:39", d);
+    CHECK(enter && strncmp(enter, want, strlen(want)) == 0);
+    /* Only the heavy truck breaks the rule, and its violation says so. */
+    const cJSON *violations = cJSON_GetObjectItem(rc, "violations");
+    CHECK_INT(cJSON_GetArraySize(violations), 1);
+    const cJSON *v = cJSON_GetArrayItem(violations, 0);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(v, "plate")), "鲁E10001");
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(v, "zone_id")), gate);
+    char path[128];
+    snprintf(path, sizeof(path), "/v1/escorts/%s", hp_t_str(r, "id") ? hp_t_str(r, "id") : "");
+    hp_t_free(r);
+    /* Shown again later, it is the check of the current zones: retiring the
+     * zone clears the violation. */
+    char zpath[128];
+    snprintf(zpath, sizeof(zpath), "/v1/zones/%s", gate);
+    r = hp_t_req("DELETE", zpath, officer.token, NULL, NULL, 0, NULL);
+    CHECK_INT(r->status, 200);
+    hp_t_free(r);
+    r = hp_t_get(path, site.token);
+    CHECK_INT(r->status, 200);
+    rc = cJSON_GetObjectItem(r->json, "route_check");
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(rc, "allowed")));
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(rc, "violations")), 0);
     hp_t_free(r);
 }
 
