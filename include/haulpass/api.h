@@ -143,6 +143,10 @@ cJSON *hp_api_page(cJSON *items, const char *next);
 /* Adds key: the instant us in HAULPASS_TZ with its offset. */
 void hp_api_add_time(cJSON *obj, const char *key, int64_t us);
 
+/* JSON text the database stored (jsonb, GeoJSON) as a tree; null when the
+ * text is NULL or does not parse. */
+cJSON *hp_api_json_or_null(const char *text);
+
 /* A GeoJSON position of two or three finite numbers, longitude then
  * latitude in range; false after recording why at ptr (hp_req_invalid). */
 bool hp_api_read_position(struct hp_request *req, const cJSON *pos, const char *ptr);

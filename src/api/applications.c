@@ -47,12 +47,6 @@ static const struct hp_json_field document_spec[] = {
     {NULL},
 };
 
-static cJSON *parse_or_null(const char *text)
-{
-    cJSON *j = text ? cJSON_Parse(text) : NULL;
-    return j ? j : cJSON_CreateNull();
-}
-
 static void add_str_or_null(cJSON *j, const char *key, const char *v)
 {
     if (v)
@@ -79,11 +73,11 @@ cJSON *hp_api_application_json(const struct hp_application *a, const PGresult *e
     cJSON_AddStringToObject(j, "type", a->type);
     cJSON_AddStringToObject(j, "org_id", a->org_id);
     cJSON_AddStringToObject(j, "applicant_id", a->applicant_id);
-    cJSON_AddItemToObject(j, "plates", parse_or_null(a->plates));
-    cJSON_AddItemToObject(j, "zone_ids", parse_or_null(a->zone_ids));
+    cJSON_AddItemToObject(j, "plates", hp_api_json_or_null(a->plates));
+    cJSON_AddItemToObject(j, "zone_ids", hp_api_json_or_null(a->zone_ids));
     if (a->corridor) {
         cJSON *c = cJSON_AddObjectToObject(j, "corridor");
-        cJSON_AddItemToObject(c, "route", parse_or_null(a->corridor));
+        cJSON_AddItemToObject(c, "route", hp_api_json_or_null(a->corridor));
         cJSON_AddNumberToObject(c, "width_m", a->corridor_width_m);
     } else {
         cJSON_AddNullToObject(j, "corridor");
@@ -92,7 +86,7 @@ cJSON *hp_api_application_json(const struct hp_application *a, const PGresult *e
     cJSON_AddStringToObject(j, "valid_to", a->valid_to);
     add_str_or_null(j, "hours", a->hours);
     add_str_or_null(j, "project_id", a->project_id);
-    cJSON_AddItemToObject(j, "documents", parse_or_null(a->documents));
+    cJSON_AddItemToObject(j, "documents", hp_api_json_or_null(a->documents));
     add_str_or_null(j, "note", a->note);
     hp_api_add_time(j, "submitted_at", a->submitted_us);
     add_time_or_null(j, "endorsed_at", a->endorsed_us);
@@ -100,7 +94,7 @@ cJSON *hp_api_application_json(const struct hp_application *a, const PGresult *e
     add_time_or_null(j, "claim_expires_at", a->claim_expires_us);
     add_time_or_null(j, "decided_at", a->decided_us);
     add_str_or_null(j, "decision_reason", a->decision_reason);
-    cJSON_AddItemToObject(j, "missing_documents", parse_or_null(a->missing_documents));
+    cJSON_AddItemToObject(j, "missing_documents", hp_api_json_or_null(a->missing_documents));
     add_time_or_null(j, "documents_due", a->documents_due_us);
     if (!events)
         return j;

@@ -106,6 +106,12 @@ void hp_api_add_time(cJSON *obj, const char *key, int64_t us)
     cJSON_AddStringToObject(obj, key, buf);
 }
 
+cJSON *hp_api_json_or_null(const char *text)
+{
+    cJSON *j = text ? cJSON_Parse(text) : NULL;
+    return j ? j : cJSON_CreateNull();
+}
+
 void hp_api_db_failed(struct hp_request *req, enum hp_db_status st)
 {
     if (st == HP_DB_UNAVAILABLE || !req->db)

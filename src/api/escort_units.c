@@ -28,8 +28,7 @@ static cJSON *unit_json(const struct hp_escort_unit *u)
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "id", u->id);
     cJSON_AddStringToObject(j, "name", u->name);
-    cJSON *base = cJSON_Parse(u->base);
-    cJSON_AddItemToObject(j, "base", base ? base : cJSON_CreateNull());
+    cJSON_AddItemToObject(j, "base", hp_api_json_or_null(u->base));
     cJSON_AddStringToObject(j, "hours", u->hours);
     cJSON_AddNumberToObject(j, "capacity", u->capacity);
     hp_api_add_time(j, "created_at", u->created_us);

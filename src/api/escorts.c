@@ -69,12 +69,6 @@ static cJSON *escort_route_check(const struct hp_escort *e)
     return merged;
 }
 
-static cJSON *parse_or_null(const char *text)
-{
-    cJSON *j = text ? cJSON_Parse(text) : NULL;
-    return j ? j : cJSON_CreateNull();
-}
-
 cJSON *hp_api_escort_json(const struct hp_escort *e)
 {
     cJSON *j = cJSON_CreateObject();
@@ -86,13 +80,13 @@ cJSON *hp_api_escort_json(const struct hp_escort *e)
     cJSON_AddItemToObject(j, "route_check", escort_route_check(e));
     hp_api_add_time(j, "unit_free_at", e->free_us);
     cJSON_AddStringToObject(j, "project_id", e->project_id);
-    cJSON_AddItemToObject(j, "plates", parse_or_null(e->plates));
-    cJSON_AddItemToObject(j, "origin", parse_or_null(e->origin));
-    cJSON_AddItemToObject(j, "destination", parse_or_null(e->destination));
-    cJSON_AddItemToObject(j, "route", parse_or_null(e->route));
+    cJSON_AddItemToObject(j, "plates", hp_api_json_or_null(e->plates));
+    cJSON_AddItemToObject(j, "origin", hp_api_json_or_null(e->origin));
+    cJSON_AddItemToObject(j, "destination", hp_api_json_or_null(e->destination));
+    cJSON_AddItemToObject(j, "route", hp_api_json_or_null(e->route));
     cJSON_AddBoolToObject(j, "route_given", e->route_given);
     cJSON_AddNumberToObject(j, "length_m", e->length_m);
-    cJSON_AddItemToObject(j, "cargo", parse_or_null(e->cargo));
+    cJSON_AddItemToObject(j, "cargo", hp_api_json_or_null(e->cargo));
     cJSON_AddStringToObject(j, "booked_by", e->booked_by);
     hp_api_add_time(j, "created_at", e->created_us);
     hp_api_add_time(j, "updated_at", e->updated_us);

@@ -59,8 +59,7 @@ static cJSON *project_json(const struct hp_request *req, const struct hp_project
         return j;
     cJSON_AddStringToObject(j, "site_org_id", p->site_org_id);
     cJSON_AddStringToObject(j, "liaison_officer_id", p->liaison_officer_id);
-    cJSON *loc = cJSON_Parse(p->location);
-    cJSON_AddItemToObject(j, "location", loc ? loc : cJSON_CreateNull());
+    cJSON_AddItemToObject(j, "location", hp_api_json_or_null(p->location));
     cJSON_AddNumberToObject(j, "version", p->version);
     hp_api_add_time(j, "created_at", p->created_us);
     hp_api_add_time(j, "updated_at", p->updated_us);

@@ -411,6 +411,15 @@ void hp_t_vehicle_add(const char *token, const char *plate)
     hp_t_free(hp_t_post("/v1/vehicles", token, b));
 }
 
+void hp_t_create(const char *path, const char *token, const char *body, char id[64])
+{
+    struct hp_t_resp *r = hp_t_post(path, token, body);
+    CHECK_INT(r->status, 201);
+    const char *got = r->status == 201 ? hp_t_str(r, "id") : NULL;
+    snprintf(id, 64, "%s", got ? got : "");
+    hp_t_free(r);
+}
+
 void hp_t_project_add(const char *token, const char *site_org, const char *officer_id,
                       char id[64])
 {
@@ -420,8 +429,5 @@ void hp_t_project_add(const char *token, const char *site_org, const char *offic
              "\"liaison_officer_id\":\"%s\",\"location\":{\"type\":\"Point\","
              "\"coordinates\":[118.35,35.1]},\"valid_to\":\"2030-01-01\"}",
              site_org, officer_id);
-    struct hp_t_resp *r = hp_t_post("/v1/projects", token, b);
-    const char *got = r->status == 201 ? hp_t_str(r, "id") : NULL;
-    snprintf(id, 64, "%s", got ? got : "");
-    hp_t_free(r);
+    hp_t_create("/v1/projects", token, b, id);
 }

@@ -82,6 +82,10 @@ struct hp_t_who hp_t_who_add(const char *org, const char *kind, const char *role
 /* Registers a heavy truck with plate for the organisation of token. */
 void hp_t_vehicle_add(const char *token, const char *plate);
 
+/* POSTs body to path as token and checks that it answered 201; copies the
+ * new resource's id into id ("" when it failed). */
+void hp_t_create(const char *path, const char *token, const char *body, char id[64]);
+
 /* Creates a project (by token, an officer's or admin's) of site_org with
  * liaison officer_id; copies its id into id ("" when it failed). */
 void hp_t_project_add(const char *token, const char *site_org, const char *officer_id,

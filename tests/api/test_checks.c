@@ -48,10 +48,7 @@ static char zone_a[64], zone_b[64], zone_c[64], zone_p[64];
 
 static void zone(const char *body, char id[64])
 {
-    struct hp_t_resp *r = hp_t_post("/v1/zones", officer.token, body);
-    CHECK_INT(r->status, 201);
-    snprintf(id, 64, "%s", hp_t_str(r, "id") ? hp_t_str(r, "id") : "");
-    hp_t_free(r);
+    hp_t_create("/v1/zones", officer.token, body, id);
 }
 
 static void once(void)

@@ -40,10 +40,7 @@ static void unit_add(const char *name, const char *base, const char *hours, int 
     char b[512];
     snprintf(b, sizeof(b), "{\"name\":\"%s\",\"base\":%s,\"hours\":\"%s\",\"capacity\":%d}",
              name, base, hours, capacity);
-    struct hp_t_resp *r = hp_t_post("/v1/escort-units", officer.token, b);
-    CHECK_INT(r->status, 201);
-    snprintf(id, 64, "%s", hp_t_str(r, "id") ? hp_t_str(r, "id") : "");
-    hp_t_free(r);
+    hp_t_create("/v1/escort-units", officer.token, b, id);
 }
 
 static void once(void)
@@ -196,20 +193,18 @@ TEST(the_booking_carries_the_route_check_of_its_convoy_naming_the_plate_that_bre
 {
     once();
     const char *d = day(12);
-    struct hp_t_resp *r = hp_t_post(
+    char gate[64];
+    hp_t_create(
         "/v1/zones", officer.token,
         "{\"name\":\"Escort Gate\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
         "[[[118.34,35.04],[118.36,35.04],[118.36,35.06],[118.34,35.06],[118.34,35.04]]]},"
         "\"rules\":[{\"vehicle_classes\":[\"heavy_truck\"],\"min_gross_weight_kg\":12000,"
-        "\"liftable_by\":[\"construction\"]}]}");
-    CHECK_INT(r->status, 201);
-    char gate[64];
-    snprintf(gate, sizeof(gate), "%s", hp_t_str(r, "id") ? hp_t_str(r, "id") : "");
-    hp_t_free(r);
+        "\"liftable_by\":[\"construction\"]}]}",
+        gate);
     hp_t_free(hp_t_post("/v1/vehicles", site.token,
                         "{\"plate\":\"鲁E10004\",\"class\":\"light_truck\","
                         "\"gross_weight_kg\":4000}"));
-    r = book_on(NULL, &site, project, "[\"鲁E10004\",\"鲁E10001\"]", d, "09:00", "12:00", true);
+    struct hp_t_resp *r = book_on(NULL, &site, project, "[\"鲁E10004\",\"鲁E10001\"]", d, "09:00", "12:00", true);
     booked(r, near_unit, d, "09:00");
     const cJSON *rc = cJSON_GetObjectItem(r->json, "route_check");
     CHECK(cJSON_IsObject(rc));
