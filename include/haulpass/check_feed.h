@@ -27,6 +27,15 @@ void hp_check_feed_stop(void);
  * snapshot could be loaded yet (answer 503). */
 struct hp_snapshot *hp_check_feed_current(void);
 
+/* What readiness and metrics show of the current snapshot, without
+ * waiting; false when none is loaded yet. */
+struct hp_check_feed_status {
+    long long version;  /* zone_set_version it was read at */
+    long long loaded_us; /* when it was read (µs since the epoch) */
+    int zones;
+};
+bool hp_check_feed_status(struct hp_check_feed_status *out);
+
 /* Fills who (strings in arena) for the user whose token has this SHA-256
  * from the current snapshot; false when the snapshot does not know it
  * (then ask the database: the user may be newer than the snapshot). Why:

@@ -49,6 +49,9 @@ enum hp_db_status hp_queue_decide(struct hp_db *db, struct hp_arena *arena, cons
 enum hp_db_status hp_queue_plate_count(struct hp_db *db, struct hp_arena *arena, const char *id,
                                        int *n);
 
+/* Open and overdue applications: one row (open, overdue). */
+enum hp_db_status hp_queue_depth(struct hp_db *db, struct hp_arena *arena, PGresult **totals);
+
 /* Figures: one row (open, overdue), then a result of type, decided,
  * median_hours (or NULL), within_deadline_share (or NULL), per type. */
 enum hp_db_status hp_queue_stats(struct hp_db *db, struct hp_arena *arena, PGresult **totals,

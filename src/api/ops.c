@@ -3,12 +3,15 @@
 
 #include "haulpass/app.h"
 #include "haulpass/arena.h"
+#include "haulpass/check_feed.h"
 #include "haulpass/config.h"
 #include "haulpass/db.h"
 #include "haulpass/embedded.h"
 #include "haulpass/metrics.h"
+#include "haulpass/queue.h"
 #include "haulpass/reply.h"
 #include "haulpass/router.h"
+#include "haulpass/time.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,13 +32,61 @@ void hp_api_readyz(struct hp_request *req)
         hp_reply_unavailable(req);
         return;
     }
+    /* Checks answer 503 until the first snapshot is in: not ready yet. */
+    struct hp_check_feed_status snap;
+    if (!hp_check_feed_status(&snap)) {
+        hp_reply_header(req, "Retry-After", "1");
+        hp_reply_problem(req, 503, "zones-not-loaded",
+                         "the zones, vehicles and passes are not loaded yet");
+        return;
+    }
     static const char ready[] = "{\"status\":\"ready\"}";
     hp_reply_static(req, 200, "application/json", ready, sizeof(ready) - 1);
+}
+
+/* The check snapshot's gauges; nothing before the first one is loaded. */
+static const char *snapshot_metrics(struct hp_arena *arena)
+{
+    struct hp_check_feed_status s;
+    if (!hp_check_feed_status(&s))
+        return "";
+    return hp_arena_printf(
+        arena,
+        "# HELP haulpass_zone_snapshot_version zone_set_version of the snapshot checks answer from.\n"
+        "# TYPE haulpass_zone_snapshot_version gauge\n"
+        "haulpass_zone_snapshot_version %lld\n"
+        "# HELP haulpass_zone_snapshot_age_seconds Time since that snapshot was read.\n"
+        "# TYPE haulpass_zone_snapshot_age_seconds gauge\n"
+        "haulpass_zone_snapshot_age_seconds %.3f\n"
+        "# HELP haulpass_zone_snapshot_zones Zones in that snapshot.\n"
+        "# TYPE haulpass_zone_snapshot_zones gauge\n"
+        "haulpass_zone_snapshot_zones %d\n",
+        s.version, (double)(hp_time_now_us() - s.loaded_us) / 1e6, s.zones);
+}
+
+/* Open and overdue applications; nothing while the database is away, so
+ * that the scrape still answers. */
+static const char *queue_metrics(struct hp_request *req)
+{
+    struct hp_db *db = hp_req_db(req);
+    PGresult *r;
+    if (!db || hp_queue_depth(db, req->arena, &r) != HP_DB_ROWS)
+        return "";
+    return hp_arena_printf(
+        req->arena,
+        "# HELP haulpass_queue_depth Applications waiting for a decision (queued or in review).\n"
+        "# TYPE haulpass_queue_depth gauge\n"
+        "haulpass_queue_depth %s\n"
+        "# HELP haulpass_queue_overdue Of those, the ones past their deadline.\n"
+        "# TYPE haulpass_queue_overdue gauge\n"
+        "haulpass_queue_overdue %s\n",
+        PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1));
 }
 
 void hp_api_metrics(struct hp_request *req)
 {
     int in_use, size;
+    const char *queue = queue_metrics(req);
     hp_db_pool_usage(req->app->pool, &in_use, &size);
     char *text = hp_arena_printf(
         req->arena,
@@ -48,9 +99,10 @@ void hp_api_metrics(struct hp_request *req)
         "haulpass_db_pool_connections_max %d\n"
         "# HELP haulpass_http_requests_in_flight Requests begun and not completed.\n"
         "# TYPE haulpass_http_requests_in_flight gauge\n"
-        "haulpass_http_requests_in_flight %d\n",
+        "haulpass_http_requests_in_flight %d\n"
+        "%s%s",
         hp_metrics_render(req->arena, hp_routes), in_use, size,
-        atomic_load(&req->app->in_flight));
+        atomic_load(&req->app->in_flight), snapshot_metrics(req->arena), queue);
     hp_reply_copy(req, 200, "text/plain; version=0.0.4; charset=utf-8", text, strlen(text));
 }
 

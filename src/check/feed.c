@@ -201,6 +201,16 @@ struct hp_snapshot *hp_check_feed_current(void)
     return s;
 }
 
+bool hp_check_feed_status(struct hp_check_feed_status *out)
+{
+    pthread_mutex_lock(&feed.lock);
+    const struct hp_snapshot *s = feed.current;
+    if (s)
+        *out = (struct hp_check_feed_status){s->version, s->loaded_us, s->nzones};
+    pthread_mutex_unlock(&feed.lock);
+    return s != NULL;
+}
+
 bool hp_check_feed_principal(const char *token_hash, struct hp_arena *arena,
                              struct hp_principal *who)
 {

@@ -4,6 +4,7 @@
 
 #include "haulpass/calendar.h"
 #include "haulpass/opening_hours.h"
+#include "haulpass/time.h"
 #include "haulpass/vocab.h"
 
 #include <cjson/cJSON.h>
@@ -554,6 +555,7 @@ struct hp_snapshot *hp_snapshot_load(PGconn *conn, char *err, size_t errlen)
     PGresult *v = ok ? query(&l, "SELECT last_value::text FROM zone_set_version", false) : NULL;
     if (v && PQntuples(v) == 1)
         l.s->version = atoll(PQgetvalue(v, 0, 0));
+    l.s->loaded_us = hp_time_now_us();
     PQclear(v);
     double t0 = now_ms();
     ok = ok && v && load_zones(&l, wkb);

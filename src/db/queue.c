@@ -201,10 +201,15 @@ static struct hp_sql per_type_sql = HP_SQL("queue_per_type",
     "  LEFT JOIN applications a ON a.type = t.type AND a.decided_at IS NOT NULL"
     " GROUP BY t.type, t.n ORDER BY t.n");
 
+enum hp_db_status hp_queue_depth(struct hp_db *db, struct hp_arena *arena, PGresult **totals)
+{
+    return hp_db_exec(db, arena, &totals_sql, 0, NULL, totals);
+}
+
 enum hp_db_status hp_queue_stats(struct hp_db *db, struct hp_arena *arena, PGresult **totals,
                                  PGresult **per_type)
 {
-    enum hp_db_status st = hp_db_exec(db, arena, &totals_sql, 0, NULL, totals);
+    enum hp_db_status st = hp_queue_depth(db, arena, totals);
     if (st >= 0)
         st = hp_db_exec(db, arena, &per_type_sql, 0, NULL, per_type);
     return st;

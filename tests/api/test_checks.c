@@ -607,6 +607,55 @@ TEST(a_change_through_one_instance_reaches_another_on_the_same_database_within_a
     CHECK_INT(hp_t_server_stop(&second), 0);
 }
 
+/* The snapshot's version in /metrics, or -1 when it shows none. */
+static long long metrics_version(struct hp_t_server *s)
+{
+    struct hp_t_resp *r = hp_t_on(s, "GET", "/metrics", NULL, NULL);
+    const char *at = r->body ? strstr(r->body, "\nhaulpass_zone_snapshot_version ") : NULL;
+    long long v = at ? atoll(at + strlen("\nhaulpass_zone_snapshot_version ")) : -1;
+    hp_t_free(r);
+    return v;
+}
+
+TEST(until_its_first_snapshot_is_loaded_a_server_is_not_ready_and_checks_answer_503)
+{
+    once();
+    /* Hold the zones table so that a new instance cannot read its snapshot. */
+    PGconn *db = hp_t_db();
+    PQclear(PQexec(db, "BEGIN"));
+    PGresult *lock = PQexec(db, "LOCK TABLE zones IN ACCESS EXCLUSIVE MODE");
+    CHECK(PQresultStatus(lock) == PGRES_COMMAND_OK);
+    PQclear(lock);
+    struct hp_t_server second;
+    REQUIRE(hp_t_server_start(&second, NULL) == 0);
+    struct hp_t_resp *r = hp_t_on(&second, "GET", "/readyz", NULL, NULL);
+    CHECK_INT(r->status, 503);
+    CHECK(strstr(r->body, "zones-not-loaded") != NULL);
+    CHECK(hp_t_header(r, "Retry-After") != NULL);
+    hp_t_free(r);
+    CHECK(metrics_version(&second) == -1);
+    r = hp_t_on(&second, "POST", "/v1/checks/route", officer.token,
+                "{" HEAVY ",\"route\":{\"type\":\"LineString\",\"coordinates\":" "[" PORT_ROUTE
+                "]},\"depart_at\":\"" TUESDAY_0650 "\"}");
+    CHECK_INT(r->status, 503);
+    CHECK(strstr(r->body, "checks-unavailable") != NULL);
+    hp_t_free(r);
+    /* Let go: it loads, is ready, and /metrics names the version it answers with. */
+    PQclear(PQexec(db, "COMMIT"));
+    long long t0 = now_ms();
+    for (r = NULL; now_ms() - t0 < 5000; usleep(20000)) {
+        r = hp_t_on(&second, "GET", "/readyz", NULL, NULL);
+        long st = r->status;
+        hp_t_free(r);
+        if (st == 200)
+            break;
+    }
+    CHECK(now_ms() - t0 < 5000);
+    CHECK(metrics_version(&second) == version(&second));
+    CHECK(metrics_version(&second) > 0);
+    CHECK_INT(hp_t_server_stop(&second), 0);
+}
+
 TEST(another_module_gets_the_route_check_json_for_a_linestring_a_plate_and_a_departure)
 {
     once();

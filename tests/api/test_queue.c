@@ -493,6 +493,11 @@ TEST(the_queue_stats_count_open_overdue_and_decisions_per_type)
     const cJSON *share = cJSON_GetObjectItem(t, "share_within_deadline");
     CHECK(cJSON_IsNumber(share) && share->valuedouble == 1.0);
     hp_t_free(r);
+    /* The same figures as gauges for the monitoring. */
+    r = hp_t_get("/metrics", NULL);
+    CHECK(strstr(r->body, "\nhaulpass_queue_depth 1\n") != NULL);
+    CHECK(strstr(r->body, "\nhaulpass_queue_overdue 1\n") != NULL);
+    hp_t_free(r);
     drain();
 }
 
