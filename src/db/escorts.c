@@ -203,6 +203,18 @@ enum hp_db_status hp_escorts_check(struct hp_db *db, struct hp_arena *arena,
     return st;
 }
 
+/* Bookings of one unit take its lock before inserting, for the rest of
+ * their transaction. Why: two transactions inserting overlapping rows under
+ * an exclusion constraint each wait for the other's outcome, a deadlock
+ * that PostgreSQL breaks only after deadlock_timeout (1 s); with dozens of
+ * bookings racing for one slot those seconds pile up. Queued on the lock,
+ * the loser's insert meets the winner's committed row and fails at once
+ * with 23P01. The constraint stays what guarantees no double booking. The
+ * two-key form (this class, the unit) never meets migrate's one-key lock. */
+#define ESCORT_UNIT_LOCK_CLASS "6"
+static struct hp_sql lock_unit_sql = HP_SQL("escorts_lock_unit",
+    "SELECT pg_advisory_xact_lock(" ESCORT_UNIT_LOCK_CLASS ", hashtext($1))");
+
 static struct hp_sql insert_sql = HP_SQL("escorts_insert",
     "WITH e AS (INSERT INTO escorts (project_id, unit_id, booked_by, plates, origin,"
     "             destination, route, route_given, length_m, cargo, starts_at, ends_at, free_at)"
@@ -228,7 +240,9 @@ enum hp_db_status hp_escorts_insert(struct hp_db *db, struct hp_arena *arena,
         hp_arena_printf(arena, "%lld", (long long)in->start_us),
         hp_arena_printf(arena, "%lld", (long long)in->end_us),
         hp_arena_printf(arena, "%lld", (long long)in->free_us)};
-    enum hp_db_status st = hp_db_exec(db, arena, &insert_sql, 13, params, &r);
+    enum hp_db_status st = hp_db_exec(db, arena, &lock_unit_sql, 1, params + 1, &r);
+    if (st >= 0)
+        st = hp_db_exec(db, arena, &insert_sql, 13, params, &r);
     /* Another booking took the slot after our search saw it free. */
     if (st == HP_DB_HARD_ERROR && strcmp(hp_db_sqlstate(db), "23P01") == 0)
         return HP_DB_SOFT_ERROR;
