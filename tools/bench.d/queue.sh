@@ -37,7 +37,7 @@ with open(out + "/queue-tokens", "w") as f:
     for i in range(officers):
         u = call("POST", "/v1/users", {"org_id": police, "name": "officer %d" % i, "role": "officer"})
         f.write(u["token"] + "\n")
-haulier = call("POST", "/v1/orgs", {"name": "Bench Haulage", "kind": "haulier"})["id"]
+haulier = call("POST", "/v1/orgs", {"name": "Bench Queue Haulage", "kind": "haulier"})["id"]
 h = call("POST", "/v1/users", {"org_id": haulier, "name": "dispatcher", "role": "haulier"})
 call("POST", "/v1/vehicles", {"plate": "鲁Q99999", "class": "heavy_truck",
                               "gross_weight_kg": 31000}, tok=h["token"])
