@@ -32,6 +32,9 @@ CREATE TABLE escorts (
     route_given boolean NOT NULL,
     length_m double precision NOT NULL CHECK (length_m >= 0),
     cargo jsonb CHECK (cargo IS NULL OR jsonb_typeof(cargo) = 'object'),
+    -- The route check of the convoy as it stood when booked (NULL when the
+    -- check could not be answered then).
+    route_check jsonb CHECK (route_check IS NULL OR jsonb_typeof(route_check) = 'object'),
     status text NOT NULL DEFAULT 'scheduled'
         CHECK (status IN ('scheduled', 'confirmed', 'cancelled', 'completed')),
     starts_at timestamptz NOT NULL,

@@ -99,6 +99,16 @@ void hp_api_escorts_complete(struct hp_request *req);
 /* A booking as the API shows it, route_check included. */
 struct hp_escort;
 cJSON *hp_api_escort_json(const struct hp_escort *e);
+/*
+ * The route check (API.md §8) of e's route (the given one, or the straight
+ * line) for its whole convoy, driving off at 40 km/h once formed up (start
+ * + 30 min): each plate is checked; the crossings are the route's, the same
+ * for every plate; `allowed` holds only when every plate may drive it; the
+ * violations of all plates are listed, each naming its `plate`. JSON text
+ * in arena, or NULL when it cannot be answered (no snapshot loaded yet, a
+ * plate not yet in it): never a guess.
+ */
+char *hp_api_escort_route_check(struct hp_arena *arena, const struct hp_escort *e);
 
 /* Creates a checked zone inside the caller's transaction, audited as by
  * actor; *id is the new zone's id (arena memory). */

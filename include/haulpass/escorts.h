@@ -50,6 +50,7 @@ struct hp_escort {
     const char *plates;                     /* JSON array text */
     const char *origin, *destination, *route; /* GeoJSON texts */
     const char *cargo;                      /* JSON object text or NULL */
+    const char *route_check;                /* JSON object text or NULL */
     bool route_given;
     double length_m;
     int64_t start_us, end_us, free_us, created_us, updated_us;
@@ -78,9 +79,9 @@ enum hp_db_status hp_escorts_check(struct hp_db *db, struct hp_arena *arena,
                                    struct hp_escort_refs *out);
 
 /* Inserts a scheduled booking (fields of in: project_id, unit_id, booked_by,
- * plates, origin, destination, route, route_given, length_m, cargo, start,
- * end, free). HP_DB_SOFT_ERROR when the slot was taken meanwhile (the
- * exclusion constraint refused it): search again. */
+ * plates, origin, destination, route, route_given, length_m, cargo,
+ * route_check, start, end, free). HP_DB_SOFT_ERROR when the slot was taken
+ * meanwhile (the exclusion constraint refused it): search again. */
 enum hp_db_status hp_escorts_insert(struct hp_db *db, struct hp_arena *arena,
                                     const struct hp_escort *in, struct hp_escort *out);
 

@@ -205,6 +205,9 @@ static enum hp_db_status book_run(struct hp_db *db, void *ctx)
     t->row.start_us = (int64_t)t->cand[best].start * US;
     t->row.end_us = t->row.start_us + (int64_t)t->duration * US;
     t->row.free_us = t->row.end_us + (int64_t)HP_ESCORT_TURNAROUND_S * US;
+    /* Checked from memory before the insert, to be stored with the booking:
+     * reading it back later costs nothing, however long the route. */
+    t->row.route_check = hp_api_escort_route_check(t->arena, &t->row);
     st = hp_escorts_insert(db, t->arena, &t->row, &t->out);
     t->booked = st == HP_DB_ROWS;
     return st;

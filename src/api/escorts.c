@@ -26,27 +26,19 @@ static void take_violations(cJSON *into, cJSON *answer, const char *plate)
     cJSON_Delete(v);
 }
 
-/*
- * The route check (API.md §8) of the escort's route (the given one, or the
- * straight line) for its convoy, departing at the start at the escort's
- * speed. Each plate is checked; the crossings are the route's (the same for
- * every plate), `allowed` holds only when every plate may drive it, and the
- * violations of all plates are listed, each naming its plate. It is
- * computed from the current snapshot whenever the booking is shown, so it
- * follows rule and pass changes made after booking. Null when it cannot be
- * answered (no snapshot loaded yet, a plate not yet in it): never a guess.
- */
-static cJSON *escort_route_check(const struct hp_escort *e)
+char *hp_api_escort_route_check(struct hp_arena *arena, const struct hp_escort *e)
 {
     cJSON *plates = e->plates ? cJSON_Parse(e->plates) : NULL;
     cJSON *route = e->route ? cJSON_Parse(e->route) : NULL;
     cJSON *merged = NULL, *violations = cJSON_CreateArray(), *plate;
     bool allowed = true, answered = cJSON_GetArraySize(plates) > 0 && route;
+    /* The convoy drives off once formed up. */
+    int64_t depart_us = e->start_us + (int64_t)HP_ESCORT_FORM_UP_S * 1000000;
     cJSON_ArrayForEach(plate, plates) {
         cJSON *one;
         if (!answered || !cJSON_IsString(plate) ||
-            hp_api_check_route_json(route, plate->valuestring, e->start_us,
-                                    HP_ESCORT_SPEED_KMH, &one) != 200) {
+            hp_api_check_route_json(route, plate->valuestring, depart_us, HP_ESCORT_SPEED_KMH,
+                                    &one) != 200) {
             answered = false;
             break;
         }
@@ -59,14 +51,18 @@ static cJSON *escort_route_check(const struct hp_escort *e)
     }
     cJSON_Delete(plates);
     cJSON_Delete(route);
-    if (!answered || !merged) {
-        cJSON_Delete(merged);
-        cJSON_Delete(violations);
-        return cJSON_CreateNull();
+    char *text = NULL;
+    if (answered && merged) {
+        cJSON_ReplaceItemInObjectCaseSensitive(merged, "allowed", cJSON_CreateBool(allowed));
+        cJSON_AddItemToObject(merged, "violations", violations);
+        violations = NULL;
+        char *printed = cJSON_PrintUnformatted(merged);
+        text = printed ? hp_arena_strdup(arena, printed) : NULL;
+        cJSON_free(printed);
     }
-    cJSON_ReplaceItemInObjectCaseSensitive(merged, "allowed", cJSON_CreateBool(allowed));
-    cJSON_AddItemToObject(merged, "violations", violations);
-    return merged;
+    cJSON_Delete(merged);
+    cJSON_Delete(violations);
+    return text;
 }
 
 cJSON *hp_api_escort_json(const struct hp_escort *e)
@@ -77,7 +73,7 @@ cJSON *hp_api_escort_json(const struct hp_escort *e)
     cJSON_AddStringToObject(j, "unit_id", e->unit_id);
     hp_api_add_time(j, "start", e->start_us);
     hp_api_add_time(j, "end", e->end_us);
-    cJSON_AddItemToObject(j, "route_check", escort_route_check(e));
+    cJSON_AddItemToObject(j, "route_check", hp_api_json_or_null(e->route_check));
     hp_api_add_time(j, "unit_free_at", e->free_us);
     cJSON_AddStringToObject(j, "project_id", e->project_id);
     cJSON_AddItemToObject(j, "plates", hp_api_json_or_null(e->plates));

@@ -121,12 +121,12 @@ enum hp_db_status hp_escorts_busy(struct hp_db *db, struct hp_arena *arena, int6
     "e.id, e.project_id, e.unit_id, e.booked_by, e.status, array_to_json(e.plates),"     \
     " ST_AsGeoJSON(e.origin, 15), ST_AsGeoJSON(e.destination, 15),"                      \
     " ST_AsGeoJSON(e.route, 15), e.cargo::text, e.route_given, e.length_m,"              \
-    " hp_us(e.starts_at), hp_us(e.ends_at), hp_us(e.free_at), hp_us(e.created_at),"      \
-    " hp_us(e.updated_at)"
+    " e.route_check::text, hp_us(e.starts_at), hp_us(e.ends_at), hp_us(e.free_at),"      \
+    " hp_us(e.created_at), hp_us(e.updated_at)"
 
 /* A booking as the audit trail keeps it: geometry as GeoJSON. */
 #define ESCORT_AUDIT(e)                                                                  \
-    "(to_jsonb(" e ") - 'origin' - 'destination' - 'route' - 'busy'"                     \
+    "(to_jsonb(" e ") - 'origin' - 'destination' - 'route' - 'busy' - 'route_check'"     \
     " || jsonb_build_object('origin', ST_AsGeoJSON(" e ".origin, 15)::jsonb,"            \
     "                       'destination', ST_AsGeoJSON(" e ".destination, 15)::jsonb,"  \
     "                       'route', ST_AsGeoJSON(" e ".route, 15)::jsonb))"
@@ -146,6 +146,7 @@ static void read_escort(const PGresult *r, int row, int c, struct hp_escort *e)
     e->cargo = hp_db_text(r, row, c++);
     e->route_given = strcmp(PQgetvalue(r, row, c++), "t") == 0;
     e->length_m = strtod(PQgetvalue(r, row, c++), NULL);
+    e->route_check = hp_db_text(r, row, c++);
     e->start_us = hp_db_int64(r, row, c++);
     e->end_us = hp_db_int64(r, row, c++);
     e->free_us = hp_db_int64(r, row, c++);
@@ -217,12 +218,14 @@ static struct hp_sql lock_unit_sql = HP_SQL("escorts_lock_unit",
 
 static struct hp_sql insert_sql = HP_SQL("escorts_insert",
     "WITH e AS (INSERT INTO escorts (project_id, unit_id, booked_by, plates, origin,"
-    "             destination, route, route_given, length_m, cargo, starts_at, ends_at, free_at)"
+    "             destination, route, route_given, length_m, cargo, route_check, starts_at,"
+    "             ends_at, free_at)"
     "           VALUES ($1::uuid, $2::uuid, $3::uuid,"
     "                   ARRAY(SELECT json_array_elements_text($4::json)),"
     "                   " GEOMETRY("$5") ", " GEOMETRY("$6") ", " GEOMETRY("$7") ","
-    "                   $8::bool, $9::float8, $10::jsonb, to_timestamp($11::bigint / 1e6),"
-    "                   to_timestamp($12::bigint / 1e6), to_timestamp($13::bigint / 1e6))"
+    "                   $8::bool, $9::float8, $10::jsonb, $14::jsonb,"
+    "                   to_timestamp($11::bigint / 1e6), to_timestamp($12::bigint / 1e6),"
+    "                   to_timestamp($13::bigint / 1e6))"
     "           RETURNING *),"
     "     a AS (INSERT INTO audit (actor_id, entity, entity_id, action, after)"
     "           SELECT $3::uuid, 'escort', e.id::text, 'create', " ESCORT_AUDIT("e")
@@ -239,10 +242,10 @@ enum hp_db_status hp_escorts_insert(struct hp_db *db, struct hp_arena *arena,
         hp_arena_printf(arena, "%.17g", in->length_m), in->cargo,
         hp_arena_printf(arena, "%lld", (long long)in->start_us),
         hp_arena_printf(arena, "%lld", (long long)in->end_us),
-        hp_arena_printf(arena, "%lld", (long long)in->free_us)};
+        hp_arena_printf(arena, "%lld", (long long)in->free_us), in->route_check};
     enum hp_db_status st = hp_db_exec(db, arena, &lock_unit_sql, 1, params + 1, &r);
     if (st >= 0)
-        st = hp_db_exec(db, arena, &insert_sql, 13, params, &r);
+        st = hp_db_exec(db, arena, &insert_sql, 14, params, &r);
     /* Another booking took the slot after our search saw it free. */
     if (st == HP_DB_HARD_ERROR && strcmp(hp_db_sqlstate(db), "23P01") == 0)
         return HP_DB_SOFT_ERROR;

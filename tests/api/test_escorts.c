@@ -188,7 +188,8 @@ TEST(a_site_books_the_earliest_free_unit_nearest_base_first_for_its_route_at_40_
 }
 
 /* The booking carries the route check of its route for every plate of the
- * convoy, departing at the start at 40 km/h (API.md §8, §9). */
+ * convoy, driving off at 40 km/h once formed up (API.md §8, §9), as it
+ * stood when booked. */
 TEST(the_booking_carries_the_route_check_of_its_convoy_naming_the_plate_that_breaks_a_rule)
 {
     once();
@@ -213,13 +214,18 @@ TEST(the_booking_carries_the_route_check_of_its_convoy_naming_the_plate_that_bre
     CHECK_INT(cJSON_GetArraySize(crossings), 1);
     const cJSON *c = cJSON_GetArrayItem(crossings, 0);
     CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(c, "zone_id")), gate);
-    /* 0.04° of latitude at 35° N is 4,438 m, reached after 399 s at 40 km/h. */
+    /* 0.04° of latitude at 35° N is 4,438 m, reached 399 s after the 30
+     * minutes of forming up, at 40 km/h. */
     double from = cJSON_GetNumberValue(cJSON_GetObjectItem(c, "from_m"));
     CHECK(from > 4400 && from < 4480);
     const char *enter = cJSON_GetStringValue(cJSON_GetObjectItem(c, "enter_at"));
     char want[32];
-    snprintf(want, sizeof(want), "%sT09:06:39", d);
+    snprintf(want, sizeof(want), "%sT09:36:39", d);
     CHECK(enter && strncmp(enter, want, strlen(want)) == 0);
+    /* It arrives with the end of the escort (09:47, rounded up to the minute). */
+    const char *arrive = cJSON_GetStringValue(cJSON_GetObjectItem(rc, "arrive_at"));
+    snprintf(want, sizeof(want), "%sT09:46:", d);
+    CHECK(arrive && strncmp(arrive, want, strlen(want)) == 0);
     /* Only the heavy truck breaks the rule, and its violation says so. */
     const cJSON *violations = cJSON_GetObjectItem(rc, "violations");
     CHECK_INT(cJSON_GetArraySize(violations), 1);
@@ -229,8 +235,8 @@ TEST(the_booking_carries_the_route_check_of_its_convoy_naming_the_plate_that_bre
     char path[128];
     snprintf(path, sizeof(path), "/v1/escorts/%s", hp_t_str(r, "id") ? hp_t_str(r, "id") : "");
     hp_t_free(r);
-    /* Shown again later, it is the check of the current zones: retiring the
-     * zone clears the violation. */
+    /* Shown again later, it is the check as it stood when booked, whatever
+     * changed since (POST /v1/checks/route answers for now). */
     char zpath[128];
     snprintf(zpath, sizeof(zpath), "/v1/zones/%s", gate);
     r = hp_t_req("DELETE", zpath, officer.token, NULL, NULL, 0, NULL);
@@ -239,8 +245,8 @@ TEST(the_booking_carries_the_route_check_of_its_convoy_naming_the_plate_that_bre
     r = hp_t_get(path, site.token);
     CHECK_INT(r->status, 200);
     rc = cJSON_GetObjectItem(r->json, "route_check");
-    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(rc, "allowed")));
-    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(rc, "violations")), 0);
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItem(rc, "allowed")));
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(rc, "violations")), 1);
     hp_t_free(r);
 }
 
