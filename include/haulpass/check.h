@@ -64,7 +64,8 @@ bool hp_check_rule_applies(const struct hp_snap_rule *r, const struct hp_check_v
  * passes lifts it (the passes are already known to be of a type r lists
  * and to cover the place): true with *at. False when there is none; then,
  * or before *at, *lifter is a pass that lifted r at an instant it was in
- * force (NULL when none had to).
+ * force (NULL when none had to). A crossing of more than 100,000 rule and
+ * pass boundaries counts as violated where the count ran out.
  */
 bool hp_check_rule_violated(const struct hp_snap_rule *r, const struct hp_snap_pass *const *passes,
                             int n, time_t a, time_t b, const struct hp_calendar *cal, time_t *at,
@@ -72,14 +73,15 @@ bool hp_check_rule_violated(const struct hp_snap_rule *r, const struct hp_snap_p
 
 /* Checks a route of n lon/lat positions (n >= 2) driven at speed_mps from
  * depart_s. ctx is the calling thread's GEOS context. false when out of
- * memory. Free out with hp_route_check_free. */
+ * memory or GEOS failed (never an answer with a zone left out). Free out
+ * with hp_route_check_free. */
 bool hp_check_route(const struct hp_snapshot *s, GEOSContextHandle_t ctx,
                     const struct hp_check_vehicle *v, const double *xy, int n, double depart_s,
                     double speed_mps, struct hp_route_check *out);
 void hp_route_check_free(struct hp_route_check *c);
 
 /* Checks a vehicle seen at (lon, lat) at instant at. false when out of
- * memory. Free out with hp_sighting_check_free. */
+ * memory or GEOS failed. Free out with hp_sighting_check_free. */
 bool hp_check_sighting(const struct hp_snapshot *s, GEOSContextHandle_t ctx,
                        const struct hp_check_vehicle *v, double lon, double lat, time_t at,
                        struct hp_sighting_check *out);

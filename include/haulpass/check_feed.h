@@ -23,7 +23,8 @@ bool hp_check_feed_start(const char *conninfo);
 void hp_check_feed_stop(void);
 
 /* A reference to the current snapshot (hp_snapshot_unref it), waiting up
- * to 2 s for a reload owed to a write through this instance; NULL when no
+ * to 2 s for the first load or a reload owed to a write through this
+ * instance, unless an attempt at it has failed already; NULL when no
  * snapshot could be loaded yet (answer 503). */
 struct hp_snapshot *hp_check_feed_current(void);
 

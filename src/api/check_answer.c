@@ -3,6 +3,7 @@
 #include "haulpass/check_answer.h"
 
 #include "haulpass/calendar.h"
+#include "haulpass/opening_hours.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -149,7 +150,10 @@ static void rule_and_reason(struct hp_text *t, const struct hp_snapshot *s,
     puts_(t, ",\"rule_id\":");
     str(t, s->zones[x->zone].rules[x->rule].id);
     put(t, ",", 1);
-    char r[1024], when[40];
+    /* Room for the longest reason: a rule's hours (up to HP_OH_MAX_LEN), a
+     * zone name of 200 characters (800 bytes) and the fixed words, so the
+     * instant at the end, the point of the sentence, is never cut off. */
+    char r[HP_OH_MAX_LEN + 2048], when[40];
     when[format_instant(s, (double)x->at, when)] = '\0';
     const struct hp_snap_zone *z = &s->zones[x->zone];
     hp_check_reason(z, &z->rules[x->rule], v, when, r, sizeof(r));

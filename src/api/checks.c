@@ -21,6 +21,9 @@
 #define MAX_ROUTE_POSITIONS 100000
 #define MAX_SIGHTINGS 1000
 #define DEFAULT_SPEED_KMH 30
+/* Instants are written with four-digit years: checks stay inside
+ * 1970-01-01T00:00:00Z .. 9999-12-31T23:59:59Z, arrival included. */
+#define LAST_INSTANT_US (253402300799LL * 1000000)
 /* One bad position is enough to say what is wrong; 10,000 are noise. */
 #define MAX_POSITION_ERRORS 20
 
@@ -32,7 +35,7 @@ static struct hp_check_vehicle vehicle_of(const struct hp_snapshot *s,
 }
 
 /* Runs the check and writes the answer into t; 200, 404 (no such plate),
- * 503 (no snapshot yet) or 500. */
+ * 422 (it would arrive after the year 9999), 503 (no snapshot yet) or 500. */
 static int route_answer(const char *plate, const struct hp_check_vehicle *given,
                         const double *xy, int n, int64_t depart_us, double speed_kmh,
                         struct hp_text *t)
@@ -55,9 +58,13 @@ static int route_answer(const char *plate, const struct hp_check_vehicle *given,
     int status = 500;
     GEOSContextHandle_t ctx = hp_geo_thread_context();
     if (ctx && hp_check_route(s, ctx, &v, xy, n, (double)depart_us / 1e6, speed_kmh / 3.6, &c)) {
-        hp_check_answer_route(t, s, &v, &c);
+        if (c.arrive_s * 1e6 > (double)LAST_INSTANT_US) {
+            status = 422;
+        } else {
+            hp_check_answer_route(t, s, &v, &c);
+            status = t->failed ? 500 : 200;
+        }
         hp_route_check_free(&c);
-        status = t->failed ? 500 : 200;
     }
     hp_snapshot_unref(s);
     return status;
@@ -181,11 +188,16 @@ static const struct hp_json_field vehicle_spec[] = {
 static bool read_instant(struct hp_request *req, const cJSON *v, const char *pointer,
                          int64_t *us)
 {
-    if (cJSON_IsString(v) && hp_time_parse(v->valuestring, us))
-        return true;
-    hp_req_invalid(req, pointer, "must be an RFC 3339 date-time with an offset, e.g. "
-                                 "2026-12-01T07:30:00+08:00");
-    return false;
+    if (!cJSON_IsString(v) || !hp_time_parse(v->valuestring, us)) {
+        hp_req_invalid(req, pointer, "must be an RFC 3339 date-time with an offset, e.g. "
+                                     "2026-12-01T07:30:00+08:00");
+        return false;
+    }
+    if (*us < 0 || *us > LAST_INSTANT_US) {
+        hp_req_invalid(req, pointer, "must lie between 1970-01-01 and 9999-12-31 (UTC)");
+        return false;
+    }
+    return true;
 }
 
 void hp_api_checks_route(struct hp_request *req)
@@ -241,6 +253,10 @@ void hp_api_checks_route(struct hp_request *req)
         hp_reply_copy(req, 200, "application/json", t.p, t.len);
     else if (status == 404)
         hp_reply_problem(req, 404, "unknown-vehicle", "no vehicle has plate %s", norm);
+    else if (status == 422) {
+        hp_req_invalid(req, "/route", "is too long to be driven by the year 9999 at this speed");
+        hp_reply_invalid(req);
+    }
     else if (status == 503)
         hp_reply_problem(req, 503, "checks-unavailable",
                          "the zones are not loaded yet; try again shortly");
@@ -309,7 +325,8 @@ static bool read_sightings(struct hp_request *req, const cJSON *list, struct sig
             s->plate[0] = '\0';
         ok &= read_coordinate(req, v[SG_LON], 180, prefix, "lon", &s->lon);
         ok &= read_coordinate(req, v[SG_LAT], 90, prefix, "lat", &s->lat);
-        if (cJSON_IsString(v[SG_AT]) && hp_time_parse(v[SG_AT]->valuestring, &s->at_us))
+        if (cJSON_IsString(v[SG_AT]) && hp_time_parse(v[SG_AT]->valuestring, &s->at_us) &&
+            s->at_us >= 0 && s->at_us <= LAST_INSTANT_US)
             continue;
         ok &= read_instant(req, v[SG_AT], hp_arena_printf(req->arena, "%s/at", prefix),
                           &s->at_us);

@@ -282,11 +282,15 @@ void hp_api_escorts_book(struct hp_request *req)
                 .destination = b.req.destination, .route = refs.route,
                 .route_given = b.req.route != NULL, .length_m = length,
                 .cargo = b.cargo},
-        /* Whole seconds: the first one not before the window nor now. */
+        /* Whole seconds: the first one not before the window nor now, to
+         * the window's last one, or to that first one when a window within
+         * the grace has just passed: it is booked from now. */
         .from = (time_t)((b.earliest_us > now ? b.earliest_us : now) + US - 1) / US,
         .to = (time_t)(b.latest_us / US),
         .duration = hp_escort_duration_s(length),
     };
+    if (t.to < t.from)
+        t.to = t.from;
     st = HP_DB_SOFT_ERROR;
     for (int round = 0; round < BOOK_ROUNDS && st == HP_DB_SOFT_ERROR; round++)
         st = hp_db_tx(db, book_run, &t);

@@ -10,6 +10,7 @@
 #include "haulpass/reply.h"
 #include "haulpass/time.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,9 +122,10 @@ static bool read_cursor(struct hp_request *req, const char *cursor, struct hp_es
     const char *sep = strchr(cursor, '_');
     char *end;
     if (sep && sep > cursor && sep - cursor < 20) {
-        strtoll(cursor, &end, 10);
-        if (end == sep && hp_uuid_valid(sep + 1)) {
-            f->after_start_us = hp_arena_strndup(req->arena, cursor, (size_t)(sep - cursor));
+        errno = 0;
+        long long us = strtoll(cursor, &end, 10);
+        if (end == sep && errno == 0 && hp_uuid_valid(sep + 1)) {
+            f->after_start_us = hp_arena_printf(req->arena, "%lld", us);
             f->after_id = sep + 1;
             return true;
         }

@@ -52,17 +52,18 @@ static bool zones_near(const struct hp_snapshot *s, GEOSContextHandle_t ctx, dou
     return !c->failed;
 }
 
-/* Whether prepared p (of zone or corridor area) meets or covers g. */
-static bool prepared_test(struct hp_prep *p, GEOSContextHandle_t ctx, const GEOSGeometry *g,
-                          bool covers)
+/* Whether prepared p (of zone or corridor area) meets or covers g: 1 or
+ * 0, and -1 when GEOS failed, which a caller must never read as "no". */
+static int prepared_test(struct hp_prep *p, GEOSContextHandle_t ctx, const GEOSGeometry *g,
+                         bool covers)
 {
     int slot;
     const GEOSPreparedGeometry *pg = hp_prep_acquire(p, ctx, &slot);
     if (!pg)
-        return false;
+        return -1;
     char r = covers ? GEOSPreparedCovers_r(ctx, pg, g) : GEOSPreparedIntersects_r(ctx, pg, g);
     hp_prep_release(p, slot);
-    return r == 1;
+    return r == 1 ? 1 : r == 0 ? 0 : -1;
 }
 
 static bool pass_has_zone(const struct hp_snap_pass *p, int zone)
@@ -84,9 +85,10 @@ static int lifting_passes(const struct hp_snap_rule *r, const struct hp_check_ve
         const struct hp_snap_pass *p = &v->passes[i];
         if (p->type < 0 || !(r->liftable & (1u << p->type)))
             continue;
+        /* A corridor GEOS could not test lifts nothing: fail closed. */
         if (pass_has_zone(p, zone) ||
             (p->corridor && place &&
-             prepared_test(&p->corridor->prep, ctx, place, true)))
+             prepared_test(&p->corridor->prep, ctx, place, true) == 1))
             out[n++] = p;
     }
     return n;
@@ -178,7 +180,10 @@ static bool find_crossings(const struct hp_snapshot *s, GEOSContextHandle_t ctx,
 {
     for (int i = 0; i < c->n; i++) {
         struct hp_snap_zone *z = &s->zones[c->zone[i]];
-        if (line && !prepared_test(&z->prep, ctx, line, false))
+        int meets = line ? prepared_test(&z->prep, ctx, line, false) : 1;
+        if (meets < 0)
+            return false;
+        if (!meets)
             continue;
         struct hp_stretch *st;
         int k = hp_route_clip(route, &z->area, &st);
@@ -264,7 +269,9 @@ bool hp_check_sighting(const struct hp_snapshot *s, GEOSContextHandle_t ctx,
     out->zones = ok ? malloc(((size_t)c.n + 1) * sizeof(int)) : NULL;
     ok = ok && out->zones;
     for (int i = 0; ok && i < c.n; i++) {
-        if (!prepared_test(&s->zones[c.zone[i]].prep, ctx, pt, false))
+        int inside = prepared_test(&s->zones[c.zone[i]].prep, ctx, pt, false);
+        ok = inside >= 0;
+        if (inside != 1)
             continue;
         out->zones[out->nzones++] = c.zone[i];
         ok = judge(s, ctx, v, c.zone[i], -1, (double)at, (double)at, pt, scratch,

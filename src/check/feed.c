@@ -35,6 +35,12 @@ static struct {
     int wake; /* eventfd: a local write or stop */
     struct hp_snapshot *current;
     long long wanted, loaded, own; /* own: `wanted` after the last local write */
+    /* The last attempt to load: `wanted` when it began, and whether it
+     * failed (or the database could not be reached). Checks stop waiting
+     * for a load that has already failed: a stale answer now beats the
+     * same answer two seconds later. */
+    long long tried;
+    bool failing;
 } feed = {.lock = PTHREAD_MUTEX_INITIALIZER, .loaded_cond = PTHREAD_COND_INITIALIZER,
           .wake = -1};
 
@@ -94,6 +100,15 @@ static PGconn *listen_on(void)
     return NULL;
 }
 
+static void attempt_ended(long long gen, bool failed)
+{
+    pthread_mutex_lock(&feed.lock);
+    feed.tried = gen;
+    feed.failing = failed;
+    pthread_cond_broadcast(&feed.loaded_cond);
+    pthread_mutex_unlock(&feed.lock);
+}
+
 /* Loads a snapshot and makes it current; false when the load failed. */
 static bool reload(PGconn *conn)
 {
@@ -104,6 +119,7 @@ static bool reload(PGconn *conn)
     struct hp_snapshot *s = hp_snapshot_load(conn, err, sizeof(err));
     if (!s) {
         hp_log(HP_LOG_WARN, "check snapshot not loaded", "error", err, NULL);
+        attempt_ended(gen, true);
         return false;
     }
     char ms[32], version[32], zones[32];
@@ -116,6 +132,8 @@ static bool reload(PGconn *conn)
     struct hp_snapshot *old = feed.current;
     feed.current = s;
     feed.loaded = gen;
+    feed.tried = gen;
+    feed.failing = false;
     pthread_cond_broadcast(&feed.loaded_cond);
     pthread_mutex_unlock(&feed.lock);
     hp_snapshot_unref(old);
@@ -128,6 +146,10 @@ static void *loader(void *arg)
     PGconn *conn = NULL;
     while (still_running()) {
         if (!conn && !(conn = listen_on())) {
+            pthread_mutex_lock(&feed.lock);
+            long long gen = feed.wanted;
+            pthread_mutex_unlock(&feed.lock);
+            attempt_ended(gen, true);
             wait_for(NULL, RETRY_MS);
             continue;
         }
@@ -187,13 +209,22 @@ void hp_check_feed_stop(void)
     feed.conninfo = NULL;
 }
 
+/* Whether a check should wait for a load (feed.lock held): the first
+ * snapshot, or one owed to a local write, while no attempt at it failed. */
+static bool owed(void)
+{
+    if (!feed.current)
+        return !feed.failing;
+    return feed.loaded < feed.own && !(feed.failing && feed.tried >= feed.own);
+}
+
 struct hp_snapshot *hp_check_feed_current(void)
 {
     struct timespec until;
     clock_gettime(CLOCK_REALTIME, &until);
     until.tv_sec += WAIT_FOR_OWN_WRITE_MS / 1000;
     pthread_mutex_lock(&feed.lock);
-    while ((!feed.current || feed.loaded < feed.own) && feed.running)
+    while (feed.running && owed())
         if (pthread_cond_timedwait(&feed.loaded_cond, &feed.lock, &until) == ETIMEDOUT)
             break;
     struct hp_snapshot *s = hp_snapshot_ref(feed.current);

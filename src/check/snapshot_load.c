@@ -267,47 +267,50 @@ static bool load_vehicles(struct loader *l)
     return (ok && hp_snapshot_index_plates(s)) || fail(l, "out of memory");
 }
 
+/* A local plane in metres around (lon0, lat0), radii of WGS 84 there. */
+struct local_plane {
+    double lon0, lat0, kx, ky;
+};
+
+static int to_plane(double *x, double *y, void *arg)
+{
+    const struct local_plane *p = arg;
+    *x = (*x - p->lon0) * p->kx;
+    *y = (*y - p->lat0) * p->ky;
+    return 1;
+}
+
+static int from_plane(double *x, double *y, void *arg)
+{
+    const struct local_plane *p = arg;
+    *x = p->lon0 + *x / p->kx;
+    *y = p->lat0 + *y / p->ky;
+    return 1;
+}
+
 /* A corridor's area: the route buffered by half the width. GEOS buffers
  * in the units of the coordinates, so this goes through a local plane in
- * metres around the route's first position (radii of WGS 84 there); over
- * the length of a city corridor the scale error stays well under 0.1 %. */
+ * metres around the route's first position; over the length of a city
+ * corridor the scale error stays well under 0.1 %. The whole buffer comes
+ * back, holes included: a corridor along a ring road is a band around the
+ * ring, never the disc inside it. */
 static GEOSGeometry *corridor_area(GEOSContextHandle_t ctx, const GEOSGeometry *line,
                                    double width_m)
 {
     const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(ctx, line);
     unsigned int n = 0;
-    if (!seq || !GEOSCoordSeq_getSize_r(ctx, seq, &n) || n < 2)
+    struct local_plane p;
+    if (!seq || !GEOSCoordSeq_getSize_r(ctx, seq, &n) || n < 2 ||
+        !GEOSCoordSeq_getXY_r(ctx, seq, 0, &p.lon0, &p.lat0))
         return NULL;
-    double lon0, lat0;
-    GEOSCoordSeq_getXY_r(ctx, seq, 0, &lon0, &lat0);
     const double a = 6378137.0, e2 = 0.00669437999014;
-    double s2 = sin(lat0 * DEG) * sin(lat0 * DEG), w = sqrt(1 - e2 * s2);
-    double ky = a * (1 - e2) / (w * w * w) * DEG, kx = a / w * cos(lat0 * DEG) * DEG;
-    GEOSCoordSequence *plane = GEOSCoordSeq_create_r(ctx, n, 2);
-    for (unsigned int i = 0; plane && i < n; i++) {
-        double x, y;
-        GEOSCoordSeq_getXY_r(ctx, seq, i, &x, &y);
-        GEOSCoordSeq_setXY_r(ctx, plane, i, (x - lon0) * kx, (y - lat0) * ky);
-    }
-    GEOSGeometry *pl = plane ? GEOSGeom_createLineString_r(ctx, plane) : NULL;
+    double s2 = sin(p.lat0 * DEG) * sin(p.lat0 * DEG), w = sqrt(1 - e2 * s2);
+    p.ky = a * (1 - e2) / (w * w * w) * DEG;
+    p.kx = a / w * cos(p.lat0 * DEG) * DEG;
+    GEOSGeometry *pl = GEOSGeom_transformXY_r(ctx, line, to_plane, &p);
     GEOSGeometry *buf = pl ? GEOSBuffer_r(ctx, pl, width_m / 2, 8) : NULL;
+    GEOSGeometry *out = buf ? GEOSGeom_transformXY_r(ctx, buf, from_plane, &p) : NULL;
     GEOSGeom_destroy_r(ctx, pl);
-    if (!buf)
-        return NULL;
-    const GEOSGeometry *ring = GEOSGetExteriorRing_r(ctx, buf);
-    const GEOSCoordSequence *rs = ring ? GEOSGeom_getCoordSeq_r(ctx, ring) : NULL;
-    unsigned int m = 0;
-    GEOSGeometry *out = NULL;
-    if (rs && GEOSCoordSeq_getSize_r(ctx, rs, &m)) {
-        GEOSCoordSequence *back = GEOSCoordSeq_create_r(ctx, m, 2);
-        for (unsigned int i = 0; back && i < m; i++) {
-            double x, y;
-            GEOSCoordSeq_getXY_r(ctx, rs, i, &x, &y);
-            GEOSCoordSeq_setXY_r(ctx, back, i, lon0 + x / kx, lat0 + y / ky);
-        }
-        GEOSGeometry *shell = back ? GEOSGeom_createLinearRing_r(ctx, back) : NULL;
-        out = shell ? GEOSGeom_createPolygon_r(ctx, shell, NULL, 0) : NULL;
-    }
     GEOSGeom_destroy_r(ctx, buf);
     if (out) {
         double ignored;
@@ -315,7 +318,6 @@ static GEOSGeometry *corridor_area(GEOSContextHandle_t ctx, const GEOSGeometry *
     }
     return out;
 }
-
 
 /* Integers of binary results are big-endian. */
 static uint32_t be32(const char *p)

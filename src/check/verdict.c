@@ -11,7 +11,8 @@
 #include <string.h>
 
 #define NEVER ((time_t)INT64_MAX)
-/* Enough for a crossing of weeks at a handful of boundaries a day. */
+/* Enough for a crossing of weeks at a handful of boundaries a day; a
+ * crossing with more is judged violated from where the steps ran out. */
 #define MAX_STEPS 100000
 
 bool hp_check_rule_applies(const struct hp_snap_rule *r, const struct hp_check_vehicle *v)
@@ -105,6 +106,12 @@ bool hp_check_rule_violated(const struct hp_snap_rule *r, const struct hp_snap_p
                 next = min_t(next, p->documents_due);
         }
         t = next;
+    }
+    /* Out of steps inside [a, b]: fail closed. A rule the service could not
+     * clear is reported for an officer to look at, never waved through. */
+    if (t <= b) {
+        *at = t;
+        return true;
     }
     return false;
 }

@@ -439,6 +439,44 @@ TEST(a_corridor_pass_lifts_the_rule_on_stretches_inside_its_corridor_only)
     hp_t_free(r);
 }
 
+TEST(a_corridor_along_a_ring_road_is_a_band_around_the_ring_never_the_area_inside_it)
+{
+    once();
+    const char *p = plate("P0011");
+    /* A ring whose west and south sides run through the Port zone. */
+    pass(p, "HP-2026-AAAAAAB10", "active", "construction", "{}", "2026-12-01", "2026-12-03",
+         NULL, ", corridor_route, corridor_width_m",
+         ", 'SRID=4326;LINESTRING(118.41 35.005,118.43 35.005,118.43 35.03,118.41 35.03,"
+         "118.41 35.005)', 100");
+    struct hp_t_resp *r = sight(p, 118.41, 35.008, AT_NOON); /* on the ring, in the Port */
+    CHECK_STR(str(item(r, "results", 0), "status"), "ok");
+    hp_t_free(r);
+    r = sight(p, 118.415, 35.012, AT_NOON); /* inside the ring, ~450 m from the road */
+    CHECK_STR(str(item(r, "results", 0), "status"), "violation");
+    hp_t_free(r);
+}
+
+TEST(instants_outside_1970_to_9999_and_routes_that_would_end_after_it_are_422)
+{
+    once();
+    struct hp_t_resp *r = route_check(officer.token, PORT_ROUTE, "1969-12-31T23:00:00Z", NULL);
+    CHECK_INT(r->status, 422);
+    CHECK(strstr(r->body, "\"/depart_at\"") != NULL);
+    hp_t_free(r);
+    /* Half the globe at 5 km/h from the last day of 9999. */
+    r = route_check(officer.token, "[-170,0],[0,0],[170,0]", "9999-12-31T00:00:00Z",
+                    HEAVY ",\"speed_kmh\":5");
+    CHECK_INT(r->status, 422);
+    CHECK(strstr(r->body, "\"/route\"") != NULL);
+    hp_t_free(r);
+    r = hp_t_post("/v1/checks/sightings", officer.token,
+                  "{\"sightings\":[{\"plate\":\"X1\",\"lon\":118,\"lat\":35,"
+                  "\"at\":\"1900-01-01T00:00:00+08:00\"}]}");
+    CHECK_INT(r->status, 422);
+    CHECK(strstr(r->body, "\"/sightings/0/at\"") != NULL);
+    hp_t_free(r);
+}
+
 TEST(the_passes_scenario_ends_in_checks_an_approved_pass_lifts_and_a_revoked_one_no_longer)
 {
     once();

@@ -337,6 +337,40 @@ TEST(cancel_frees_the_slot_at_once_and_confirm_complete_follow_the_statuses_with
     hp_t_free(r);
 }
 
+/* A window that has just passed (a client's clock a little behind) is
+ * booked from now, not refused as full. */
+TEST(a_window_within_the_minute_of_grace_that_has_just_passed_is_booked_from_now)
+{
+    once();
+    time_t now = time(NULL);
+    char w[32], b[1024];
+    struct tm tm;
+    time_t then = now - 30;
+    gmtime_r(&then, &tm);
+    strftime(w, sizeof(w), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(b, sizeof(b),
+             "{\"project_id\":\"%s\",\"plates\":[\"鲁E10002\"],\"origin\":" ORIGIN
+             ",\"destination\":" DEST ",\"earliest_start\":\"%s\",\"latest_start\":\"%s\"}",
+             project, w, w);
+    struct hp_t_resp *r = hp_t_post("/v1/escorts", officer.token, b);
+    CHECK_INT(r->status, 201);
+    int64_t start = 0;
+    const char *s = hp_t_str(r, "start");
+    REQUIRE(s != NULL);
+    struct tm st = {0};
+    int off_h = 0, off_m = 0;
+    char sign = '+';
+    sscanf(s, "%d-%d-%dT%d:%d:%d%c%d:%d", &st.tm_year, &st.tm_mon, &st.tm_mday, &st.tm_hour,
+           &st.tm_min, &st.tm_sec, &sign, &off_h, &off_m);
+    st.tm_year -= 1900, st.tm_mon -= 1;
+    start = (int64_t)timegm(&st) - (sign == '-' ? -1 : 1) * (off_h * 3600 + off_m * 60);
+    CHECK(start >= now && start <= time(NULL) + 1);
+    char path[128];
+    snprintf(path, sizeof(path), "/v1/escorts/%s/cancel", hp_t_str(r, "id"));
+    hp_t_free(r);
+    hp_t_free(hp_t_post(path, officer.token, NULL));
+}
+
 TEST(bad_bookings_are_422_at_the_field_and_never_500)
 {
     once();
@@ -458,6 +492,11 @@ TEST(lists_filter_by_unit_project_and_time_and_a_units_schedule_shows_its_day)
     CHECK_INT(r->status, 400);
     hp_t_free(r);
     r = hp_t_get("/v1/escorts?from=yesterday", officer.token);
+    CHECK_INT(r->status, 400);
+    hp_t_free(r);
+    /* A cursor past the range of a 64-bit integer is no cursor of ours. */
+    r = hp_t_get("/v1/escorts?cursor=9999999999999999999_00000000-0000-0000-0000-000000000000",
+                 officer.token);
     CHECK_INT(r->status, 400);
     hp_t_free(r);
     snprintf(path, sizeof(path), "/v1/escort-units/%s/schedule?date=%s", near_unit, d);
