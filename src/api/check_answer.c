@@ -84,8 +84,16 @@ static void key(struct hp_text *t, const char *k)
 static void metres(struct hp_text *t, double m)
 {
     long long mm = llround(m * 1000);
-    char b[32];
-    int n = snprintf(b, sizeof(b), "%s%lld", mm < 0 ? "-" : "", (mm < 0 ? -mm : mm) / 1000);
+    unsigned long long whole = (unsigned long long)(mm < 0 ? -mm : mm) / 1000;
+    char b[32], rev[24];
+    int n = 0, k = 0;
+    if (mm < 0)
+        b[n++] = '-';
+    do
+        rev[k++] = (char)('0' + whole % 10);
+    while ((whole /= 10) > 0);
+    while (k > 0)
+        b[n++] = rev[--k];
     int frac = (int)((mm < 0 ? -mm : mm) % 1000);
     if (frac) {
         b[n++] = '.';

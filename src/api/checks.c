@@ -91,8 +91,6 @@ static double *read_line(const cJSON *route, int *n, bad_fn bad, void *ctx)
     double *xy = malloc((size_t)count * 2 * sizeof(double));
     int errors = 0, i = 0;
     for (const cJSON *p = coords->child; xy && p; p = p->next, i++) {
-        char ptr[48];
-        snprintf(ptr, sizeof(ptr), "/coordinates/%d", i);
         int dims = cJSON_GetArraySize(p);
         const cJSON *x = cJSON_GetArrayItem(p, 0), *y = cJSON_GetArrayItem(p, 1);
         const cJSON *z = cJSON_GetArrayItem(p, 2);
@@ -106,6 +104,10 @@ static double *read_line(const cJSON *route, int *n, bad_fn bad, void *ctx)
         else if (y->valuedouble < -90 || y->valuedouble > 90)
             why = "latitude must be between -90 and 90";
         if (why) {
+            /* The pointer is spelled out for errors only: a route of
+             * 100,000 good positions should not format 100,000 of them. */
+            char ptr[48];
+            snprintf(ptr, sizeof(ptr), "/coordinates/%d", i);
             if (errors++ < MAX_POSITION_ERRORS)
                 bad(ctx, ptr, why);
             continue;

@@ -178,6 +178,7 @@ static bool find_crossings(const struct hp_snapshot *s, GEOSContextHandle_t ctx,
                            const struct hp_route *route, const GEOSGeometry *line,
                            const struct candidates *c, struct hp_route_check *out)
 {
+    int cap = 0;
     for (int i = 0; i < c->n; i++) {
         struct hp_snap_zone *z = &s->zones[c->zone[i]];
         int meets = line ? prepared_test(&z->prep, ctx, line, false) : 1;
@@ -189,8 +190,17 @@ static bool find_crossings(const struct hp_snapshot *s, GEOSContextHandle_t ctx,
         int k = hp_route_clip(route, &z->area, &st);
         if (k < 0)
             return false;
-        struct hp_check_crossing *cr =
-            realloc(out->crossings, (size_t)(out->ncrossings + k + 1) * sizeof(*cr));
+        if (k == 0) {
+            free(st);
+            continue;
+        }
+        struct hp_check_crossing *cr = out->crossings;
+        if (out->ncrossings + k > cap) {
+            /* Most candidates are not crossed; the rest grow the list by
+             * doubling, not one realloc per zone. */
+            cap = MAX(2 * cap, out->ncrossings + k + 8);
+            cr = realloc(out->crossings, (size_t)cap * sizeof(*cr));
+        }
         if (!cr) {
             free(st);
             return false;
