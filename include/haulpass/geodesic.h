@@ -5,7 +5,9 @@
 
 /* The geodesic distance in metres between two lon/lat positions (degrees).
  * Vincenty's inverse formula, which agrees with GeographicLib (PostGIS) to
- * well under a millimetre; for the nearly antipodal pairs where it does not
+ * well under a millimetre; for positions less than 0.1° apart in both
+ * latitude and longitude, the ellipsoid's local plane (within 1e-5 of the
+ * distance); for the nearly antipodal pairs where Vincenty does not
  * converge, a spherical estimate (no route of this service gets there). */
 double hp_geodesic_distance(double lon1, double lat1, double lon2, double lat2);
 

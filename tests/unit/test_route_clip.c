@@ -17,6 +17,18 @@ TEST(geodesic_distances_match_the_known_values_on_wgs84)
     NEAR(hp_geodesic_distance(144.424867889, -37.951033417, 143.926495528, -37.652821139),
          54972.271, 0.01);
     CHECK(hp_geodesic_distance(118.3, 35.1, 118.3, 35.1) == 0);
+    /* Short distances take the local plane: 0.01° of latitude at 35° N,
+     * as GeographicLib gives it (PostGIS ST_Distance on geography). */
+    NEAR(hp_geodesic_distance(118.3, 35.0, 118.3, 35.01), 1109.4067, 0.001);
+    /* Either side of the switch to Vincenty at 0.1°, at any bearing and
+     * latitude, the two agree to 1e-5 of the distance. */
+    for (int lat = -80; lat <= 80; lat += 20)
+        for (int deg = 0; deg < 360; deg += 15) {
+            double c = cos(deg * M_PI / 180), s = sin(deg * M_PI / 180);
+            double in = hp_geodesic_distance(10, lat, 10 + 0.0999 * c, lat + 0.0999 * s);
+            double out = hp_geodesic_distance(10, lat, 10 + 0.1001 * c, lat + 0.1001 * s);
+            CHECK(fabs(in / out - 0.0999 / 0.1001) < 2e-5);
+        }
     /* Nearly antipodal: no convergence, still a sane figure. */
     double d = hp_geodesic_distance(0, 0, 179.7, 0.5);
     CHECK(d > 19.9e6 && d < 20.1e6);
