@@ -225,6 +225,51 @@ TEST(every_request_writes_one_json_access_log_line)
     CHECK_INT(found, 1);
 }
 
+/* The path as the log shows it, from the line of request id rid. */
+static char *logged_path(const char *rid, int *status)
+{
+    usleep(100000);
+    FILE *f = fopen(hp_t.log, "r");
+    char line[8192], *path = NULL;
+    while (f && fgets(line, sizeof(line), f)) {
+        if (!strstr(line, rid) || !strstr(line, "\"msg\":\"request\""))
+            continue;
+        cJSON *j = cJSON_Parse(line);
+        CHECK(j != NULL);
+        const char *p = cJSON_GetStringValue(cJSON_GetObjectItem(j, "path"));
+        free(path);
+        path = p ? strdup(p) : NULL;
+        *status = j ? cJSON_GetObjectItem(j, "status")->valueint : 0;
+        cJSON_Delete(j);
+    }
+    if (f)
+        fclose(f);
+    return path;
+}
+
+TEST(a_path_with_quotes_backslashes_and_controls_still_logs_one_json_line)
+{
+    const char *h1[] = {"X-Request-Id: access-log-quotes", NULL};
+    struct hp_t_resp *r = hp_t_req("GET", "/v1/a%22b%5Cc%E8%B7%AF", NULL, NULL, NULL, 0, h1);
+    CHECK_INT(r->status, 404);
+    hp_t_free(r);
+    int status = 0;
+    char *path = logged_path("access-log-quotes", &status);
+    CHECK_STR(path, "/v1/a\"b\\c路");
+    CHECK_INT(status, 404);
+    free(path);
+    /* A control character makes the path bad (400, masked), the line
+     * still JSON. */
+    const char *h2[] = {"X-Request-Id: access-log-control", NULL};
+    r = hp_t_req("GET", "/v1/a%01b", NULL, NULL, NULL, 0, h2);
+    CHECK_INT(r->status, 400);
+    hp_t_free(r);
+    path = logged_path("access-log-control", &status);
+    CHECK(path != NULL);
+    CHECK_INT(status, 400);
+    free(path);
+}
+
 TEST(head_answers_like_get_without_a_body)
 {
     struct hp_t_resp *r = hp_t_req("HEAD", "/healthz", NULL, NULL, NULL, 0, NULL);
