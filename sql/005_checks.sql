@@ -5,13 +5,24 @@
 -- before every pass read) costs no reload; PostgreSQL folds the equal
 -- notifications of a transaction into one, sent at commit. zone_set_version names the
 -- snapshot, so a change to what checks read that is not a zone write
--- moves it on too.
+-- moves it on too. A change to vehicles or passes names its plate
+-- ("plate <plate>"), so instances reload just that plate (a delta, see
+-- src/check/feed.c); any other change asks for a full reload ('').
 CREATE FUNCTION checks_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_TABLE_NAME <> 'zones' THEN
         PERFORM nextval('zone_set_version');
     END IF;
-    PERFORM pg_notify('haulpass_snapshot', '');
+    IF TG_TABLE_NAME IN ('vehicles', 'passes') THEN
+        IF TG_OP <> 'INSERT' THEN
+            PERFORM pg_notify('haulpass_snapshot', 'plate ' || OLD.plate);
+        END IF;
+        IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.plate IS DISTINCT FROM OLD.plate) THEN
+            PERFORM pg_notify('haulpass_snapshot', 'plate ' || NEW.plate);
+        END IF;
+    ELSE
+        PERFORM pg_notify('haulpass_snapshot', '');
+    END IF;
     RETURN NULL;
 END $$;
 

@@ -2,7 +2,8 @@
  * Keeps the current check snapshot: one loader thread with its own libpq
  * connection LISTENs on channel "haulpass_snapshot" (the triggers of
  * sql/005_checks.sql NOTIFY it on every change of zones, vehicles, passes,
- * applications or the calendar, whoever makes it) and reloads. After a
+ * users, organisations or the calendar, whoever makes it) and reloads: only
+ * the plates that changed when nothing else did (a delta), else in full. After a
  * (re)connect it reloads in full, since notifications sent while it was
  * away are lost. A write through this instance (hp_check_feed_note_write,
  * called before its reply is sent) makes the next check wait for the
@@ -34,6 +35,7 @@ struct hp_check_feed_status {
     long long version;  /* zone_set_version it was read at */
     long long loaded_us; /* when it was read (µs since the epoch) */
     int zones;
+    long long full_loads, delta_loads; /* since the start */
 };
 bool hp_check_feed_status(struct hp_check_feed_status *out);
 

@@ -4,6 +4,14 @@
  * once (one REPEATABLE READ transaction) and then immutable, so checks
  * never touch the database.
  *
+ * A delta: after a change to vehicles or passes only, the loader reads just
+ * the plates that changed since the last full snapshot (the base) and
+ * publishes a snapshot that borrows the base's zones, users and calendar
+ * and holds its own vehicles and passes for those plates, tombstones for
+ * plates no vehicle carries any more; lookups fall back to the base. Why:
+ * a full load of a million vehicles with passes takes seconds, and a pass
+ * issued or revoked must reach every instance within one.
+ *
  * Sharing: a snapshot is reference counted. hp_snapshot_ref/unref may be
  * called from any thread; the last unref frees it. Everything in it is
  * read-only except the prepared geometries, which GEOS 3.11 does not let
@@ -82,9 +90,12 @@ struct hp_snap_pass {
     struct hp_snap_corridor *corridor; /* NULL: none */
 };
 
+/* The class of a delta's tombstone: the plate's vehicle is gone. */
+#define HP_SNAP_GONE (-2)
+
 struct hp_snap_vehicle {
     char plate[HP_PLATE_BUF]; /* normal form; inline: one cache miss less per lookup */
-    int cls;             /* index in hp_vehicle_classes */
+    int cls;             /* index in hp_vehicle_classes (-1 unknown, HP_SNAP_GONE) */
     int gross_kg;
     bool hazmat;
     int first_pass, npasses; /* its passes: passes[first_pass ...] */
@@ -134,11 +145,22 @@ struct hp_snapshot {
     struct {
         double zones, vehicles, passes, total;
     } load_ms;
+    /* A delta: the full snapshot it borrows zones, tree, zone index, users,
+     * token index and calendar from (and holds a reference to). NULL in a
+     * full snapshot. */
+    struct hp_snapshot *base;
 };
 
 /* Reads a snapshot over conn (its own transaction). NULL with a message in
  * err when the database fails or a stored row cannot be read. */
 struct hp_snapshot *hp_snapshot_load(PGconn *conn, char *err, size_t errlen);
+
+/* Reads a delta over base (a full snapshot) holding the vehicles and passes
+ * of the n plates (normal form) as they are now. NULL with a message in err
+ * when the database fails or a stored row cannot be read. */
+struct hp_snapshot *hp_snapshot_load_delta(PGconn *conn, struct hp_snapshot *base,
+                                           char *const *plates, int n, char *err,
+                                           size_t errlen);
 
 /* Takes / drops a reference; unref of the last one frees. NULL is fine. */
 struct hp_snapshot *hp_snapshot_ref(struct hp_snapshot *s);
@@ -147,6 +169,11 @@ void hp_snapshot_unref(struct hp_snapshot *s);
 /* The vehicle with this normal-form plate, or NULL. */
 const struct hp_snap_vehicle *hp_snapshot_vehicle(const struct hp_snapshot *s,
                                                   const char *plate);
+
+/* The passes of v, a vehicle of s (hp_snapshot_vehicle): v->npasses of
+ * them, in the delta or the base that holds v. */
+const struct hp_snap_pass *hp_snapshot_passes(const struct hp_snapshot *s,
+                                              const struct hp_snap_vehicle *v);
 
 /* The user whose token has this SHA-256 (hex), or NULL. */
 const struct hp_snap_user *hp_snapshot_user(const struct hp_snapshot *s, const char *token_hash);

@@ -30,8 +30,8 @@
 static struct hp_check_vehicle vehicle_of(const struct hp_snapshot *s,
                                           const struct hp_snap_vehicle *v)
 {
-    return (struct hp_check_vehicle){v->cls, v->gross_kg, v->hazmat,
-                                     v->npasses ? &s->passes[v->first_pass] : NULL, v->npasses};
+    return (struct hp_check_vehicle){v->cls, v->gross_kg, v->hazmat, hp_snapshot_passes(s, v),
+                                     v->npasses};
 }
 
 /* Runs the check and writes the answer into t; 200, 404 (no such plate),

@@ -60,8 +60,13 @@ static const char *snapshot_metrics(struct hp_arena *arena)
         "haulpass_zone_snapshot_age_seconds %.3f\n"
         "# HELP haulpass_zone_snapshot_zones Zones in that snapshot.\n"
         "# TYPE haulpass_zone_snapshot_zones gauge\n"
-        "haulpass_zone_snapshot_zones %d\n",
-        s.version, (double)(hp_time_now_us() - s.loaded_us) / 1e6, s.zones);
+        "haulpass_zone_snapshot_zones %d\n"
+        "# HELP haulpass_snapshot_loads_total Snapshot loads: full, or of the changed plates.\n"
+        "# TYPE haulpass_snapshot_loads_total counter\n"
+        "haulpass_snapshot_loads_total{kind=\"full\"} %lld\n"
+        "haulpass_snapshot_loads_total{kind=\"delta\"} %lld\n",
+        s.version, (double)(hp_time_now_us() - s.loaded_us) / 1e6, s.zones, s.full_loads,
+        s.delta_loads);
 }
 
 /* Open and overdue applications; nothing while the database is away, so

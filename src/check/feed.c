@@ -1,7 +1,16 @@
 /* The loader thread behind check_feed.h. Generations: `wanted` counts the
  * reasons to reload (notifications, local writes, reconnects), `loaded` is
  * the value of `wanted` when the current snapshot's load began, so a
- * change that lands during a load is never taken as seen. */
+ * change that lands during a load is never taken as seen.
+ *
+ * What to load: a notification's payload is "plate <plate>" for a change
+ * to vehicles or passes (sql/005_checks.sql) and empty for anything else.
+ * Plates only: a delta over the last full snapshot with every plate changed
+ * since it (snapshot.h); anything else, a reconnect, or more than
+ * MAX_DELTA_PLATES plates: a full load. Before deciding, the loader makes
+ * one round trip: PostgreSQL delivers the notifications of every
+ * transaction committed before it, so a write this instance has just made
+ * is among them. */
 #include "haulpass/check_feed.h"
 
 #include "haulpass/arena.h"
@@ -25,6 +34,8 @@
 #define CHANNEL "haulpass_snapshot"
 #define WAIT_FOR_OWN_WRITE_MS 2000
 #define RETRY_MS 500
+/* Past this many changed plates a full load is as cheap as a delta. */
+#define MAX_DELTA_PLATES 10000
 
 static struct {
     pthread_mutex_t lock;
@@ -41,6 +52,7 @@ static struct {
      * same answer two seconds later. */
     long long tried;
     bool failing;
+    long long full_loads, delta_loads;
 } feed = {.lock = PTHREAD_MUTEX_INITIALIZER, .loaded_cond = PTHREAD_COND_INITIALIZER,
           .wake = -1};
 
@@ -78,6 +90,85 @@ static void wait_for(PGconn *conn, int ms)
     }
 }
 
+/* The loader thread's own state: what the notifications asked for. */
+static struct {
+    struct hp_snapshot *base; /* the last full snapshot (a reference) */
+    bool full;                /* a full load is owed */
+    char **plates;            /* changed since base, deduplicated at load */
+    int n, cap;
+    bool fresh;               /* plates came since the last load */
+} owed;
+
+static void owe_full(void)
+{
+    owed.full = true;
+}
+
+static void owe_plate(const char *plate)
+{
+    if (owed.n == owed.cap) {
+        int cap = owed.cap ? owed.cap * 2 : 64;
+        char **p = realloc(owed.plates, (size_t)cap * sizeof(*p));
+        if (!p) {
+            owe_full();
+            return;
+        }
+        owed.plates = p, owed.cap = cap;
+    }
+    if (!(owed.plates[owed.n] = strdup(plate))) {
+        owe_full();
+        return;
+    }
+    owed.n++;
+    owed.fresh = true;
+    if (owed.n > MAX_DELTA_PLATES)
+        owe_full();
+}
+
+static void owed_clear(void)
+{
+    for (int i = 0; i < owed.n; i++)
+        free(owed.plates[i]);
+    owed.n = 0;
+    owed.full = owed.fresh = false;
+}
+
+static int by_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorts the plates and drops repeats. */
+static void owed_unique(void)
+{
+    if (owed.n < 2)
+        return;
+    qsort(owed.plates, (size_t)owed.n, sizeof(*owed.plates), by_str);
+    int m = 1;
+    for (int i = 1; i < owed.n; i++) {
+        if (strcmp(owed.plates[i], owed.plates[m - 1]) == 0)
+            free(owed.plates[i]);
+        else
+            owed.plates[m++] = owed.plates[i];
+    }
+    owed.n = m;
+}
+
+/* Takes in the notifications that have arrived. */
+static void drain(PGconn *conn)
+{
+    PQconsumeInput(conn);
+    PGnotify *n;
+    while ((n = PQnotifies(conn))) {
+        if (strncmp(n->extra, "plate ", 6) == 0 && n->extra[6])
+            owe_plate(n->extra + 6);
+        else
+            owe_full();
+        want_reload(false);
+        PQfreemem(n);
+    }
+}
+
 static PGconn *listen_on(void)
 {
     char err[256];
@@ -92,6 +183,7 @@ static PGconn *listen_on(void)
         PQclear(r);
         if (ok) {
             /* Whatever changed while we were not listening is unknown. */
+            owe_full();
             want_reload(false);
             return conn;
         }
@@ -109,18 +201,50 @@ static void attempt_ended(long long gen, bool failed)
     pthread_mutex_unlock(&feed.lock);
 }
 
-/* Loads a snapshot and makes it current; false when the load failed. */
+/* Brings the snapshot up to what has been asked for by now: a full load,
+ * a delta, or nothing when the notifications name nothing the snapshot
+ * holds; false when a load failed. */
 static bool reload(PGconn *conn)
 {
     pthread_mutex_lock(&feed.lock);
     long long gen = feed.wanted;
+    bool have = feed.current != NULL;
     pthread_mutex_unlock(&feed.lock);
-    char err[256];
-    struct hp_snapshot *s = hp_snapshot_load(conn, err, sizeof(err));
+    /* The round trip that brings in every committed change's notice. */
+    PGresult *barrier = PQexec(conn, "SELECT 1");
+    bool up = PQresultStatus(barrier) == PGRES_TUPLES_OK;
+    PQclear(barrier);
+    if (up)
+        drain(conn);
+    if (!have || !owed.base)
+        owe_full();
+    char err[256] = "the database cannot be reached";
+    struct hp_snapshot *s = NULL;
+    bool full = owed.full;
+    if (up && full) {
+        s = hp_snapshot_load(conn, err, sizeof(err));
+    } else if (up && owed.fresh) {
+        owed_unique();
+        s = hp_snapshot_load_delta(conn, owed.base, owed.plates, owed.n, err, sizeof(err));
+    } else if (up) {
+        pthread_mutex_lock(&feed.lock);
+        feed.loaded = feed.tried = gen;
+        feed.failing = false;
+        pthread_cond_broadcast(&feed.loaded_cond);
+        pthread_mutex_unlock(&feed.lock);
+        return true;
+    }
     if (!s) {
         hp_log(HP_LOG_WARN, "check snapshot not loaded", "error", err, NULL);
         attempt_ended(gen, true);
         return false;
+    }
+    if (full) {
+        owed_clear();
+        hp_snapshot_unref(owed.base);
+        owed.base = hp_snapshot_ref(s);
+    } else {
+        owed.fresh = false;
     }
     char ms[32], version[32], zones[32];
     snprintf(ms, sizeof(ms), "%.1f", s->load_ms.total);
@@ -134,6 +258,10 @@ static bool reload(PGconn *conn)
     feed.loaded = gen;
     feed.tried = gen;
     feed.failing = false;
+    if (full)
+        feed.full_loads++;
+    else
+        feed.delta_loads++;
     pthread_cond_broadcast(&feed.loaded_cond);
     pthread_mutex_unlock(&feed.lock);
     hp_snapshot_unref(old);
@@ -160,12 +288,7 @@ static void *loader(void *arg)
          * database; the connection check below catches a lost server. */
         bool failed = stale && !reload(conn);
         wait_for(conn, failed ? RETRY_MS : stale ? 0 : 250);
-        PQconsumeInput(conn);
-        PGnotify *n;
-        while ((n = PQnotifies(conn))) {
-            want_reload(false);
-            PQfreemem(n);
-        }
+        drain(conn);
         if (PQstatus(conn) != CONNECTION_OK) {
             hp_log(HP_LOG_WARN, "check feed lost its connection", NULL);
             PQfinish(conn);
@@ -202,6 +325,12 @@ void hp_check_feed_stop(void)
     }
     hp_snapshot_unref(feed.current);
     feed.current = NULL;
+    owed_clear();
+    free(owed.plates);
+    owed.plates = NULL;
+    owed.cap = 0;
+    hp_snapshot_unref(owed.base);
+    owed.base = NULL;
     if (feed.wake >= 0)
         close(feed.wake);
     feed.wake = -1;
@@ -211,7 +340,7 @@ void hp_check_feed_stop(void)
 
 /* Whether a check should wait for a load (feed.lock held): the first
  * snapshot, or one owed to a local write, while no attempt at it failed. */
-static bool owed(void)
+static bool must_wait(void)
 {
     if (!feed.current)
         return !feed.failing;
@@ -224,7 +353,7 @@ struct hp_snapshot *hp_check_feed_current(void)
     clock_gettime(CLOCK_REALTIME, &until);
     until.tv_sec += WAIT_FOR_OWN_WRITE_MS / 1000;
     pthread_mutex_lock(&feed.lock);
-    while (feed.running && owed())
+    while (feed.running && must_wait())
         if (pthread_cond_timedwait(&feed.loaded_cond, &feed.lock, &until) == ETIMEDOUT)
             break;
     struct hp_snapshot *s = hp_snapshot_ref(feed.current);
@@ -237,7 +366,8 @@ bool hp_check_feed_status(struct hp_check_feed_status *out)
     pthread_mutex_lock(&feed.lock);
     const struct hp_snapshot *s = feed.current;
     if (s)
-        *out = (struct hp_check_feed_status){s->version, s->loaded_us, s->nzones};
+        *out = (struct hp_check_feed_status){s->version, s->loaded_us, s->nzones,
+                                             feed.full_loads, feed.delta_loads};
     pthread_mutex_unlock(&feed.lock);
     return s != NULL;
 }

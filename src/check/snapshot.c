@@ -38,7 +38,8 @@ void hp_prep_init(struct hp_prep *p, const GEOSGeometry *g)
 static void snapshot_free(struct hp_snapshot *s)
 {
     GEOSContextHandle_t ctx = s->geos;
-    for (int i = 0; i < s->nzones; i++) {
+    /* A delta's zones, users and calendar are its base's. */
+    for (int i = 0; !s->base && i < s->nzones; i++) {
         struct hp_snap_zone *z = &s->zones[i];
         if (z->geom) {
             prep_free(ctx, &z->prep);
@@ -62,23 +63,27 @@ static void snapshot_free(struct hp_snapshot *s)
     for (int i = 0; i < s->nhours; i++)
         hp_oh_free(s->hours[i]);
     free(s->hours);
-    if (s->tree)
-        GEOSSTRtree_destroy_r(ctx, s->tree);
-    free(s->zones);
     free(s->passes);
     free(s->vehicles);
     free(s->by_plate.slot);
-    free(s->by_zone_id.slot);
-    for (int i = 0; i < s->nusers; i++) {
-        free(s->users[i].user_name);
-        free(s->users[i].org_name);
+    if (!s->base) {
+        if (s->tree)
+            GEOSSTRtree_destroy_r(ctx, s->tree);
+        free(s->zones);
+        free(s->by_zone_id.slot);
+        for (int i = 0; i < s->nusers; i++) {
+            free(s->users[i].user_name);
+            free(s->users[i].org_name);
+        }
+        free(s->users);
+        free(s->by_token.slot);
+        hp_calendar_free(s->cal);
     }
-    free(s->users);
-    free(s->by_token.slot);
-    hp_calendar_free(s->cal);
+    struct hp_snapshot *base = s->base;
     free(s);
     if (ctx)
         GEOS_finish_r(ctx);
+    hp_snapshot_unref(base);
 }
 
 void hp_snapshot_unref(struct hp_snapshot *s)
@@ -181,11 +186,28 @@ bool hp_snapshot_index_users(struct hp_snapshot *s)
     return index_build(s, &s->by_token, s->nusers, token_key);
 }
 
+int hp_snapshot_own_vehicle(const struct hp_snapshot *s, const char *plate)
+{
+    return index_find(s, &s->by_plate, plate_key, plate);
+}
+
 const struct hp_snap_vehicle *hp_snapshot_vehicle(const struct hp_snapshot *s,
                                                   const char *plate)
 {
     int i = index_find(s, &s->by_plate, plate_key, plate);
-    return i < 0 ? NULL : &s->vehicles[i];
+    if (i >= 0)
+        return s->vehicles[i].cls == HP_SNAP_GONE ? NULL : &s->vehicles[i];
+    return s->base ? hp_snapshot_vehicle(s->base, plate) : NULL;
+}
+
+const struct hp_snap_pass *hp_snapshot_passes(const struct hp_snapshot *s,
+                                              const struct hp_snap_vehicle *v)
+{
+    if (!v->npasses)
+        return NULL;
+    uintptr_t at = (uintptr_t)v, first = (uintptr_t)s->vehicles;
+    bool own = at >= first && at < first + (uintptr_t)s->nvehicles * sizeof(*v);
+    return &(own || !s->base ? s : s->base)->passes[v->first_pass];
 }
 
 const struct hp_snap_user *hp_snapshot_user(const struct hp_snapshot *s, const char *token_hash)

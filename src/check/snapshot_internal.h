@@ -15,6 +15,9 @@ bool hp_snapshot_index_users(struct hp_snapshot *s);
 bool hp_snapshot_index_zones(struct hp_snapshot *s);
 /* Zone ids to indexes: a million passes name their zones while loading. */
 bool hp_snapshot_index_zone_ids(struct hp_snapshot *s);
+/* The index in s->vehicles of this plate's vehicle (or tombstone) in s
+ * itself, never its base; -1 when none. */
+int hp_snapshot_own_vehicle(const struct hp_snapshot *s, const char *plate);
 /* The index of the zone with this id (lower-case text), or -1. */
 int hp_snapshot_zone_index(const struct hp_snapshot *s, const char *id);
 

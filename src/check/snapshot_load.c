@@ -34,6 +34,10 @@ struct loader {
     char *err;
     size_t errlen;
     struct intern hours, corridors;
+    /* A delta's plates: a text[] literal for $1, and the plates. */
+    const char *plates_param;
+    char *const *plates;
+    int nplates;
 };
 
 /* The slot of key: its index when seen before, else a new slot with
@@ -86,10 +90,13 @@ static bool fail(struct loader *l, const char *fmt, ...)
     return false;
 }
 
-/* Runs sql; binary asks for binary results (WKB). NULL after fail(). */
+/* Runs sql (with the delta's plates as $1 when it names them); binary asks
+ * for binary results (WKB). NULL after fail(). */
 static PGresult *query(struct loader *l, const char *sql, bool binary)
 {
-    PGresult *r = PQexecParams(l->conn, sql, 0, NULL, NULL, NULL, NULL, binary ? 1 : 0);
+    const char *params[] = {l->plates_param};
+    int n = l->plates_param && strstr(sql, "$1") ? 1 : 0;
+    PGresult *r = PQexecParams(l->conn, sql, n, NULL, params, NULL, NULL, binary ? 1 : 0);
     ExecStatusType st = PQresultStatus(r);
     if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
         fail(l, "%s", PQresultErrorMessage(r));
@@ -250,12 +257,24 @@ static bool load_zones(struct loader *l, GEOSWKBReader *wkb)
 static bool load_vehicles(struct loader *l)
 {
     struct hp_snapshot *s = l->s;
-    PGresult *r = query_rows(l, "SELECT plate, class, gross_weight_kg, hazmat FROM vehicles",
-                             false, sizeof(*s->vehicles), (void **)&s->vehicles);
+    PGresult *r = query_rows(l,
+        l->plates_param
+            ? "SELECT plate, class, gross_weight_kg, hazmat FROM vehicles"
+              " WHERE plate = ANY($1::text[])"
+            : "SELECT plate, class, gross_weight_kg, hazmat FROM vehicles",
+        false, sizeof(*s->vehicles), (void **)&s->vehicles);
     if (!r)
         return false;
     int n = PQntuples(r);
     bool ok = true;
+    if (l->plates_param) {
+        /* Room for a tombstone per plate that no vehicle carries now. */
+        void *grown = realloc(s->vehicles, ((size_t)n + (size_t)l->nplates + 1) *
+                                               sizeof(*s->vehicles));
+        ok = grown != NULL;
+        if (grown)
+            s->vehicles = grown;
+    }
     for (int i = 0; ok && i < n; i++) {
         struct hp_snap_vehicle *v = &s->vehicles[s->nvehicles++];
         snprintf(v->plate, sizeof(v->plate), "%s", PQgetvalue(r, i, 0));
@@ -264,7 +283,23 @@ static bool load_vehicles(struct loader *l)
         v->hazmat = PQgetvalue(r, i, 3)[0] == 't';
     }
     PQclear(r);
-    return (ok && hp_snapshot_index_plates(s)) || fail(l, "out of memory");
+    /* The plates still missing are gone: say so, or the base would answer. */
+    ok = ok && hp_snapshot_index_plates(s);
+    int found = s->nvehicles;
+    for (int i = 0; ok && i < l->nplates; i++) {
+        if (hp_snapshot_own_vehicle(s, l->plates[i]) >= 0)
+            continue;
+        struct hp_snap_vehicle *v = &s->vehicles[s->nvehicles++];
+        memset(v, 0, sizeof(*v));
+        snprintf(v->plate, sizeof(v->plate), "%s", l->plates[i]);
+        v->cls = HP_SNAP_GONE;
+    }
+    if (ok && s->nvehicles > found) {
+        free(s->by_plate.slot);
+        s->by_plate.slot = NULL;
+        ok = hp_snapshot_index_plates(s);
+    }
+    return ok || fail(l, "out of memory");
 }
 
 /* A local plane in metres around (lon0, lat0), radii of WGS 84 there. */
@@ -444,16 +479,19 @@ static bool pass_corridor(struct loader *l, struct hp_snap_pass *p, const PGresu
 }
 
 /* Only passes that may still lift a rule: active or provisional. */
-static const char passes_sql[] =
-    "SELECT plate, code, type, status, zone_ids, ST_AsBinary(corridor_route),"
-    " corridor_width_m, valid_from - DATE '1970-01-01', valid_to - DATE '1970-01-01',"
-    " hours, extract(epoch FROM documents_due)::int8"
-    " FROM passes WHERE status IN ('active', 'provisional') ORDER BY plate, code";
+#define PASSES_SQL(and)                                                                   \
+    "SELECT plate, code, type, status, zone_ids, ST_AsBinary(corridor_route),"          \
+    " corridor_width_m, valid_from - DATE '1970-01-01', valid_to - DATE '1970-01-01',"   \
+    " hours, extract(epoch FROM documents_due)::int8"                                    \
+    " FROM passes WHERE status IN ('active', 'provisional')" and " ORDER BY plate, code"
 
 static bool load_passes(struct loader *l, GEOSWKBReader *wkb)
 {
     struct hp_snapshot *s = l->s;
-    PGresult *r = query_rows(l, passes_sql, true, sizeof(*s->passes), (void **)&s->passes);
+    PGresult *r = query_rows(l,
+                             l->plates_param ? PASSES_SQL(" AND plate = ANY($1::text[])")
+                                             : PASSES_SQL(""),
+                             true, sizeof(*s->passes), (void **)&s->passes);
     if (!r)
         return false;
     int n = PQntuples(r);
@@ -462,7 +500,10 @@ static bool load_passes(struct loader *l, GEOSWKBReader *wkb)
     for (int i = 0; ok && i < n; i++) {
         const char *plate = PQgetvalue(r, i, 0);
         if (!v || strcmp(v->plate, plate) != 0) {
-            v = (struct hp_snap_vehicle *)hp_snapshot_vehicle(s, plate);
+            /* This snapshot's own vehicle only: a delta never writes into
+             * its base, which other threads are reading. */
+            int k = hp_snapshot_own_vehicle(s, plate);
+            v = k >= 0 && s->vehicles[k].cls != HP_SNAP_GONE ? &s->vehicles[k] : NULL;
             if (v)
                 v->first_pass = s->npasses;
         }
@@ -541,15 +582,65 @@ static double now_ms(void)
     return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
+/* plates as a text[] literal: {"a","b"} with quotes and backslashes
+ * escaped. NULL when out of memory. */
+static char *text_array(char *const *plates, int n)
+{
+    size_t len = 3;
+    for (int i = 0; i < n; i++)
+        len += 2 * strlen(plates[i]) + 3;
+    char *out = malloc(len), *o = out;
+    if (!out)
+        return NULL;
+    *o++ = '{';
+    for (int i = 0; i < n; i++) {
+        if (i)
+            *o++ = ',';
+        *o++ = '"';
+        for (const char *c = plates[i]; *c; c++) {
+            if (*c == '"' || *c == '\\')
+                *o++ = '\\';
+            *o++ = *c;
+        }
+        *o++ = '"';
+    }
+    *o++ = '}';
+    *o = '\0';
+    return out;
+}
+
+/* A delta borrows what does not change with vehicles and passes. */
+static void borrow(struct hp_snapshot *s, struct hp_snapshot *base)
+{
+    s->base = hp_snapshot_ref(base);
+    s->zones = base->zones, s->nzones = base->nzones, s->tree = base->tree;
+    s->by_zone_id = base->by_zone_id;
+    s->users = base->users, s->nusers = base->nusers, s->by_token = base->by_token;
+    s->cal = base->cal;
+}
+
 struct hp_snapshot *hp_snapshot_load(PGconn *conn, char *err, size_t errlen)
+{
+    return hp_snapshot_load_delta(conn, NULL, NULL, 0, err, errlen);
+}
+
+struct hp_snapshot *hp_snapshot_load_delta(PGconn *conn, struct hp_snapshot *base,
+                                           char *const *plates, int n, char *err,
+                                           size_t errlen)
 {
     struct loader l = {conn, calloc(1, sizeof(struct hp_snapshot)), err, errlen};
     err[0] = '\0';
-    if (!l.s) {
+    char *param = base ? text_array(plates, n) : NULL;
+    if (!l.s || (base && !param)) {
+        free(l.s);
+        free(param);
         fail(&l, "out of memory");
         return NULL;
     }
+    l.plates_param = param, l.plates = plates, l.nplates = base ? n : 0;
     atomic_init(&l.s->refs, 1);
+    if (base)
+        borrow(l.s, base);
     l.s->geos = GEOS_init_r();
     GEOSWKBReader *wkb = l.s->geos ? GEOSWKBReader_create_r(l.s->geos) : NULL;
     bool ok = wkb != NULL || fail(&l, "out of memory");
@@ -560,11 +651,11 @@ struct hp_snapshot *hp_snapshot_load(PGconn *conn, char *err, size_t errlen)
     l.s->loaded_us = hp_time_now_us();
     PQclear(v);
     double t0 = now_ms();
-    ok = ok && v && load_zones(&l, wkb);
+    ok = ok && v && (base || load_zones(&l, wkb));
     double t1 = now_ms();
     ok = ok && load_vehicles(&l);
     double t2 = now_ms();
-    ok = ok && load_passes(&l, wkb) && load_users(&l) && load_calendar(&l);
+    ok = ok && load_passes(&l, wkb) && (base || (load_users(&l) && load_calendar(&l)));
     l.s->load_ms.zones = t1 - t0;
     l.s->load_ms.vehicles = t2 - t1;
     l.s->load_ms.passes = now_ms() - t2;
@@ -577,6 +668,7 @@ struct hp_snapshot *hp_snapshot_load(PGconn *conn, char *err, size_t errlen)
         GEOSWKBReader_destroy_r(l.s->geos, wkb);
     intern_free(&l.hours);
     intern_free(&l.corridors);
+    free(param);
     if (!ok) {
         hp_snapshot_discard(l.s);
         return NULL;

@@ -645,6 +645,76 @@ TEST(a_change_through_one_instance_reaches_another_on_the_same_database_within_a
     CHECK_INT(hp_t_server_stop(&second), 0);
 }
 
+/* The count of snapshot loads of this kind ("full", "delta") in /metrics. */
+static long long loads(struct hp_t_server *s, const char *kind)
+{
+    char want[80];
+    snprintf(want, sizeof(want), "haulpass_snapshot_loads_total{kind=\"%s\"} ", kind);
+    struct hp_t_resp *r = hp_t_on(s, "GET", "/metrics", NULL, NULL);
+    const char *at = r->body ? strstr(r->body, want) : NULL;
+    long long n = at ? atoll(at + strlen(want)) : -1;
+    hp_t_free(r);
+    return n;
+}
+
+/* The status of one sighting of plate_ in the Port at noon, asked of s. */
+static char *port_status_on(struct hp_t_server *s, const char *plate_)
+{
+    static char status[32];
+    char b[512];
+    snprintf(b, sizeof(b), "{\"sightings\":[{\"plate\":\"%s\",\"lon\":118.41,\"lat\":35.01,"
+                           "\"at\":\"" AT_NOON "\"}]}", plate_);
+    struct hp_t_resp *r = hp_t_on(s, "POST", "/v1/checks/sightings", officer.token, b);
+    snprintf(status, sizeof(status), "%s", str(item(r, "results", 0), "status"));
+    hp_t_free(r);
+    return status;
+}
+
+TEST(a_vehicle_or_pass_change_reaches_another_instance_as_a_delta_of_its_plate)
+{
+    once();
+    struct hp_t_server second;
+    REQUIRE(hp_t_server_start(&second, NULL) == 0);
+    long long full0 = loads(&second, "full"), delta0 = loads(&second, "delta");
+    CHECK(full0 >= 1);
+    /* A vehicle registered through the first instance. */
+    long long v = version(&second);
+    const char *p = plate("P0013");
+    CHECK(wait_past(&second, v) < 1000);
+    CHECK_STR(port_status_on(&second, p), "violation");
+    /* A pass for the Port written straight into the table. */
+    char zones[80];
+    snprintf(zones, sizeof(zones), "{%s}", zone_p);
+    v = version(&second);
+    pass(p, "HP-2026-AAAAAAB30", "active", "construction", zones, "2026-12-01", "2026-12-03",
+         NULL, NULL, NULL);
+    CHECK(wait_past(&second, v) < 1000);
+    CHECK_STR(port_status_on(&second, p), "ok");
+    /* The vehicle deleted: unknown there too, not left behind in the base. */
+    v = version(&second);
+    long long v1 = version(&hp_t);
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "WITH p AS (DELETE FROM passes WHERE plate = '%s'),"
+             " v AS (DELETE FROM vehicles WHERE plate = '%s' RETURNING 1) SELECT count(*) FROM v",
+             p, p);
+    CHECK_INT(hp_t_sql_int(sql), 1);
+    CHECK(wait_past(&second, v) < 1000);
+    CHECK_STR(port_status_on(&second, p), "unknown_vehicle");
+    CHECK(wait_past(&hp_t, v1) < 1000);
+    CHECK_STR(sight_status(p, AT_NOON, NULL), "unknown_vehicle"); /* and on the first */
+    /* All of that as deltas; a zone change is a full load. */
+    CHECK(loads(&second, "full") == full0);
+    CHECK(loads(&second, "delta") >= delta0 + 3);
+    v = version(&second);
+    zone("{\"name\":\"Delta Zone\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":["
+         "[[118.60,35.00],[118.61,35.00],[118.61,35.01],[118.60,35.01],[118.60,35.00]]]},"
+         "\"rules\":[]}", (char[64]){0});
+    CHECK(wait_past(&second, v) < 1000);
+    CHECK(loads(&second, "full") == full0 + 1);
+    CHECK_INT(hp_t_server_stop(&second), 0);
+}
+
 /* The snapshot's version in /metrics, or -1 when it shows none. */
 static long long metrics_version(struct hp_t_server *s)
 {

@@ -1,5 +1,6 @@
 /* The cost of a check snapshot: build time and resident memory of
- * hp_snapshot_load over the database named by argv[1] (see
+ * hp_snapshot_load, and the time of a delta of 1 and of 1,000 changed
+ * plates over it, over the database named by argv[1] (see
  * tools/bench-snapshot, which fills one with 10,000 zones and 1,000,000
  * vehicles with passes). Not run by `meson test`. */
 #include "haulpass/snapshot.h"
@@ -65,6 +66,30 @@ int main(int argc, char **argv)
     }
     printf("build time: best of 3 %.2f s (zones %.0f ms, vehicles %.0f ms, passes and the"
            " rest %.0f ms)\n", best, zones, vehicles, passes);
+    /* Deltas of the first plates (a vehicle or pass change reloads these). */
+    int sizes[] = {1, 1000};
+    for (int k = 0; k < 2 && kept->nvehicles >= sizes[k]; k++) {
+        char **plates = malloc((size_t)sizes[k] * sizeof(*plates));
+        for (int i = 0; i < sizes[k]; i++)
+            plates[i] = kept->vehicles[i].plate;
+        double dbest = 1e9;
+        for (int i = 0; i < 5; i++) {
+            char err[256];
+            double t0 = now_s();
+            struct hp_snapshot *d =
+                hp_snapshot_load_delta(conn, kept, plates, sizes[k], err, sizeof(err));
+            double t = now_s() - t0;
+            if (!d) {
+                fprintf(stderr, "delta failed: %s\n", err);
+                return 1;
+            }
+            dbest = t < dbest ? t : dbest;
+            hp_snapshot_unref(d);
+        }
+        printf("delta of %d changed plate%s: best of 5 %.1f ms\n", sizes[k],
+               sizes[k] == 1 ? "" : "s", dbest * 1e3);
+        free(plates);
+    }
     hp_snapshot_unref(kept);
     PQfinish(conn);
     return 0;
