@@ -104,35 +104,6 @@ static void owe_full(void)
     owed.full = true;
 }
 
-static void owe_plate(const char *plate)
-{
-    if (owed.n == owed.cap) {
-        int cap = owed.cap ? owed.cap * 2 : 64;
-        char **p = realloc(owed.plates, (size_t)cap * sizeof(*p));
-        if (!p) {
-            owe_full();
-            return;
-        }
-        owed.plates = p, owed.cap = cap;
-    }
-    if (!(owed.plates[owed.n] = strdup(plate))) {
-        owe_full();
-        return;
-    }
-    owed.n++;
-    owed.fresh = true;
-    if (owed.n > MAX_DELTA_PLATES)
-        owe_full();
-}
-
-static void owed_clear(void)
-{
-    for (int i = 0; i < owed.n; i++)
-        free(owed.plates[i]);
-    owed.n = 0;
-    owed.full = owed.fresh = false;
-}
-
 static int by_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -152,6 +123,40 @@ static void owed_unique(void)
             owed.plates[m++] = owed.plates[i];
     }
     owed.n = m;
+}
+
+static void owe_plate(const char *plate)
+{
+    if (owed.full)
+        return; /* the full load to come reads it anyway */
+    if (owed.n == owed.cap) {
+        int cap = owed.cap ? owed.cap * 2 : 64;
+        char **p = realloc(owed.plates, (size_t)cap * sizeof(*p));
+        if (!p) {
+            owe_full();
+            return;
+        }
+        owed.plates = p, owed.cap = cap;
+    }
+    if (!(owed.plates[owed.n] = strdup(plate))) {
+        owe_full();
+        return;
+    }
+    owed.n++;
+    owed.fresh = true;
+    if (owed.n > MAX_DELTA_PLATES) {
+        owed_unique(); /* one plate changed many times is one plate */
+        if (owed.n > MAX_DELTA_PLATES)
+            owe_full();
+    }
+}
+
+static void owed_clear(void)
+{
+    for (int i = 0; i < owed.n; i++)
+        free(owed.plates[i]);
+    owed.n = 0;
+    owed.full = owed.fresh = false;
 }
 
 /* Takes in the notifications that have arrived. */
