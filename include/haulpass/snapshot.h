@@ -157,7 +157,8 @@ struct hp_snapshot *hp_snapshot_load(PGconn *conn, char *err, size_t errlen);
 
 /* Reads a delta over base (a full snapshot) holding the vehicles and passes
  * of the n plates (normal form) as they are now. NULL with a message in err
- * when the database fails or a stored row cannot be read. */
+ * when the database fails, a stored row cannot be read, or base is itself a
+ * delta. */
 struct hp_snapshot *hp_snapshot_load_delta(PGconn *conn, struct hp_snapshot *base,
                                            char *const *plates, int n, char *err,
                                            size_t errlen);

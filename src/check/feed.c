@@ -36,6 +36,11 @@
 #define RETRY_MS 500
 /* Past this many changed plates a full load is as cheap as a delta. */
 #define MAX_DELTA_PLATES 10000
+/* A delta re-reads every plate changed since the last full load, so deltas
+ * grow until the next one. Once a delta costs an eighth of a full load (and
+ * more than a blink), a full load follows at once to start afresh. */
+#define REBASE_SHARE 8
+#define REBASE_MIN_MS 50.0
 
 static struct {
     pthread_mutex_t lock;
@@ -96,6 +101,7 @@ static struct {
     bool full;                /* a full load is owed */
     char **plates;            /* changed since base, deduplicated at load */
     int n, cap;
+    int unique;               /* n after the last deduplication */
     bool fresh;               /* plates came since the last load */
 } owed;
 
@@ -125,6 +131,14 @@ static void owed_unique(void)
     owed.n = m;
 }
 
+static void owed_unique_counted(void)
+{
+    owed_unique();
+    owed.unique = owed.n;
+    if (owed.n > MAX_DELTA_PLATES)
+        owe_full();
+}
+
 static void owe_plate(const char *plate)
 {
     if (owed.full)
@@ -144,18 +158,17 @@ static void owe_plate(const char *plate)
     }
     owed.n++;
     owed.fresh = true;
-    if (owed.n > MAX_DELTA_PLATES) {
-        owed_unique(); /* one plate changed many times is one plate */
-        if (owed.n > MAX_DELTA_PLATES)
-            owe_full();
-    }
+    /* One plate changed many times is one plate. Sorted again only when
+     * the list has doubled since, so repeats near the limit stay cheap. */
+    if (owed.n > MAX_DELTA_PLATES && owed.n >= 2 * owed.unique)
+        owed_unique_counted();
 }
 
 static void owed_clear(void)
 {
     for (int i = 0; i < owed.n; i++)
         free(owed.plates[i]);
-    owed.n = 0;
+    owed.n = owed.unique = 0;
     owed.full = owed.fresh = false;
 }
 
@@ -207,8 +220,9 @@ static void attempt_ended(long long gen, bool failed)
 }
 
 /* Brings the snapshot up to what has been asked for by now: a full load,
- * a delta, or nothing when the notifications name nothing the snapshot
- * holds; false when a load failed. */
+ * a delta, or nothing when no notification came since the last load (a
+ * local write whose notice was already taken in); false when a load
+ * failed. */
 static bool reload(PGconn *conn)
 {
     pthread_mutex_lock(&feed.lock);
@@ -223,13 +237,14 @@ static bool reload(PGconn *conn)
         drain(conn);
     if (!have || !owed.base)
         owe_full();
+    if (!owed.full && owed.fresh)
+        owed_unique_counted();
     char err[256] = "the database cannot be reached";
     struct hp_snapshot *s = NULL;
     bool full = owed.full;
     if (up && full) {
         s = hp_snapshot_load(conn, err, sizeof(err));
     } else if (up && owed.fresh) {
-        owed_unique();
         s = hp_snapshot_load_delta(conn, owed.base, owed.plates, owed.n, err, sizeof(err));
     } else if (up) {
         pthread_mutex_lock(&feed.lock);
@@ -250,6 +265,11 @@ static bool reload(PGconn *conn)
         owed.base = hp_snapshot_ref(s);
     } else {
         owed.fresh = false;
+        if (s->load_ms.total > REBASE_MIN_MS &&
+            s->load_ms.total * REBASE_SHARE > owed.base->load_ms.total) {
+            owe_full();
+            want_reload(false);
+        }
     }
     char ms[32], version[32], zones[32];
     snprintf(ms, sizeof(ms), "%.1f", s->load_ms.total);

@@ -628,8 +628,13 @@ struct hp_snapshot *hp_snapshot_load_delta(PGconn *conn, struct hp_snapshot *bas
                                            char *const *plates, int n, char *err,
                                            size_t errlen)
 {
-    struct loader l = {conn, calloc(1, sizeof(struct hp_snapshot)), err, errlen};
     err[0] = '\0';
+    if (base && base->base) {
+        /* Lookups fall back one level only (hp_snapshot_passes). */
+        snprintf(err, errlen, "a delta is loaded over a full snapshot only");
+        return NULL;
+    }
+    struct loader l = {conn, calloc(1, sizeof(struct hp_snapshot)), err, errlen};
     char *param = base ? text_array(plates, n) : NULL;
     if (!l.s || (base && !param)) {
         free(l.s);
