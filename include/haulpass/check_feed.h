@@ -32,7 +32,7 @@ struct hp_snapshot *hp_check_feed_current(void);
 /* What readiness and metrics show of the current snapshot, without
  * waiting; false when none is loaded yet. */
 struct hp_check_feed_status {
-    long long version;  /* zone_set_version it was read at */
+    long long version;  /* its zone_set_version */
     long long loaded_us; /* when it was read (µs since the epoch) */
     int zones;
     long long full_loads, delta_loads; /* since the start */

@@ -119,7 +119,7 @@ struct hp_snap_index {
 
 struct hp_snapshot {
     atomic_int refs;
-    int64_t version; /* zone_set_version when it was read */
+    int64_t version; /* zone_set_version: the committed changes it sees */
     int64_t loaded_us; /* when it was read (µs since the epoch) */
     GEOSContextHandle_t geos; /* made the geometries; freed last */
     struct hp_snap_zone *zones;

@@ -650,7 +650,9 @@ struct hp_snapshot *hp_snapshot_load_delta(PGconn *conn, struct hp_snapshot *bas
     GEOSWKBReader *wkb = l.s->geos ? GEOSWKBReader_create_r(l.s->geos) : NULL;
     bool ok = wkb != NULL || fail(&l, "out of memory");
     ok = ok && command(&l, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    PGresult *v = ok ? query(&l, "SELECT last_value::text FROM zone_set_version", false) : NULL;
+    /* The first read fixes the transaction's view, so the version counts
+     * exactly the changes this snapshot sees (sql/008_snapshot_version.sql). */
+    PGresult *v = ok ? query(&l, "SELECT sum(n)::text FROM snapshot_changes", false) : NULL;
     if (v && PQntuples(v) == 1)
         l.s->version = atoll(PQgetvalue(v, 0, 0));
     l.s->loaded_us = hp_time_now_us();
