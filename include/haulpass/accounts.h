@@ -32,6 +32,10 @@ enum hp_db_status hp_accounts_org_create(struct hp_db *db, struct hp_arena *aren
 enum hp_db_status hp_accounts_org_by_name(struct hp_db *db, struct hp_arena *arena,
                                           const char *name, struct hp_org *out);
 
+/* The organisation with this id (a UUID); HP_DB_NO_ROWS when none. */
+enum hp_db_status hp_accounts_org_get(struct hp_db *db, struct hp_arena *arena, const char *id,
+                                      struct hp_org *out);
+
 /* Up to limit organisations after the one with id after (NULL: from the
  * start), in creation order; *n is how many were stored in out. */
 enum hp_db_status hp_accounts_org_list(struct hp_db *db, struct hp_arena *arena,

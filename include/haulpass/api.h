@@ -17,6 +17,7 @@ void hp_api_debug_db_wait(struct hp_request *req);
 /* orgs.c */
 void hp_api_orgs_create(struct hp_request *req);
 void hp_api_orgs_list(struct hp_request *req);
+void hp_api_orgs_get(struct hp_request *req);
 
 /* users.c */
 void hp_api_users_create(struct hp_request *req);

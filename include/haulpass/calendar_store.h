@@ -5,12 +5,17 @@
 #include "haulpass/db.h"
 
 /* Replaces the days of year with days_json (a JSON array of {date, kind,
- * name}) inside the caller's transaction; audits before and after. */
+ * name}) inside the caller's transaction when the year is at
+ * expected_version (NULL: any; see hp_etag_sql_version); audits before and
+ * after and sets *version to the new one. HP_DB_NO_ROWS, with nothing
+ * changed, when the year is at another version. */
 enum hp_db_status hp_calendar_store_replace(struct hp_db *db, struct hp_arena *arena,
                                             const char *actor_id, int year,
-                                            const char *days_json);
+                                            const char *days_json,
+                                            const char *expected_version, int *version);
 
-/* The days of year (date, kind, name), in date order. */
+/* The year's version, then its days (date, kind, name) in date order: one
+ * row (version, NULL, NULL, NULL) when it lists none. */
 enum hp_db_status hp_calendar_store_year(struct hp_db *db, struct hp_arena *arena, int year,
                                          PGresult **res);
 

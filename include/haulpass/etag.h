@@ -12,9 +12,9 @@ const char *hp_etag_of(struct hp_arena *arena, int version);
 void hp_etag_reply(struct hp_request *req, int version);
 
 /*
- * The version an If-Match header value names: > 0 for one of our ETags
- * (W/ is ignored), 0 for "*", -1 when there is no header (NULL), -2 for
- * anything else, which can match no version. Pure.
+ * The version an If-Match header value names: > 0 for one of our ETags, 0
+ * for "*", -1 when there is no header (NULL), -2 for anything else (a weak
+ * ETag, a list), which can match no version. Pure.
  */
 int hp_etag_if_match(const char *header);
 

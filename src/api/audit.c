@@ -5,16 +5,9 @@
 #include "haulpass/audit.h"
 #include "haulpass/reply.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-static cJSON *json_or_null(const PGresult *r, int row, int col)
-{
-    if (PQgetisnull(r, row, col))
-        return cJSON_CreateNull();
-    cJSON *j = cJSON_Parse(PQgetvalue(r, row, col));
-    return j ? j : cJSON_CreateNull();
-}
 
 void hp_api_audit_list(struct hp_request *req)
 {
@@ -23,7 +16,8 @@ void hp_api_audit_list(struct hp_request *req)
     if (!hp_api_paging(req, &limit, &cursor))
         return;
     char *end;
-    if (cursor && (strtoll(cursor, &end, 10) < 1 || *end)) {
+    errno = 0;
+    if (cursor && (strtoll(cursor, &end, 10) < 1 || *end || errno == ERANGE)) {
         hp_reply_problem(req, 400, "bad-parameter", "cursor is not one this service gave");
         return;
     }
@@ -55,8 +49,8 @@ void hp_api_audit_list(struct hp_request *req)
         cJSON_AddStringToObject(e, "entity", PQgetvalue(r, i, 4));
         cJSON_AddStringToObject(e, "entity_id", PQgetvalue(r, i, 5));
         cJSON_AddStringToObject(e, "action", PQgetvalue(r, i, 6));
-        cJSON_AddItemToObject(e, "before", json_or_null(r, i, 7));
-        cJSON_AddItemToObject(e, "after", json_or_null(r, i, 8));
+        cJSON_AddItemToObject(e, "before", hp_api_json_or_null(PQgetvalue(r, i, 7)));
+        cJSON_AddItemToObject(e, "after", hp_api_json_or_null(PQgetvalue(r, i, 8)));
         cJSON_AddItemToArray(items, e);
     }
     const char *next = n > limit ? PQgetvalue(r, limit - 1, 0) : NULL;

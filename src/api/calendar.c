@@ -4,6 +4,7 @@
 #include "haulpass/arena.h"
 #include "haulpass/calendar.h"
 #include "haulpass/calendar_store.h"
+#include "haulpass/etag.h"
 #include "haulpass/json_body.h"
 #include "haulpass/reply.h"
 
@@ -47,12 +48,15 @@ struct replace {
     const char *actor;
     int year;
     const char *days;
+    const char *expected_version; /* NULL: any */
+    int version;                  /* after; 0 when stale */
 };
 
 static enum hp_db_status replace_tx(struct hp_db *db, void *ctx)
 {
     struct replace *r = ctx;
-    return hp_calendar_store_replace(db, r->arena, r->actor, r->year, r->days);
+    return hp_calendar_store_replace(db, r->arena, r->actor, r->year, r->days,
+                                     r->expected_version, &r->version);
 }
 
 /* Checks every day and the set as a whole (the calendar module's rules:
@@ -130,10 +134,20 @@ void hp_api_calendar_replace(struct hp_request *req)
         return;
     }
     char *text = hp_arena_defer(req->arena, free, cJSON_PrintUnformatted(days));
-    struct replace r = {req->arena, req->who->user_id, year, text};
+    /* If-Match is optional here: a calendar is replaced whole, and the
+     * admin who sends none means to. */
+    int if_version = hp_etag_if_match(hp_req_header(req, "If-Match"));
+    struct replace r = {req->arena, req->who->user_id, year, text,
+                        hp_etag_sql_version(req->arena, if_version), 0};
     enum hp_db_status st = hp_db_tx(db, replace_tx, &r);
     if (st < 0) {
         hp_api_db_failed(req, st);
+        return;
+    }
+    if (!r.version) {
+        hp_reply_problem(req, 412, "stale",
+                         "the %d calendar has changed since the version you read; read it "
+                         "again", year);
         return;
     }
     hp_api_calendar_get(req);
@@ -159,14 +173,17 @@ void hp_api_calendar_get(struct hp_request *req)
     cJSON_AddNumberToObject(j, "year", year);
     cJSON *days = cJSON_AddArrayToObject(j, "days");
     for (int i = 0; i < PQntuples(r); i++) {
+        if (PQgetisnull(r, i, 1))
+            continue; /* the one row of a year that lists no day */
         cJSON *d = cJSON_CreateObject();
-        cJSON_AddStringToObject(d, "date", PQgetvalue(r, i, 0));
-        cJSON_AddStringToObject(d, "kind", PQgetvalue(r, i, 1));
-        if (PQgetisnull(r, i, 2))
+        cJSON_AddStringToObject(d, "date", PQgetvalue(r, i, 1));
+        cJSON_AddStringToObject(d, "kind", PQgetvalue(r, i, 2));
+        if (PQgetisnull(r, i, 3))
             cJSON_AddNullToObject(d, "name");
         else
-            cJSON_AddStringToObject(d, "name", PQgetvalue(r, i, 2));
+            cJSON_AddStringToObject(d, "name", PQgetvalue(r, i, 3));
         cJSON_AddItemToArray(days, d);
     }
+    hp_etag_reply(req, atoi(PQgetvalue(r, 0, 0)));
     hp_reply_json(req, 200, j);
 }

@@ -1,4 +1,4 @@
-/* POST /v1/orgs, GET /v1/orgs (admin). */
+/* POST /v1/orgs, GET /v1/orgs, GET /v1/orgs/{id} (admin). */
 #include "haulpass/api.h"
 
 #include "haulpass/accounts.h"
@@ -6,6 +6,7 @@
 #include "haulpass/json_body.h"
 #include "haulpass/reply.h"
 
+#include <ctype.h>
 #include <string.h>
 
 static const char *const org_kinds[] = {"police", "haulier", "site", NULL};
@@ -36,6 +37,17 @@ void hp_api_orgs_create(struct hp_request *req)
         hp_reply_invalid(req);
         return;
     }
+    /* Names are unique; " Acme" next to "Acme" would get round that. */
+    static const char ideographic_space[] = "\u3000";
+    const char *name = v[0]->valuestring;
+    size_t n = strlen(name), w = sizeof(ideographic_space) - 1;
+    if (isspace((unsigned char)name[0]) || isspace((unsigned char)name[n - 1]) ||
+        strncmp(name, ideographic_space, w) == 0 ||
+        (n >= w && strcmp(name + n - w, ideographic_space) == 0)) {
+        hp_req_invalid(req, "/name", "must not be blank or start or end with white space");
+        hp_reply_invalid(req);
+        return;
+    }
     struct hp_db *db = hp_req_db(req);
     if (!db) {
         hp_reply_unavailable(req);
@@ -55,6 +67,28 @@ void hp_api_orgs_create(struct hp_request *req)
     }
     hp_reply_header(req, "Location", hp_arena_printf(req->arena, "/v1/orgs/%s", org.id));
     hp_reply_json(req, 201, org_json(&org));
+}
+
+void hp_api_orgs_get(struct hp_request *req)
+{
+    const char *id = req->params[0];
+    if (!hp_uuid_valid(id)) {
+        hp_reply_problem(req, 404, "not-found", "no organisation has the id %s", id);
+        return;
+    }
+    struct hp_db *db = hp_req_db(req);
+    if (!db) {
+        hp_reply_unavailable(req);
+        return;
+    }
+    struct hp_org org;
+    enum hp_db_status st = hp_accounts_org_get(db, req->arena, id, &org);
+    if (st == HP_DB_NO_ROWS)
+        hp_reply_problem(req, 404, "not-found", "no organisation has the id %s", id);
+    else if (st < 0)
+        hp_api_db_failed(req, st);
+    else
+        hp_reply_json(req, 200, org_json(&org));
 }
 
 void hp_api_orgs_list(struct hp_request *req)

@@ -118,8 +118,19 @@ static cJSON *read_rule(struct reader *r, const cJSON *in, const cJSON *existing
     cJSON_AddItemToObject(out, "vehicle_classes",
                           word_list(r, v[R_CLASSES], hp_vehicle_classes, p, "vehicle class"));
     hp_json_pointer(p, sizeof(p), pointer, "exempt_classes");
-    cJSON_AddItemToObject(out, "exempt_classes",
-                          word_list(r, v[R_EXEMPT], hp_vehicle_classes, p, "vehicle class"));
+    cJSON *exempt = word_list(r, v[R_EXEMPT], hp_vehicle_classes, p, "vehicle class");
+    cJSON_AddItemToObject(out, "exempt_classes", exempt);
+    /* A class both named and exempt says two things at once. */
+    const cJSON *classes = cJSON_GetObjectItem(out, "vehicle_classes");
+    int k = 0;
+    for (const cJSON *e = exempt && v[R_EXEMPT] ? v[R_EXEMPT]->child : NULL; e; e = e->next, k++)
+        for (const cJSON *c = classes ? classes->child : NULL; c && cJSON_IsString(e); c = c->next)
+            if (strcmp(c->valuestring, e->valuestring) == 0) {
+                char ep[224];
+                snprintf(ep, sizeof(ep), "%s/%d", p, k);
+                fail(r, ep, "\"%s\" is in vehicle_classes too; a class cannot be both "
+                            "restricted and exempt", e->valuestring);
+            }
     if (v[R_MIN_WEIGHT])
         cJSON_AddNumberToObject(out, "min_gross_weight_kg", v[R_MIN_WEIGHT]->valuedouble);
     else
@@ -131,8 +142,9 @@ static cJSON *read_rule(struct reader *r, const cJSON *in, const cJSON *existing
         hp_json_pointer(p, sizeof(p), pointer, "hours");
         if (hp_oh_compile(v[R_HOURS]->valuestring, &oh, &err) != HP_OH_OK)
             fail(r, p, "%s", err.message[0] ? err.message : "is not valid opening_hours");
+        /* Stored in its canonical spelling, so equal hours read equal. */
+        cJSON_AddStringToObject(out, "hours", oh ? hp_oh_text(oh) : v[R_HOURS]->valuestring);
         hp_oh_free(oh);
-        cJSON_AddStringToObject(out, "hours", v[R_HOURS]->valuestring);
     } else {
         cJSON_AddNullToObject(out, "hours");
     }
@@ -177,14 +189,17 @@ bool hp_zone_input_read(GEOSContextHandle_t geos, const cJSON *body, const cJSON
         if (norm)
             cJSON_AddItemToArray(out->rules, norm);
     }
-    /* Two rules naming one kept id would make it ambiguous. */
-    for (const cJSON *a = out->rules->child; a; a = a->next)
-        for (const cJSON *b = a->next; b; b = b->next)
+    /* Two rules naming one kept id would make it ambiguous: the second is
+     * the error. Rules are read in order and all of them or none kept. */
+    int j = 0;
+    for (const cJSON *b = r.ok ? out->rules->child : NULL; b; b = b->next, j++)
+        for (const cJSON *a = out->rules->child; a != b; a = a->next)
             if (strcmp(cJSON_GetObjectItem(a, "id")->valuestring,
                        cJSON_GetObjectItem(b, "id")->valuestring) == 0) {
-                snprintf(p, sizeof(p), "%s/rules", prefix);
-                fail(&r, p, "the rule id %s is used twice",
-                     cJSON_GetObjectItem(a, "id")->valuestring);
+                snprintf(p, sizeof(p), "%s/rules/%d/id", prefix, j);
+                fail(&r, p, "the rule id %s is used by an earlier rule too",
+                     cJSON_GetObjectItem(b, "id")->valuestring);
+                break;
             }
     if (!r.ok) {
         hp_zone_input_clear(geos, out);

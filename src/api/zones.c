@@ -2,6 +2,7 @@
  * retire, and the version history. */
 #include "haulpass/api.h"
 
+#include "haulpass/accept.h"
 #include "haulpass/arena.h"
 #include "haulpass/audit.h"
 #include "haulpass/etag.h"
@@ -262,8 +263,8 @@ void hp_api_zones_get(struct hp_request *req)
 
 static bool wants_geojson(struct hp_request *req)
 {
-    const char *accept = hp_req_header(req, "Accept");
-    return accept && strstr(accept, "application/geo+json");
+    return hp_accept_prefers(hp_req_header(req, "Accept"), "application/geo+json",
+                             "application/json");
 }
 
 /* Every live zone as a GeoJSON FeatureCollection (RFC 7946). */
@@ -304,9 +305,10 @@ static void list_geojson(struct hp_request *req, struct hp_db *db)
 
 void hp_api_zones_list(struct hp_request *req)
 {
-    int limit;
-    const char *cursor;
-    if (!hp_api_uuid_paging(req, &limit, &cursor))
+    int limit = 0;
+    const char *cursor = NULL;
+    bool geojson = wants_geojson(req); /* every zone at once: no paging */
+    if (!geojson && !hp_api_uuid_paging(req, &limit, &cursor))
         return;
     const char *retired = hp_req_query(req, "include_retired");
     if (retired && strcmp(retired, "true") != 0 && strcmp(retired, "false") != 0) {
@@ -318,7 +320,7 @@ void hp_api_zones_list(struct hp_request *req)
         hp_reply_unavailable(req);
         return;
     }
-    if (wants_geojson(req)) {
+    if (geojson) {
         list_geojson(req, db);
         return;
     }

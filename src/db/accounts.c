@@ -71,6 +71,20 @@ enum hp_db_status hp_accounts_org_by_name(struct hp_db *db, struct hp_arena *are
     return st;
 }
 
+static struct hp_sql org_get_sql = HP_SQL("org_get",
+    "SELECT id, name, kind, hp_us(created_at) FROM orgs WHERE id = $1::uuid");
+
+enum hp_db_status hp_accounts_org_get(struct hp_db *db, struct hp_arena *arena, const char *id,
+                                      struct hp_org *out)
+{
+    PGresult *r;
+    const char *params[] = {id};
+    enum hp_db_status st = hp_db_exec(db, arena, &org_get_sql, 1, params, &r);
+    if (st == HP_DB_ROWS)
+        read_org(r, 0, out);
+    return st;
+}
+
 static struct hp_sql org_list_sql = HP_SQL("org_list",
     "SELECT id, name, kind, hp_us(created_at) FROM orgs"
     " WHERE $1::uuid IS NULL"

@@ -5,6 +5,7 @@
 #include "haulpass/audit.h"
 #include "haulpass/calendar.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static struct hp_sql year_json_sql = HP_SQL("calendar_year_json",
@@ -20,15 +21,31 @@ static struct hp_sql insert_days_sql = HP_SQL("calendar_insert_days",
     " SELECT (d->>'date')::date, d->>'kind', d->>'name'"
     "   FROM jsonb_array_elements($1::jsonb) d");
 
+static struct hp_sql year_row_sql = HP_SQL("calendar_year_row",
+    "INSERT INTO calendar_years (year, version) VALUES ($1::int, 1) ON CONFLICT DO NOTHING");
+
+/* The row locked by the update: a concurrent replacement of the same year
+ * waits, then finds the version moved on. */
+static struct hp_sql year_bump_sql = HP_SQL("calendar_year_bump",
+    "UPDATE calendar_years SET version = version + 1"
+    " WHERE year = $1::int AND ($2::int IS NULL OR version = $2::int) RETURNING version");
+
 enum hp_db_status hp_calendar_store_replace(struct hp_db *db, struct hp_arena *arena,
                                             const char *actor_id, int year,
-                                            const char *days_json)
+                                            const char *days_json,
+                                            const char *expected_version, int *version)
 {
     PGresult *r;
     const char *y = hp_arena_printf(arena, "%d", year);
     const char *p1[] = {y};
-    enum hp_db_status st = hp_db_exec(db, arena, &year_json_sql, 1, p1, &r);
-    if (st < 0)
+    const char *pv[] = {y, expected_version};
+    enum hp_db_status st = hp_db_exec(db, arena, &year_row_sql, 1, p1, &r);
+    if (st < 0 || (st = hp_db_exec(db, arena, &year_bump_sql, 2, pv, &r)) <= 0) {
+        *version = 0;
+        return st; /* HP_DB_NO_ROWS: stale */
+    }
+    *version = atoi(PQgetvalue(r, 0, 0));
+    if ((st = hp_db_exec(db, arena, &year_json_sql, 1, p1, &r)) < 0)
         return st;
     const char *before = PQgetvalue(r, 0, 0);
     if ((st = hp_db_exec(db, arena, &delete_year_sql, 1, p1, &r)) < 0)
@@ -42,9 +59,13 @@ enum hp_db_status hp_calendar_store_replace(struct hp_db *db, struct hp_arena *a
                           PQgetvalue(r, 0, 0));
 }
 
+/* In one statement, so the version is that of the days read: one row with
+ * no day for a year that lists none. */
 static struct hp_sql year_sql = HP_SQL("calendar_year",
-    "SELECT day::text, kind, name FROM calendar_days"
-    " WHERE extract(year FROM day) = $1::int ORDER BY day");
+    "SELECT coalesce((SELECT version FROM calendar_years WHERE year = $1::int), 1)::text,"
+    "       d.day::text, d.kind, d.name"
+    "  FROM (SELECT 1) one"
+    "  LEFT JOIN calendar_days d ON extract(year FROM d.day) = $1::int ORDER BY d.day");
 
 enum hp_db_status hp_calendar_store_year(struct hp_db *db, struct hp_arena *arena, int year,
                                          PGresult **res)

@@ -25,8 +25,9 @@ int hp_etag_if_match(const char *h)
         h++;
     if (strcmp(h, "*") == 0)
         return 0;
-    if (strncmp(h, "W/", 2) == 0)
-        h += 2;
+    /* A weak ETag (W/...) fails too: If-Match compares strongly (RFC 9110
+     * 13.1.1), and a list names more than one version, which this service
+     * does not take. */
     if (*h != '"' || h[1] < '1' || h[1] > '9')
         return -2;
     char *end;

@@ -51,6 +51,28 @@ static void request_hash(struct hp_request *req, char out[HP_SHA256_HEX_LEN + 1]
     hp_sha256_hex(all, hn + req->body_len, out);
 }
 
+/* The answer as kept: a bearer token in it (POST /v1/users) becomes null,
+ * since tokens are never stored in plain text. A replay answers
+ * `"token": null`; a caller who lost the first answer rotates the token. */
+static const char *without_token(struct hp_request *req, const char *body, size_t *len)
+{
+    if (!body || !memmem(body, *len, "\"token\"", 7))
+        return body;
+    cJSON *j = cJSON_ParseWithLength(body, *len);
+    const char *kept = body;
+    if (!j || cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "token"))) {
+        char *text = NULL;
+        if (j && cJSON_ReplaceItemInObjectCaseSensitive(j, "token", cJSON_CreateNull()))
+            text = cJSON_PrintUnformatted(j);
+        /* Out of memory: keep less rather than the token. */
+        kept = hp_arena_strdup(req->arena, text ? text : "{\"token\":null}");
+        *len = strlen(kept);
+        cJSON_free(text);
+    }
+    cJSON_Delete(j);
+    return kept;
+}
+
 /* Keeps the answer before it is sent, so a retry that follows it at once
  * finds it; answers of 500 and above free the key instead. */
 static void keep_reply(struct hp_request *req, int status, const char *content_type,
@@ -76,6 +98,7 @@ static void keep_reply(struct hp_request *req, int status, const char *content_t
         }
         char *text = cJSON_PrintUnformatted(headers);
         cJSON_Delete(headers);
+        body = without_token(req, body, &len);
         struct hp_idem_record rec = {
             .status = status, .content_type = content_type,
             .headers = text ? hp_arena_strdup(req->arena, text) : NULL,

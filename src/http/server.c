@@ -188,6 +188,25 @@ static bool body_refused(struct request_state *st)
     return false;
 }
 
+/* MHD_KeyValueIteratorN: stops at a query key or value that is not UTF-8
+ * (or holds a NUL, which every reader would cut it at). */
+static enum MHD_Result query_arg_valid(void *cls, enum MHD_ValueKind kind, const char *key,
+                                       size_t key_len, const char *value, size_t value_len)
+{
+    (void)kind;
+    bool ok = hp_utf8_valid(key, key_len) && strlen(key) == key_len &&
+              (!value || (hp_utf8_valid(value, value_len) && strlen(value) == value_len));
+    *(bool *)cls = ok;
+    return ok ? MHD_YES : MHD_NO;
+}
+
+static bool query_valid(struct hp_request *req)
+{
+    bool ok = true;
+    MHD_get_connection_values_n(req->conn, MHD_GET_ARGUMENT_KIND, query_arg_valid, &ok);
+    return ok;
+}
+
 /*
  * Answers what the headers alone decide: no route (404/405), no right to
  * call it (401/403), a declared body over the limit (413), the wrong
@@ -200,6 +219,10 @@ static bool screen(struct request_state *st)
     struct hp_request *req = &st->req;
     if (st->bad_path) {
         hp_reply_problem(req, 400, "bad-path", "the path is not valid UTF-8");
+        return false;
+    }
+    if (!query_valid(req)) {
+        hp_reply_problem(req, 400, "bad-parameter", "a query parameter is not valid UTF-8");
         return false;
     }
     if (!req->route) {

@@ -7,6 +7,7 @@
  */
 #include "haulpass/kml.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -812,6 +813,55 @@ static cJSON *split_list(const char *s)
     return arr;
 }
 
+/* The edit distance of a and b (at most 32 bytes each), else a large one. */
+static int distance(const char *a, const char *b)
+{
+    size_t m = strlen(a), n = strlen(b);
+    if (m > 32 || n > 32)
+        return 99;
+    int row[33];
+    for (size_t j = 0; j <= n; j++)
+        row[j] = (int)j;
+    for (size_t i = 1; i <= m; i++) {
+        int diag = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= n; j++) {
+            int up = row[j];
+            int best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[n];
+}
+
+/* The rule field an unknown ExtendedData name looks like a slip of ("hour",
+ * "Liftable-By", "min_gross_weight"), or NULL. Why: other fields (a GIS tool's
+ * OBJECTID, a description) are fine to ignore, but a misspelt `hours` would
+ * silently make a ban hold round the clock. */
+static const char *misspelt_rule_field(const char *name)
+{
+    char norm[33];
+    size_t n = strlen(name);
+    if (n > 32)
+        return NULL;
+    for (size_t i = 0; i <= n; i++) {
+        char c = name[i];
+        norm[i] = c == '-' || c == ' ' ? '_' : (char)tolower((unsigned char)c);
+    }
+    for (size_t i = 0; i < sizeof rule_fields / sizeof *rule_fields; i++) {
+        const char *f = rule_fields[i].name;
+        size_t shorter = n < strlen(f) ? n : strlen(f);
+        if (distance(norm, f) <= 2 || (shorter >= 4 && strncmp(norm, f, shorter) == 0))
+            return f; /* a slip, or the field cut short or run on */
+    }
+    return NULL;
+}
+
 /* Adds one field to `rule`. Returns false with *p filled, or with w->status set. */
 static bool add_field(struct walk *w, cJSON *rule, const xmlNode *at, const char *name,
                       const char *value, struct problem *p)
@@ -822,8 +872,15 @@ static bool add_field(struct walk *w, cJSON *rule, const xmlNode *at, const char
     for (i = 0; i < sizeof rule_fields / sizeof *rule_fields; i++)
         if (strcmp(name, rule_fields[i].name) == 0)
             break;
-    if (i == sizeof rule_fields / sizeof *rule_fields)
-        return true; /* not a rule field */
+    if (i == sizeof rule_fields / sizeof *rule_fields) {
+        const char *meant = misspelt_rule_field(name);
+        if (meant) {
+            problem(p, line_of(at), "ExtendedData field \"%.40s\" is not a rule field; "
+                                    "\"%s\" was perhaps meant", name, meant);
+            return false;
+        }
+        return true; /* another tool's field */
+    }
     if (cJSON_GetObjectItemCaseSensitive(rule, name)) {
         problem(p, line_of(at), "ExtendedData gives \"%s\" more than once", name);
         return false;

@@ -87,7 +87,20 @@ TEST(an_organisation_is_created_once_and_a_taken_name_is_409)
     CHECK_STR(hp_t_str(r, "name"), "临沂建工");
     CHECK_STR(hp_t_str(r, "kind"), "site");
     CHECK(hp_t_str(r, "id") != NULL);
-    CHECK(hp_t_header(r, "Location") != NULL);
+    char location[128];
+    snprintf(location, sizeof(location), "%s", hp_t_header(r, "Location"));
+    CHECK(strstr(location, hp_t_str(r, "id")) != NULL);
+    hp_t_free(r);
+    /* Location names it. */
+    r = hp_t_get(location, hp_t_admin);
+    CHECK_INT(r->status, 200);
+    CHECK_STR(hp_t_str(r, "name"), "临沂建工");
+    hp_t_free(r);
+    r = hp_t_get("/v1/orgs/00000000-0000-0000-0000-000000000000", hp_t_admin);
+    CHECK_INT(r->status, 404);
+    hp_t_free(r);
+    r = hp_t_get("/v1/orgs/not-a-uuid", hp_t_admin);
+    CHECK_INT(r->status, 404);
     hp_t_free(r);
     r = hp_t_post("/v1/orgs", hp_t_admin, "{\"name\":\"临沂建工\",\"kind\":\"haulier\"}");
     CHECK_INT(r->status, 409);
@@ -119,6 +132,12 @@ TEST(invalid_organisations_are_422_with_the_pointer_of_the_field)
     expect_invalid("/v1/orgs", "{\"name\":\"A\",\"name\":\"B\",\"kind\":\"site\"}", "/name");
     expect_invalid("/v1/orgs", "{\"name\":null,\"kind\":\"site\"}", "/name");
     expect_invalid("/v1/orgs", "{\"name\":\"a/b~c\",\"kind\":\"site\",\"a/b~c\":1}", "/a~1b~0c");
+    /* Blank, or padded so as to sit next to a taken name. */
+    expect_invalid("/v1/orgs", "{\"name\":\"   \",\"kind\":\"site\"}", "/name");
+    expect_invalid("/v1/orgs", "{\"name\":\" Acme\",\"kind\":\"site\"}", "/name");
+    expect_invalid("/v1/orgs", "{\"name\":\"Acme\\t\",\"kind\":\"site\"}", "/name");
+    expect_invalid("/v1/orgs", "{\"name\":\"\u3000临沂建工\",\"kind\":\"site\"}", "/name");
+    expect_invalid("/v1/orgs", "{\"name\":\"临沂建工\u3000\",\"kind\":\"site\"}", "/name");
 }
 
 TEST(a_new_user_gets_a_token_shown_once_that_works)
@@ -285,6 +304,16 @@ TEST(an_officer_may_read_the_audit_trail)
     r = hp_t_get("/v1/orgs", token);
     CHECK_INT(r->status, 403);
     hp_t_free(r);
+    /* What no client may send: a query that is not UTF-8, a cursor past
+     * 64 bits. A clear 400, never a 500. */
+    const char *bad[] = {"/v1/audit?entity=%FF", "/v1/audit?id=%C0%80", "/v1/audit?entity=a%00b",
+                         "/v1/audit?cursor=9223372036854775808", "/v1/orgs?x%FF=1"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        r = hp_t_get(bad[i], i == 4 ? hp_t_admin : token);
+        CHECK_INT(r->status, 400);
+        CHECK_STR(hp_t_str(r, "type"), "urn:haulpass:problem:bad-parameter");
+        hp_t_free(r);
+    }
 }
 
 TEST(user_add_on_the_command_line_refuses_a_role_that_does_not_suit)

@@ -55,6 +55,58 @@ TEST(an_admin_replaces_a_year_and_everyone_reads_it_back_in_date_order)
     hp_t_free(r);
 }
 
+static struct hp_t_resp *put_if(const char *year, const char *body, const char *if_match)
+{
+    char path[64], h[64];
+    snprintf(path, sizeof(path), "/v1/calendar/%s", year);
+    snprintf(h, sizeof(h), "If-Match: %s", if_match);
+    const char *headers[] = {h, NULL};
+    return hp_t_req("PUT", path, hp_t_admin, NULL, body, strlen(body), headers);
+}
+
+TEST(a_year_carries_an_etag_and_a_stale_if_match_changes_nothing)
+{
+    struct hp_t_resp *r = hp_t_get("/v1/calendar/2030", officer);
+    CHECK_STR(hp_t_header(r, "ETag"), "\"1\""); /* never written */
+    hp_t_free(r);
+    const char *one = "{\"days\":[{\"date\":\"2030-01-01\",\"kind\":\"holiday\"}]}";
+    const char *two = "{\"days\":[{\"date\":\"2030-05-01\",\"kind\":\"holiday\"}]}";
+    r = put_if("2030", one, "\"1\"");
+    CHECK_INT(r->status, 200);
+    CHECK_STR(hp_t_header(r, "ETag"), "\"2\"");
+    hp_t_free(r);
+    /* Two admins read "2"; the first write wins, the second is 412. */
+    r = put_if("2030", two, "\"2\"");
+    CHECK_INT(r->status, 200);
+    CHECK_STR(hp_t_header(r, "ETag"), "\"3\"");
+    hp_t_free(r);
+    r = put_if("2030", one, "\"2\"");
+    CHECK_INT(r->status, 412);
+    CHECK_STR(hp_t_str(r, "type"), "urn:haulpass:problem:stale");
+    hp_t_free(r);
+    r = put_if("2030", one, "W/\"3\""); /* weak: compared strongly, no match */
+    CHECK_INT(r->status, 412);
+    hp_t_free(r);
+    r = hp_t_get("/v1/calendar/2030", officer);
+    CHECK_STR(hp_t_header(r, "ETag"), "\"3\"");
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(
+                  cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "days"), 0), "date")),
+              "2030-05-01");
+    hp_t_free(r);
+    /* "*" and no If-Match replace whatever is there. */
+    r = put_if("2030", one, "*");
+    CHECK_INT(r->status, 200);
+    CHECK_STR(hp_t_header(r, "ETag"), "\"4\"");
+    hp_t_free(r);
+    r = put("2030", two, hp_t_admin);
+    CHECK_INT(r->status, 200);
+    CHECK_STR(hp_t_header(r, "ETag"), "\"5\"");
+    hp_t_free(r);
+    /* A stale write left no trace in the audit trail either. */
+    CHECK_INT(hp_t_sql_int("SELECT count(*) FROM audit WHERE entity = 'calendar'"
+                           " AND entity_id = '2030'"), 4);
+}
+
 TEST(only_an_admin_may_write_the_calendar)
 {
     struct hp_t_resp *r = put("2026", "{\"days\":[]}", officer);

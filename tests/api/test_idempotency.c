@@ -279,6 +279,70 @@ TEST(imports_and_projects_honour_keys_too)
     free(t);
 }
 
+TEST(organisations_users_zones_and_kml_imports_honour_keys_too)
+{
+    char *admin = user("Test Police", "police", "admin", "idem admin");
+    char *officer = user("Test Police", "police", "officer", "idem officer 2");
+    /* An organisation: replayed, not "name taken". */
+    const char *org = "{\"name\":\"Idem Keyed Org\",\"kind\":\"haulier\"}";
+    struct hp_t_resp *a = post_keyed("/v1/orgs", admin, "org", NULL, org);
+    struct hp_t_resp *b = post_keyed("/v1/orgs", admin, "org", NULL, org);
+    CHECK_INT(a->status, 201);
+    CHECK_INT(b->status, 201);
+    CHECK_STR(b->body, a->body);
+    char org_id[64];
+    snprintf(org_id, sizeof(org_id), "%s", hp_t_str(a, "id"));
+    hp_t_free(a);
+    hp_t_free(b);
+    /* A user: one made; the replay shows no token, since none is stored. */
+    char body[256];
+    snprintf(body, sizeof(body),
+             "{\"org_id\":\"%s\",\"name\":\"keyed\",\"role\":\"haulier\"}", org_id);
+    a = post_keyed("/v1/users", admin, "user", NULL, body);
+    b = post_keyed("/v1/users", admin, "user", NULL, body);
+    CHECK_INT(a->status, 201);
+    CHECK_INT(b->status, 201);
+    CHECK_STR(hp_t_str(b, "id"), hp_t_str(a, "id"));
+    CHECK(hp_t_str(a, "token") != NULL);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(b->json, "token")));
+    CHECK_STR(hp_t_header(b, "Idempotent-Replayed"), "true");
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM idempotency_keys WHERE strpos(body, '%s') > 0",
+             hp_t_str(a, "token"));
+    CHECK_INT(hp_t_sql_int(sql), 0);
+    hp_t_free(a);
+    hp_t_free(b);
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM users WHERE org_id = '%s'", org_id);
+    CHECK_INT(hp_t_sql_int(sql), 1);
+    /* A zone and a KML import: each made once. */
+    const char *zone = "{\"name\":\"Idem Keyed Zone\",\"geometry\":{\"type\":\"Polygon\","
+                       "\"coordinates\":[[[118.3,35],[118.31,35],[118.31,35.01],[118.3,35]]]},"
+                       "\"rules\":[]}";
+    a = post_keyed("/v1/zones", officer, "zone", NULL, zone);
+    b = post_keyed("/v1/zones", officer, "zone", NULL, zone);
+    CHECK_INT(a->status, 201);
+    CHECK_STR(b->body, a->body);
+    hp_t_free(a);
+    hp_t_free(b);
+    CHECK_INT(hp_t_sql_int("SELECT count(*) FROM zones WHERE name = 'Idem Keyed Zone'"), 1);
+    const char *kml =
+        "<kml xmlns=\"http://www.opengis.net/kml/2.2\"><Placemark><name>Idem Keyed KML</name>"
+        "<Polygon><outerBoundaryIs><LinearRing><coordinates>118.4,35 118.41,35 118.41,35.01 "
+        "118.4,35</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark></kml>";
+    const char *kml_type = "application/vnd.google-earth.kml+xml";
+    a = post_keyed("/v1/zones/import", officer, "kml", kml_type, kml);
+    b = post_keyed("/v1/zones/import", officer, "kml", kml_type, kml);
+    CHECK_INT(a->status, 200);
+    CHECK_INT(b->status, a->status);
+    CHECK_STR(b->body, a->body);
+    hp_t_free(a);
+    hp_t_free(b);
+    CHECK_INT(hp_t_sql_int("SELECT count(*) FROM zones WHERE name = 'Idem Keyed KML'"), 1);
+    free(admin);
+    free(officer);
+}
+
 TEST(requests_without_a_key_and_other_routes_keep_no_record)
 {
     char *t = user("Idem Haulage", "haulier", "haulier", "idem11");

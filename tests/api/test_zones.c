@@ -80,6 +80,18 @@ TEST(a_zone_is_created_with_its_rules_and_coordinates_come_back_as_sent)
     hp_t_free(r);
 }
 
+TEST(hours_are_kept_in_their_canonical_spelling)
+{
+    char id[37];
+    struct hp_t_resp *r = create("{\"name\":\"spaced\",\"geometry\":" SQUARE ",\"rules\":["
+                                 "{\"hours\":\"Mo- Fr  07:00 - 09:00 ,16:00-18:00;PH off\"}]}", id);
+    CHECK_INT(r->status, 201);
+    const cJSON *rule = cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "rules"), 0);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(rule, "hours")),
+              "Mo-Fr 07:00-09:00,16:00-18:00; PH off");
+    hp_t_free(r);
+}
+
 TEST(hauliers_may_not_write_zones)
 {
     struct hp_t_resp *r = hp_t_post("/v1/zones", haulier, core_zone);
@@ -155,6 +167,8 @@ TEST(invalid_rules_are_422_with_pointers_and_the_hours_position)
         {"{\"hazmat_only\":\"yes\"}", "/rules/0/hazmat_only", ""},
         {"{\"speed\":30}", "/rules/0/speed", "not a known field"},
         {"{\"id\":\"123e4567-e89b-12d3-a456-426614174000\"}", "/rules/0/id", "not a rule"},
+        {"{\"vehicle_classes\":[\"pickup\",\"heavy_truck\"],\"exempt_classes\":[\"tractor\","
+         "\"heavy_truck\"]}", "/rules/0/exempt_classes/1", "restricted and exempt"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char body[1024];
@@ -198,6 +212,21 @@ TEST(put_needs_if_match_bumps_the_version_and_a_stale_one_is_412)
     hp_t_free(r);
     r = hp_t_req("PUT", path, officer, NULL, body, strlen(body), match1);
     CHECK_INT(r->status, 412);
+    hp_t_free(r);
+    /* If-Match compares strongly: a weak ETag of the current version is no match. */
+    const char *weak[] = {"If-Match: W/\"2\"", NULL};
+    r = hp_t_req("PUT", path, officer, NULL, body, strlen(body), weak);
+    CHECK_INT(r->status, 412);
+    hp_t_free(r);
+    /* One rule id named twice: the second is the error. */
+    char twice[2048];
+    snprintf(twice, sizeof(twice),
+             "{\"name\":\"核心区 v3\",\"geometry\":" SQUARE ",\"rules\":[{\"id\":\"%s\"},"
+             "{\"id\":\"%s\"}]}", rule_id, rule_id);
+    const char *match2[] = {"If-Match: \"2\"", NULL};
+    r = hp_t_req("PUT", path, officer, NULL, twice, strlen(twice), match2);
+    CHECK_INT(r->status, 422);
+    CHECK_STR(first_pointer(r), "/rules/1/id");
     hp_t_free(r);
     const char *junk[] = {"If-Match: nonsense", NULL};
     r = hp_t_req("PUT", path, officer, NULL, body, strlen(body), junk);
@@ -272,6 +301,28 @@ TEST(zones_are_listed_as_geojson_feature_collection_on_request)
     CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "items")), 1);
     CHECK(cJSON_IsString(cJSON_GetObjectItem(r->json, "next_cursor")));
     hp_t_free(r);
+    /* Every zone at once: paging parameters are ignored, even bad ones. */
+    r = hp_t_req("GET", "/v1/zones?limit=0&cursor=x", haulier, NULL, NULL, 0, h);
+    CHECK_INT(r->status, 200);
+    CHECK_STR(hp_t_str(r, "type"), "FeatureCollection");
+    hp_t_free(r);
+    /* Accept is read with its q-values, case-insensitively. */
+    const struct {
+        const char *accept, *content_type;
+    } cases[] = {
+        {"Accept: application/GEO+JSON", "application/geo+json"},
+        {"Accept: application/json;q=0.1, application/geo+json", "application/geo+json"},
+        {"Accept: application/geo+json;q=0.1, application/json", "application/json"},
+        {"Accept: application/geo+json;q=0", "application/json"},
+        {"Accept: */*", "application/json"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *hh[] = {cases[i].accept, NULL};
+        r = hp_t_req("GET", "/v1/zones", haulier, NULL, NULL, 0, hh);
+        CHECK_INT(r->status, 200);
+        CHECK_STR(hp_t_header(r, "Content-Type"), cases[i].content_type);
+        hp_t_free(r);
+    }
 }
 
 TEST(every_zone_write_is_in_the_audit_trail)

@@ -355,6 +355,36 @@ static cJSON *only_geometry(const char *kml)
     return g;
 }
 
+TEST(a_misspelt_rule_field_skips_its_placemark_while_other_tools_fields_are_ignored)
+{
+    const char *slips[][2] = {{"hour", "\"hours\" was perhaps meant"},
+                              {"Hours", "\"hours\" was perhaps meant"},
+                              {"liftable-by", "\"liftable_by\""},
+                              {"vehicle_class", "\"vehicle_classes\""},
+                              {"min_gross_weight", "\"min_gross_weight_kg\""}};
+    for (size_t i = 0; i < sizeof(slips) / sizeof(slips[0]); i++) {
+        char kml[1024];
+        snprintf(kml, sizeof(kml),
+                 KML_HEAD "<Placemark><name>z</name><ExtendedData><Data name=\"%s\">"
+                 "<value>07:00-09:00</value></Data></ExtendedData>" SQUARE_POLYGON
+                 "</Placemark>" KML_TAIL, slips[i][0]);
+        expect_skip(kml, slips[i][1]);
+    }
+    struct hp_kml_result *r = NULL;
+    struct hp_kml_error err;
+    REQUIRE(parse_text(KML_HEAD "<Placemark><name>z</name><ExtendedData>"
+                       "<Data name=\"OBJECTID\"><value>17</value></Data>"
+                       "<Data name=\"description\"><value>from the GIS</value></Data>"
+                       "<Data name=\"hours\"><value>07:00-09:00</value></Data>"
+                       "</ExtendedData>" SQUARE_POLYGON "</Placemark>" KML_TAIL,
+                       &r, &err) == HP_KML_OK);
+    CHECK_INT(r->nzones, 1);
+    CHECK_INT(r->nskipped, 0);
+    if (r->nzones == 1)
+        CHECK_JSON(r->zones[0].rule, "{\"hours\":\"07:00-09:00\"}");
+    hp_kml_result_free(r);
+}
+
 TEST(tabs_newlines_and_runs_of_spaces_between_tuples_are_all_whitespace)
 {
     cJSON *g = only_geometry(KML_HEAD "<Placemark><name>w</name><Polygon><outerBoundaryIs><LinearRing>"

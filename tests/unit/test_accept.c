@@ -1,0 +1,43 @@
+/* Accept headers and q-values, pure. */
+#include "test.h"
+
+#include "haulpass/accept.h"
+
+#define GEO "application/geo+json"
+#define JSON "application/json"
+
+TEST(the_most_specific_range_gives_a_type_its_quality)
+{
+    CHECK_INT(hp_accept_quality(NULL, GEO), 1000);
+    CHECK_INT(hp_accept_quality(GEO, GEO), 1000);
+    CHECK_INT(hp_accept_quality("application/GEO+JSON", GEO), 1000);
+    CHECK_INT(hp_accept_quality("application/geo+json;q=0.5", GEO), 500);
+    CHECK_INT(hp_accept_quality("application/geo+json ; q=0.25", GEO), 250);
+    CHECK_INT(hp_accept_quality("*/*;q=0.1, application/*;q=0.3", GEO), 300);
+    CHECK_INT(hp_accept_quality("*/*;q=0.1, application/geo+json;q=0", GEO), 0);
+    CHECK_INT(hp_accept_quality("text/html", GEO), 0);
+    CHECK_INT(hp_accept_quality("application/geo+jsonx", GEO), 0);
+    CHECK_INT(hp_accept_quality("application/geo+json;charset=utf-8", GEO), 1000);
+}
+
+TEST(geojson_is_chosen_only_when_named_and_liked_at_least_as_much_as_json)
+{
+    CHECK(hp_accept_prefers(GEO, GEO, JSON));
+    CHECK(hp_accept_prefers("application/GEO+JSON", GEO, JSON));
+    CHECK(hp_accept_prefers("application/json, application/geo+json", GEO, JSON));
+    CHECK(hp_accept_prefers("application/json;q=0.1, application/geo+json", GEO, JSON));
+    CHECK(!hp_accept_prefers("application/geo+json;q=0.1, application/json", GEO, JSON));
+    CHECK(!hp_accept_prefers("application/geo+json;q=0", GEO, JSON));
+    CHECK(!hp_accept_prefers(NULL, GEO, JSON));
+    CHECK(!hp_accept_prefers("*/*", GEO, JSON));
+    CHECK(!hp_accept_prefers(JSON, GEO, JSON));
+    CHECK(!hp_accept_prefers("application/geo+jsonx", GEO, JSON));
+}
+
+TEST(a_malformed_q_value_makes_its_range_count_for_nothing)
+{
+    CHECK_INT(hp_accept_quality("application/geo+json;q=abc", GEO), 0);
+    CHECK_INT(hp_accept_quality("application/geo+json;q=abc, */*;q=0.2", GEO), 200);
+    CHECK_INT(hp_accept_quality("", GEO), 0);
+    CHECK_INT(hp_accept_quality(",,, ;", GEO), 0);
+}
