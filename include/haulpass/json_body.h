@@ -66,6 +66,9 @@ size_t hp_utf8_length(const char *s);
 /* Whether s is a UUID in its canonical text form (any case). */
 bool hp_uuid_valid(const char *s);
 
+/* The 16 bytes of UUID s; false when s is not one (hp_uuid_valid). */
+bool hp_uuid_bytes(const char *s, unsigned char out[16]);
+
 /* Appends the escaped token (RFC 6901: ~ → ~0, / → ~1) of name to a pointer
  * prefix, into out of size n. */
 void hp_json_pointer(char *out, size_t n, const char *prefix, const char *name);

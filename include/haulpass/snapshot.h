@@ -99,6 +99,7 @@ struct hp_snap_vehicle {
     int gross_kg;
     bool hazmat;
     int first_pass, npasses; /* its passes: passes[first_pass ...] */
+    unsigned char org[16]; /* its organisation's UUID: others may not look it up */
 };
 
 /* A user as a bearer token finds it, so checks authenticate without the

@@ -34,11 +34,13 @@ static struct hp_check_vehicle vehicle_of(const struct hp_snapshot *s,
                                      v->npasses};
 }
 
-/* Runs the check and writes the answer into t; 200, 404 (no such plate),
- * 422 (it would arrive after the year 9999), 503 (no snapshot yet) or 500. */
-static int route_answer(const char *plate, const struct hp_check_vehicle *given,
-                        const double *xy, int n, int64_t depart_us, double speed_kmh,
-                        struct hp_text *t)
+/* Runs the check and writes the answer into t; 200, 404 (no such plate,
+ * or one that org, when given, does not hold: API.md section 2 hides
+ * another organisation's vehicle as if it did not exist), 422 (it would
+ * arrive after the year 9999), 503 (no snapshot yet) or 500. */
+static int route_answer(const char *plate, const unsigned char *org,
+                        const struct hp_check_vehicle *given, const double *xy, int n,
+                        int64_t depart_us, double speed_kmh, struct hp_text *t)
 {
     struct hp_snapshot *s = hp_check_feed_current();
     if (!s)
@@ -46,7 +48,7 @@ static int route_answer(const char *plate, const struct hp_check_vehicle *given,
     struct hp_check_vehicle v;
     if (plate) {
         const struct hp_snap_vehicle *sv = hp_snapshot_vehicle(s, plate);
-        if (!sv) {
+        if (!sv || (org && memcmp(sv->org, org, sizeof(sv->org)) != 0)) {
             hp_snapshot_unref(s);
             return 404;
         }
@@ -148,7 +150,7 @@ int hp_api_check_route_json(const cJSON *route, const char *plate, int64_t depar
     if (!xy)
         return 422;
     struct hp_text t = {0};
-    int status = route_answer(norm, NULL, xy, n, depart_us, speed_kmh, &t);
+    int status = route_answer(norm, NULL, NULL, xy, n, depart_us, speed_kmh, &t);
     free(xy);
     if (status == 200 && !(*answer = cJSON_Parse(t.p)))
         status = 500;
@@ -248,8 +250,15 @@ void hp_api_checks_route(struct hp_request *req)
         hp_reply_invalid(req);
         return;
     }
+    /* Police look up any plate; everyone else only their own (an org id
+     * that does not parse leaves zeros, which match no vehicle). */
+    unsigned char org[16] = {0};
+    bool police = (req->who->role & HP_ROLE_POLICE) != 0;
+    if (!police)
+        hp_uuid_bytes(req->who->org_id, org);
     struct hp_text t = {0};
-    int status = route_answer(v[RC_PLATE] ? norm : NULL, &given, xy, n, depart, speed, &t);
+    int status = route_answer(v[RC_PLATE] ? norm : NULL, police ? NULL : org, &given, xy, n,
+                              depart, speed, &t);
     free(xy);
     if (status == 200)
         hp_reply_copy(req, 200, "application/json", t.p, t.len);

@@ -3,6 +3,7 @@
 #include "snapshot_internal.h"
 
 #include "haulpass/calendar.h"
+#include "haulpass/json_body.h"
 #include "haulpass/opening_hours.h"
 #include "haulpass/time.h"
 #include "haulpass/vocab.h"
@@ -259,9 +260,9 @@ static bool load_vehicles(struct loader *l)
     struct hp_snapshot *s = l->s;
     PGresult *r = query_rows(l,
         l->plates_param
-            ? "SELECT plate, class, gross_weight_kg, hazmat FROM vehicles"
+            ? "SELECT plate, class, gross_weight_kg, hazmat, org_id FROM vehicles"
               " WHERE plate = ANY($1::text[])"
-            : "SELECT plate, class, gross_weight_kg, hazmat FROM vehicles",
+            : "SELECT plate, class, gross_weight_kg, hazmat, org_id FROM vehicles",
         false, sizeof(*s->vehicles), (void **)&s->vehicles);
     if (!r)
         return false;
@@ -281,6 +282,7 @@ static bool load_vehicles(struct loader *l)
         v->cls = hp_vocab_index(hp_vehicle_classes, PQgetvalue(r, i, 1));
         v->gross_kg = atoi(PQgetvalue(r, i, 2));
         v->hazmat = PQgetvalue(r, i, 3)[0] == 't';
+        hp_uuid_bytes(PQgetvalue(r, i, 4), v->org);
     }
     PQclear(r);
     /* The plates still missing are gone: say so, or the base would answer. */

@@ -140,12 +140,19 @@ static struct hp_sql supply_sql = HP_SQL("passes_supply",
     "                                       AND NOT (d->>'provided')::boolean) FROM u), false)"
     "  FROM cur");
 
-/* The provisional passes of an application whose documents are all in. */
+/* The provisional passes of an application whose documents are all in:
+ * active when the documents came in time; suspended when they came after
+ * documents_due (the sweep would have suspended them; a late document
+ * must not bring them back, only a new decision may). */
 static struct hp_sql activate_sql = HP_SQL("passes_activate",
-    "WITH u AS (UPDATE passes SET status = 'active'"
-    "            WHERE application_id = $1::uuid AND status = 'provisional' RETURNING code)"
+    "WITH u AS (UPDATE passes SET status = CASE WHEN documents_due <= clock_timestamp()"
+    "                                           THEN 'suspended' ELSE 'active' END"
+    "            WHERE application_id = $1::uuid AND status = 'provisional'"
+    "            RETURNING code, status)"
     "INSERT INTO audit (actor_id, entity, entity_id, action, after)"
-    " SELECT $2::uuid, 'pass', code, 'activate', jsonb_build_object('status', 'active')"
+    " SELECT $2::uuid, 'pass', code,"
+    "        CASE status WHEN 'active' THEN 'activate' ELSE 'suspend' END,"
+    "        jsonb_build_object('status', status)"
     "   FROM u");
 
 enum hp_db_status hp_passes_supply(struct hp_db *db, struct hp_arena *arena, const char *id,

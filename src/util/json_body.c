@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The offset of the first "\u0000" escape in text, or len. cJSON would end
@@ -117,6 +118,20 @@ bool hp_uuid_valid(const char *s)
         } else if (!isxdigit((unsigned char)s[i])) {
             return false;
         }
+    }
+    return true;
+}
+
+bool hp_uuid_bytes(const char *s, unsigned char out[16])
+{
+    if (!hp_uuid_valid(s))
+        return false;
+    for (int i = 0, k = 0; k < 16; k++) {
+        if (s[i] == '-')
+            i++;
+        char pair[3] = {s[i], s[i + 1], '\0'};
+        out[k] = (unsigned char)strtoul(pair, NULL, 16);
+        i += 2;
     }
     return true;
 }

@@ -542,6 +542,24 @@ TEST(an_unknown_plate_is_404_in_a_route_check_and_unknown_vehicle_in_a_sighting)
     hp_t_free(r);
 }
 
+TEST(another_organisations_plate_is_404_in_its_route_check_as_if_unknown_but_police_see_it)
+{
+    once();
+    const char *p = plate("P0010");
+    struct hp_t_who rival = hp_t_who_add("Rival Haulage", "haulier", "haulier", "rival");
+    char extra[128];
+    snprintf(extra, sizeof(extra), "\"plate\":\"%s\"", p);
+    struct hp_t_resp *r = route_check(rival.token, PORT_ROUTE, AT_NOON, extra);
+    CHECK_INT(r->status, 404);
+    CHECK_STR(str(r->json, "type"), "urn:haulpass:problem:unknown-vehicle");
+    CHECK(!strstr(r->body, "heavy_truck"));
+    hp_t_free(r);
+    r = route_check(officer.token, PORT_ROUTE, AT_NOON, extra);
+    CHECK_INT(r->status, 200);
+    hp_t_free(r);
+    CHECK_STR(route_verdict(p, PORT_ROUTE, AT_NOON), "violation");
+}
+
 static const char *first_pointer(const struct hp_t_resp *r)
 {
     const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "errors"), 0);

@@ -348,26 +348,34 @@ TEST(a_provisional_approval_becomes_active_when_the_documents_arrive)
     CHECK_INT(hp_t_sql_int(q), 1);
 }
 
-TEST(a_provisional_pass_past_its_documents_due_is_suspended_and_one_past_valid_to_expires)
+/* An urban delivery application for plates, approved provisionally with
+ * the permit missing until 2099; its id in app. */
+static void approved_provisionally(const char *plates, char app[64])
 {
     once();
     drain();
-    char app[64];
-    snprintf(app, sizeof(app), "%s",
-             file(&haulier, "urban_delivery", "[\"鲁Q40001\",\"鲁Q40002\"]", false,
+    snprintf(app, 64, "%s",
+             file(&haulier, "urban_delivery", plates, false,
                   "[{\"name\":\"permit\",\"provided\":false}]"));
     hp_t_free(claim(&officers[6]));
     struct hp_t_resp *r = act(app, "decision", officers[6].token,
-                              "{\"decision\":\"approve_provisional\","
+                              "{\"decision\":\"approve_provisional\",\"reason\":\"容缺受理\","
                               "\"missing_documents\":[\"permit\"],"
                               "\"documents_due\":\"2099-01-01T00:00:00Z\"}");
     CHECK_INT(r->status, 200);
     hp_t_free(r);
+}
+
+TEST(a_provisional_pass_past_its_documents_due_is_suspended_and_one_past_valid_to_expires)
+{
+    char app[64];
+    approved_provisionally("[\"鲁Q40001\",\"鲁Q40002\"]", app);
     char sql[300];
     snprintf(sql, sizeof(sql),
              "UPDATE passes SET documents_due = now() - interval '1 second'"
              " WHERE application_id = '%s' AND plate = '鲁Q40001'", app);
     PQclear(PQexec(hp_t_db(), sql));
+    struct hp_t_resp *r;
     snprintf(sql, sizeof(sql),
              "UPDATE passes SET valid_from = '2020-01-01', valid_to = '2020-01-02'"
              " WHERE application_id = '%s' AND plate = '鲁Q40002'", app);
@@ -383,6 +391,31 @@ TEST(a_provisional_pass_past_its_documents_due_is_suspended_and_one_past_valid_t
     snprintf(sql, sizeof(sql),
              "SELECT count(*) FROM passes WHERE application_id = '%s' AND plate = '鲁Q40002'"
              " AND status = 'expired'", app);
+    CHECK_INT(hp_t_sql_int(sql), 1);
+}
+
+TEST(documents_supplied_after_documents_due_leave_the_passes_suspended)
+{
+    char app[64];
+    approved_provisionally("[\"鲁Q40001\"]", app);
+    char sql[300];
+    snprintf(sql, sizeof(sql),
+             "UPDATE passes SET documents_due = now() - interval '1 second'"
+             " WHERE application_id = '%s'", app);
+    PQclear(PQexec(hp_t_db(), sql));
+    /* No read in between, so no sweep has run: the late document itself
+     * must not turn the provisional pass active. */
+    struct hp_t_resp *r = act(app, "documents", haulier.token, "{\"name\":\"permit\"}");
+    CHECK_INT(r->status, 200);
+    hp_t_free(r);
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FILTER (WHERE status = 'suspended') * 10"
+             "       + count(*) FILTER (WHERE status = 'active')"
+             "  FROM passes WHERE application_id = '%s'", app);
+    CHECK_INT(hp_t_sql_int(sql), 10);
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM audit WHERE entity = 'pass' AND action = 'suspend'"
+             "   AND entity_id IN (SELECT code FROM passes WHERE application_id = '%s')", app);
     CHECK_INT(hp_t_sql_int(sql), 1);
 }
 
