@@ -21,9 +21,11 @@
 #define MAX_ROUTE_POSITIONS 100000
 #define MAX_SIGHTINGS 1000
 #define DEFAULT_SPEED_KMH 30
-/* Instants are written with four-digit years: checks stay inside
- * 1970-01-01T00:00:00Z .. 9999-12-31T23:59:59Z, arrival included. */
-#define LAST_INSTANT_US (253402300799LL * 1000000)
+/* Instants are written in local time with four-digit years: checks stay
+ * inside 1970-01-01T00:00:00Z .. 9999-12-31T09:59:59Z, arrival included,
+ * so that in any time zone (offsets reach +14:00) no answer needs year
+ * 10000. */
+#define LAST_INSTANT_US ((253402300799LL - 14 * 3600) * 1000000)
 /* One bad position is enough to say what is wrong; 10,000 are noise. */
 #define MAX_POSITION_ERRORS 20
 
@@ -198,7 +200,8 @@ static bool read_instant(struct hp_request *req, const cJSON *v, const char *poi
         return false;
     }
     if (*us < 0 || *us > LAST_INSTANT_US) {
-        hp_req_invalid(req, pointer, "must lie between 1970-01-01 and 9999-12-31 (UTC)");
+        hp_req_invalid(req, pointer, "must lie between 1970-01-01T00:00:00Z and "
+                                     "9999-12-31T09:59:59Z");
         return false;
     }
     return true;

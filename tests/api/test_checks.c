@@ -476,6 +476,29 @@ TEST(instants_outside_1970_to_9999_and_routes_that_would_end_after_it_are_422)
     CHECK_INT(r->status, 422);
     CHECK(strstr(r->body, "\"/sightings/0/at\"") != NULL);
     hp_t_free(r);
+    /* The last second of 9999 in UTC is already 10000 in local time. */
+    r = hp_t_post("/v1/checks/sightings", officer.token,
+                  "{\"sightings\":[{\"plate\":\"X1\",\"lon\":118,\"lat\":35,"
+                  "\"at\":\"9999-12-31T23:59:59Z\"}]}");
+    CHECK_INT(r->status, 422);
+    hp_t_free(r);
+    r = hp_t_post("/v1/checks/sightings", officer.token,
+                  "{\"sightings\":[{\"plate\":\"X1\",\"lon\":118,\"lat\":35,"
+                  "\"at\":\"9999-12-31T09:59:59Z\"}]}");
+    CHECK_INT(r->status, 200);
+    hp_t_free(r);
+    /* A route through the Port zone late on the last day: crossing times
+     * are written with the year 9999, and one that would cross into the
+     * next is refused. */
+    r = route_check(officer.token, PORT_ROUTE, "9999-12-31T09:30:00Z", NULL);
+    CHECK_INT(r->status, 200);
+    CHECK(strstr(r->body, "\"9999-12-31T17:") != NULL);
+    CHECK(!strstr(r->body, "\"0000-") && !strstr(r->body, "10000-"));
+    hp_t_free(r);
+    r = route_check(officer.token, PORT_ROUTE, "9999-12-31T09:59:00Z", NULL);
+    CHECK_INT(r->status, 422);
+    CHECK(strstr(r->body, "\"/route\"") != NULL);
+    hp_t_free(r);
 }
 
 TEST(the_passes_scenario_ends_in_checks_an_approved_pass_lifts_and_a_revoked_one_no_longer)
