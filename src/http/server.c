@@ -23,6 +23,7 @@
 #include "haulpass/token.h"
 
 #include <arpa/inet.h>
+#include <cjson/cJSON.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <stdarg.h>
@@ -260,6 +261,23 @@ static bool screen(struct request_state *st)
     return true;
 }
 
+/* Whether a body sent to an endpoint that reads none says nothing: empty,
+ * blank, or the empty JSON object many clients send out of habit. Anything
+ * else is refused rather than ignored: a caller who sends a reason to an
+ * endpoint that takes none should learn it was not recorded. */
+static bool says_nothing(const char *body, size_t len)
+{
+    size_t i = 0;
+    while (i < len && strchr(" \t\r\n", body[i]))
+        i++;
+    if (i == len)
+        return true;
+    cJSON *j = cJSON_ParseWithLength(body, len);
+    bool empty = cJSON_IsObject(j) && !j->child;
+    cJSON_Delete(j);
+    return empty;
+}
+
 /* Runs the route's handler on the whole body; the request passed screen(). */
 static void dispatch(struct request_state *st)
 {
@@ -270,6 +288,11 @@ static void dispatch(struct request_state *st)
     }
     req->body = st->body.data;
     req->body_len = st->body.len;
+    if (req->route->body == HP_BODY_NONE && req->body && !says_nothing(req->body, req->body_len)) {
+        hp_req_invalid(req, "", "this endpoint reads no body: send none, or {}");
+        hp_reply_invalid(req);
+        return;
+    }
     if (req->route->idempotent)
         hp_idem_run(req, req->route->handler);
     else

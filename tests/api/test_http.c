@@ -181,6 +181,31 @@ TEST(json_that_is_not_an_object_or_has_wrong_types_is_422)
     hp_t_free(r);
 }
 
+TEST(a_body_sent_to_an_endpoint_that_reads_none_is_422_unless_it_says_nothing)
+{
+    const char *zone = "/v1/zones/00000000-0000-0000-0000-000000000000";
+    const char *refused[] = {"{\"reason\":\"because\"}", "[]", "x", "null"};
+    for (int i = 0; i < 4; i++) {
+        struct hp_t_resp *r = hp_t_req("DELETE", zone, hp_t_admin, NULL, refused[i],
+                                       strlen(refused[i]), NULL);
+        check_problem(r, 422, "urn:haulpass:problem:invalid");
+        const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "errors"), 0);
+        CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(e, "pointer")), "");
+        hp_t_free(r);
+    }
+    /* Nothing, blanks or {} reach the handler, which knows no such zone. */
+    const char *accepted[] = {"", " \r\n", " { } "};
+    for (int i = 0; i < 3; i++) {
+        struct hp_t_resp *r = hp_t_req("DELETE", zone, hp_t_admin, NULL, accepted[i],
+                                       strlen(accepted[i]), NULL);
+        CHECK_INT(r->status, 404);
+        hp_t_free(r);
+    }
+    struct hp_t_resp *r = hp_t_post("/v1/queue/claim", hp_t_admin, "{\"type\":\"oversize\"}");
+    CHECK_INT(r->status, 422);
+    hp_t_free(r);
+}
+
 TEST(the_request_id_is_echoed_or_made)
 {
     const char *h[] = {"X-Request-Id: trace-123.abc", NULL};
