@@ -105,14 +105,22 @@ enum hp_escort_change_outcome {
     HP_ESCORT_CHANGED,
     HP_ESCORT_NOT_FOUND,
     HP_ESCORT_WRONG_STATUS, /* out holds the booking as it is */
+    HP_ESCORT_NOT_STARTED,  /* the move waits for the start; out as it is */
 };
 
-/* Moves booking id (of site_org_id's projects only unless NULL) from one of
- * from (a text[] literal, e.g. "{scheduled,confirmed}") to status to,
- * audited as action by actor. */
+/* A change of status: audited as action, from one of from (a text[]
+ * literal, e.g. "{scheduled,confirmed}"; from_text says it in words for
+ * people) to to; after_start: only once the escort's start has come. */
+struct hp_escort_move {
+    const char *action, *from, *from_text, *to;
+    bool after_start;
+};
+
+/* Makes move m on booking id (of site_org_id's projects only unless NULL),
+ * audited as done by actor. */
 enum hp_db_status hp_escorts_change(struct hp_db *db, struct hp_arena *arena, const char *id,
                                     const char *site_org_id, const char *actor,
-                                    const char *action, const char *from, const char *to,
+                                    const struct hp_escort_move *m,
                                     enum hp_escort_change_outcome *outcome,
                                     struct hp_escort *out);
 

@@ -195,7 +195,8 @@ void hp_api_escorts_get(struct hp_request *req)
 
 struct change_tx {
     struct hp_arena *arena;
-    const char *id, *org, *actor, *action, *from, *to;
+    const char *id, *org, *actor;
+    const struct hp_escort_move *move;
     enum hp_escort_change_outcome outcome;
     struct hp_escort e;
 };
@@ -203,12 +204,11 @@ struct change_tx {
 static enum hp_db_status change_run(struct hp_db *db, void *ctx)
 {
     struct change_tx *t = ctx;
-    return hp_escorts_change(db, t->arena, t->id, t->org, t->actor, t->action, t->from, t->to,
-                             &t->outcome, &t->e);
+    return hp_escorts_change(db, t->arena, t->id, t->org, t->actor, t->move, &t->outcome, &t->e);
 }
 
-/* Moves the booking of the path from one of the statuses from to to. */
-static void change(struct hp_request *req, const char *action, const char *from, const char *to)
+/* Makes move m on the booking of the path. */
+static void change(struct hp_request *req, const struct hp_escort_move *m)
 {
     const char *id = req->params[0];
     struct hp_db *db;
@@ -219,7 +219,7 @@ static void change(struct hp_request *req, const char *action, const char *from,
     if (!(db = escort_db(req)))
         return;
     struct change_tx t = {.arena = req->arena, .id = id, .org = hp_api_own_org(req),
-                          .actor = req->who->user_id, .action = action, .from = from, .to = to};
+                          .actor = req->who->user_id, .move = m};
     enum hp_db_status st = hp_db_tx(db, change_run, &t);
     if (st < 0)
         hp_api_db_failed(req, st);
@@ -227,24 +227,35 @@ static void change(struct hp_request *req, const char *action, const char *from,
         hp_reply_problem(req, 404, "not-found", "no escort has this id");
     else if (t.outcome == HP_ESCORT_WRONG_STATUS)
         hp_reply_problem(req, 409, "wrong-status", "the escort is %s; only one that is %s can be %s",
-                         t.e.status, from, to);
-    else
+                         t.e.status, m->from_text, m->to);
+    else if (t.outcome == HP_ESCORT_NOT_STARTED) {
+        char start[HP_TIME_BUF];
+        hp_time_format(t.e.start_us, start);
+        hp_reply_problem(req, 409, "not-started", "the escort starts at %s; it cannot be %s before",
+                         start, m->to);
+    } else
         hp_reply_json(req, 200, hp_api_escort_json(&t.e));
 }
 
 void hp_api_escorts_confirm(struct hp_request *req)
 {
-    change(req, "confirm", "{scheduled}", "confirmed");
+    static const struct hp_escort_move m = {"confirm", "{scheduled}", "scheduled", "confirmed"};
+    change(req, &m);
 }
 
 /* The slot is free for others as soon as this commits: the exclusion
  * constraint only counts scheduled and confirmed bookings. */
 void hp_api_escorts_cancel(struct hp_request *req)
 {
-    change(req, "cancel", "{scheduled,confirmed}", "cancelled");
+    static const struct hp_escort_move m = {"cancel", "{scheduled,confirmed}",
+                                            "scheduled or confirmed", "cancelled"};
+    change(req, &m);
 }
 
 void hp_api_escorts_complete(struct hp_request *req)
 {
-    change(req, "complete", "{confirmed}", "completed");
+    /* An escort cannot have been done before it began. */
+    static const struct hp_escort_move m = {"complete", "{confirmed}", "confirmed", "completed",
+                                            .after_start = true};
+    change(req, &m);
 }

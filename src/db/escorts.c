@@ -305,32 +305,39 @@ enum hp_db_status hp_escorts_list(struct hp_db *db, struct hp_arena *arena,
     return st;
 }
 
-/* The first column says whether the change was made; the row is the
- * booking after it, or as it stands when its status did not allow it. */
+/* The first column says whether the change was made, the second whether
+ * the status allowed it; the row is the booking after it, or as it stands
+ * when it was not made. */
 static struct hp_sql change_sql = HP_SQL("escorts_change",
     "WITH old AS (SELECT e.* FROM escorts e WHERE e.id = $1::uuid AND " ESCORT_VISIBLE("$2")
     "              FOR UPDATE),"
     "     new AS (UPDATE escorts e SET status = $6, updated_at = clock_timestamp() FROM old"
-    "              WHERE e.id = old.id AND old.status = ANY ($5::text[]) RETURNING e.*),"
+    "              WHERE e.id = old.id AND old.status = ANY ($5::text[])"
+    "                AND (NOT $7::boolean OR old.starts_at <= clock_timestamp())"
+    "              RETURNING e.*),"
     "     a AS (INSERT INTO audit (actor_id, entity, entity_id, action, before, after)"
     "           SELECT $3::uuid, 'escort', new.id::text, $4, " ESCORT_AUDIT("old") ", "
     ESCORT_AUDIT("new") " FROM new, old)"
-    "SELECT true, " ESCORT_COLS " FROM new e"
-    " UNION ALL SELECT false, " ESCORT_COLS " FROM old e WHERE NOT EXISTS (SELECT 1 FROM new)");
+    "SELECT true, true, " ESCORT_COLS " FROM new e"
+    " UNION ALL SELECT false, e.status = ANY ($5::text[]), " ESCORT_COLS " FROM old e"
+    "  WHERE NOT EXISTS (SELECT 1 FROM new)");
 
 enum hp_db_status hp_escorts_change(struct hp_db *db, struct hp_arena *arena, const char *id,
                                     const char *site_org_id, const char *actor,
-                                    const char *action, const char *from, const char *to,
+                                    const struct hp_escort_move *m,
                                     enum hp_escort_change_outcome *outcome,
                                     struct hp_escort *out)
 {
     PGresult *r;
-    const char *params[] = {id, site_org_id, actor, action, from, to};
-    enum hp_db_status st = hp_db_exec(db, arena, &change_sql, 6, params, &r);
+    const char *params[] = {id,   site_org_id, actor, m->action, m->from,
+                            m->to, m->after_start ? "true" : "false"};
+    enum hp_db_status st = hp_db_exec(db, arena, &change_sql, 7, params, &r);
     *outcome = HP_ESCORT_NOT_FOUND;
     if (st != HP_DB_ROWS)
         return st;
-    *outcome = strcmp(PQgetvalue(r, 0, 0), "t") == 0 ? HP_ESCORT_CHANGED : HP_ESCORT_WRONG_STATUS;
-    read_escort(r, 0, 1, out);
+    *outcome = strcmp(PQgetvalue(r, 0, 0), "t") == 0   ? HP_ESCORT_CHANGED
+               : strcmp(PQgetvalue(r, 0, 1), "t") == 0 ? HP_ESCORT_NOT_STARTED
+                                                       : HP_ESCORT_WRONG_STATUS;
+    read_escort(r, 0, 2, out);
     return st;
 }

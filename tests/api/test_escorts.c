@@ -318,11 +318,24 @@ TEST(cancel_frees_the_slot_at_once_and_confirm_complete_follow_the_statuses_with
     r = act(id, "confirm", &officer);
     now_in(r, "confirmed");
     hp_t_free(r);
+    /* Not done before it began. */
+    r = act(id, "complete", &officer);
+    CHECK_INT(r->status, 409);
+    CHECK_STR(hp_t_str(r, "type"), "urn:haulpass:problem:not-started");
+    hp_t_free(r);
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "UPDATE escorts SET starts_at = now() - interval '2 hours',"
+             " ends_at = now() - interval '1 hour', free_at = now() - interval '30 minutes'"
+             " WHERE id = '%s'", id);
+    PQclear(PQexec(hp_t_db(), sql));
     r = act(id, "complete", &officer);
     now_in(r, "completed");
     hp_t_free(r);
     r = act(id, "cancel", &officer);
     CHECK_INT(r->status, 409);
+    CHECK_STR(hp_t_str(r, "detail"),
+              "the escort is completed; only one that is scheduled or confirmed can be cancelled");
     hp_t_free(r);
     char path[160];
     snprintf(path, sizeof(path), "/v1/audit?entity=escort&id=%s", id);
