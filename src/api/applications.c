@@ -15,6 +15,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 enum {
     F_TYPE, F_PLATES, F_ZONES, F_CORRIDOR, F_FROM, F_TO, F_HOURS, F_PROJECT, F_DOCS, F_NOTE,
@@ -127,6 +129,15 @@ static const char *read_zones(struct hp_request *req, const cJSON *zones)
             hp_req_invalid(req, hp_arena_printf(req->arena, "/zone_ids/%d", i),
                            "must be the id of a zone");
             ok = false;
+            continue;
+        }
+        for (const cJSON *e = zones->child; e != z; e = e->next) {
+            if (cJSON_IsString(e) && strcasecmp(e->valuestring, z->valuestring) == 0) {
+                hp_req_invalid(req, hp_arena_printf(req->arena, "/zone_ids/%d", i),
+                               "names a zone already listed");
+                ok = false;
+                break;
+            }
         }
     }
     return ok ? print_json(req->arena, zones) : NULL;
@@ -161,6 +172,12 @@ static bool read_validity(struct hp_request *req, const cJSON *from, const cJSON
     }
     if (!ok || !from || !to)
         return false;
+    /* A pass for days already gone would lift nothing: refuse it rather
+     * than queue it for an officer. */
+    if (hp_calendar_date_compare(t, hp_calendar_local_date(NULL, time(NULL))) < 0) {
+        hp_req_invalid(req, "/valid_to", "must not be in the past");
+        return false;
+    }
     int64_t days = hp_calendar_date_to_days(t) - hp_calendar_date_to_days(f) + 1;
     if (days < 1) {
         hp_req_invalid(req, "/valid_to", "must not be before valid_from");
@@ -223,6 +240,12 @@ static bool read_input(struct hp_request *req, const cJSON *body,
     if (v[F_DOCS] && !(in->documents = read_documents(req, v[F_DOCS])))
         ok = false;
     in->note = v[F_NOTE] ? v[F_NOTE]->valuestring : NULL;
+    /* A pass covers its zones and its corridor: with neither it would lift
+     * nothing anywhere. Said last, after what is wrong in the fields. */
+    if (cJSON_GetArraySize(v[F_ZONES]) == 0 && !cJSON_IsObject(v[F_CORRIDOR])) {
+        hp_req_invalid(req, "/zone_ids", "name at least one zone, or give a corridor");
+        ok = false;
+    }
     if (!ok)
         hp_reply_invalid(req);
     return ok;

@@ -222,9 +222,20 @@ const char *hp_api_read_geometry(struct hp_request *req, const cJSON *g, const c
             return NULL;
         }
         int i = 0;
-        for (const cJSON *p = coords->child; p; p = p->next, i++)
+        bool moves = false;
+        for (const cJSON *p = coords->child; p; p = p->next, i++) {
             if (!hp_api_read_position(req, p, hp_arena_printf(req->arena, "%s/%d", cptr, i)))
                 return NULL;
+            const cJSON *first = coords->child;
+            for (int k = 0; k < 2; k++)
+                moves = moves || cJSON_GetArrayItem(p, k)->valuedouble !=
+                                     cJSON_GetArrayItem(first, k)->valuedouble;
+        }
+        /* A line of no length has no stretch for a corridor or a convoy. */
+        if (!moves) {
+            hp_req_invalid(req, cptr, "must hold at least two different positions");
+            return NULL;
+        }
     }
     /* Only type and coordinates: a "crs" member must not reach PostGIS. */
     cJSON *clean = cJSON_CreateObject();

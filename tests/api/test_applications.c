@@ -5,6 +5,7 @@
 
 #include "haulpass/calendar.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -58,18 +59,21 @@ static void once(void)
     hp_t_free(hp_t_req("DELETE", path, officer.token, NULL, NULL, 0, NULL));
 }
 
-/* An application body: type, plates JSON, and extra members (or ""). */
+/* An application body: type, plates JSON, and extra members (or ""); for
+ * the zone core unless extra names zones or a corridor. */
 static const char *body(const char *type, const char *plates, const char *extra)
 {
     /* Rotating buffers: a table of cases holds many bodies at once. */
     static char bufs[32][2048];
     static int next;
     char *b = bufs[next++ % 32];
+    bool covers = strstr(extra, "\"zone_ids\"") || strstr(extra, "\"corridor\"");
     snprintf(b, sizeof(bufs[0]),
-             "{\"type\":\"%s\",\"plates\":%s,\"valid_from\":\"2026-12-01\","
-             "\"valid_to\":\"2026-12-02\",\"documents\":[{\"name\":\"licence\","
-             "\"provided\":true}]%s%s}",
-             type, plates, *extra ? "," : "", extra);
+             "{\"type\":\"%s\",\"plates\":%s,\"valid_from\":\"2030-12-01\","
+             "\"valid_to\":\"2030-12-02\",\"documents\":[{\"name\":\"licence\","
+             "\"provided\":true}]%s%s%s%s%s}",
+             type, plates, covers ? "" : ",\"zone_ids\":[\"", covers ? "" : zone,
+             covers ? "" : "\"]", *extra ? "," : "", extra);
     return b;
 }
 
@@ -194,6 +198,11 @@ TEST(every_refusal_names_its_pointer)
     snprintf(with_zone, sizeof(with_zone), "\"zone_ids\":[\"%s\",\"%s\"]", zone,
              "00000000-0000-4000-8000-000000000000");
     snprintf(with_retired, sizeof(with_retired), "\"zone_ids\":[\"%s\"]", retired_zone);
+    /* The same zone twice, the second in capitals. */
+    char twice[256];
+    snprintf(twice, sizeof(twice), "\"zone_ids\":[\"%s\",\"%s\"]", zone, zone);
+    for (char *c = strrchr(twice, '[') + 40; *c; c++)
+        *c = (char)toupper((unsigned char)*c);
     snprintf(no_project, sizeof(no_project), "\"project_id\":\"%s\"",
              "00000000-0000-4000-8000-000000000000");
     struct {
@@ -207,6 +216,13 @@ TEST(every_refusal_names_its_pointer)
         {body("bicycle", "[\"鲁Q10001\"]", ""), "/type"},
         {body("urban_delivery", "[\"鲁Q10001\"]", with_zone), "/zone_ids/1"},
         {body("urban_delivery", "[\"鲁Q10001\"]", with_retired), "/zone_ids/0"},
+        {body("urban_delivery", "[\"鲁Q10001\"]", twice), "/zone_ids/1"},
+        {body("urban_delivery", "[\"鲁Q10001\"]", "\"zone_ids\":[]"), "/zone_ids"},
+        {body("urban_delivery", "[\"鲁Q10001\"]", "\"corridor\":null"), "/zone_ids"},
+        {body("urban_delivery", "[\"鲁Q10001\"]",
+              "\"corridor\":{\"route\":{\"type\":\"LineString\",\"coordinates\":[[118,35],"
+              "[118,35,7]]},\"width_m\":50}"),
+         "/corridor/route/coordinates"},
         {body("urban_delivery", "[\"鲁Q10001\"]", "\"zone_ids\":[\"x\"]"), "/zone_ids/0"},
         {body("urban_delivery", "[\"鲁Q10001\"]", no_project), "/project_id"},
         {body("urban_delivery", "[\"鲁Q10001\"]", "\"hours\":\"Mo-Xy 25:00\""), "/hours"},
@@ -231,23 +247,26 @@ TEST(every_refusal_names_its_pointer)
               "\"corridor\":{\"route\":{\"type\":\"Point\",\"coordinates\":[118,35]},"
               "\"width_m\":50}"),
          "/corridor/route/type"},
-        {"{\"type\":\"urban_delivery\",\"plates\":[\"鲁Q10001\"],\"valid_from\":\"2026-12-05\","
-         "\"valid_to\":\"2026-12-04\",\"documents\":[]}",
+        {"{\"type\":\"urban_delivery\",\"plates\":[\"鲁Q10001\"],\"valid_from\":\"2030-12-05\","
+         "\"valid_to\":\"2030-12-04\",\"documents\":[]}",
          "/valid_to"},
-        {"{\"type\":\"temporary\",\"plates\":[\"鲁Q10001\"],\"valid_from\":\"2026-12-01\","
-         "\"valid_to\":\"2026-12-04\",\"documents\":[]}",
+        {"{\"type\":\"urban_delivery\",\"plates\":[\"鲁Q10001\"],\"valid_from\":\"2020-01-01\","
+         "\"valid_to\":\"2020-01-02\",\"documents\":[]}",
          "/valid_to"},
-        {"{\"type\":\"oversize\",\"plates\":[\"鲁Q10001\"],\"valid_from\":\"2026-12-01\","
-         "\"valid_to\":\"2027-03-01\",\"documents\":[]}",
+        {"{\"type\":\"temporary\",\"plates\":[\"鲁Q10001\"],\"valid_from\":\"2030-12-01\","
+         "\"valid_to\":\"2030-12-04\",\"documents\":[]}",
          "/valid_to"},
-        {"{\"type\":\"oversize\",\"plates\":[\"鲁Q10001\"],\"valid_from\":\"2026-02-30\","
-         "\"valid_to\":\"2026-03-01\",\"documents\":[]}",
+        {"{\"type\":\"oversize\",\"plates\":[\"鲁Q10001\"],\"valid_from\":\"2030-12-01\","
+         "\"valid_to\":\"2031-03-01\",\"documents\":[]}",
+         "/valid_to"},
+        {"{\"type\":\"oversize\",\"plates\":[\"鲁Q10001\"],\"valid_from\":\"2030-02-30\","
+         "\"valid_to\":\"2030-03-01\",\"documents\":[]}",
          "/valid_from"},
-        {"{\"type\":\"oversize\",\"plates\":[\"鲁Q10001\"],\"valid_from\":\"2026-12-01\","
-         "\"valid_to\":\"2026-12-01\",\"documents\":[{\"name\":\"a\"}]}",
+        {"{\"type\":\"oversize\",\"plates\":[\"鲁Q10001\"],\"valid_from\":\"2030-12-01\","
+         "\"valid_to\":\"2030-12-01\",\"documents\":[{\"name\":\"a\"}]}",
          "/documents/0/provided"},
-        {"{\"type\":\"oversize\",\"plates\":[\"鲁Q10001\"],\"valid_from\":\"2026-12-01\","
-         "\"valid_to\":\"2026-12-01\"}",
+        {"{\"type\":\"oversize\",\"plates\":[\"鲁Q10001\"],\"valid_from\":\"2030-12-01\","
+         "\"valid_to\":\"2030-12-01\"}",
          "/documents"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -260,10 +279,14 @@ TEST(every_refusal_names_its_pointer)
     }
     /* Limits hold on their edge: temporary 3 days and 90 for the others. */
     char id[64];
-    file(&haulier, "{\"type\":\"temporary\",\"plates\":[\"鲁Q10001\"],\"valid_from\":"
-                   "\"2026-12-01\",\"valid_to\":\"2026-12-03\",\"documents\":[]}", id);
+    char b[512];
+    snprintf(b, sizeof(b),
+             "{\"type\":\"temporary\",\"plates\":[\"鲁Q10001\"],\"valid_from\":"
+             "\"2030-12-01\",\"valid_to\":\"2030-12-03\",\"documents\":[],"
+             "\"zone_ids\":[\"%s\"]}", zone);
+    file(&haulier, b, id);
     file(&haulier, "{\"type\":\"oversize\",\"plates\":[\"鲁Q10001\"],\"valid_from\":"
-                   "\"2026-12-01\",\"valid_to\":\"2027-02-28\",\"documents\":[],"
+                   "\"2030-12-01\",\"valid_to\":\"2031-02-28\",\"documents\":[],"
                    "\"corridor\":{\"route\":{\"type\":\"LineString\",\"coordinates\":[[118,35],"
                    "[118.1,35]]},\"width_m\":10},\"hours\":\"Mo-Fr 22:00-06:00\"}", id);
 }

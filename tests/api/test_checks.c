@@ -503,19 +503,21 @@ TEST(instants_outside_1970_to_9999_and_routes_that_would_end_after_it_are_422)
 
 TEST(the_passes_scenario_ends_in_checks_an_approved_pass_lifts_and_a_revoked_one_no_longer)
 {
+/* Applications are for days to come: the scenario runs in 2030. */
+#define SCENARIO_NOON "2030-12-02T12:00:00+08:00"
     once();
     const char *p = plate("P0009");
     char b[1024];
     snprintf(b, sizeof(b),
              "{\"type\":\"construction\",\"plates\":[\"%s\"],\"zone_ids\":[\"%s\"],"
-             "\"valid_from\":\"2026-12-01\",\"valid_to\":\"2026-12-03\",\"documents\":[]}",
+             "\"valid_from\":\"2030-12-01\",\"valid_to\":\"2030-12-03\",\"documents\":[]}",
              p, zone_p);
     struct hp_t_resp *r = hp_t_post("/v1/applications", haulier.token, b);
     REQUIRE(r->status == 201);
     char app[64];
     snprintf(app, sizeof(app), "%s", hp_t_str(r, "id"));
     hp_t_free(r);
-    CHECK_STR(route_verdict(p, PORT_ROUTE, AT_NOON), "violation");
+    CHECK_STR(route_verdict(p, PORT_ROUTE, SCENARIO_NOON), "violation");
     /* Claim until this one comes up; decide the others away. */
     for (int i = 0; i < 50; i++) {
         r = hp_t_post("/v1/queue/claim", officer.token, NULL);
@@ -535,7 +537,7 @@ TEST(the_passes_scenario_ends_in_checks_an_approved_pass_lifts_and_a_revoked_one
             break;
     }
     /* The decision went through this instance: the next check sees it. */
-    CHECK_STR(route_verdict(p, PORT_ROUTE, AT_NOON), "allowed");
+    CHECK_STR(route_verdict(p, PORT_ROUTE, SCENARIO_NOON), "allowed");
     char path[128], code[32];
     snprintf(path, sizeof(path), "/v1/passes?plate=%s", p);
     r = hp_t_get(path, officer.token);
@@ -545,7 +547,7 @@ TEST(the_passes_scenario_ends_in_checks_an_approved_pass_lifts_and_a_revoked_one
     r = hp_t_post(path, officer.token, "{\"reason\":\"seen overloaded\"}");
     CHECK_INT(r->status, 200);
     hp_t_free(r);
-    CHECK_STR(route_verdict(p, PORT_ROUTE, AT_NOON), "violation");
+    CHECK_STR(route_verdict(p, PORT_ROUTE, SCENARIO_NOON), "violation");
 }
 
 TEST(an_unknown_plate_is_404_in_a_route_check_and_unknown_vehicle_in_a_sighting)

@@ -14,7 +14,7 @@ void hp_test_teardown(void) { hp_t_teardown(); }
 #define OFFICERS 8
 
 static struct hp_t_who officers[OFFICERS], admin, site, site2, haulier, haulier2;
-static char project[64];
+static char project[64], zone[64];
 
 static void once(void)
 {
@@ -37,6 +37,10 @@ static void once(void)
     hp_t_vehicle_add(haulier2.token, "鲁Q50001");
     hp_t_vehicle_add(site.token, "鲁Q60001");
     hp_t_project_add(admin.token, site.org, officers[0].id, project);
+    hp_t_create("/v1/zones", admin.token,
+                "{\"name\":\"Queue Core\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+                "[[[118.3,35],[118.4,35],[118.4,35.1],[118.3,35.1],[118.3,35]]]},\"rules\":[]}",
+                zone);
 }
 
 /* Files an application; returns its id (static, rotating) or "". */
@@ -47,9 +51,9 @@ static const char *file(const struct hp_t_who *w, const char *type, const char *
     static int next;
     char b[2048];
     snprintf(b, sizeof(b),
-             "{\"type\":\"%s\",\"plates\":%s,\"valid_from\":\"2026-12-01\","
-             "\"valid_to\":\"2026-12-03\",\"documents\":%s%s%s%s}",
-             type, plates, documents ? documents : "[]",
+             "{\"type\":\"%s\",\"plates\":%s,\"valid_from\":\"2030-12-01\","
+             "\"valid_to\":\"2030-12-03\",\"zone_ids\":[\"%s\"],\"documents\":%s%s%s%s}",
+             type, plates, zone, documents ? documents : "[]",
              with_project ? ",\"project_id\":\"" : "", with_project ? project : "",
              with_project ? "\"" : "");
     struct hp_t_resp *r = hp_t_post("/v1/applications", w->token, b);
@@ -156,7 +160,7 @@ TEST(haulier_applies_site_endorses_liaison_claims_approves_and_an_officer_revoke
     CHECK_STR(pass_str(r, 0, "type"), "construction");
     CHECK_STR(pass_str(r, 0, "application_id"), app);
     CHECK_STR(pass_str(r, 0, "project_id"), project);
-    CHECK_STR(pass_str(r, 0, "valid_to"), "2026-12-03");
+    CHECK_STR(pass_str(r, 0, "valid_to"), "2030-12-03");
     hp_t_free(r);
     char sql[256];
     snprintf(sql, sizeof(sql), "SELECT count(*) FROM passes WHERE application_id = '%s'", app);
