@@ -72,6 +72,8 @@ struct hp_escort_refs {
     int *bad_plates;         /* 0-based indexes, -1 ended: not the site's vehicles */
     double length_m;         /* of route, else of the straight line (not stretched) */
     const char *route;       /* route, else the straight line: GeoJSON text */
+    double start_gap_m;      /* from the origin to the route's first position */
+    double end_gap_m;        /* from the route's last position to the destination */
 };
 
 enum hp_db_status hp_escorts_check(struct hp_db *db, struct hp_arena *arena,

@@ -26,6 +26,13 @@
  * lie (a client's "now" that took a moment to arrive). */
 #define MAX_AHEAD_US (90LL * 24 * 3600 * US)
 #define PAST_GRACE_US (60 * US)
+/* A given route must run from the origin to the destination, give or take
+ * this much (a gate across the road from the point on the map). */
+#define MAX_ROUTE_GAP_M 1000.0
+/* The longest escort: a unit leads a convoy across its city and to the
+ * next, about 13 hours at 40 km/h; longer hauls are handed from force to
+ * force, and a search over weeks of one unit's time would be nonsense. */
+#define MAX_ESCORT_M 500000.0
 /* hp_db_tx runs a search up to 5 times on a lost race; this many rounds of
  * it. Each lost race means another booking won, so progress is certain. */
 #define BOOK_ROUNDS 6
@@ -57,6 +64,7 @@ struct booking {
     struct hp_escort_request req;
     const char *cargo;
     int vehicles;
+    int route_last; /* index of the route's last position */
     int64_t earliest_us, latest_us;
 };
 
@@ -125,6 +133,7 @@ static bool read_booking(struct hp_request *req, const cJSON *body, struct booki
     if (v[F_ROUTE] &&
         !(b->req.route = hp_api_read_geometry(req, v[F_ROUTE], "LineString", "/route")))
         ok = false;
+    b->route_last = cJSON_GetArraySize(cJSON_GetObjectItem(v[F_ROUTE], "coordinates")) - 1;
     if (!read_window(req, v, b))
         ok = false;
     if (v[F_CARGO]) {
@@ -244,11 +253,24 @@ static bool check_refs(struct hp_request *req, struct hp_db *db, const struct bo
         hp_reply_problem(req, 404, "not-found", "no project has this id");
         return false;
     }
-    if (refs->bad_plates[0] < 0)
-        return true;
     for (int *i = refs->bad_plates; *i >= 0; i++)
         hp_req_invalid(req, hp_arena_printf(req->arena, "/plates/%d", *i),
                        "is not a vehicle of the project's site");
+    if (b->req.route && refs->start_gap_m > MAX_ROUTE_GAP_M)
+        hp_req_invalid(req, "/route/coordinates/0",
+                       "must lie within %.0f m of the origin (it is %.0f m away)",
+                       MAX_ROUTE_GAP_M, refs->start_gap_m);
+    if (b->req.route && refs->end_gap_m > MAX_ROUTE_GAP_M)
+        hp_req_invalid(req, hp_arena_printf(req->arena, "/route/coordinates/%d", b->route_last),
+                       "must lie within %.0f m of the destination (it is %.0f m away)",
+                       MAX_ROUTE_GAP_M, refs->end_gap_m);
+    double length = b->req.route ? refs->length_m : refs->length_m * HP_ESCORT_DETOUR;
+    if (length > MAX_ESCORT_M)
+        hp_req_invalid(req, b->req.route ? "/route" : "/destination",
+                       "makes an escort of %.0f km; at most %.0f km can be booked",
+                       length / 1000, MAX_ESCORT_M / 1000);
+    if (!req->errors)
+        return true;
     hp_reply_invalid(req);
     return false;
 }

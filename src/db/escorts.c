@@ -166,7 +166,9 @@ static struct hp_sql check_sql = HP_SQL("escorts_check",
     "              WHERE EXISTS (SELECT 1 FROM p) AND NOT EXISTS (SELECT 1 FROM vehicles v, p"
     "                    WHERE v.plate = u.pl AND v.org_id = p.site_org_id)"
     "              ORDER BY i)::text,"
-    "       ST_Length(g.route::geography), ST_AsGeoJSON(g.route, 15)"
+    "       ST_Length(g.route::geography), ST_AsGeoJSON(g.route, 15),"
+    "       ST_Distance(ST_StartPoint(g.route)::geography, " GEOMETRY("$4") "::geography),"
+    "       ST_Distance(ST_EndPoint(g.route)::geography, " GEOMETRY("$5") "::geography)"
     "  FROM g");
 
 /* "{0,2}" → {0, 2, -1} in arena memory. */
@@ -201,6 +203,8 @@ enum hp_db_status hp_escorts_check(struct hp_db *db, struct hp_arena *arena,
     out->bad_plates = int_array(arena, PQgetvalue(r, 0, 1));
     out->length_m = strtod(PQgetvalue(r, 0, 2), NULL);
     out->route = PQgetvalue(r, 0, 3);
+    out->start_gap_m = strtod(PQgetvalue(r, 0, 4), NULL);
+    out->end_gap_m = strtod(PQgetvalue(r, 0, 5), NULL);
     return st;
 }
 

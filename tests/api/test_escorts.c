@@ -414,6 +414,20 @@ TEST(bad_bookings_are_422_at_the_field_and_never_500)
         {"[\"鲁E10001\"]", ORIGIN, DEST, ",\"cargo\":{\"gross_weight_kg\":-1}", soon, later,
          "/cargo/description"},
         {"[\"鲁E10001\"]", ORIGIN, DEST, "", "tomorrow", later, "/earliest_start"},
+        /* A route that runs elsewhere: its ends are 2 km from the points. */
+        {"[\"鲁E10001\"]", ORIGIN, DEST,
+         ",\"route\":{\"type\":\"LineString\",\"coordinates\":[[118.35,35.02],[118.35,35.1]]}",
+         soon, later, "/route/coordinates/0"},
+        {"[\"鲁E10001\"]", ORIGIN, DEST,
+         ",\"route\":{\"type\":\"LineString\",\"coordinates\":[[118.35,35.0],[118.36,35.05],"
+         "[118.35,35.08]]}",
+         soon, later, "/route/coordinates/2"},
+        {"[\"鲁E10001\"]", ORIGIN, DEST,
+         ",\"route\":{\"type\":\"LineString\",\"coordinates\":[[118.35,35.0],[118.35,35.0]]}",
+         soon, later, "/route/coordinates"},
+        /* Pole to pole: weeks behind a police car. */
+        {"[\"鲁E10001\"]", "{\"type\":\"Point\",\"coordinates\":[0,-89]}",
+         "{\"type\":\"Point\",\"coordinates\":[0,89]}", "", soon, later, "/destination"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char b[1024];
