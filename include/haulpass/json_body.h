@@ -29,6 +29,8 @@ struct hp_json_field {
     bool required;
     bool nullable;           /* null is accepted (and read as absent) */
     long long min, max;      /* see the type; max 0 means no upper bound */
+    bool trimmed;            /* HP_JSON_STRING: no white space at either end
+                              * (U+3000 included), so never blank: for names */
     const char *const *choices; /* HP_JSON_ENUM: NULL-terminated */
 };
 

@@ -44,7 +44,7 @@ static const struct hp_json_field corridor_spec[] = {
 };
 
 static const struct hp_json_field document_spec[] = {
-    {"name", HP_JSON_STRING, .required = true, .min = 1, .max = 200},
+    {"name", HP_JSON_STRING, .required = true, .min = 1, .max = 200, .trimmed = true},
     {"provided", HP_JSON_BOOL, .required = true},
     {NULL},
 };

@@ -25,7 +25,7 @@ static const struct hp_json_field calendar_spec[] = {
 static const struct hp_json_field day_spec[] = {
     {"date", HP_JSON_STRING, .required = true, .min = 10, .max = 10},
     {"kind", HP_JSON_ENUM, .required = true, .choices = kinds},
-    {"name", HP_JSON_STRING, .nullable = true, .max = 100},
+    {"name", HP_JSON_STRING, .nullable = true, .max = 100, .trimmed = true},
     {NULL},
 };
 

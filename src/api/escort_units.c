@@ -16,7 +16,7 @@
 enum { F_NAME, F_BASE, F_HOURS, F_CAPACITY, F_COUNT };
 
 static const struct hp_json_field create_spec[] = {
-    {"name", HP_JSON_STRING, .required = true, .min = 1, .max = 200},
+    {"name", HP_JSON_STRING, .required = true, .min = 1, .max = 200, .trimmed = true},
     {"base", HP_JSON_OBJECT, .required = true},
     {"hours", HP_JSON_STRING, .required = true, .min = 1, .max = HP_OH_MAX_LEN},
     {"capacity", HP_JSON_INT, .required = true, .min = 1, .max = 100},

@@ -6,13 +6,12 @@
 #include "haulpass/json_body.h"
 #include "haulpass/reply.h"
 
-#include <ctype.h>
 #include <string.h>
 
 static const char *const org_kinds[] = {"police", "haulier", "site", NULL};
 
 static const struct hp_json_field org_spec[] = {
-    {"name", HP_JSON_STRING, .required = true, .min = 1, .max = 200},
+    {"name", HP_JSON_STRING, .required = true, .min = 1, .max = 200, .trimmed = true},
     {"kind", HP_JSON_ENUM, .required = true, .choices = org_kinds},
     {NULL},
 };
@@ -34,17 +33,6 @@ void hp_api_orgs_create(struct hp_request *req)
         return;
     const cJSON *v[2];
     if (!hp_api_read(req, body, org_spec, "", v)) {
-        hp_reply_invalid(req);
-        return;
-    }
-    /* Names are unique; " Acme" next to "Acme" would get round that. */
-    static const char ideographic_space[] = "\u3000";
-    const char *name = v[0]->valuestring;
-    size_t n = strlen(name), w = sizeof(ideographic_space) - 1;
-    if (isspace((unsigned char)name[0]) || isspace((unsigned char)name[n - 1]) ||
-        strncmp(name, ideographic_space, w) == 0 ||
-        (n >= w && strcmp(name + n - w, ideographic_space) == 0)) {
-        hp_req_invalid(req, "/name", "must not be blank or start or end with white space");
         hp_reply_invalid(req);
         return;
     }

@@ -21,7 +21,7 @@ static const char *const levels[] = {"provincial", "municipal", NULL};
 enum { F_NAME, F_LEVEL, F_SITE, F_OFFICER, F_LOCATION, F_VALID_TO, F_COUNT };
 
 static const struct hp_json_field create_spec[] = {
-    {"name", HP_JSON_STRING, .required = true, .min = 1, .max = 200},
+    {"name", HP_JSON_STRING, .required = true, .min = 1, .max = 200, .trimmed = true},
     {"level", HP_JSON_ENUM, .required = true, .choices = levels},
     {"site_org_id", HP_JSON_UUID, .required = true},
     {"liaison_officer_id", HP_JSON_UUID, .required = true},
@@ -32,7 +32,7 @@ static const struct hp_json_field create_spec[] = {
 
 /* PATCH: site_org_id is read only to say that it cannot change. */
 static const struct hp_json_field patch_spec[] = {
-    {"name", HP_JSON_STRING, .min = 1, .max = 200},
+    {"name", HP_JSON_STRING, .min = 1, .max = 200, .trimmed = true},
     {"level", HP_JSON_ENUM, .choices = levels},
     {"site_org_id", HP_JSON_ANY, .nullable = true},
     {"liaison_officer_id", HP_JSON_UUID},

@@ -14,7 +14,7 @@ static const char *const roles[] = {"admin", "officer", "haulier", "site", NULL}
 
 static const struct hp_json_field user_spec[] = {
     {"org_id", HP_JSON_UUID, .required = true},
-    {"name", HP_JSON_STRING, .required = true, .min = 1, .max = 200},
+    {"name", HP_JSON_STRING, .required = true, .min = 1, .max = 200, .trimmed = true},
     {"role", HP_JSON_ENUM, .required = true, .choices = roles},
     {NULL},
 };

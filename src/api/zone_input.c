@@ -13,7 +13,7 @@
 #include <strings.h>
 
 static const struct hp_json_field zone_spec[] = {
-    {"name", HP_JSON_STRING, .required = true, .min = 1, .max = 200},
+    {"name", HP_JSON_STRING, .required = true, .min = 1, .max = 200, .trimmed = true},
     {"geometry", HP_JSON_OBJECT, .required = true},
     {"rules", HP_JSON_ARRAY, .max = HP_ZONE_MAX_RULES},
     {NULL},

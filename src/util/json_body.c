@@ -165,6 +165,24 @@ static const char *type_name(enum hp_json_type t)
     }
 }
 
+static bool white_space(uint32_t c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+           (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+           c == 0x205F || c == 0x3000 || c == 0xFEFF;
+}
+
+/* Whether valid UTF-8 s (not empty) begins or ends with white space. */
+static bool padded(const char *s, size_t n)
+{
+    uint32_t first, last;
+    size_t at = n - 1;
+    while (at > 0 && ((unsigned char)s[at] & 0xC0) == 0x80)
+        at--;
+    return hp_utf8_decode(s, n, &first) <= 0 || white_space(first) ||
+           hp_utf8_decode(s + at, n - at, &last) <= 0 || white_space(last);
+}
+
 /* Checks one present, non-null value; returns false after reporting. */
 static bool check_value(const cJSON *v, const struct hp_json_field *f, const char *ptr,
                         hp_json_error_fn on_error, void *ctx)
@@ -204,6 +222,12 @@ static bool check_value(const cJSON *v, const struct hp_json_field *f, const cha
             snprintf(msg, sizeof(msg), "must be %lld to %lld characters long", f->min,
                      f->max);
             on_error(ctx, ptr, msg);
+            return false;
+        }
+        /* Names are unique and shown: " Acme" next to "Acme", or a name of
+         * spaces, would mislead. */
+        if (f->trimmed && n > 0 && padded(s, strlen(s))) {
+            on_error(ctx, ptr, "must not be blank or start or end with white space");
             return false;
         }
         return true;

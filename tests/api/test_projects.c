@@ -261,6 +261,12 @@ TEST(other_invalid_fields_are_422_with_their_pointer)
              "\"liaison_officer_id\":\"%s\",\"location\":%s,\"valid_to\":\"%s\"}",
              site.org, officer.id, point, date_in(5));
     expect_invalid(b, "/name");
+    /* A name of spaces, ideographic ones included, names nothing. */
+    snprintf(b, sizeof(b),
+             "{\"name\":\"   \u3000\",\"level\":\"municipal\",\"site_org_id\":\"%s\","
+             "\"liaison_officer_id\":\"%s\",\"location\":%s,\"valid_to\":\"%s\"}",
+             site.org, officer.id, point, date_in(5));
+    expect_invalid(b, "/name");
     snprintf(b, sizeof(b),
              "{\"name\":\"P\",\"level\":\"municipal\",\"site_org_id\":\"%s\","
              "\"liaison_officer_id\":\"%s\",\"location\":%s,\"valid_to\":\"%s\",\"budget\":1}",

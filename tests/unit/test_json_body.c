@@ -14,6 +14,7 @@ static const struct hp_json_field spec[] = {
     {"id", HP_JSON_UUID},
     {"list", HP_JSON_ARRAY, .min = 1, .max = 2},
     {"opt", HP_JSON_STRING, .nullable = true},
+    {"label", HP_JSON_STRING, .trimmed = true},
     {NULL},
 };
 
@@ -36,7 +37,7 @@ static bool read_text(const char *text)
     cJSON *doc = hp_json_parse(text, strlen(text), &at);
     if (!doc)
         return false;
-    const cJSON *out[8];
+    const cJSON *out[10];
     bool ok = hp_json_read(doc, spec, "", out, collect, NULL);
     cJSON_Delete(doc);
     return ok;
@@ -83,6 +84,21 @@ TEST(a_duplicate_field_is_an_error)
 {
     CHECK(!read_text("{\"name\":\"a\",\"name\":\"b\"}"));
     CHECK_STR(errors, "/name: appears more than once");
+}
+
+TEST(a_trimmed_string_may_not_be_blank_nor_begin_or_end_with_white_space)
+{
+    const char *refused[] = {" ", " a", "a\\t", "\u3000临沂", "临沂\u3000", "\u00a0x",
+                             "x\u2029", "\ufeffx"};
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        char b[128];
+        snprintf(b, sizeof(b), "{\"name\":\"a\",\"label\":\"%s\"}", refused[i]);
+        CHECK(!read_text(b));
+        CHECK_STR(errors, "/label: must not be blank or start or end with white space");
+    }
+    CHECK(read_text("{\"name\":\"a\",\"label\":\"临沂 \u3000 公安\"}"));
+    CHECK(read_text("{\"name\":\"a\",\"label\":\"x\"}"));
+    CHECK(read_text("{\"name\":\" a \"}")); /* only where the spec asks */
 }
 
 TEST(string_length_counts_characters_not_bytes)
