@@ -789,16 +789,24 @@ TEST(a_vehicle_or_pass_change_reaches_another_instance_as_a_delta_of_its_plate)
     CHECK_INT(hp_t_server_stop(&second), 0);
 }
 
-/* Whether a loader's connection to this test's database waits on a lock,
- * within ms (other databases of the cluster have loaders of their own). */
-static bool loader_waits_on_a_lock(int ms)
+/* The pid of a loader's connection to this test's database (other
+ * databases of the cluster have loaders of their own) that waits on a
+ * lock, other than not_pid, within ms; 0 when none does. not_pid: a
+ * terminated backend lingers in pg_stat_activity, still waiting, for a
+ * moment after pg_terminate_backend. */
+static int loader_waiting(int ms, int not_pid)
 {
-    for (long long t0 = now_ms(); now_ms() - t0 < ms; usleep(10000))
-        if (hp_t_sql_int("SELECT count(*) FROM pg_stat_activity WHERE application_name ="
-                         " 'haulpass-checks' AND wait_event_type = 'Lock'"
-                         " AND datname = current_database()") > 0)
-            return true;
-    return false;
+    char sql[320];
+    snprintf(sql, sizeof(sql),
+             "SELECT coalesce(min(pid), 0) FROM pg_stat_activity"
+             " WHERE application_name = 'haulpass-checks' AND wait_event_type = 'Lock'"
+             " AND datname = current_database() AND pid <> %d", not_pid);
+    for (long long t0 = now_ms(); now_ms() - t0 < ms; usleep(10000)) {
+        int pid = (int)hp_t_sql_int(sql);
+        if (pid)
+            return pid;
+    }
+    return 0;
 }
 
 TEST(once_the_reload_owed_to_its_own_write_has_failed_checks_answer_at_once_from_the_last_snapshot)
@@ -814,20 +822,20 @@ TEST(once_the_reload_owed_to_its_own_write_has_failed_checks_answer_at_once_from
     CHECK(PQresultStatus(lock) == PGRES_COMMAND_OK);
     PQclear(lock);
     const char *p = plate("P0014");
-    bool blocked = loader_waits_on_a_lock(3000);
-    CHECK(blocked);
+    int pid = loader_waiting(3000, 0);
+    CHECK(pid != 0);
     /* The load fails: its connection is cut while it waits. The loader
      * reconnects and starts a full load, which blocks again; cut that one
      * too, since the first may have begun on the trigger's notice before
      * the write was noted (a load from before the write is not enough). */
-    for (int i = 0; blocked && i < 2; i++) {
-        CHECK_INT(hp_t_sql_int("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                               " WHERE application_name = 'haulpass-checks'"
-                               " AND datname = current_database()"), 1);
-        blocked = loader_waits_on_a_lock(3000);
-        CHECK(blocked);
+    for (int i = 0; pid && i < 2; i++) {
+        char sql[64];
+        snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(%d)::int", pid);
+        CHECK_INT(hp_t_sql_int(sql), 1);
+        pid = loader_waiting(3000, pid);
+        CHECK(pid != 0);
     }
-    if (blocked) {
+    if (pid) {
         /* Not the two seconds a check waits for a reload still in progress. */
         long long t0 = now_ms();
         CHECK_STR(sight_status(p, AT_NOON, NULL), "unknown_vehicle");
@@ -856,7 +864,7 @@ TEST(a_delta_that_cost_much_of_a_full_load_is_followed_by_a_full_load_that_start
     PQclear(PQexec(db, "BEGIN"));
     PQclear(PQexec(db, "LOCK TABLE passes IN ACCESS EXCLUSIVE MODE"));
     const char *p = plate("P0015");
-    CHECK(loader_waits_on_a_lock(3000));
+    CHECK(loader_waiting(3000, 0) != 0);
     usleep(300000);
     PQclear(PQexec(db, "COMMIT"));
     PQfinish(db);
