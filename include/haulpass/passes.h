@@ -50,9 +50,12 @@ enum hp_supply_outcome {
 
 /* Marks document name of application id (of org_id) provided, audited as
  * actor's. When every missing document is then provided, the
- * application's provisional passes become active. */
+ * application's provisional passes become active (or, when today, a local
+ * YYYY-MM-DD, is past their valid_to or their documents_due has passed,
+ * expired or suspended, as the sweep would have made them). */
 enum hp_db_status hp_passes_supply(struct hp_db *db, struct hp_arena *arena, const char *id,
                                    const char *org_id, const char *actor, const char *name,
+                                   const char *today,
                                    enum hp_supply_outcome *outcome);
 
 #endif

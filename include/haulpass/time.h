@@ -7,6 +7,11 @@
 
 #define HP_TIME_BUF 40
 
+/* The last instant the service takes in: 9999-12-31T09:59:59Z, so that
+ * written in local time with a four-digit year it stays in 9999 in any
+ * zone (offsets reach +14:00). */
+#define HP_TIME_LAST_US ((253402300799LL - 14 * 3600) * 1000000)
+
 /* Now, in microseconds since 1970-01-01T00:00:00Z. */
 int64_t hp_time_now_us(void);
 

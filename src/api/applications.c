@@ -242,7 +242,10 @@ static bool read_input(struct hp_request *req, const cJSON *body,
     in->note = v[F_NOTE] ? v[F_NOTE]->valuestring : NULL;
     /* A pass covers its zones and its corridor: with neither it would lift
      * nothing anywhere. Said last, after what is wrong in the fields. */
-    if (cJSON_GetArraySize(v[F_ZONES]) == 0 && !cJSON_IsObject(v[F_CORRIDOR])) {
+    const cJSON *zones = cJSON_GetObjectItemCaseSensitive(body, "zone_ids");
+    const cJSON *corridor = cJSON_GetObjectItemCaseSensitive(body, "corridor");
+    bool no_zones = !zones || cJSON_IsNull(zones) || (cJSON_IsArray(zones) && !zones->child);
+    if (no_zones && (!corridor || cJSON_IsNull(corridor))) {
         hp_req_invalid(req, "/zone_ids", "name at least one zone, or give a corridor");
         ok = false;
     }
@@ -432,14 +435,15 @@ static const struct hp_json_field supply_spec[] = {
 
 struct supply_tx {
     struct hp_arena *arena;
-    const char *id, *org_id, *actor, *name;
+    const char *id, *org_id, *actor, *name, *today;
     enum hp_supply_outcome outcome;
 };
 
 static enum hp_db_status supply_run(struct hp_db *db, void *ctx)
 {
     struct supply_tx *t = ctx;
-    return hp_passes_supply(db, t->arena, t->id, t->org_id, t->actor, t->name, &t->outcome);
+    return hp_passes_supply(db, t->arena, t->id, t->org_id, t->actor, t->name, t->today,
+                            &t->outcome);
 }
 
 /* POST /v1/applications/{id}/documents: the applicant's organisation marks
@@ -461,8 +465,11 @@ void hp_api_applications_documents(struct hp_request *req)
     struct hp_db *db = app_db(req);
     if (!db)
         return;
+    char today[11];
+    hp_calendar_date_format(hp_calendar_local_date(NULL, time(NULL)), today);
     struct supply_tx t = {.arena = req->arena, .id = id, .org_id = req->who->org_id,
-                          .actor = req->who->user_id, .name = v[0]->valuestring};
+                          .actor = req->who->user_id, .name = v[0]->valuestring,
+                          .today = today};
     enum hp_db_status st = hp_db_tx(db, supply_run, &t);
     struct hp_application a;
     if (st >= 0 && t.outcome == HP_SUPPLY_DONE)

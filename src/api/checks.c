@@ -21,11 +21,9 @@
 #define MAX_ROUTE_POSITIONS 100000
 #define MAX_SIGHTINGS 1000
 #define DEFAULT_SPEED_KMH 30
-/* Instants are written in local time with four-digit years: checks stay
- * inside 1970-01-01T00:00:00Z .. 9999-12-31T09:59:59Z, arrival included,
- * so that in any time zone (offsets reach +14:00) no answer needs year
- * 10000. */
-#define LAST_INSTANT_US ((253402300799LL - 14 * 3600) * 1000000)
+/* Checks stay inside 1970-01-01T00:00:00Z .. HP_TIME_LAST_US, arrival
+ * included, so every instant an answer writes has a four-digit year. */
+#define LAST_INSTANT_US HP_TIME_LAST_US
 /* One bad position is enough to say what is wrong; 10,000 are noise. */
 #define MAX_POSITION_ERRORS 20
 

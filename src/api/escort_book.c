@@ -133,7 +133,8 @@ static bool read_booking(struct hp_request *req, const cJSON *body, struct booki
     if (v[F_ROUTE] &&
         !(b->req.route = hp_api_read_geometry(req, v[F_ROUTE], "LineString", "/route")))
         ok = false;
-    b->route_last = cJSON_GetArraySize(cJSON_GetObjectItem(v[F_ROUTE], "coordinates")) - 1;
+    b->route_last =
+        cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(v[F_ROUTE], "coordinates")) - 1;
     if (!read_window(req, v, b))
         ok = false;
     if (v[F_CARGO]) {

@@ -160,6 +160,9 @@ static bool read_decision(struct hp_request *req, const cJSON *body, struct hp_d
     } else if (v[D_DUE] && due <= hp_time_now_us()) {
         hp_req_invalid(req, "/documents_due", "must be in the future");
         ok = false;
+    } else if (v[D_DUE] && due > HP_TIME_LAST_US) {
+        hp_req_invalid(req, "/documents_due", "must lie before 9999-12-31T10:00:00Z");
+        ok = false;
     } else if (v[D_DUE]) {
         d->documents_due_us = hp_arena_printf(req->arena, "%lld", (long long)due);
     }

@@ -142,22 +142,25 @@ static struct hp_sql supply_sql = HP_SQL("passes_supply",
 
 /* The provisional passes of an application whose documents are all in:
  * active when the documents came in time; suspended when they came after
- * documents_due (the sweep would have suspended them; a late document
- * must not bring them back, only a new decision may). */
+ * documents_due, expired after valid_to (what the sweep would have made
+ * them: a late document must not bring a pass back, only a new decision
+ * may). */
 static struct hp_sql activate_sql = HP_SQL("passes_activate",
-    "WITH u AS (UPDATE passes SET status = CASE WHEN documents_due <= clock_timestamp()"
+    "WITH u AS (UPDATE passes SET status = CASE WHEN valid_to < $3::date THEN 'expired'"
+    "                                           WHEN documents_due <= clock_timestamp()"
     "                                           THEN 'suspended' ELSE 'active' END"
     "            WHERE application_id = $1::uuid AND status = 'provisional'"
     "            RETURNING code, status)"
     "INSERT INTO audit (actor_id, entity, entity_id, action, after)"
     " SELECT $2::uuid, 'pass', code,"
-    "        CASE status WHEN 'active' THEN 'activate' ELSE 'suspend' END,"
+    "        CASE status WHEN 'active' THEN 'activate' WHEN 'expired' THEN 'expire'"
+    "                    ELSE 'suspend' END,"
     "        jsonb_build_object('status', status)"
     "   FROM u");
 
 enum hp_db_status hp_passes_supply(struct hp_db *db, struct hp_arena *arena, const char *id,
                                    const char *org_id, const char *actor, const char *name,
-                                   enum hp_supply_outcome *outcome)
+                                   const char *today, enum hp_supply_outcome *outcome)
 {
     PGresult *r;
     const char *params[] = {id, org_id, actor, name};
@@ -172,7 +175,7 @@ enum hp_db_status hp_passes_supply(struct hp_db *db, struct hp_arena *arena, con
     *outcome = HP_SUPPLY_DONE;
     if (strcmp(PQgetvalue(r, 0, 1), "t") != 0)
         return st;
-    const char *p2[] = {id, actor};
-    st = hp_db_exec(db, arena, &activate_sql, 2, p2, &r);
+    const char *p2[] = {id, actor, today};
+    st = hp_db_exec(db, arena, &activate_sql, 3, p2, &r);
     return st < 0 ? st : HP_DB_ROWS;
 }

@@ -268,11 +268,12 @@ static bool screen(struct request_state *st)
 static bool says_nothing(const char *body, size_t len)
 {
     size_t i = 0;
-    while (i < len && strchr(" \t\r\n", body[i]))
+    while (i < len && (body[i] == ' ' || body[i] == '\t' || body[i] == '\r' || body[i] == '\n'))
         i++;
     if (i == len)
         return true;
-    cJSON *j = cJSON_ParseWithLength(body, len);
+    size_t at;
+    cJSON *j = hp_json_parse(body, len, &at); /* refuses "{} and more" */
     bool empty = cJSON_IsObject(j) && !j->child;
     cJSON_Delete(j);
     return empty;

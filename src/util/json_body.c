@@ -226,7 +226,7 @@ static bool check_value(const cJSON *v, const struct hp_json_field *f, const cha
         }
         /* Names are unique and shown: " Acme" next to "Acme", or a name of
          * spaces, would mislead. */
-        if (f->trimmed && n > 0 && padded(s, strlen(s))) {
+        if (f->trimmed && (n == 0 || padded(s, strlen(s)))) {
             on_error(ctx, ptr, "must not be blank or start or end with white space");
             return false;
         }

@@ -184,8 +184,9 @@ TEST(json_that_is_not_an_object_or_has_wrong_types_is_422)
 TEST(a_body_sent_to_an_endpoint_that_reads_none_is_422_unless_it_says_nothing)
 {
     const char *zone = "/v1/zones/00000000-0000-0000-0000-000000000000";
-    const char *refused[] = {"{\"reason\":\"because\"}", "[]", "x", "null"};
-    for (int i = 0; i < 4; i++) {
+    const char *refused[] = {"{\"reason\":\"because\"}", "[]", "x", "null", "{} {\"reason\":1}",
+                             "{}x"};
+    for (int i = 0; i < 6; i++) {
         struct hp_t_resp *r = hp_t_req("DELETE", zone, hp_t_admin, NULL, refused[i],
                                        strlen(refused[i]), NULL);
         check_problem(r, 422, "urn:haulpass:problem:invalid");

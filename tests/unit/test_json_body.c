@@ -88,7 +88,7 @@ TEST(a_duplicate_field_is_an_error)
 
 TEST(a_trimmed_string_may_not_be_blank_nor_begin_or_end_with_white_space)
 {
-    const char *refused[] = {" ", " a", "a\\t", "\u3000临沂", "临沂\u3000", "\u00a0x",
+    const char *refused[] = {"", " ", " a", "a\\t", "\u3000临沂", "临沂\u3000", "\u00a0x",
                              "x\u2029", "\ufeffx"};
     for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
         char b[128];
