@@ -154,6 +154,9 @@ cJSON *hp_api_page(cJSON *items, const char *next);
 /* Adds key: the instant us in HAULPASS_TZ with its offset. */
 void hp_api_add_time(cJSON *obj, const char *key, int64_t us);
 
+/* Today's local date (HAULPASS_TZ) as YYYY-MM-DD. */
+void hp_api_today(char out[11]);
+
 /* JSON text the database stored (jsonb, GeoJSON) as a tree; null when the
  * text is NULL or does not parse. */
 cJSON *hp_api_json_or_null(const char *text);

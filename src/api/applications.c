@@ -466,7 +466,7 @@ void hp_api_applications_documents(struct hp_request *req)
     if (!db)
         return;
     char today[11];
-    hp_calendar_date_format(hp_calendar_local_date(NULL, time(NULL)), today);
+    hp_api_today(today);
     struct supply_tx t = {.arena = req->arena, .id = id, .org_id = req->who->org_id,
                           .actor = req->who->user_id, .name = v[0]->valuestring,
                           .today = today};

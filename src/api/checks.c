@@ -23,7 +23,6 @@
 #define DEFAULT_SPEED_KMH 30
 /* Checks stay inside 1970-01-01T00:00:00Z .. HP_TIME_LAST_US, arrival
  * included, so every instant an answer writes has a four-digit year. */
-#define LAST_INSTANT_US HP_TIME_LAST_US
 /* One bad position is enough to say what is wrong; 10,000 are noise. */
 #define MAX_POSITION_ERRORS 20
 
@@ -60,7 +59,7 @@ static int route_answer(const char *plate, const unsigned char *org,
     int status = 500;
     GEOSContextHandle_t ctx = hp_geo_thread_context();
     if (ctx && hp_check_route(s, ctx, &v, xy, n, (double)depart_us / 1e6, speed_kmh / 3.6, &c)) {
-        if (c.arrive_s * 1e6 > (double)LAST_INSTANT_US) {
+        if (c.arrive_s * 1e6 > (double)HP_TIME_LAST_US) {
             status = 422;
         } else {
             hp_check_answer_route(t, s, &v, &c);
@@ -197,7 +196,7 @@ static bool read_instant(struct hp_request *req, const cJSON *v, const char *poi
                                      "2026-12-01T07:30:00+08:00");
         return false;
     }
-    if (*us < 0 || *us > LAST_INSTANT_US) {
+    if (*us < 0 || *us > HP_TIME_LAST_US) {
         hp_req_invalid(req, pointer, "must lie between 1970-01-01T00:00:00Z and "
                                      "9999-12-31T09:59:59Z");
         return false;
@@ -338,7 +337,7 @@ static bool read_sightings(struct hp_request *req, const cJSON *list, struct sig
         ok &= read_coordinate(req, v[SG_LON], 180, prefix, "lon", &s->lon);
         ok &= read_coordinate(req, v[SG_LAT], 90, prefix, "lat", &s->lat);
         if (cJSON_IsString(v[SG_AT]) && hp_time_parse(v[SG_AT]->valuestring, &s->at_us) &&
-            s->at_us >= 0 && s->at_us <= LAST_INSTANT_US)
+            s->at_us >= 0 && s->at_us <= HP_TIME_LAST_US)
             continue;
         ok &= read_instant(req, v[SG_AT], hp_arena_printf(req->arena, "%s/at", prefix),
                           &s->at_us);

@@ -2,6 +2,7 @@
 #include "haulpass/api.h"
 
 #include "haulpass/arena.h"
+#include "haulpass/calendar.h"
 #include "haulpass/db.h"
 #include "haulpass/json_body.h"
 #include "haulpass/opening_hours.h"
@@ -12,6 +13,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 cJSON *hp_api_body(struct hp_request *req)
 {
@@ -104,6 +106,11 @@ void hp_api_add_time(cJSON *obj, const char *key, int64_t us)
     char buf[HP_TIME_BUF];
     hp_time_format(us, buf);
     cJSON_AddStringToObject(obj, key, buf);
+}
+
+void hp_api_today(char out[11])
+{
+    hp_calendar_date_format(hp_calendar_local_date(NULL, time(NULL)), out);
 }
 
 cJSON *hp_api_json_or_null(const char *text)
@@ -223,10 +230,10 @@ const char *hp_api_read_geometry(struct hp_request *req, const cJSON *g, const c
         }
         int i = 0;
         bool moves = false;
-        for (const cJSON *p = coords->child; p; p = p->next, i++) {
+        const cJSON *first = coords->child;
+        for (const cJSON *p = first; p; p = p->next, i++) {
             if (!hp_api_read_position(req, p, hp_arena_printf(req->arena, "%s/%d", cptr, i)))
                 return NULL;
-            const cJSON *first = coords->child;
             for (int k = 0; k < 2; k++)
                 moves = moves || cJSON_GetArrayItem(p, k)->valuedouble !=
                                      cJSON_GetArrayItem(first, k)->valuedouble;

@@ -241,6 +241,13 @@ static void reply_full(struct hp_request *req, const struct book_tx *t)
                                     : "no escort unit can lead %d vehicles", t->b->vehicles);
 }
 
+/* The length an escort drives: its route, else the straight line
+ * stretched by the usual detour. */
+static double escort_length(const struct booking *b, const struct hp_escort_refs *refs)
+{
+    return b->req.route ? refs->length_m : refs->length_m * HP_ESCORT_DETOUR;
+}
+
 /* Checks the project and plates; false after replying. */
 static bool check_refs(struct hp_request *req, struct hp_db *db, const struct booking *b,
                        struct hp_escort_refs *refs)
@@ -265,7 +272,7 @@ static bool check_refs(struct hp_request *req, struct hp_db *db, const struct bo
         hp_req_invalid(req, hp_arena_printf(req->arena, "/route/coordinates/%d", b->route_last),
                        "must lie within %.0f m of the destination (it is %.0f m away)",
                        MAX_ROUTE_GAP_M, refs->end_gap_m);
-    double length = b->req.route ? refs->length_m : refs->length_m * HP_ESCORT_DETOUR;
+    double length = escort_length(b, refs);
     if (length > MAX_ESCORT_M)
         hp_req_invalid(req, b->req.route ? "/route" : "/destination",
                        "makes an escort of %.0f km; at most %.0f km can be booked",
@@ -296,7 +303,7 @@ void hp_api_escorts_book(struct hp_request *req)
         hp_api_db_failed(req, st);
         return;
     }
-    double length = b.req.route ? refs.length_m : refs.length_m * HP_ESCORT_DETOUR;
+    double length = escort_length(&b, &refs);
     int64_t now = hp_time_now_us();
     struct book_tx t = {
         .arena = req->arena, .b = &b, .cal = cal,

@@ -5,7 +5,6 @@
 #include "haulpass/api.h"
 
 #include "haulpass/arena.h"
-#include "haulpass/calendar.h"
 #include "haulpass/json_body.h"
 #include "haulpass/pass_code.h"
 #include "haulpass/passes.h"
@@ -13,7 +12,6 @@
 #include "haulpass/reply.h"
 
 #include <string.h>
-#include <time.h>
 
 /* The request's connection after the sweep has run, or NULL after
  * replying (503, or 500 when the sweep failed). */
@@ -25,7 +23,7 @@ static struct hp_db *swept_db(struct hp_request *req)
         return NULL;
     }
     char today[11];
-    hp_calendar_date_format(hp_calendar_local_date(NULL, time(NULL)), today);
+    hp_api_today(today);
     enum hp_db_status st = hp_passes_sweep(db, req->arena, today);
     if (st < 0) {
         hp_api_db_failed(req, st);
