@@ -5,7 +5,7 @@
 #define HAULPASS_ACCOUNTS_H
 
 #include "haulpass/db.h"
-#include "haulpass/http.h"
+#include "haulpass/principal.h"
 
 #include <stdint.h>
 

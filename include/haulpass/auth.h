@@ -9,8 +9,4 @@
  * 403 (wrong role) or 503 (database away). */
 bool hp_auth_require(struct hp_request *req, int roles);
 
-/* The role of its name ("admin"…), or 0. */
-enum hp_role hp_role_from_name(const char *name);
-const char *hp_role_name(enum hp_role role);
-
 #endif

@@ -5,7 +5,7 @@
  * users, organisations or the calendar, whoever makes it) and reloads: only
  * the plates that changed when nothing else did (a delta), else in full. After a
  * (re)connect it reloads in full, since notifications sent while it was
- * away are lost. A write through this instance (hp_check_feed_note_write,
+ * away are lost. A write through this instance (hp_check_feed_mark_stale,
  * called before its reply is sent) makes the next check wait for the
  * reload, so a client always sees its own change.
  */
@@ -50,8 +50,9 @@ struct hp_principal;
 bool hp_check_feed_principal(const char *token_hash, struct hp_arena *arena,
                              struct hp_principal *who);
 
-/* Tells the feed that a request (method, path) answered status; a write
- * that succeeded on a resource the checks read marks the snapshot stale. */
-void hp_check_feed_note_write(const char *method, const char *path, int status);
+/* Marks the snapshot stale after a write that succeeded on something the
+ * checks read (the route table says which: hp_route.stales_snapshot), so
+ * the next check waits for the reload. */
+void hp_check_feed_mark_stale(void);
 
 #endif

@@ -11,7 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "haulpass/principal.h"
+
 struct MHD_Connection;
+struct MHD_Response;
 struct hp_app;
 struct hp_db;
 struct hp_route;
@@ -23,25 +26,6 @@ enum hp_method {
     HP_PUT = 1 << 3,
     HP_PATCH = 1 << 4,
     HP_DELETE = 1 << 5,
-};
-
-enum hp_role {
-    HP_ROLE_ADMIN = 1 << 0,
-    HP_ROLE_OFFICER = 1 << 1,
-    HP_ROLE_HAULIER = 1 << 2,
-    HP_ROLE_SITE = 1 << 3,
-};
-#define HP_ROLE_ANY (HP_ROLE_ADMIN | HP_ROLE_OFFICER | HP_ROLE_HAULIER | HP_ROLE_SITE)
-#define HP_ROLE_POLICE (HP_ROLE_ADMIN | HP_ROLE_OFFICER)
-
-/* Who is calling, from the bearer token. */
-struct hp_principal {
-    char user_id[37];
-    char org_id[37];
-    const char *user_name;
-    const char *org_name;
-    const char *org_kind; /* "police" | "haulier" | "site" */
-    enum hp_role role;
 };
 
 #define HP_MAX_PARAMS 4
@@ -62,7 +46,8 @@ struct hp_request {
     char request_id[129];
     const struct hp_principal *who; /* NULL on public routes */
     cJSON *errors;                /* invalid-field errors, see hp_req_invalid */
-    int status;                   /* set once a reply has been queued */
+    int status;                   /* set once a reply has been made */
+    struct MHD_Response *response; /* that reply, until the server queues it */
     int64_t started_us;
     struct hp_db *db;             /* see hp_req_db */
     const char *extra_headers[HP_MAX_EXTRA_HEADERS][2];

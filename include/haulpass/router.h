@@ -1,5 +1,6 @@
 /*
- * The route table: {method, path pattern, handler, who may call, body kind}.
+ * The route table: {method, path pattern, handler, who may call, body kind,
+ * and what the server must know of it}.
  * Patterns are literal segments and "{name}" parameters; matching is pure,
  * so it is unit tested without a server.
  */
@@ -25,6 +26,14 @@ struct hp_route {
     enum hp_body_kind body;
     bool idempotent;      /* honours Idempotency-Key (a POST that creates) */
     bool snapshot_auth;   /* finds the caller in the check snapshot first */
+    /* Answers from memory: runs on a network thread and never waits on
+     * PostgreSQL. Every other route runs on a database worker, which
+     * holds a connection for it (req->db) before the handler starts. */
+    bool in_memory;
+    /* A 2xx answer changed what the checks read (zones, vehicles, passes,
+     * the calendar, accounts): the check snapshot is marked stale before
+     * the reply leaves, so the caller's next check sees the change. */
+    bool stales_snapshot;
 };
 
 /* The service's routes, ended by an entry whose pattern is NULL. */

@@ -14,9 +14,8 @@
 #include "haulpass/check_feed.h"
 
 #include "haulpass/arena.h"
-#include "haulpass/auth.h"
 #include "haulpass/db.h"
-#include "haulpass/http.h"
+#include "haulpass/principal.h"
 #include "haulpass/log.h"
 #include "haulpass/snapshot.h"
 
@@ -414,17 +413,7 @@ bool hp_check_feed_principal(const char *token_hash, struct hp_arena *arena,
     return u != NULL;
 }
 
-void hp_check_feed_note_write(const char *method, const char *path, int status)
+void hp_check_feed_mark_stale(void)
 {
-    static const char *const prefixes[] = {"/v1/zones", "/v1/vehicles", "/v1/passes",
-                                           "/v1/applications", "/v1/calendar", "/v1/users",
-                                           "/v1/orgs", NULL};
-    if (status < 200 || status > 299 || strcmp(method, "GET") == 0 ||
-        strcmp(method, "HEAD") == 0)
-        return;
-    for (int i = 0; prefixes[i]; i++)
-        if (strncmp(path, prefixes[i], strlen(prefixes[i])) == 0) {
-            want_reload(true);
-            return;
-        }
+    want_reload(true);
 }

@@ -2,7 +2,7 @@
 #include "haulpass/accounts.h"
 
 #include "haulpass/arena.h"
-#include "haulpass/auth.h"
+#include "haulpass/principal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -13,24 +13,6 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const role_names[] = {"admin", "officer", "haulier", "site"};
-
-enum hp_role hp_role_from_name(const char *name)
-{
-    for (int i = 0; i < 4; i++)
-        if (strcmp(name, role_names[i]) == 0)
-            return (enum hp_role)(1 << i);
-    return 0;
-}
-
-const char *hp_role_name(enum hp_role role)
-{
-    for (int i = 0; i < 4; i++)
-        if (role == (enum hp_role)(1 << i))
-            return role_names[i];
-    return "unknown";
-}
-
 static bool unauthorized(struct hp_request *req, const char *detail)
 {
     hp_reply_header(req, "WWW-Authenticate", "Bearer realm=\"haulpass\"");

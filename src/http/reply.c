@@ -1,8 +1,8 @@
-/* Building and queueing libmicrohttpd responses; problem+json for errors. */
+/* Building libmicrohttpd responses; problem+json for errors. The server
+ * queues the one a request ends with (src/http/server.c). */
 #include "haulpass/reply.h"
 
 #include "haulpass/arena.h"
-#include "haulpass/check_feed.h"
 #include "haulpass/log.h"
 
 #include <microhttpd.h>
@@ -66,12 +66,9 @@ static void queue(struct hp_request *req, int status, const char *content_type,
     for (int i = 0; i < req->nextra; i++)
         MHD_add_response_header(resp, req->extra_headers[i][0], req->extra_headers[i][1]);
     req->status = status;
-    /* Before the client can see the answer, so its next check sees the
-     * write (the handler has committed by now). */
-    hp_check_feed_note_write(req->method_name, req->path, status);
-    if (MHD_queue_response(req->conn, (unsigned)status, resp) != MHD_YES)
-        hp_log(HP_LOG_WARN, "response not queued", "path", req->path, NULL);
-    MHD_destroy_response(resp);
+    /* The server hands it to libmicrohttpd on a network thread (a worker
+     * thread may not queue it: the connection is suspended there). */
+    req->response = resp;
 }
 
 void hp_reply_copy(struct hp_request *req, int status, const char *content_type,

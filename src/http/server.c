@@ -11,6 +11,7 @@
 #include "haulpass/app.h"
 #include "haulpass/arena.h"
 #include "haulpass/auth.h"
+#include "haulpass/check_feed.h"
 #include "haulpass/config.h"
 #include "haulpass/db.h"
 #include "haulpass/idempotency.h"
@@ -294,6 +295,10 @@ static void dispatch(struct request_state *st)
         hp_reply_invalid(req);
         return;
     }
+    if (!req->route->in_memory && !hp_req_db(req)) {
+        hp_reply_unavailable(req);
+        return;
+    }
     if (req->route->idempotent)
         hp_idem_run(req, req->route->handler);
     else
@@ -304,6 +309,22 @@ static void dispatch(struct request_state *st)
     }
     if (!req->status)
         hp_reply_internal(req, "handler returned without a reply");
+}
+
+/* Queues the reply the request has made, if any, on the calling network
+ * thread. A write the checks read marks the snapshot stale first, so the
+ * client's next check sees it (the handler has committed by now). */
+static void flush(struct request_state *st)
+{
+    struct hp_request *req = &st->req;
+    if (!req->response)
+        return;
+    if (req->route && req->route->stales_snapshot && req->status >= 200 && req->status <= 299)
+        hp_check_feed_mark_stale();
+    if (MHD_queue_response(req->conn, (unsigned)req->status, req->response) != MHD_YES)
+        hp_log(HP_LOG_WARN, "response not queued", "path", req->path, NULL);
+    MHD_destroy_response(req->response);
+    req->response = NULL;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -319,6 +340,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_NO;
         *con_cls = st;
         screen(st);
+        flush(st);
         return MHD_YES;
     }
     if (*upload_data_size) {
@@ -330,6 +352,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (!st->req.status)
         dispatch(st);
+    flush(st);
     return MHD_YES;
 }
 
