@@ -22,17 +22,6 @@ static int parse_int(const char *s, int lo, int hi, int *out)
     return 0;
 }
 
-static int set_mode(struct hp_config *cfg, const char *v)
-{
-    if (strcmp(v, "threads") == 0)
-        cfg->http_mode = HP_HTTP_THREAD_PER_CONNECTION;
-    else if (strcmp(v, "pool") == 0)
-        cfg->http_mode = HP_HTTP_THREAD_POOL;
-    else
-        return -1;
-    return 0;
-}
-
 void hp_config_from_env(struct hp_config *cfg)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -43,13 +32,14 @@ void hp_config_from_env(struct hp_config *cfg)
     cfg->log_level = env_or("HAULPASS_LOG", "info");
     cfg->threads = cpus > 0 ? (int)cpus : 1;
     cfg->db_pool_size = 16;
+    cfg->db_queue = 0; /* 4 a worker, once the pool's size is known */
     const char *v;
     if ((v = getenv("HAULPASS_THREADS")) && *v)
         parse_int(v, 1, 1024, &cfg->threads);
     if ((v = getenv("HAULPASS_DB_POOL")) && *v)
         parse_int(v, 1, 1000, &cfg->db_pool_size);
-    if ((v = getenv("HAULPASS_HTTP_MODE")) && *v)
-        set_mode(cfg, v);
+    if ((v = getenv("HAULPASS_DB_QUEUE")) && *v)
+        parse_int(v, 1, 100000, &cfg->db_queue);
     v = getenv("HAULPASS_DEBUG_ROUTES");
     cfg->debug_routes = v && strcmp(v, "1") == 0;
 }
@@ -57,7 +47,7 @@ void hp_config_from_env(struct hp_config *cfg)
 int hp_config_flag(struct hp_config *cfg, int argc, char **argv, int *i)
 {
     static const char *const names[] = {"db", "listen", "tz", "threads", "log",
-                                        "http-mode", "db-pool", NULL};
+                                        "db-pool", "db-queue", NULL};
     const char *arg = argv[*i];
     if (strncmp(arg, "--", 2) != 0)
         return 0;
@@ -80,8 +70,8 @@ int hp_config_flag(struct hp_config *cfg, int argc, char **argv, int *i)
         case 2: cfg->tz = value; return 1;
         case 3: return parse_int(value, 1, 1024, &cfg->threads) ? -1 : 1;
         case 4: cfg->log_level = value; return 1;
-        case 5: return set_mode(cfg, value) ? -1 : 1;
-        default: return parse_int(value, 1, 1000, &cfg->db_pool_size) ? -1 : 1;
+        case 5: return parse_int(value, 1, 1000, &cfg->db_pool_size) ? -1 : 1;
+        default: return parse_int(value, 1, 100000, &cfg->db_queue) ? -1 : 1;
         }
     }
     return 0;
@@ -103,6 +93,11 @@ bool hp_config_listen_addr(const char *listen, char *host, int hostlen, int *por
     memcpy(host, h, n);
     host[n] = '\0';
     return true;
+}
+
+int hp_config_db_queue(const struct hp_config *cfg)
+{
+    return cfg->db_queue > 0 ? cfg->db_queue : 4 * cfg->db_pool_size;
 }
 
 bool hp_config_check(const struct hp_config *cfg, char *err, int errlen)

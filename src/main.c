@@ -15,6 +15,7 @@
 #include <string.h>
 #include <pthread.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char usage[] =
     "usage: haulpass [--help] [--version] COMMAND [options]\n"
@@ -29,10 +30,10 @@ static const char usage[] =
     "  --db CONNINFO       libpq connection string or URI [HAULPASS_DB]\n"
     "  --listen HOST:PORT  address to listen on [HAULPASS_LISTEN]\n"
     "  --tz ZONE           IANA time zone of local dates and hours [HAULPASS_TZ]\n"
-    "  --threads N         HTTP worker threads in pool mode [HAULPASS_THREADS]\n"
+    "  --threads N         network threads [HAULPASS_THREADS]\n"
     "  --log LEVEL         debug, info, warn or error [HAULPASS_LOG]\n"
-    "  --http-mode MODE    threads (one per connection) or pool [HAULPASS_HTTP_MODE]\n"
-    "  --db-pool N         database connections [HAULPASS_DB_POOL]\n"
+    "  --db-pool N         database connections, a worker each [HAULPASS_DB_POOL]\n"
+    "  --db-queue N        requests that may wait for a worker [HAULPASS_DB_QUEUE]\n"
     "\n"
     "Run 'haulpass COMMAND --help' for a command's own options.\n";
 
@@ -76,7 +77,7 @@ static int serve(struct hp_config *cfg, int argc, char **argv)
 {
     static const char help[] =
         "usage: haulpass serve [--db C] [--listen H:P] [--tz Z] [--threads N] [--log L]\n"
-        "                      [--http-mode threads|pool] [--db-pool N]\n"
+        "                      [--db-pool N] [--db-queue N]\n"
         "Runs the HTTP service until SIGTERM or SIGINT, then drains in-flight\n"
         "requests (at most 10 s) and exits 0.\n";
     int rc = read_flags(cfg, argc, argv, help);
@@ -106,7 +107,11 @@ static int serve(struct hp_config *cfg, int argc, char **argv)
     int sig = 0;
     sigwait(&stop, &sig);
     hp_log(HP_LOG_INFO, "stopping", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT", NULL);
-    hp_server_stop(&app, 10000);
+    if (!hp_server_stop(&app, 10000)) {
+        /* Workers still hold requests; the process ends with them. */
+        hp_log(HP_LOG_INFO, "stopped", NULL);
+        _exit(0);
+    }
     hp_check_feed_stop();
     hp_db_pool_free(app.pool);
     hp_log(HP_LOG_INFO, "stopped", NULL);

@@ -7,12 +7,15 @@
 struct hp_config;
 struct hp_db_pool;
 struct MHD_Daemon;
+struct hp_workers;
 
 struct hp_app {
     const struct hp_config *cfg;
     struct hp_db_pool *pool;
     struct MHD_Daemon *daemon;
+    struct hp_workers *workers; /* run the requests that need the database */
     atomic_int in_flight; /* requests begun and not yet completed */
+    atomic_llong overloaded; /* requests refused with 503: every worker busy */
 };
 
 #endif

@@ -9,4 +9,14 @@
  * 403 (wrong role) or 503 (database away). */
 bool hp_auth_require(struct hp_request *req, int roles);
 
+/* The same without the database, for a network thread: the caller as the
+ * check snapshot knows it. HP_AUTH_ASK_DB when the snapshot does not know
+ * the token (it may be newer): then call hp_auth_require on a worker. */
+enum hp_auth_outcome {
+    HP_AUTH_OK,      /* req->who is set and may call */
+    HP_AUTH_REPLIED, /* 401 or 403 made */
+    HP_AUTH_ASK_DB,
+};
+enum hp_auth_outcome hp_auth_in_memory(struct hp_request *req, int roles);
+
 #endif

@@ -4,19 +4,14 @@
 
 #include <stdbool.h>
 
-enum hp_http_mode {
-    HP_HTTP_THREAD_PER_CONNECTION, /* default: a slow handler stalls nobody */
-    HP_HTTP_THREAD_POOL,           /* HAULPASS_THREADS epoll workers */
-};
-
 struct hp_config {
     const char *db;         /* HAULPASS_DB: libpq conninfo or URI */
     const char *listen;     /* HAULPASS_LISTEN: host:port */
     const char *tz;         /* HAULPASS_TZ: IANA zone name */
-    int threads;            /* HAULPASS_THREADS */
+    int threads;            /* HAULPASS_THREADS: network threads */
     const char *log_level;  /* HAULPASS_LOG */
-    enum hp_http_mode http_mode; /* HAULPASS_HTTP_MODE: threads | pool */
-    int db_pool_size;       /* HAULPASS_DB_POOL */
+    int db_pool_size;       /* HAULPASS_DB_POOL: connections, one worker each */
+    int db_queue;           /* HAULPASS_DB_QUEUE: waiting requests; 0: see below */
     bool debug_routes;      /* HAULPASS_DEBUG_ROUTES=1 enables /debug/... */
 };
 
@@ -30,6 +25,10 @@ int hp_config_flag(struct hp_config *cfg, int argc, char **argv, int *i);
 
 /* Checks the values; on failure returns false with a message in err. */
 bool hp_config_check(const struct hp_config *cfg, char *err, int errlen);
+
+/* Requests that may wait for a database worker (HAULPASS_DB_QUEUE, by
+ * default 4 a worker); past that they are refused with 503. */
+int hp_config_db_queue(const struct hp_config *cfg);
 
 /* Splits cfg->listen into host and port; false when malformed. */
 bool hp_config_listen_addr(const char *listen, char *host, int hostlen, int *port);

@@ -3,13 +3,9 @@
 #define HAULPASS_ETAG_H
 
 struct hp_arena;
-struct hp_request;
 
 /* The ETag of version, in arena memory. */
 const char *hp_etag_of(struct hp_arena *arena, int version);
-
-/* Adds the ETag header of version to req's coming reply. */
-void hp_etag_reply(struct hp_request *req, int version);
 
 /*
  * The version an If-Match header value names: > 0 for one of our ETags, 0

@@ -71,7 +71,10 @@ struct hp_db *hp_req_db(struct hp_request *req);
  * false with a log line when it cannot. */
 bool hp_server_start(struct hp_app *app);
 
-/* Stops accepting, waits for in-flight requests (at most drain_ms), stops. */
-void hp_server_stop(struct hp_app *app, int drain_ms);
+/* Stops accepting, waits for in-flight requests (at most drain_ms), stops
+ * the network threads and the database workers. False when requests were
+ * still in flight at the deadline: then nothing is stopped, and the caller
+ * should exit without freeing what those requests may still use. */
+bool hp_server_stop(struct hp_app *app, int drain_ms);
 
 #endif

@@ -12,6 +12,9 @@
  * the request: literals or arena memory). */
 void hp_reply_header(struct hp_request *req, const char *name, const char *value);
 
+/* Adds the ETag header of a resource's version to the coming reply. */
+void hp_etag_reply(struct hp_request *req, int version);
+
 /* 2xx with a JSON body; takes ownership of body (NULL: no body). */
 void hp_reply_json(struct hp_request *req, int status, cJSON *body);
 

@@ -1,5 +1,6 @@
 /* Idempotency-Key around a route's handler; see idempotency.h. */
 #include "haulpass/idempotency.h"
+#include "haulpass/idempotency_store.h"
 
 #include "haulpass/arena.h"
 #include "haulpass/log.h"

@@ -3,6 +3,7 @@
 #include "haulpass/reply.h"
 
 #include "haulpass/arena.h"
+#include "haulpass/etag.h"
 #include "haulpass/log.h"
 
 #include <microhttpd.h>
@@ -87,6 +88,11 @@ void hp_reply_static(struct hp_request *req, int status, const char *content_typ
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
     queue(req, status, content_type, resp);
+}
+
+void hp_etag_reply(struct hp_request *req, int version)
+{
+    hp_reply_header(req, "ETag", hp_etag_of(req->arena, version));
 }
 
 static void reply_cjson(struct hp_request *req, int status, const char *content_type,

@@ -1,10 +1,18 @@
 /*
- * libmicrohttpd glue. The default mode is a thread per connection: a
- * handler waiting on PostgreSQL then holds only its own connection, so a
- * slow query never stalls /healthz or a camera's sighting (BENCHMARKS.md
- * compares it with an epoll thread pool). The request lives in an arena
- * created on the first call of the access handler and freed in the
- * completion callback.
+ * libmicrohttpd glue: the path of a request.
+ *
+ * A few network threads (libmicrohttpd's epoll pool, HAULPASS_THREADS) read
+ * requests and write replies; they never wait on PostgreSQL. A route that
+ * answers from memory (hp_route.in_memory: checks, /healthz, /openapi.yaml)
+ * runs right there. Any other route is suspended (MHD_suspend_connection)
+ * and handed to the database workers (workers.h), one per pooled
+ * connection: first to authenticate the caller before the body is read,
+ * then to run the handler once it is; the worker resumes the connection and
+ * the network thread queues the reply. When the workers' queue is full the
+ * request gets 503 with Retry-After at once (back-pressure).
+ *
+ * The request lives in an arena created on the first call of the access
+ * handler and freed in the completion callback.
  */
 #include "haulpass/http.h"
 
@@ -22,6 +30,7 @@
 #include "haulpass/router.h"
 #include "haulpass/time.h"
 #include "haulpass/token.h"
+#include "haulpass/workers.h"
 
 #include <arpa/inet.h>
 #include <cjson/cJSON.h>
@@ -55,6 +64,8 @@ struct request_state {
     struct body_buf body;
     int allowed;   /* methods of a path that matched with another method */
     bool bad_path; /* the URL was not UTF-8 */
+    bool suspended; /* handed to a database worker, not yet back */
+    bool body_due;  /* ... before the body was read */
 };
 
 const char *hp_req_header(struct hp_request *req, const char *name)
@@ -210,13 +221,10 @@ static bool query_valid(struct hp_request *req)
 }
 
 /*
- * Answers what the headers alone decide: no route (404/405), no right to
- * call it (401/403), a declared body over the limit (413), the wrong
- * Content-Type (415). It runs on the first call of the access handler,
- * before any of the body is read, so a caller who may not use a route
- * never gets to make the service buffer 16 MiB. False once it replied.
+ * Answers what the headers alone decide without the database: a path that
+ * is not UTF-8 (400), no route (404/405). False once it replied.
  */
-static bool screen(struct request_state *st)
+static bool screen_path(struct request_state *st)
 {
     struct hp_request *req = &st->req;
     if (st->bad_path) {
@@ -237,14 +245,18 @@ static bool screen(struct request_state *st)
         }
         return false;
     }
-    if (req->route->roles) {
-        bool allowed = hp_auth_require(req, req->route->roles);
-        /* The handler takes a connection again when it needs one. */
-        hp_db_release(req->app->pool, req->db);
-        req->db = NULL;
-        if (!allowed)
-            return false;
-    }
+    return true;
+}
+
+/*
+ * After the caller is known: a declared body over the limit (413), the wrong
+ * Content-Type (415). All of it runs before any of the body is read, so a
+ * caller who may not use a route never gets to make the service buffer
+ * 16 MiB. False once it replied.
+ */
+static bool screen_body(struct request_state *st)
+{
+    struct hp_request *req = &st->req;
     const char *cl = hp_req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (cl && strtoull(cl, NULL, 10) > st->body.limit)
         st->body.too_large = true; /* refused before the client sends it */
@@ -260,6 +272,22 @@ static bool screen(struct request_state *st)
         return false;
     }
     return true;
+}
+
+/* Authenticates the caller (through the database when the snapshot cannot
+ * tell), then screens the body's headers; on a database worker. */
+static bool screen_caller(struct request_state *st)
+{
+    struct hp_request *req = &st->req;
+    if (req->route->roles) {
+        bool allowed = hp_auth_require(req, req->route->roles);
+        /* The handler takes a connection again when it needs one. */
+        hp_db_release(req->app->pool, req->db);
+        req->db = NULL;
+        if (!allowed)
+            return false;
+    }
+    return screen_body(st);
 }
 
 /* Whether a body sent to an endpoint that reads none says nothing: empty,
@@ -327,6 +355,90 @@ static void flush(struct request_state *st)
     req->response = NULL;
 }
 
+/* Whether the request can carry no body: then the caller's screening and
+ * the handler run in one hand-off instead of two. */
+static bool bodiless(struct hp_request *req)
+{
+    const char *cl = hp_req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    return !hp_req_header(req, MHD_HTTP_HEADER_TRANSFER_ENCODING) &&
+           (!cl || strcmp(cl, "0") == 0);
+}
+
+/* A database worker's job: screen, or run the handler, or both; then give
+ * the connection back to a network thread, which queues the reply. */
+static void work_screen(void *p)
+{
+    struct request_state *st = p;
+    screen_caller(st);
+    MHD_resume_connection(st->req.conn);
+}
+
+static void work_dispatch(void *p)
+{
+    struct request_state *st = p;
+    dispatch(st);
+    MHD_resume_connection(st->req.conn);
+}
+
+static void work_screen_and_dispatch(void *p)
+{
+    struct request_state *st = p;
+    if (screen_caller(st))
+        dispatch(st);
+    MHD_resume_connection(st->req.conn);
+}
+
+/* Suspends the request and hands fn to a database worker; when none can
+ * take it, answers 503 at once (the reply is queued by the caller). */
+static void hand_off(struct request_state *st, hp_work_fn fn)
+{
+    struct hp_request *req = &st->req;
+    struct hp_workers *w = req->app->workers;
+    if (!hp_workers_reserve(w)) {
+        atomic_fetch_add(&req->app->overloaded, 1);
+        hp_reply_header(req, "Retry-After", "1");
+        hp_reply_problem(req, 503, "overloaded",
+                         "every database worker is busy and the queue is full; try again shortly");
+        return;
+    }
+    st->suspended = true;
+    MHD_suspend_connection(req->conn);
+    hp_workers_push(w, fn, st);
+}
+
+/* The first call: the headers are in, the body (if any) is not. */
+static void on_headers(struct request_state *st)
+{
+    struct hp_request *req = &st->req;
+    if (!screen_path(st))
+        return;
+    const struct hp_route *route = req->route;
+    if (route->roles && route->in_memory) {
+        /* A camera's sighting must not wait on PostgreSQL to learn who sent
+         * it; only a caller the snapshot does not know goes to a worker. */
+        enum hp_auth_outcome a = hp_auth_in_memory(req, route->roles);
+        if (a == HP_AUTH_REPLIED)
+            return;
+        if (a == HP_AUTH_ASK_DB) {
+            st->body_due = !bodiless(req);
+            hand_off(st, work_screen);
+            return;
+        }
+        screen_body(st);
+        return;
+    }
+    if (!route->roles) {
+        screen_body(st);
+        return;
+    }
+    if (!route->in_memory && bodiless(req)) {
+        hand_off(st, work_screen_and_dispatch);
+        return;
+    }
+    st->body_due = true;
+    hand_off(st, work_screen);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -339,8 +451,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (!st)
             return MHD_NO;
         *con_cls = st;
-        screen(st);
+        on_headers(st);
         flush(st);
+        return MHD_YES;
+    }
+    if (st->suspended) {
+        /* Called again after a worker resumed the request: queue its reply,
+         * if it made one, and go on reading the body. A refusal made before
+         * a body was read waits until the body has been read and dropped:
+         * the client has been sending all along, and closing on unread
+         * data would reset the connection before it could read the answer. */
+        st->suspended = false;
+        if (!st->body_due)
+            flush(st);
+        st->body_due = false;
         return MHD_YES;
     }
     if (*upload_data_size) {
@@ -350,7 +474,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_data_size = 0;
         return MHD_YES;
     }
-    if (!st->req.status)
+    if (!st->req.status && !st->req.route->in_memory)
+        hand_off(st, work_dispatch);
+    else if (!st->req.status)
         dispatch(st);
     flush(st);
     return MHD_YES;
@@ -402,11 +528,16 @@ bool hp_server_start(struct hp_app *app)
                "error", gai_strerror(rc), NULL);
         return false;
     }
+    /* One worker per pooled connection: a worker never waits for one. */
+    app->workers = hp_workers_start(app->cfg->db_pool_size, hp_config_db_queue(app->cfg));
+    if (!app->workers) {
+        freeaddrinfo(ai);
+        return false;
+    }
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (ai->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    bool per_conn = app->cfg->http_mode == HP_HTTP_THREAD_PER_CONNECTION;
-    flags |= per_conn ? (MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL) : MHD_USE_EPOLL;
+    flags |= MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
     /* The logger must be the first option to catch every message. */
     struct MHD_OptionItem opts[] = {
         {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL},
@@ -414,7 +545,7 @@ bool hp_server_start(struct hp_app *app)
         {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, app},
         {MHD_OPTION_CONNECTION_TIMEOUT, 60, NULL},
         {MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT, NULL},
-        {per_conn ? MHD_OPTION_END : MHD_OPTION_THREAD_POOL_SIZE, app->cfg->threads, NULL},
+        {MHD_OPTION_THREAD_POOL_SIZE, app->cfg->threads, NULL},
         {MHD_OPTION_END, 0, NULL},
     };
     app->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, app, MHD_OPTION_ARRAY,
@@ -422,29 +553,39 @@ bool hp_server_start(struct hp_app *app)
     freeaddrinfo(ai);
     if (!app->daemon) {
         hp_log(HP_LOG_ERROR, "cannot listen", "listen", app->cfg->listen, NULL);
+        hp_workers_stop(app->workers);
+        app->workers = NULL;
         return false;
     }
-    hp_log(HP_LOG_INFO, "listening", "listen", app->cfg->listen, "mode",
-           per_conn ? "thread-per-connection" : "thread-pool", NULL);
+    char counts[64];
+    snprintf(counts, sizeof(counts), "%d network, %d database", app->cfg->threads,
+             app->cfg->db_pool_size);
+    hp_log(HP_LOG_INFO, "listening", "listen", app->cfg->listen, "threads", counts, NULL);
     return true;
 }
 
-void hp_server_stop(struct hp_app *app, int drain_ms)
+bool hp_server_stop(struct hp_app *app, int drain_ms)
 {
     if (!app->daemon)
-        return;
+        return true;
     MHD_socket fd = MHD_quiesce_daemon(app->daemon); /* no new connections */
     int64_t deadline = hp_time_mono_us() + (int64_t)drain_ms * 1000;
     while (atomic_load(&app->in_flight) > 0 && hp_time_mono_us() < deadline)
         usleep(10000);
     int left = atomic_load(&app->in_flight);
     if (left > 0) {
+        /* A request still on a worker holds a suspended connection, which
+         * libmicrohttpd refuses to stop with: leave both to the exit. */
         char n[16];
         snprintf(n, sizeof(n), "%d", left);
         hp_log(HP_LOG_WARN, "drain timed out", "in_flight", n, NULL);
+        return false;
     }
     MHD_stop_daemon(app->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
     app->daemon = NULL;
+    hp_workers_stop(app->workers);
+    app->workers = NULL;
+    return true;
 }

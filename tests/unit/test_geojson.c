@@ -621,23 +621,12 @@ static char *circle_json(int n, int decimals)
     return text;
 }
 
-/* Sanitizers and valgrind slow everything down; the budget is for real builds. */
-static double slowdown(void)
-{
-    const char *preload = getenv("LD_PRELOAD");
-    if (preload && strstr(preload, "vgpreload"))
-        return 100.0;
-#if defined(__SANITIZE_ADDRESS__)
-    return 10.0;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-    return 10.0;
-#endif
-#endif
-    return 1.0;
-}
-
-static void time_polygon(int n, int decimals, double budget_ms)
+/* Converts a circle of n positions both ways and prints how long each step
+ * took. Only that it works is asserted: a time bound in a test fails on a
+ * loaded machine, so the speed goal (10,000 vertices well under 100 ms) is
+ * measured by tools/bench (case zone_create_10k), side by side with a
+ * reference, not here. */
+static void time_polygon(int n, int decimals)
 {
     char *in = circle_json(n, decimals), *wkb_hex;
     struct timespec t0;
@@ -665,7 +654,6 @@ static void time_polygon(int n, int decimals, double budget_ms)
            "wkb hex %.2f ms\n",
            n, decimals ? "7 decimals" : "full precision", parse_ms, validate_ms, out_ms, wkb_ms);
     CHECK(out && wkb_hex);
-    CHECK(validate_ms + out_ms + wkb_ms < budget_ms * slowdown());
     free(wkb_hex);
     cJSON_Delete(out);
     GEOSGeom_destroy_r(ctx, g);
@@ -673,15 +661,15 @@ static void time_polygon(int n, int decimals, double budget_ms)
     free(in);
 }
 
-TEST(a_polygon_of_10000_vertices_is_validated_and_converted_well_under_100_ms)
+TEST(a_polygon_of_10000_vertices_is_validated_and_converted_both_ways)
 {
-    time_polygon(10000, 7, 100.0); /* GPS-like coordinates */
-    time_polygon(10000, 0, 100.0); /* every coordinate needs 16-17 digits: the worst case */
+    time_polygon(10000, 7); /* GPS-like coordinates */
+    time_polygon(10000, 0); /* every coordinate needs 16-17 digits: the worst case */
 }
 
 TEST(a_polygon_of_exactly_100000_vertices_is_accepted)
 {
-    time_polygon(100000, 0, 2000.0);
+    time_polygon(100000, 0);
 }
 
 TEST(a_null_context_or_geometry_is_refused_without_crashing)

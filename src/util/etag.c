@@ -1,8 +1,8 @@
-/* ETags: a resource's version in quotes. */
+/* ETags: a resource's version in quotes. Pure: the database layer and the
+ * handlers both use it. */
 #include "haulpass/etag.h"
 
 #include "haulpass/arena.h"
-#include "haulpass/reply.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,11 +10,6 @@
 const char *hp_etag_of(struct hp_arena *arena, int version)
 {
     return hp_arena_printf(arena, "\"%d\"", version);
-}
-
-void hp_etag_reply(struct hp_request *req, int version)
-{
-    hp_reply_header(req, "ETag", hp_etag_of(req->arena, version));
 }
 
 int hp_etag_if_match(const char *h)

@@ -1,5 +1,5 @@
 /* SQL of the Idempotency-Key record. */
-#include "haulpass/idempotency.h"
+#include "haulpass/idempotency_store.h"
 
 #include "haulpass/arena.h"
 
