@@ -279,15 +279,18 @@ static bool screen_body(struct request_state *st)
 static bool screen_caller(struct request_state *st)
 {
     struct hp_request *req = &st->req;
-    if (req->route->roles) {
-        bool allowed = hp_auth_require(req, req->route->roles);
-        /* The handler takes a connection again when it needs one. */
+    if (req->route->roles && !hp_auth_require(req, req->route->roles))
+        return false;
+    return screen_body(st);
+}
+
+/* Gives the request's database connection, if it took one, back to the pool. */
+static void release_db(struct hp_request *req)
+{
+    if (req->db) {
         hp_db_release(req->app->pool, req->db);
         req->db = NULL;
-        if (!allowed)
-            return false;
     }
-    return screen_body(st);
 }
 
 /* Whether a body sent to an endpoint that reads none says nothing: empty,
@@ -308,7 +311,8 @@ static bool says_nothing(const char *body, size_t len)
     return empty;
 }
 
-/* Runs the route's handler on the whole body; the request passed screen(). */
+/* Runs the route's handler on the whole body, once the request has been
+ * screened; on a database worker unless the route answers from memory. */
 static void dispatch(struct request_state *st)
 {
     struct hp_request *req = &st->req;
@@ -331,10 +335,7 @@ static void dispatch(struct request_state *st)
         hp_idem_run(req, req->route->handler);
     else
         req->route->handler(req);
-    if (req->db) {
-        hp_db_release(req->app->pool, req->db);
-        req->db = NULL;
-    }
+    release_db(req);
     if (!req->status)
         hp_reply_internal(req, "handler returned without a reply");
 }
@@ -370,6 +371,7 @@ static void work_screen(void *p)
 {
     struct request_state *st = p;
     screen_caller(st);
+    release_db(&st->req); /* the body is still to come: free it meanwhile */
     MHD_resume_connection(st->req.conn);
 }
 
@@ -384,7 +386,8 @@ static void work_screen_and_dispatch(void *p)
 {
     struct request_state *st = p;
     if (screen_caller(st))
-        dispatch(st);
+        dispatch(st); /* on the connection that found the caller */
+    release_db(&st->req);
     MHD_resume_connection(st->req.conn);
 }
 
