@@ -95,7 +95,14 @@ static int free_port(void)
     return ntohs(a.sin_port);
 }
 
-static void sleep_ms(int ms)
+long long hp_t_now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+void hp_t_sleep_ms(int ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
@@ -109,7 +116,18 @@ static bool answers_200(struct hp_t_server *s, const char *path)
     return ok;
 }
 
-int hp_t_server_start(struct hp_t_server *s, const char *const *extra_env)
+/* False (and s->pid 0) when the server has exited. */
+static bool still_running(struct hp_t_server *s)
+{
+    int status;
+    if (waitpid(s->pid, &status, WNOHANG) != s->pid)
+        return true;
+    fprintf(stderr, "harness: the server exited at start; see %s\n", s->log);
+    s->pid = 0;
+    return false;
+}
+
+static int server_start(struct hp_t_server *s, const char *const *extra_env, bool ready)
 {
     const char *bin = env_or_die("HAULPASS_BIN");
     if (s != &hp_t)
@@ -140,24 +158,42 @@ int hp_t_server_start(struct hp_t_server *s, const char *const *extra_env)
         _exit(127);
     }
     s->pid = pid;
-    for (int i = 0; i < 200; i++) {
-        if (answers_200(s, "/healthz")) {
-            /* Then give the check snapshot up to 2 s, so that tests start
-             * from a ready server (the database is up here). */
-            for (int k = 0; k < 100 && !answers_200(s, "/readyz"); k++)
-                sleep_ms(20);
-            return 0;
-        }
-        int status;
-        if (waitpid(pid, &status, WNOHANG) == pid) {
-            fprintf(stderr, "harness: the server exited at start; see %s\n", logpath);
-            s->pid = 0;
+    /* Up to HP_T_PATIENCE_MS for each step: a loaded machine may take a
+     * while to start a process or to read the snapshot. */
+    long long t0 = hp_t_now_ms();
+    while (!answers_200(s, "/healthz")) {
+        if (!still_running(s))
+            return -1;
+        if (hp_t_now_ms() - t0 > HP_T_PATIENCE_MS) {
+            fprintf(stderr, "harness: the server did not answer /healthz within %d s; see %s\n",
+                    HP_T_PATIENCE_MS / 1000, logpath);
             return -1;
         }
-        sleep_ms(50);
+        hp_t_sleep_ms(50);
     }
-    fprintf(stderr, "harness: the server did not answer /healthz; see %s\n", logpath);
-    return -1;
+    if (!ready)
+        return 0;
+    /* Tests start from a ready server: its check snapshot is loaded. */
+    for (t0 = hp_t_now_ms(); !answers_200(s, "/readyz"); hp_t_sleep_ms(20)) {
+        if (!still_running(s))
+            return -1;
+        if (hp_t_now_ms() - t0 > HP_T_PATIENCE_MS) {
+            fprintf(stderr, "harness: the server was not ready (/readyz) within %d s; see %s\n",
+                    HP_T_PATIENCE_MS / 1000, logpath);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int hp_t_server_start(struct hp_t_server *s, const char *const *extra_env)
+{
+    return server_start(s, extra_env, true);
+}
+
+int hp_t_server_start_unready(struct hp_t_server *s, const char *const *extra_env)
+{
+    return server_start(s, extra_env, false);
 }
 
 int hp_t_server_stop(struct hp_t_server *s)
@@ -165,13 +201,14 @@ int hp_t_server_stop(struct hp_t_server *s)
     if (s->pid <= 0)
         return -1;
     kill(s->pid, SIGTERM);
-    for (int i = 0; i < 300; i++) { /* 15 s: the drain takes at most 10 */
+    /* The drain takes at most 10 s; a loaded machine gets longer to exit. */
+    for (long long t0 = hp_t_now_ms(); hp_t_now_ms() - t0 < HP_T_PATIENCE_MS;) {
         int status;
         if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
             s->pid = 0;
             return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
         }
-        sleep_ms(50);
+        hp_t_sleep_ms(50);
     }
     kill(s->pid, SIGKILL);
     waitpid(s->pid, NULL, 0);

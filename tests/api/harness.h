@@ -42,8 +42,14 @@ extern char hp_t_admin[64];
 int hp_t_setup(const char *const *extra_env);
 void hp_t_teardown(void);
 
-/* Starts (another) server on the test database; 0 on success. */
+/* Starts (another) server on the test database and waits until it is ready
+ * (/readyz answers 200: its check snapshot is loaded); 0 on success, -1 with
+ * a message on stderr when it exits, or is not ready within
+ * HP_T_PATIENCE_MS. */
 int hp_t_server_start(struct hp_t_server *s, const char *const *extra_env);
+/* The same, but returns as soon as /healthz answers: for a test that keeps
+ * the server from loading its snapshot on purpose. */
+int hp_t_server_start_unready(struct hp_t_server *s, const char *const *extra_env);
 /* Sends SIGTERM and returns the exit status (-1: killed or timed out). */
 int hp_t_server_stop(struct hp_t_server *s);
 
@@ -97,6 +103,36 @@ PGconn *hp_t_db(void);
 /* The first column of the first row of sql as an integer (a count, say);
  * -1 when the query fails or has no rows. */
 int hp_t_sql_int(const char *sql);
+
+/* Waiting on other processes. A test never relies on another process (a
+ * second server, the server's loader thread, PostgreSQL, the access log) having
+ * acted within a fixed time: it polls for the condition, and gives up only
+ * after HP_T_PATIENCE_MS, which a loaded machine does not reach. */
+#define HP_T_PATIENCE_MS 30000
+/* The bound of an assertion about latency ("a change reaches another
+ * instance within a second"): generous, so that a loaded machine (tests
+ * run while other builds and benchmarks share the CPUs) does not break it;
+ * a change that does not arrive at all, or only with some later event,
+ * still fails. */
+#define HP_T_PROMPT_MS 10000
+
+/* A monotonic clock in milliseconds; sleeps ms milliseconds. */
+long long hp_t_now_ms(void);
+void hp_t_sleep_ms(int ms);
+
+/* Polls cond (an expression, evaluated again each time) every 10 ms until
+ * it holds; records a test failure naming cond when it still does not hold
+ * after HP_T_PATIENCE_MS. Needs test.h. */
+#define HP_T_EVENTUALLY(cond)                                                    \
+    do {                                                                         \
+        long long t0_ = hp_t_now_ms();                                           \
+        bool ok_;                                                                \
+        while (!(ok_ = (cond)) && hp_t_now_ms() - t0_ < HP_T_PATIENCE_MS)        \
+            hp_t_sleep_ms(10);                                                   \
+        if (!ok_)                                                                \
+            hp_test_fail(__FILE__, __LINE__, "still not true after %d s: %s",    \
+                         HP_T_PATIENCE_MS / 1000, #cond);                        \
+    } while (0)
 
 /* Runs a shell command; returns its exit status. */
 int hp_t_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -291,20 +291,31 @@ static long long version(struct hp_t_server *s)
     return v;
 }
 
-static long long now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
+static long long now_ms(void) { return hp_t_now_ms(); }
 
-/* Waits until server s answers from a snapshot after `after`; the ms it took. */
-static long long wait_past(struct hp_t_server *s, long long after)
+/* Waits until server s answers from a snapshot after `after`; the ms it
+ * took. Polls for up to HP_T_PATIENCE_MS and fails the test (at the
+ * caller's line) when the snapshot never moves. */
+#define wait_past(s, after) wait_past_at(__LINE__, (s), (after))
+static long long wait_past_at(int line, struct hp_t_server *s, long long after)
 {
     long long t0 = now_ms();
-    while (version(s) <= after && now_ms() - t0 < 3000)
-        usleep(10000);
+    while (version(s) <= after) {
+        if (now_ms() - t0 > HP_T_PATIENCE_MS) {
+            hp_test_fail(__FILE__, line, "%s never answered from a snapshot after version %lld"
+                         " within %d s", s->base, after, HP_T_PATIENCE_MS / 1000);
+            break;
+        }
+        hp_t_sleep_ms(10);
+    }
     return now_ms() - t0;
+}
+
+/* Both servers answer from the same snapshot version (the same data). */
+static bool same_version(struct hp_t_server *a, struct hp_t_server *b)
+{
+    long long va = version(a), vb = version(b);
+    return va > 0 && va == vb;
 }
 
 /* Issues a pass straight into the table (the queue is test_queue's
@@ -671,11 +682,17 @@ TEST(bad_checks_are_422_with_the_place_of_the_problem_and_sightings_are_for_the_
     hp_t_free(r);
 }
 
+/* The service reloads within a second; the bound checked is HP_T_PROMPT_MS,
+ * generous for a loaded machine. Versions are compared across the two
+ * instances only once both have had the time to reload (polled): each
+ * reloads on its own thread, in its own time. */
 TEST(a_change_through_one_instance_reaches_another_on_the_same_database_within_a_second)
 {
     once();
     struct hp_t_server second;
     REQUIRE(hp_t_server_start(&second, NULL) == 0);
+    /* The first may still be reloading after the earlier tests' writes. */
+    HP_T_EVENTUALLY(same_version(&hp_t, &second));
     long long v1 = version(&hp_t), v2 = version(&second);
     CHECK(v1 == v2);
     /* A zone made through the first instance. */
@@ -687,8 +704,8 @@ TEST(a_change_through_one_instance_reaches_another_on_the_same_database_within_a
     hp_t_free(r);
     CHECK(version(&hp_t) > v1); /* its own next request sees it */
     long long ms = wait_past(&second, v2);
-    CHECK(ms < 1000);
-    CHECK(version(&second) == version(&hp_t));
+    CHECK(ms < HP_T_PROMPT_MS);
+    HP_T_EVENTUALLY(same_version(&second, &hp_t));
     r = hp_t_on(&second, "POST", "/v1/checks/sightings", officer.token,
                 "{\"sightings\":[{\"plate\":\"X0\",\"lon\":118.505,\"lat\":35.005,"
                 "\"at\":\"" AT_NOON "\"}]}");
@@ -701,8 +718,10 @@ TEST(a_change_through_one_instance_reaches_another_on_the_same_database_within_a
                  " WHERE application_name = 'haulpass-checks'"
                  " AND datname = current_database()");
     hp_t_sql_int("UPDATE zones SET name = 'Late Zone 2' WHERE name = 'Late Zone' RETURNING 1");
-    CHECK(wait_past(&second, before) < 2000);
-    CHECK(version(&second) == version(&hp_t));
+    CHECK(wait_past(&second, before) < HP_T_PROMPT_MS);
+    /* The first reloads on the update's notice, the second on reconnecting:
+     * they agree once both have. */
+    HP_T_EVENTUALLY(same_version(&second, &hp_t));
     CHECK_INT(hp_t_server_stop(&second), 0);
 }
 
@@ -726,12 +745,12 @@ TEST(a_snapshot_read_while_a_write_is_in_flight_and_the_one_after_its_commit_dif
     snprintf(sql, sizeof(sql), "UPDATE zones SET name = name || '.' WHERE id = '%s' RETURNING 1",
              zone_c);
     CHECK_INT(hp_t_sql_int(sql), 1);
-    CHECK(wait_past(&hp_t, v0) < 1000);
+    CHECK(wait_past(&hp_t, v0) < HP_T_PROMPT_MS);
     long long v1 = version(&hp_t);
     /* The snapshot with the first write's data must not carry v1 again. */
     PQclear(PQexec(db, "COMMIT"));
     PQfinish(db);
-    CHECK(wait_past(&hp_t, v1) < 1000);
+    CHECK(wait_past(&hp_t, v1) < HP_T_PROMPT_MS);
     CHECK(version(&hp_t) > v1);
 }
 
@@ -770,7 +789,7 @@ TEST(a_vehicle_or_pass_change_reaches_another_instance_as_a_delta_of_its_plate)
     /* A vehicle registered through the first instance. */
     long long v = version(&second);
     const char *p = plate("P0013");
-    CHECK(wait_past(&second, v) < 1000);
+    CHECK(wait_past(&second, v) < HP_T_PROMPT_MS);
     CHECK_STR(port_status_on(&second, p), "violation");
     /* A pass for the Port written straight into the table. */
     char zones[80];
@@ -778,7 +797,7 @@ TEST(a_vehicle_or_pass_change_reaches_another_instance_as_a_delta_of_its_plate)
     v = version(&second);
     pass(p, "HP-2026-AAAAAAB30", "active", "construction", zones, "2026-12-01", "2026-12-03",
          NULL, NULL, NULL);
-    CHECK(wait_past(&second, v) < 1000);
+    CHECK(wait_past(&second, v) < HP_T_PROMPT_MS);
     CHECK_STR(port_status_on(&second, p), "ok");
     /* The vehicle deleted: unknown there too, not left behind in the base. */
     v = version(&second);
@@ -789,9 +808,9 @@ TEST(a_vehicle_or_pass_change_reaches_another_instance_as_a_delta_of_its_plate)
              " v AS (DELETE FROM vehicles WHERE plate = '%s' RETURNING 1) SELECT count(*) FROM v",
              p, p);
     CHECK_INT(hp_t_sql_int(sql), 1);
-    CHECK(wait_past(&second, v) < 1000);
+    CHECK(wait_past(&second, v) < HP_T_PROMPT_MS);
     CHECK_STR(port_status_on(&second, p), "unknown_vehicle");
-    CHECK(wait_past(&hp_t, v1) < 1000);
+    CHECK(wait_past(&hp_t, v1) < HP_T_PROMPT_MS);
     CHECK_STR(sight_status(p, AT_NOON, NULL), "unknown_vehicle"); /* and on the first */
     /* All of that as deltas; a zone change is a full load. */
     CHECK(loads(&second, "full") == full0);
@@ -800,29 +819,40 @@ TEST(a_vehicle_or_pass_change_reaches_another_instance_as_a_delta_of_its_plate)
     zone("{\"name\":\"Delta Zone\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":["
          "[[118.60,35.00],[118.61,35.00],[118.61,35.01],[118.60,35.01],[118.60,35.00]]]},"
          "\"rules\":[]}", (char[64]){0});
-    CHECK(wait_past(&second, v) < 1000);
+    CHECK(wait_past(&second, v) < HP_T_PROMPT_MS);
     CHECK(loads(&second, "full") == full0 + 1);
     CHECK_INT(hp_t_server_stop(&second), 0);
 }
 
-/* The pid of a loader's connection to this test's database (other
- * databases of the cluster have loaders of their own) that waits on a
- * lock, other than not_pid, within ms; 0 when none does. not_pid: a
- * terminated backend lingers in pg_stat_activity, still waiting, for a
- * moment after pg_terminate_backend. */
-static int loader_waiting(int ms, int not_pid)
+/* How many loaders' connections to this test's database (other databases
+ * of the cluster have loaders of their own) wait on a lock, other than
+ * not_pid, and the lowest pid among them. not_pid: a terminated backend
+ * lingers in pg_stat_activity, still waiting, for a moment after
+ * pg_terminate_backend. */
+static int loaders_waiting(int not_pid, int *pid)
 {
-    char sql[320];
+    char sql[400];
     snprintf(sql, sizeof(sql),
-             "SELECT coalesce(min(pid), 0) FROM pg_stat_activity"
+             "SELECT count(*) * 10000000 + coalesce(min(pid), 0) FROM pg_stat_activity"
              " WHERE application_name = 'haulpass-checks' AND wait_event_type = 'Lock'"
              " AND datname = current_database() AND pid <> %d", not_pid);
-    for (long long t0 = now_ms(); now_ms() - t0 < ms; usleep(10000)) {
-        int pid = (int)hp_t_sql_int(sql);
-        if (pid)
-            return pid;
-    }
-    return 0;
+    int n = hp_t_sql_int(sql);
+    if (n < 0)
+        return 0;
+    if (pid)
+        *pid = n % 10000000;
+    return n / 10000000;
+}
+
+/* The pid of a loader's connection to this test's database that waits on
+ * a lock, other than not_pid; polls for up to HP_T_PATIENCE_MS (a loaded
+ * machine may take a while to deliver the notice and start the load), and
+ * fails the test and answers 0 when none ever does. */
+static int loader_waiting(int not_pid)
+{
+    int pid = 0;
+    HP_T_EVENTUALLY(loaders_waiting(not_pid, &pid) > 0);
+    return pid;
 }
 
 TEST(once_the_reload_owed_to_its_own_write_has_failed_checks_answer_at_once_from_the_last_snapshot)
@@ -838,7 +868,7 @@ TEST(once_the_reload_owed_to_its_own_write_has_failed_checks_answer_at_once_from
     CHECK(PQresultStatus(lock) == PGRES_COMMAND_OK);
     PQclear(lock);
     const char *p = plate("P0014");
-    int pid = loader_waiting(3000, 0);
+    int pid = loader_waiting(0);
     CHECK(pid != 0);
     /* The load fails: its connection is cut while it waits. The loader
      * reconnects and starts a full load, which blocks again; cut that one
@@ -848,22 +878,22 @@ TEST(once_the_reload_owed_to_its_own_write_has_failed_checks_answer_at_once_from
         char sql[64];
         snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(%d)::int", pid);
         CHECK_INT(hp_t_sql_int(sql), 1);
-        pid = loader_waiting(3000, pid);
+        pid = loader_waiting(pid);
         CHECK(pid != 0);
     }
     if (pid) {
-        /* Not the two seconds a check waits for a reload still in progress. */
+        /* Not the two seconds (WAIT_FOR_OWN_WRITE_MS) a check waits for a
+         * reload still in progress. The bound is those 2 s rather than a
+         * tighter one, so that a slow answer on a loaded machine does not
+         * fail the test, while an answer that waited still does. */
         long long t0 = now_ms();
         CHECK_STR(sight_status(p, AT_NOON, NULL), "unknown_vehicle");
-        CHECK(now_ms() - t0 < 1000);
+        CHECK(now_ms() - t0 < 2000);
     }
     /* Let go: the full load brings the vehicle in. */
     PQclear(PQexec(db, "COMMIT"));
     PQfinish(db);
-    long long t1 = now_ms();
-    while (strcmp(sight_status(p, AT_NOON, NULL), "violation") != 0 && now_ms() - t1 < 3000)
-        usleep(20000);
-    CHECK_STR(sight_status(p, AT_NOON, NULL), "violation");
+    HP_T_EVENTUALLY(strcmp(sight_status(p, AT_NOON, NULL), "violation") == 0);
 }
 
 TEST(a_delta_that_cost_much_of_a_full_load_is_followed_by_a_full_load_that_starts_afresh)
@@ -880,13 +910,14 @@ TEST(a_delta_that_cost_much_of_a_full_load_is_followed_by_a_full_load_that_start
     PQclear(PQexec(db, "BEGIN"));
     PQclear(PQexec(db, "LOCK TABLE passes IN ACCESS EXCLUSIVE MODE"));
     const char *p = plate("P0015");
-    CHECK(loader_waiting(3000, 0) != 0);
+    /* Both instances' loaders are blocked in their delta (polled: which one
+     * gets the notice first, and when, is up to the machine). */
+    HP_T_EVENTUALLY(loaders_waiting(0, NULL) >= 2);
+    /* Not a wait for anything: the hold that makes the delta expensive. */
     usleep(300000);
     PQclear(PQexec(db, "COMMIT"));
     PQfinish(db);
-    long long t0 = now_ms();
-    while (loads(&second, "full") == full0 && now_ms() - t0 < 3000)
-        usleep(20000);
+    HP_T_EVENTUALLY(loads(&second, "full") != full0);
     CHECK(loads(&second, "delta") == delta0 + 1);
     CHECK(loads(&second, "full") == full0 + 1);
     CHECK_STR(port_status_on(&second, p), "violation");
@@ -922,6 +953,14 @@ static long long metrics_version(struct hp_t_server *s)
     return v;
 }
 
+static long readyz_status(struct hp_t_server *s)
+{
+    struct hp_t_resp *r = hp_t_on(s, "GET", "/readyz", NULL, NULL);
+    long st = r->status;
+    hp_t_free(r);
+    return st;
+}
+
 TEST(until_its_first_snapshot_is_loaded_a_server_is_not_ready_and_checks_answer_503)
 {
     once();
@@ -932,7 +971,7 @@ TEST(until_its_first_snapshot_is_loaded_a_server_is_not_ready_and_checks_answer_
     CHECK(PQresultStatus(lock) == PGRES_COMMAND_OK);
     PQclear(lock);
     struct hp_t_server second;
-    REQUIRE(hp_t_server_start(&second, NULL) == 0);
+    REQUIRE(hp_t_server_start_unready(&second, NULL) == 0);
     struct hp_t_resp *r = hp_t_on(&second, "GET", "/readyz", NULL, NULL);
     CHECK_INT(r->status, 503);
     CHECK(strstr(r->body, "zones-not-loaded") != NULL);
@@ -947,15 +986,7 @@ TEST(until_its_first_snapshot_is_loaded_a_server_is_not_ready_and_checks_answer_
     hp_t_free(r);
     /* Let go: it loads, is ready, and /metrics names the version it answers with. */
     PQclear(PQexec(db, "COMMIT"));
-    long long t0 = now_ms();
-    for (r = NULL; now_ms() - t0 < 5000; usleep(20000)) {
-        r = hp_t_on(&second, "GET", "/readyz", NULL, NULL);
-        long st = r->status;
-        hp_t_free(r);
-        if (st == 200)
-            break;
-    }
-    CHECK(now_ms() - t0 < 5000);
+    HP_T_EVENTUALLY(readyz_status(&second) == 200);
     CHECK(metrics_version(&second) == version(&second));
     CHECK(metrics_version(&second) > 0);
     CHECK_INT(hp_t_server_stop(&second), 0);

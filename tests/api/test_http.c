@@ -223,13 +223,27 @@ TEST(the_request_id_is_echoed_or_made)
     hp_t_free(r);
 }
 
+/* How many lines of the server's log contain a (and b, unless NULL). */
+static int log_lines_with(const char *a, const char *b)
+{
+    FILE *f = fopen(hp_t.log, "r");
+    char line[8192];
+    int n = 0;
+    while (f && fgets(line, sizeof(line), f))
+        n += strstr(line, a) && (!b || strstr(line, b));
+    if (f)
+        fclose(f);
+    return n;
+}
+
 TEST(every_request_writes_one_json_access_log_line)
 {
     const char *h[] = {"X-Request-Id: access-log-probe", NULL};
     struct hp_t_resp *r = hp_t_req("GET", "/v1/orgs?limit=3", hp_t_admin, NULL, NULL, 0, h);
     CHECK_INT(r->status, 200);
     hp_t_free(r);
-    usleep(100000);
+    /* The line may be written after the reply has reached us. */
+    HP_T_EVENTUALLY(log_lines_with("access-log-probe", NULL) > 0);
     FILE *f = fopen(hp_t.log, "r");
     REQUIRE(f != NULL);
     char line[4096];
@@ -254,7 +268,8 @@ TEST(every_request_writes_one_json_access_log_line)
 /* The path as the log shows it, from the line of request id rid. */
 static char *logged_path(const char *rid, int *status)
 {
-    usleep(100000);
+    /* The line may be written after the reply has reached us. */
+    HP_T_EVENTUALLY(log_lines_with(rid, "\"msg\":\"request\"") > 0);
     FILE *f = fopen(hp_t.log, "r");
     char line[8192], *path = NULL;
     while (f && fgets(line, sizeof(line), f)) {
@@ -332,7 +347,11 @@ TEST(sigterm_drains_the_request_in_flight_then_exits_0)
     struct slow sl = {&s, 0};
     pthread_t t;
     pthread_create(&t, NULL, slow_request, &sl);
-    usleep(400000); /* the request is now waiting on the database */
+    /* Wait until the request is waiting on the database (its pg_sleep is
+     * running), however long a loaded machine takes to get it there. */
+    HP_T_EVENTUALLY(hp_t_sql_int("SELECT count(*) FROM pg_stat_activity"
+                                 " WHERE datname = current_database() AND state = 'active'"
+                                 " AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()") > 0);
     int rc = hp_t_server_stop(&s);
     pthread_join(t, NULL);
     CHECK_INT(rc, 0);
