@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2016,SC2034,SC2154  # (sourced by tools/bench; labels are Markdown)
 # Checks (issue 5): single sightings, 20-vertex route checks and batches of
 # 1,000 sightings against the in-memory snapshot, side by side with pgbench
 # running the equivalent prepared PostGIS queries on the same zones.
@@ -7,7 +8,7 @@ BENCH_CASES+=(sighting pg_point route20 pg_route20 sightings_1000)
 BENCH_SETUP+=(setup_checks)
 
 setup_checks() {
-  "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$BENCH_DB" </dev/null <<'SQL'
+  "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$BENCH_DB" <<'SQL'
 INSERT INTO orgs (name, kind) VALUES ('Bench Haulage', 'haulier');
 INSERT INTO vehicles (plate, org_id, org_kind, class, gross_weight_kg, hazmat)
 SELECT 'BENCH' || lpad(i::text, 5, '0'), (SELECT id FROM orgs WHERE name = 'Bench Haulage'),
@@ -63,16 +64,25 @@ with open(out + "/pg_route20.sql", "w") as f:
 PY
 }
 
+BENCH_LABEL[sighting]='`POST /v1/checks/sightings`, one sighting'
 case_sighting() { measure /v1/checks/sightings -s var/bench/sighting.lua; }
+goal_sighting() { GOAL='≥ 0.6× /healthz (issue 5)'; MET=$(ge "$RPS" "$(calc "${HEALTHZ_RPS:-0} * 0.6")"); }
+
+BENCH_LABEL[route20]='`POST /v1/checks/route`, 20 vertices'
 case_route20() { measure /v1/checks/route -s var/bench/route20.lua; }
+goal_route20() { GOAL='≥ 0.2× /healthz (issue 5)'; MET=$(ge "$RPS" "$(calc "${HEALTHZ_RPS:-0} * 0.2")"); }
+
+# One client: the figure is the latency of one batch.
+BENCH_LABEL[sightings_1000]='`POST /v1/checks/sightings`, 1,000 sightings, one client'
 case_sightings_1000() { CONNS=1 WRK_THREADS=1 measure /v1/checks/sightings -s var/bench/sightings_1000.lua; }
+goal_sightings_1000() { GOAL='p50 under 5 ms'; MET=$(under "$P50_MS" 5); }
 
 # pgbench_measure SCRIPT: the prepared query of SCRIPT with as many clients
 # as wrk uses; sets RPS, P50, P99 (from the per-transaction log) and ERRS.
 pgbench_measure() {
-  local script=$1 secs=${DURATION%s} out
+  local script=$1 out
   rm -f var/bench/pgb.*
-  out=$("$PGBIN/pgbench" -n -M prepared -c "$CONNS" -j "$WRK_THREADS" -T "$secs" \
+  out=$("$PGBIN/pgbench" -n -M prepared -c "$CONNS" -j "$WRK_THREADS" -T "$DURATION_S" \
     -f "$script" -l --log-prefix=var/bench/pgb "$BENCH_DB" 2>&1)
   printf '%s\n' "$out" >>var/bench/wrk.log
   RPS=$(awk '/^tps = / {print $3}' <<<"$out")
@@ -83,5 +93,19 @@ pgbench_measure() {
     awk '{a[NR] = $1} END {printf "%.2fms %.2fms\n", a[int(NR * 0.5)] / 1000, a[int(NR * 0.99)] / 1000}')
   rm -f var/bench/pgb.*
 }
+# Their goals are those of the HTTP checks measured before them: one
+# sighting at least as fast as the bare PostGIS query, routes 10 times.
+BENCH_LABEL[pg_point]='pgbench: point in zones (PostGIS)'
 case_pg_point() { pgbench_measure var/bench/pg_point.sql; }
+goal_pg_point() {
+  [ -n "${RES_RPS[sighting]:-}" ] || return 0
+  GOAL="one sighting ≥ this: $(awk -v a="${RES_RPS[sighting]}" -v b="$RPS" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')×"
+  MET=$(ge "${RES_RPS[sighting]}" "$RPS")
+}
+BENCH_LABEL[pg_route20]='pgbench: route ∩ zones with geodesic lengths (PostGIS)'
 case_pg_route20() { pgbench_measure var/bench/pg_route20.sql; }
+goal_pg_route20() {
+  [ -n "${RES_RPS[route20]:-}" ] || return 0
+  GOAL="20-vertex routes ≥ 10× this: $(awk -v a="${RES_RPS[route20]}" -v b="$RPS" 'BEGIN {printf "%.1f", (b > 0 ? a / b : 0)}')×"
+  MET=$(ge "${RES_RPS[route20]}" "$(calc "$RPS * 10")")
+}

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2016,SC2034,SC2154  # (sourced by tools/bench; labels are Markdown)
 # Escorts (issue 6): the latency of one booking (POST /v1/escorts) with
 # 1,000 bookings per unit per week already in the database. Sourced by
 # tools/bench.
@@ -61,6 +62,7 @@ end
 print(project["id"], me["user"]["id"])
 PY
 )
+  # shellcheck disable=SC2086  # two words: the project and the admin
   set -- $ids
   psql -q -v ON_ERROR_STOP=1 -v project="$1" -v actor="$2" "$BENCH_DB" <<'SQL'
 INSERT INTO escorts (project_id, unit_id, booked_by, plates, origin, destination, route,
@@ -79,4 +81,6 @@ SQL
 }
 
 # One client at a time: the figure is the latency of one booking.
+BENCH_LABEL[escort_book]='`POST /v1/escorts`, one client'
 case_escort_book() { CONNS=1 WRK_THREADS=1 measure /v1/escorts -s var/bench/escort.lua; }
+goal_escort_book() { GOAL='p50 under 20 ms (issue 6)'; MET=$(under "$P50_MS" 20); }

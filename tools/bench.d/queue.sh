@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2016,SC2034,SC2154  # (sourced by tools/bench; labels are Markdown)
 # The review queue (issue 4): 8 officers at once, each looping
 # POST /v1/queue/claim -> POST /v1/applications/{id}/decision (approve, one
 # pass issued). Sourced by tools/bench.
@@ -11,7 +12,7 @@
 # (claim and decision latencies apart) goes to var/bench/wrk.log.
 #
 # Settings: BENCH_QUEUE_OFFICERS (8), BENCH_QUEUE_SIZE (applications queued
-# by the set-up, for every mode: 40,000).
+# by the set-up: 40,000).
 BENCH_CASES+=(queue_decide)
 BENCH_SETUP+=(setup_queue)
 
@@ -59,9 +60,10 @@ ANALYZE applications;
 SQL
 }
 
+BENCH_LABEL[queue_decide]="claim + decide, ${BENCH_QUEUE_OFFICERS:-8} officers (decisions/s)"
 case_queue_decide() {
-  local secs=${DURATION%s} out
-  out=$(var/bench/queue_officers "$BENCH_URL" var/bench/queue-tokens "$secs")
+  local out
+  out=$(var/bench/queue_officers "$BENCH_URL" var/bench/queue-tokens "$DURATION_S")
   printf 'queue_officers: %s\n' "$out" >>var/bench/wrk.log
   printf '    %s\n' "$out"
   RPS=$(sed -n 's/.* rate=\([0-9.]*\).*/\1/p' <<<"$out")
@@ -69,3 +71,6 @@ case_queue_decide() {
   P99=$(sed -n 's/.* cycle_p99_ms=\([0-9.]*\).*/\1ms/p' <<<"$out")
   ERRS=$(awk '{for (i = 1; i <= NF; i++) if ($i ~ /^(errors|empty)=/) {sub(/.*=/, "", $i); n += $i}} END {print n + 0}' <<<"$out")
 }
+# Issue 13: the new HTTP core must not be slower than the old one's best
+# run in threads mode (BENCHMARKS.md, 2026-11-28).
+goal_queue_decide() { GOAL='≥ 812 decisions/s'; MET=$(ge "$RPS" 812); }

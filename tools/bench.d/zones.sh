@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2016,SC2034,SC2154  # (sourced by tools/bench; labels are Markdown)
 # Zones (issue 3): listing 1,000 zones as GeoJSON, creating a zone of 10,000
 # vertices. Sourced by tools/bench.
 BENCH_CASES+=(zones_geojson zone_create_10k)
@@ -41,7 +42,11 @@ PY
 }
 
 # One client at a time: the figure that matters is the latency of one listing.
+BENCH_LABEL[zones_geojson]='`GET /v1/zones` as GeoJSON, 1,000 zones, one client'
 case_zones_geojson() {
   CONNS=1 WRK_THREADS=1 measure /v1/zones -H "Authorization: Bearer $BENCH_TOKEN" -H 'Accept: application/geo+json'
 }
+goal_zones_geojson() { GOAL='p50 under 1 s (issue 3)'; MET=$(under "$P50_MS" 1000); }
+BENCH_LABEL[zone_create_10k]='`POST /v1/zones`, 10,000 vertices, one client'
 case_zone_create_10k() { CONNS=1 WRK_THREADS=1 measure /v1/zones -s var/bench/zone10k.lua; }
+goal_zone_create_10k() { GOAL='p50 under 100 ms (issue 3)'; MET=$(under "$P50_MS" 100); }
