@@ -23,6 +23,7 @@
 
 #include "haulpass/plate.h"
 #include "haulpass/route_clip.h"
+#include "haulpass/rule_fields.h"
 
 #include <geos_c.h>
 #include <libpq-fe.h>
@@ -47,26 +48,13 @@ struct hp_prep {
     } copy[HP_PREP_COPIES];
 };
 
-/* A rule compiled for checks. Days count from 1970-01-01 (local dates). */
-struct hp_snap_rule {
-    char id[37];
-    uint32_t classes;   /* bit i: hp_vehicle_classes[i]; 0 means every class */
-    uint32_t exempt;
-    int min_gross_kg;   /* -1: no minimum */
-    bool hazmat_only;
-    struct hp_oh *hours; /* NULL: at all hours */
-    const char *hours_text;
-    int64_t from_day, to_day; /* INT64_MIN / INT64_MAX when open */
-    uint32_t liftable;  /* bit i: hp_pass_types[i]; 0: no pass lifts it */
-};
-
 struct hp_snap_zone {
     char id[37];
     char *name;
     GEOSGeometry *geom;
     struct hp_prep prep;
     struct hp_area area; /* the same rings as flat arrays, for route_clip */
-    struct hp_snap_rule *rules;
+    struct hp_rule *rules; /* rule_fields.h */
     int nrules;
 };
 

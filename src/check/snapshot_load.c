@@ -131,31 +131,6 @@ static bool command(struct loader *l, const char *sql)
     return r != NULL;
 }
 
-static int64_t day_of(const char *text, int64_t open)
-{
-    struct hp_calendar_date d;
-    if (!text || !hp_calendar_date_parse(text, &d))
-        return open;
-    return hp_calendar_date_to_days(d);
-}
-
-static uint32_t word_bits(const cJSON *list, const char *const *vocab)
-{
-    uint32_t bits = 0;
-    for (const cJSON *w = list ? list->child : NULL; w; w = w->next) {
-        int i = cJSON_IsString(w) ? hp_vocab_index(vocab, w->valuestring) : -1;
-        if (i >= 0)
-            bits |= 1u << i;
-    }
-    return bits;
-}
-
-static const char *str_of(const cJSON *obj, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static bool read_rules(struct loader *l, struct hp_snap_zone *z, const char *json)
 {
     cJSON *rules = cJSON_Parse(json);
@@ -166,20 +141,9 @@ static bool read_rules(struct loader *l, struct hp_snap_zone *z, const char *jso
     z->rules = calloc((size_t)cJSON_GetArraySize(rules) + 1, sizeof(*z->rules));
     bool ok = z->rules != NULL;
     for (const cJSON *r = rules->child; ok && r; r = r->next) {
-        struct hp_snap_rule *rule = &z->rules[z->nrules++];
-        snprintf(rule->id, sizeof(rule->id), "%s", str_of(r, "id") ? str_of(r, "id") : "");
-        rule->classes = word_bits(cJSON_GetObjectItem(r, "vehicle_classes"), hp_vehicle_classes);
-        rule->exempt = word_bits(cJSON_GetObjectItem(r, "exempt_classes"), hp_vehicle_classes);
-        rule->liftable = word_bits(cJSON_GetObjectItem(r, "liftable_by"), hp_pass_types);
-        const cJSON *w = cJSON_GetObjectItem(r, "min_gross_weight_kg");
-        rule->min_gross_kg = cJSON_IsNumber(w) ? w->valueint : -1;
-        rule->hazmat_only = cJSON_IsTrue(cJSON_GetObjectItem(r, "hazmat_only"));
-        rule->from_day = day_of(str_of(r, "valid_from"), INT64_MIN);
-        rule->to_day = day_of(str_of(r, "valid_to"), INT64_MAX);
-        const char *hours = str_of(r, "hours");
-        if (hours && hp_oh_compile(hours, &rule->hours, NULL) != HP_OH_OK)
-            ok = fail(l, "zone %s: stored hours \"%s\" do not compile", z->id, hours);
-        rule->hours_text = rule->hours ? hp_oh_text(rule->hours) : NULL;
+        char why[HP_OH_MAX_LEN + 64];
+        if (!hp_rule_compile(r, &z->rules[z->nrules++], why, sizeof(why)))
+            ok = fail(l, "zone %s: %s", z->id, why);
     }
     cJSON_Delete(rules);
     return ok || l->err[0] || fail(l, "out of memory");

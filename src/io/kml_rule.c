@@ -1,10 +1,13 @@
 /*
  * A Placemark's ExtendedData (Data/value or SchemaData/SimpleData) read
- * into the JSON of a rule; values are checked by the zone-creation path, as
- * for JSON. Other tools' fields are ignored, but a name that looks like a
- * slip of a rule field's is refused.
+ * into the JSON of a rule, field by field as the rule-field table says
+ * (rule_fields.h); values are checked by the zone-creation path, as for
+ * JSON. Other tools' fields are ignored, but a name that looks like a slip
+ * of a rule field's is refused.
  */
 #include "kml_internal.h"
+
+#include "haulpass/rule_fields.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -13,16 +16,13 @@
 
 #include <libxml/tree.h>
 
-enum field_kind { FIELD_LIST, FIELD_WEIGHT, FIELD_TEXT };
-
-static const struct {
-    const char *name;
-    enum field_kind kind;
-} rule_fields[] = {
-    {"vehicle_classes", FIELD_LIST},  {"exempt_classes", FIELD_LIST},
-    {"min_gross_weight_kg", FIELD_WEIGHT}, {"hours", FIELD_TEXT},
-    {"liftable_by", FIELD_LIST},
-};
+/* The rule field an ExtendedData name gives, or NULL: only those the
+ * table marks as KML's (API.md §4). */
+static const struct hp_rule_field *field_named(const char *name)
+{
+    const struct hp_rule_field *f = hp_rule_field_find(name);
+    return f && f->in_kml ? f : NULL;
+}
 
 /* "a, b,,c " -> ["a","b","c"] */
 static cJSON *split_list(const char *s)
@@ -91,8 +91,10 @@ static const char *misspelt_rule_field(const char *name)
         char c = name[i];
         norm[i] = c == '-' || c == ' ' ? '_' : (char)tolower((unsigned char)c);
     }
-    for (size_t i = 0; i < sizeof rule_fields / sizeof *rule_fields; i++) {
-        const char *f = rule_fields[i].name;
+    for (int i = 0; i < HP_RULE_FIELD_COUNT; i++) {
+        const char *f = hp_rule_fields[i].name;
+        if (!hp_rule_fields[i].in_kml)
+            continue;
         size_t shorter = n < strlen(f) ? n : strlen(f);
         if (distance(norm, f) <= 2 || (shorter >= 4 && strncmp(norm, f, shorter) == 0))
             return f; /* a slip, or the field cut short or run on */
@@ -104,13 +106,10 @@ static const char *misspelt_rule_field(const char *name)
 static bool add_field(struct kml_walk *w, cJSON *rule, const xmlNode *at, const char *name,
                       const char *value, struct kml_problem *p)
 {
-    size_t i;
+    const struct hp_rule_field *f = field_named(name);
     cJSON *item = NULL;
 
-    for (i = 0; i < sizeof rule_fields / sizeof *rule_fields; i++)
-        if (strcmp(name, rule_fields[i].name) == 0)
-            break;
-    if (i == sizeof rule_fields / sizeof *rule_fields) {
+    if (!f) {
         const char *meant = misspelt_rule_field(name);
         if (meant) {
             kml_problem(p, kml_line_of(at), "ExtendedData field \"%.40s\" is not a rule field; "
@@ -123,21 +122,22 @@ static bool add_field(struct kml_walk *w, cJSON *rule, const xmlNode *at, const 
         kml_problem(p, kml_line_of(at), "ExtendedData gives \"%s\" more than once", name);
         return false;
     }
-    switch (rule_fields[i].kind) {
-    case FIELD_LIST:
+    switch (f->type) {
+    case HP_RULE_FIELD_WORDS:
         item = split_list(value);
         break;
-    case FIELD_TEXT:
+    case HP_RULE_FIELD_HOURS:
+    case HP_RULE_FIELD_DATE:
+    case HP_RULE_FIELD_FLAG: /* none in KML today; text for the zone path to judge */
         item = *value ? cJSON_CreateString(value) : cJSON_CreateNull();
         break;
-    case FIELD_WEIGHT: {
+    case HP_RULE_FIELD_KG: {
         size_t n = strspn(value, "0123456789");
         if (!*value) {
             item = cJSON_CreateNull();
         } else if (value[n] != '\0' || n > 12) {
-            kml_problem(p, kml_line_of(at), "min_gross_weight_kg \"%.40s\" is not a whole number of "
-                                         "kilograms",
-                    value);
+            kml_problem(p, kml_line_of(at), "%s \"%.40s\" is not a whole number of kilograms",
+                        f->name, value);
             return false;
         } else {
             item = cJSON_CreateNumber(strtod(value, NULL));
