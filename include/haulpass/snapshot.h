@@ -26,7 +26,6 @@
 #include "haulpass/rule_fields.h"
 
 #include <geos_c.h>
-#include <libpq-fe.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -35,6 +34,7 @@
 
 struct hp_calendar;
 struct hp_oh;
+struct pg_conn; /* libpq's PGconn: the loads hand it to snapshot_store.h */
 
 /* Prepared copies of one geometry, made on first use, each held by one
  * thread at a time. Why several: with a thread per connection, one shared
@@ -140,15 +140,16 @@ struct hp_snapshot {
     struct hp_snapshot *base;
 };
 
-/* Reads a snapshot over conn (its own transaction). NULL with a message in
- * err when the database fails or a stored row cannot be read. */
-struct hp_snapshot *hp_snapshot_load(PGconn *conn, char *err, size_t errlen);
+/* Reads a snapshot over conn (its own transaction, snapshot_store.h). NULL
+ * with a message in err when the database fails or a stored row cannot be
+ * read. */
+struct hp_snapshot *hp_snapshot_load(struct pg_conn *conn, char *err, size_t errlen);
 
 /* Reads a delta over base (a full snapshot) holding the vehicles and passes
  * of the n plates (normal form) as they are now. NULL with a message in err
  * when the database fails, a stored row cannot be read, or base is itself a
  * delta. */
-struct hp_snapshot *hp_snapshot_load_delta(PGconn *conn, struct hp_snapshot *base,
+struct hp_snapshot *hp_snapshot_load_delta(struct pg_conn *conn, struct hp_snapshot *base,
                                            char *const *plates, int n, char *err,
                                            size_t errlen);
 
