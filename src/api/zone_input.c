@@ -28,23 +28,22 @@ static void rule_spec(struct hp_json_field spec[HP_RULE_FIELD_COUNT + 2])
     for (int i = 0; i < HP_RULE_FIELD_COUNT; i++) {
         const struct hp_rule_field *f = &hp_rule_fields[i];
         struct hp_json_field *js = &spec[1 + i];
-        *js = (struct hp_json_field){f->name, HP_JSON_STRING, .nullable = true};
         switch (f->type) {
         case HP_RULE_FIELD_WORDS:
             *js = (struct hp_json_field){f->name, HP_JSON_ARRAY, .max = f->max};
             break;
         case HP_RULE_FIELD_KG:
-            js->type = HP_JSON_INT;
-            js->max = f->max;
+            *js = (struct hp_json_field){f->name, HP_JSON_INT, .nullable = true, .max = f->max};
             break;
         case HP_RULE_FIELD_FLAG:
             *js = (struct hp_json_field){f->name, HP_JSON_BOOL};
             break;
         case HP_RULE_FIELD_HOURS:
-            js->min = 1;
-            js->max = f->max;
+            *js = (struct hp_json_field){f->name, HP_JSON_STRING, .nullable = true, .min = 1,
+                                         .max = f->max};
             break;
         case HP_RULE_FIELD_DATE:
+            *js = (struct hp_json_field){f->name, HP_JSON_STRING, .nullable = true};
             break;
         }
     }
