@@ -1,6 +1,7 @@
 /* The life of a pass application (API.md §7): its statuses and the one
  * table of allowed changes. Pure; sql/004_applications.sql holds the same
- * table and a trigger that refuses any other change. */
+ * table and a trigger that refuses any other change, and
+ * tests/api/test_app_transitions.c holds the two equal. */
 #ifndef HAULPASS_APP_STATUS_H
 #define HAULPASS_APP_STATUS_H
 

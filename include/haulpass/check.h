@@ -57,7 +57,7 @@ struct hp_sighting_check {
 };
 
 /* Whether rule r applies to a vehicle of these traits (API.md §4). */
-bool hp_check_rule_applies(const struct hp_snap_rule *r, const struct hp_check_vehicle *v);
+bool hp_check_rule_applies(const struct hp_rule *r, const struct hp_check_vehicle *v);
 
 /*
  * The first instant of [a, b] at which r is in force and none of the n
@@ -67,7 +67,7 @@ bool hp_check_rule_applies(const struct hp_snap_rule *r, const struct hp_check_v
  * force (NULL when none had to). A crossing of more than 100,000 rule and
  * pass boundaries counts as violated where the count ran out.
  */
-bool hp_check_rule_violated(const struct hp_snap_rule *r, const struct hp_snap_pass *const *passes,
+bool hp_check_rule_violated(const struct hp_rule *r, const struct hp_snap_pass *const *passes,
                             int n, time_t a, time_t b, const struct hp_calendar *cal, time_t *at,
                             const struct hp_snap_pass **lifter);
 
@@ -90,7 +90,7 @@ void hp_sighting_check_free(struct hp_sighting_check *c);
 /* A sentence for the haulier: which zone, which rule, why it applies to
  * this vehicle, when it is in force, and the instant it was broken (when,
  * formatted by the caller). */
-void hp_check_reason(const struct hp_snap_zone *z, const struct hp_snap_rule *r,
+void hp_check_reason(const struct hp_snap_zone *z, const struct hp_rule *r,
                      const struct hp_check_vehicle *v, const char *when, char *out, size_t len);
 
 #endif

@@ -23,9 +23,9 @@
 
 #include "haulpass/plate.h"
 #include "haulpass/route_clip.h"
+#include "haulpass/rule_fields.h"
 
 #include <geos_c.h>
-#include <libpq-fe.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -34,6 +34,7 @@
 
 struct hp_calendar;
 struct hp_oh;
+struct pg_conn; /* libpq's PGconn: the loads hand it to snapshot_store.h */
 
 /* Prepared copies of one geometry, made on first use, each held by one
  * thread at a time. Why several: with a thread per connection, one shared
@@ -47,26 +48,13 @@ struct hp_prep {
     } copy[HP_PREP_COPIES];
 };
 
-/* A rule compiled for checks. Days count from 1970-01-01 (local dates). */
-struct hp_snap_rule {
-    char id[37];
-    uint32_t classes;   /* bit i: hp_vehicle_classes[i]; 0 means every class */
-    uint32_t exempt;
-    int min_gross_kg;   /* -1: no minimum */
-    bool hazmat_only;
-    struct hp_oh *hours; /* NULL: at all hours */
-    const char *hours_text;
-    int64_t from_day, to_day; /* INT64_MIN / INT64_MAX when open */
-    uint32_t liftable;  /* bit i: hp_pass_types[i]; 0: no pass lifts it */
-};
-
 struct hp_snap_zone {
     char id[37];
     char *name;
     GEOSGeometry *geom;
     struct hp_prep prep;
     struct hp_area area; /* the same rings as flat arrays, for route_clip */
-    struct hp_snap_rule *rules;
+    struct hp_rule *rules; /* rule_fields.h */
     int nrules;
 };
 
@@ -152,15 +140,16 @@ struct hp_snapshot {
     struct hp_snapshot *base;
 };
 
-/* Reads a snapshot over conn (its own transaction). NULL with a message in
- * err when the database fails or a stored row cannot be read. */
-struct hp_snapshot *hp_snapshot_load(PGconn *conn, char *err, size_t errlen);
+/* Reads a snapshot over conn (its own transaction, snapshot_store.h). NULL
+ * with a message in err when the database fails or a stored row cannot be
+ * read. */
+struct hp_snapshot *hp_snapshot_load(struct pg_conn *conn, char *err, size_t errlen);
 
 /* Reads a delta over base (a full snapshot) holding the vehicles and passes
  * of the n plates (normal form) as they are now. NULL with a message in err
  * when the database fails, a stored row cannot be read, or base is itself a
  * delta. */
-struct hp_snapshot *hp_snapshot_load_delta(PGconn *conn, struct hp_snapshot *base,
+struct hp_snapshot *hp_snapshot_load_delta(struct pg_conn *conn, struct hp_snapshot *base,
                                            char *const *plates, int n, char *err,
                                            size_t errlen);
 

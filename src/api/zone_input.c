@@ -5,6 +5,7 @@
 #include "haulpass/calendar.h"
 #include "haulpass/geojson.h"
 #include "haulpass/opening_hours.h"
+#include "haulpass/rule_fields.h"
 #include "haulpass/token.h"
 #include "haulpass/vocab.h"
 
@@ -19,19 +20,35 @@ static const struct hp_json_field zone_spec[] = {
     {NULL},
 };
 
-enum { R_ID, R_CLASSES, R_EXEMPT, R_MIN_WEIGHT, R_HAZMAT, R_HOURS, R_FROM, R_TO, R_LIFTABLE };
-static const struct hp_json_field rule_spec[] = {
-    [R_ID] = {"id", HP_JSON_UUID},
-    [R_CLASSES] = {"vehicle_classes", HP_JSON_ARRAY, .max = 10},
-    [R_EXEMPT] = {"exempt_classes", HP_JSON_ARRAY, .max = 10},
-    [R_MIN_WEIGHT] = {"min_gross_weight_kg", HP_JSON_INT, .nullable = true, .max = 1000000},
-    [R_HAZMAT] = {"hazmat_only", HP_JSON_BOOL},
-    [R_HOURS] = {"hours", HP_JSON_STRING, .nullable = true, .min = 1, .max = HP_OH_MAX_LEN},
-    [R_FROM] = {"valid_from", HP_JSON_STRING, .nullable = true},
-    [R_TO] = {"valid_to", HP_JSON_STRING, .nullable = true},
-    [R_LIFTABLE] = {"liftable_by", HP_JSON_ARRAY, .max = 5},
-    {NULL},
-};
+/* A rule's spec for hp_json_read: its id, then the fields of the one table
+ * (rule_fields.h) in their order, so v[1 + HP_RULE_...] is each value. */
+static void rule_spec(struct hp_json_field spec[HP_RULE_FIELD_COUNT + 2])
+{
+    spec[0] = (struct hp_json_field){"id", HP_JSON_UUID};
+    for (int i = 0; i < HP_RULE_FIELD_COUNT; i++) {
+        const struct hp_rule_field *f = &hp_rule_fields[i];
+        struct hp_json_field *js = &spec[1 + i];
+        switch (f->type) {
+        case HP_RULE_FIELD_WORDS:
+            *js = (struct hp_json_field){f->name, HP_JSON_ARRAY, .max = f->max};
+            break;
+        case HP_RULE_FIELD_KG:
+            *js = (struct hp_json_field){f->name, HP_JSON_INT, .nullable = true, .max = f->max};
+            break;
+        case HP_RULE_FIELD_FLAG:
+            *js = (struct hp_json_field){f->name, HP_JSON_BOOL};
+            break;
+        case HP_RULE_FIELD_HOURS:
+            *js = (struct hp_json_field){f->name, HP_JSON_STRING, .nullable = true, .min = 1,
+                                         .max = f->max};
+            break;
+        case HP_RULE_FIELD_DATE:
+            *js = (struct hp_json_field){f->name, HP_JSON_STRING, .nullable = true};
+            break;
+        }
+    }
+    spec[1 + HP_RULE_FIELD_COUNT] = (struct hp_json_field){NULL};
+}
 
 struct reader {
     hp_json_error_fn on_error;
@@ -54,7 +71,7 @@ static cJSON *word_list(struct reader *r, const cJSON *list, const char *const *
     cJSON *out = cJSON_CreateArray();
     int i = 0;
     for (const cJSON *item = list ? list->child : NULL; item; item = item->next, i++) {
-        char p[192];
+        char p[224]; /* pointer (192) and an index */
         snprintf(p, sizeof(p), "%s/%d", pointer, i);
         if (!cJSON_IsString(item) || hp_vocab_index(vocab, item->valuestring) < 0) {
             fail(r, p, "must be a known %s", what);
@@ -92,72 +109,100 @@ static void add_date(struct reader *r, cJSON *out, const char *key, const cJSON 
     cJSON_AddStringToObject(out, key, v->valuestring);
 }
 
-/* One rule, normalised, or NULL after an error. */
+/* Opening hours compiled, stored in their canonical spelling so equal
+ * hours read equal; null when absent. */
+static void add_hours(struct reader *r, cJSON *out, const char *key, const cJSON *v,
+                      const char *pointer)
+{
+    if (!v) {
+        cJSON_AddNullToObject(out, key);
+        return;
+    }
+    struct hp_oh *oh = NULL;
+    struct hp_oh_error err = {0};
+    if (hp_oh_compile(v->valuestring, &oh, &err) != HP_OH_OK)
+        fail(r, pointer, "%s", err.message[0] ? err.message : "is not valid opening_hours");
+    cJSON_AddStringToObject(out, key, oh ? hp_oh_text(oh) : v->valuestring);
+    hp_oh_free(oh);
+}
+
+/* A class both named and exempt says two things at once: each such item of
+ * exempt (as sent, at pointer) is an error. */
+static void refuse_named_exempt(struct reader *r, const cJSON *out, const cJSON *exempt,
+                                const char *pointer)
+{
+    const cJSON *classes = cJSON_GetObjectItem(out, hp_rule_fields[HP_RULE_VEHICLE_CLASSES].name);
+    int k = 0;
+    for (const cJSON *e = exempt ? exempt->child : NULL; e; e = e->next, k++)
+        for (const cJSON *c = classes ? classes->child : NULL; c && cJSON_IsString(e); c = c->next)
+            if (strcmp(c->valuestring, e->valuestring) == 0) {
+                char ep[224];
+                snprintf(ep, sizeof(ep), "%s/%d", pointer, k);
+                fail(r, ep, "\"%s\" is in vehicle_classes too; a class cannot be both "
+                            "restricted and exempt", e->valuestring);
+            }
+}
+
+/* One rule, normalised, or NULL after an error. Its fields are read in the
+ * table's order, which is also the order of the errors. */
 static cJSON *read_rule(struct reader *r, const cJSON *in, const cJSON *existing,
                         const char *pointer)
 {
-    const cJSON *v[R_LIFTABLE + 1];
-    if (!hp_json_read(in, rule_spec, pointer, v, r->on_error, r->ctx)) {
+    struct hp_json_field spec[HP_RULE_FIELD_COUNT + 2];
+    const cJSON *v[HP_RULE_FIELD_COUNT + 1];
+    rule_spec(spec);
+    if (!hp_json_read(in, spec, pointer, v, r->on_error, r->ctx)) {
         r->ok = false;
         return NULL;
     }
     char p[192];
     cJSON *out = cJSON_CreateObject();
     char id[37];
-    if (v[R_ID]) {
+    if (v[0]) {
         hp_json_pointer(p, sizeof(p), pointer, "id");
-        if (!existing_id(existing, v[R_ID]->valuestring))
+        if (!existing_id(existing, v[0]->valuestring))
             fail(r, p, "%s is not a rule of this zone; leave id out for a new rule",
-                 v[R_ID]->valuestring);
-        snprintf(id, sizeof(id), "%s", v[R_ID]->valuestring);
+                 v[0]->valuestring);
+        snprintf(id, sizeof(id), "%s", v[0]->valuestring);
     } else if (!hp_uuid_new(id)) {
         fail(r, pointer, "%s", "no randomness for a rule id");
     }
     cJSON_AddStringToObject(out, "id", id);
-    hp_json_pointer(p, sizeof(p), pointer, "vehicle_classes");
-    cJSON_AddItemToObject(out, "vehicle_classes",
-                          word_list(r, v[R_CLASSES], hp_vehicle_classes, p, "vehicle class"));
-    hp_json_pointer(p, sizeof(p), pointer, "exempt_classes");
-    cJSON *exempt = word_list(r, v[R_EXEMPT], hp_vehicle_classes, p, "vehicle class");
-    cJSON_AddItemToObject(out, "exempt_classes", exempt);
-    /* A class both named and exempt says two things at once. */
-    const cJSON *classes = cJSON_GetObjectItem(out, "vehicle_classes");
-    int k = 0;
-    for (const cJSON *e = exempt && v[R_EXEMPT] ? v[R_EXEMPT]->child : NULL; e; e = e->next, k++)
-        for (const cJSON *c = classes ? classes->child : NULL; c && cJSON_IsString(e); c = c->next)
-            if (strcmp(c->valuestring, e->valuestring) == 0) {
-                char ep[224];
-                snprintf(ep, sizeof(ep), "%s/%d", p, k);
-                fail(r, ep, "\"%s\" is in vehicle_classes too; a class cannot be both "
-                            "restricted and exempt", e->valuestring);
-            }
-    if (v[R_MIN_WEIGHT])
-        cJSON_AddNumberToObject(out, "min_gross_weight_kg", v[R_MIN_WEIGHT]->valuedouble);
-    else
-        cJSON_AddNullToObject(out, "min_gross_weight_kg");
-    cJSON_AddBoolToObject(out, "hazmat_only", cJSON_IsTrue(v[R_HAZMAT]));
-    if (v[R_HOURS]) {
-        struct hp_oh *oh = NULL;
-        struct hp_oh_error err = {0};
-        hp_json_pointer(p, sizeof(p), pointer, "hours");
-        if (hp_oh_compile(v[R_HOURS]->valuestring, &oh, &err) != HP_OH_OK)
-            fail(r, p, "%s", err.message[0] ? err.message : "is not valid opening_hours");
-        /* Stored in its canonical spelling, so equal hours read equal. */
-        cJSON_AddStringToObject(out, "hours", oh ? hp_oh_text(oh) : v[R_HOURS]->valuestring);
-        hp_oh_free(oh);
-    } else {
-        cJSON_AddNullToObject(out, "hours");
+    struct hp_calendar_date dates[HP_RULE_FIELD_COUNT] = {{0}};
+    for (int i = 0; i < HP_RULE_FIELD_COUNT; i++) {
+        const struct hp_rule_field *f = &hp_rule_fields[i];
+        const cJSON *value = v[1 + i];
+        hp_json_pointer(p, sizeof(p), pointer, f->name);
+        switch (f->type) {
+        case HP_RULE_FIELD_WORDS: {
+            cJSON *words = word_list(r, value, f->words, p, f->word);
+            cJSON_AddItemToObject(out, f->name, words);
+            if (i == HP_RULE_EXEMPT_CLASSES && words)
+                refuse_named_exempt(r, out, value, p);
+            break;
+        }
+        case HP_RULE_FIELD_KG:
+            if (value)
+                cJSON_AddNumberToObject(out, f->name, value->valuedouble);
+            else
+                cJSON_AddNullToObject(out, f->name);
+            break;
+        case HP_RULE_FIELD_FLAG:
+            cJSON_AddBoolToObject(out, f->name, cJSON_IsTrue(value));
+            break;
+        case HP_RULE_FIELD_HOURS:
+            add_hours(r, out, f->name, value, p);
+            break;
+        case HP_RULE_FIELD_DATE: {
+            add_date(r, out, f->name, value, p, &dates[i]);
+            const struct hp_calendar_date from = dates[HP_RULE_VALID_FROM];
+            if (i == HP_RULE_VALID_TO && from.year && dates[i].year &&
+                hp_calendar_date_compare(from, dates[i]) > 0)
+                fail(r, p, "%s", "must not be before valid_from");
+            break;
+        }
+        }
     }
-    struct hp_calendar_date from = {0}, to = {0};
-    hp_json_pointer(p, sizeof(p), pointer, "valid_from");
-    add_date(r, out, "valid_from", v[R_FROM], p, &from);
-    hp_json_pointer(p, sizeof(p), pointer, "valid_to");
-    add_date(r, out, "valid_to", v[R_TO], p, &to);
-    if (from.year && to.year && hp_calendar_date_compare(from, to) > 0)
-        fail(r, p, "%s", "must not be before valid_from");
-    hp_json_pointer(p, sizeof(p), pointer, "liftable_by");
-    cJSON_AddItemToObject(out, "liftable_by",
-                          word_list(r, v[R_LIFTABLE], hp_pass_types, p, "pass type"));
     return out;
 }
 

@@ -76,7 +76,7 @@ static bool pass_has_zone(const struct hp_snap_pass *p, int zone)
 
 /* The vehicle's passes that may lift r where place (a stretch or a point)
  * is: of a type r lists, for the zone or with place in the corridor. */
-static int lifting_passes(const struct hp_snap_rule *r, const struct hp_check_vehicle *v,
+static int lifting_passes(const struct hp_rule *r, const struct hp_check_vehicle *v,
                           int zone, GEOSContextHandle_t ctx, const GEOSGeometry *place,
                           const struct hp_snap_pass **out)
 {
@@ -112,7 +112,7 @@ static bool judge(const struct hp_snapshot *s, GEOSContextHandle_t ctx,
 {
     const struct hp_snap_zone *z = &s->zones[zone];
     for (int r = 0; r < z->nrules; r++) {
-        const struct hp_snap_rule *rule = &z->rules[r];
+        const struct hp_rule *rule = &z->rules[r];
         if (!hp_check_rule_applies(rule, v))
             continue;
         int np = lifting_passes(rule, v, zone, ctx, place, scratch);

@@ -14,14 +14,12 @@
 #include "haulpass/check_feed.h"
 
 #include "haulpass/arena.h"
-#include "haulpass/db.h"
 #include "haulpass/principal.h"
 #include "haulpass/log.h"
 #include "haulpass/snapshot.h"
+#include "haulpass/snapshot_store.h"
 
 #include <errno.h>
-#include <libpq-fe.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +28,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CHANNEL "haulpass_snapshot"
 #define WAIT_FOR_OWN_WRITE_MS 2000
 #define RETRY_MS 500
 /* Past this many changed plates a full load is as cheap as a delta. */
@@ -82,12 +79,11 @@ static bool still_running(void)
     return r;
 }
 
-/* Waits for the connection's socket or the wake fd, at most ms. */
-static void wait_for(PGconn *conn, int ms)
+/* Waits for a notification on conn (may be NULL) or the wake fd, at most
+ * ms. */
+static void wait_for(struct pg_conn *conn, int ms)
 {
-    struct pollfd p[2] = {{.fd = feed.wake, .events = POLLIN},
-                          {.fd = conn ? PQsocket(conn) : -1, .events = POLLIN}};
-    if (poll(p, conn ? 2 : 1, ms) > 0 && (p[0].revents & POLLIN)) {
+    if (hp_snapshot_store_wait(conn, feed.wake, ms)) {
         uint64_t n;
         ssize_t ignored = read(feed.wake, &n, sizeof(n));
         (void)ignored;
@@ -171,42 +167,33 @@ static void owed_clear(void)
     owed.full = owed.fresh = false;
 }
 
-/* Takes in the notifications that have arrived. */
-static void drain(PGconn *conn)
+/* One notification: "plate <plate>" owes that plate, anything else a full
+ * load. */
+static void take_notification(void *ctx, const char *payload)
 {
-    PQconsumeInput(conn);
-    PGnotify *n;
-    while ((n = PQnotifies(conn))) {
-        if (strncmp(n->extra, "plate ", 6) == 0 && n->extra[6])
-            owe_plate(n->extra + 6);
-        else
-            owe_full();
-        want_reload(false);
-        PQfreemem(n);
-    }
+    (void)ctx;
+    if (strncmp(payload, "plate ", 6) == 0 && payload[6])
+        owe_plate(payload + 6);
+    else
+        owe_full();
+    want_reload(false);
 }
 
-static PGconn *listen_on(void)
+/* Takes in the notifications that have arrived. */
+static void drain(struct pg_conn *conn)
 {
-    char err[256];
-    PGconn *conn = hp_db_connect(feed.conninfo, err, sizeof(err));
-    if (!conn)
-        return NULL;
-    if (PQstatus(conn) == CONNECTION_OK) {
-        /* Named, so an operator (or a test) can tell it from the pool. */
-        PQclear(PQexec(conn, "SET application_name = 'haulpass-checks'"));
-        PGresult *r = PQexec(conn, "LISTEN " CHANNEL);
-        bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-        PQclear(r);
-        if (ok) {
-            /* Whatever changed while we were not listening is unknown. */
-            owe_full();
-            want_reload(false);
-            return conn;
-        }
+    hp_snapshot_store_notifications(conn, take_notification, NULL);
+}
+
+static struct pg_conn *listen_on(void)
+{
+    struct pg_conn *conn = hp_snapshot_store_listen(feed.conninfo);
+    if (conn) {
+        /* Whatever changed while we were not listening is unknown. */
+        owe_full();
+        want_reload(false);
     }
-    PQfinish(conn);
-    return NULL;
+    return conn;
 }
 
 static void attempt_ended(long long gen, bool failed)
@@ -222,16 +209,14 @@ static void attempt_ended(long long gen, bool failed)
  * a delta, or nothing when no notification came since the last load (a
  * local write whose notice was already taken in); false when a load
  * failed. */
-static bool reload(PGconn *conn)
+static bool reload(struct pg_conn *conn)
 {
     pthread_mutex_lock(&feed.lock);
     long long gen = feed.wanted;
     bool have = feed.current != NULL;
     pthread_mutex_unlock(&feed.lock);
     /* The round trip that brings in every committed change's notice. */
-    PGresult *barrier = PQexec(conn, "SELECT 1");
-    bool up = PQresultStatus(barrier) == PGRES_TUPLES_OK;
-    PQclear(barrier);
+    bool up = hp_snapshot_store_sync(conn);
     if (up)
         drain(conn);
     if (!have || !owed.base)
@@ -295,7 +280,7 @@ static bool reload(PGconn *conn)
 static void *loader(void *arg)
 {
     (void)arg;
-    PGconn *conn = NULL;
+    struct pg_conn *conn = NULL;
     while (still_running()) {
         if (!conn && !(conn = listen_on())) {
             pthread_mutex_lock(&feed.lock);
@@ -313,13 +298,13 @@ static void *loader(void *arg)
         bool failed = stale && !reload(conn);
         wait_for(conn, failed ? RETRY_MS : stale ? 0 : 250);
         drain(conn);
-        if (PQstatus(conn) != CONNECTION_OK) {
+        if (!hp_snapshot_store_up(conn)) {
             hp_log(HP_LOG_WARN, "check feed lost its connection", NULL);
-            PQfinish(conn);
+            hp_snapshot_store_close(conn);
             conn = NULL;
         }
     }
-    PQfinish(conn);
+    hp_snapshot_store_close(conn);
     return NULL;
 }
 

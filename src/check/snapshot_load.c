@@ -1,10 +1,12 @@
-/* Reading a snapshot: one REPEATABLE READ transaction, geometry as WKB
- * (binary results, no text round trip), rules compiled once here. */
+/* Building a snapshot from the rows the database hands over
+ * (snapshot_store.h): geometry read from WKB once, rules compiled once,
+ * each distinct pass hours and corridor made once. */
 #include "snapshot_internal.h"
 
 #include "haulpass/calendar.h"
 #include "haulpass/json_body.h"
 #include "haulpass/opening_hours.h"
+#include "haulpass/snapshot_store.h"
 #include "haulpass/time.h"
 #include "haulpass/vocab.h"
 
@@ -30,15 +32,18 @@ struct intern {
 };
 
 struct loader {
-    PGconn *conn;
     struct hp_snapshot *s;
     char *err;
     size_t errlen;
     struct intern hours, corridors;
-    /* A delta's plates: a text[] literal for $1, and the plates. */
-    const char *plates_param;
-    char *const *plates;
+    GEOSWKBReader *wkb;
+    bool delta;
+    char *const *plates; /* a delta's */
     int nplates;
+    struct hp_snap_vehicle *owner; /* of the passes being read; NULL: none now */
+    struct hp_calendar_entry *days;
+    int ndays;
+    double t0, t1, t2; /* when the load began, and its zones and vehicles ended */
 };
 
 /* The slot of key: its index when seen before, else a new slot with
@@ -91,71 +96,6 @@ static bool fail(struct loader *l, const char *fmt, ...)
     return false;
 }
 
-/* Runs sql (with the delta's plates as $1 when it names them); binary asks
- * for binary results (WKB). NULL after fail(). */
-static PGresult *query(struct loader *l, const char *sql, bool binary)
-{
-    const char *params[] = {l->plates_param};
-    int n = l->plates_param && strstr(sql, "$1") ? 1 : 0;
-    PGresult *r = PQexecParams(l->conn, sql, n, NULL, params, NULL, NULL, binary ? 1 : 0);
-    ExecStatusType st = PQresultStatus(r);
-    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-        fail(l, "%s", PQresultErrorMessage(r));
-        PQclear(r);
-        return NULL;
-    }
-    return r;
-}
-
-/* query() and an array of one zeroed element per row (and one more, so
- * an empty result still allocates) into *array; NULL after fail(). */
-static PGresult *query_rows(struct loader *l, const char *sql, bool binary, size_t size,
-                           void **array)
-{
-    PGresult *r = query(l, sql, binary);
-    if (!r)
-        return NULL;
-    *array = calloc((size_t)PQntuples(r) + 1, size);
-    if (!*array) {
-        PQclear(r);
-        fail(l, "out of memory");
-        return NULL;
-    }
-    return r;
-}
-
-static bool command(struct loader *l, const char *sql)
-{
-    PGresult *r = query(l, sql, false);
-    PQclear(r);
-    return r != NULL;
-}
-
-static int64_t day_of(const char *text, int64_t open)
-{
-    struct hp_calendar_date d;
-    if (!text || !hp_calendar_date_parse(text, &d))
-        return open;
-    return hp_calendar_date_to_days(d);
-}
-
-static uint32_t word_bits(const cJSON *list, const char *const *vocab)
-{
-    uint32_t bits = 0;
-    for (const cJSON *w = list ? list->child : NULL; w; w = w->next) {
-        int i = cJSON_IsString(w) ? hp_vocab_index(vocab, w->valuestring) : -1;
-        if (i >= 0)
-            bits |= 1u << i;
-    }
-    return bits;
-}
-
-static const char *str_of(const cJSON *obj, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static bool read_rules(struct loader *l, struct hp_snap_zone *z, const char *json)
 {
     cJSON *rules = cJSON_Parse(json);
@@ -166,20 +106,9 @@ static bool read_rules(struct loader *l, struct hp_snap_zone *z, const char *jso
     z->rules = calloc((size_t)cJSON_GetArraySize(rules) + 1, sizeof(*z->rules));
     bool ok = z->rules != NULL;
     for (const cJSON *r = rules->child; ok && r; r = r->next) {
-        struct hp_snap_rule *rule = &z->rules[z->nrules++];
-        snprintf(rule->id, sizeof(rule->id), "%s", str_of(r, "id") ? str_of(r, "id") : "");
-        rule->classes = word_bits(cJSON_GetObjectItem(r, "vehicle_classes"), hp_vehicle_classes);
-        rule->exempt = word_bits(cJSON_GetObjectItem(r, "exempt_classes"), hp_vehicle_classes);
-        rule->liftable = word_bits(cJSON_GetObjectItem(r, "liftable_by"), hp_pass_types);
-        const cJSON *w = cJSON_GetObjectItem(r, "min_gross_weight_kg");
-        rule->min_gross_kg = cJSON_IsNumber(w) ? w->valueint : -1;
-        rule->hazmat_only = cJSON_IsTrue(cJSON_GetObjectItem(r, "hazmat_only"));
-        rule->from_day = day_of(str_of(r, "valid_from"), INT64_MIN);
-        rule->to_day = day_of(str_of(r, "valid_to"), INT64_MAX);
-        const char *hours = str_of(r, "hours");
-        if (hours && hp_oh_compile(hours, &rule->hours, NULL) != HP_OH_OK)
-            ok = fail(l, "zone %s: stored hours \"%s\" do not compile", z->id, hours);
-        rule->hours_text = rule->hours ? hp_oh_text(rule->hours) : NULL;
+        char why[HP_OH_MAX_LEN + 64];
+        if (!hp_rule_compile(r, &z->rules[z->nrules++], why, sizeof(why)))
+            ok = fail(l, "zone %s: %s", z->id, why);
     }
     cJSON_Delete(rules);
     return ok || l->err[0] || fail(l, "out of memory");
@@ -224,71 +153,91 @@ static bool read_area(GEOSContextHandle_t ctx, const GEOSGeometry *g, struct hp_
     return true;
 }
 
-static bool load_zones(struct loader *l, GEOSWKBReader *wkb)
+static double now_ms(void)
 {
-    struct hp_snapshot *s = l->s;
-    PGresult *r = query_rows(l,
-        "SELECT id::text, name, ST_AsBinary(geom), rules::text FROM zones"
-        " WHERE retired_at IS NULL ORDER BY id", true, sizeof(*s->zones), (void **)&s->zones);
-    if (!r)
-        return false;
-    int n = PQntuples(r);
-    bool ok = true;
-    for (int i = 0; ok && i < n; i++) {
-        struct hp_snap_zone *z = &s->zones[s->nzones++];
-        snprintf(z->id, sizeof(z->id), "%s", PQgetvalue(r, i, 0));
-        z->name = strdup(PQgetvalue(r, i, 1));
-        z->geom = GEOSWKBReader_read_r(s->geos, wkb, (const unsigned char *)PQgetvalue(r, i, 2),
-                                       (size_t)PQgetlength(r, i, 2));
-        if (!z->geom) {
-            ok = fail(l, "zone %s: geometry cannot be read", z->id);
-            break;
-        }
-        /* read_area also makes GEOS compute and cache the envelopes now,
-         * before other threads read the geometry. */
-        hp_prep_init(&z->prep, z->geom);
-        ok = (z->name && read_area(s->geos, z->geom, &z->area)) || fail(l, "out of memory");
-        ok = ok && read_rules(l, z, PQgetvalue(r, i, 3));
-    }
-    PQclear(r);
-    return ok && ((hp_snapshot_index_zones(s) && hp_snapshot_index_zone_ids(s)) ||
-                  fail(l, "cannot index the zones"));
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
-static bool load_vehicles(struct loader *l)
+/* The sink's callbacks (snapshot_store.h), in the order a load calls them. */
+
+static bool on_version(void *ctx, int64_t version)
+{
+    struct loader *l = ctx;
+    l->s->version = version;
+    l->s->loaded_us = hp_time_now_us();
+    l->t0 = l->t1 = l->t2 = now_ms();
+    return true;
+}
+
+/* Room for every row of a table (and one more, so an empty table still
+ * allocates); a delta's vehicles also get room for a tombstone per plate
+ * that no vehicle carries now. */
+static bool on_begin(void *ctx, enum hp_store_table table, int nrows)
+{
+    struct loader *l = ctx;
+    struct hp_snapshot *s = l->s;
+    size_t n = (size_t)nrows + 1;
+    bool ok = false;
+    switch (table) {
+    case HP_STORE_ZONES:
+        ok = (s->zones = calloc(n, sizeof(*s->zones))) != NULL;
+        break;
+    case HP_STORE_VEHICLES:
+        ok = (s->vehicles = calloc(n + (size_t)l->nplates, sizeof(*s->vehicles))) != NULL;
+        break;
+    case HP_STORE_PASSES:
+        ok = (s->passes = calloc(n, sizeof(*s->passes))) != NULL;
+        break;
+    case HP_STORE_USERS:
+        ok = (s->users = calloc(n, sizeof(*s->users))) != NULL;
+        break;
+    case HP_STORE_CALENDAR:
+        ok = (l->days = calloc(n, sizeof(*l->days))) != NULL;
+        break;
+    }
+    return ok || fail(l, "out of memory");
+}
+
+static bool on_zone(void *ctx, const struct hp_stored_zone *row)
+{
+    struct loader *l = ctx;
+    struct hp_snapshot *s = l->s;
+    struct hp_snap_zone *z = &s->zones[s->nzones++];
+    snprintf(z->id, sizeof(z->id), "%s", row->id);
+    z->name = strdup(row->name);
+    z->geom = GEOSWKBReader_read_r(s->geos, l->wkb, row->wkb, row->wkb_len);
+    if (!z->geom)
+        return fail(l, "zone %s: geometry cannot be read", z->id);
+    /* read_area also makes GEOS compute and cache the envelopes now,
+     * before other threads read the geometry. */
+    hp_prep_init(&z->prep, z->geom);
+    if (!z->name || !read_area(s->geos, z->geom, &z->area))
+        return fail(l, "out of memory");
+    return read_rules(l, z, row->rules_json);
+}
+
+static bool on_vehicle(void *ctx, const struct hp_stored_vehicle *row)
+{
+    struct loader *l = ctx;
+    struct hp_snapshot *s = l->s;
+    struct hp_snap_vehicle *v = &s->vehicles[s->nvehicles++];
+    snprintf(v->plate, sizeof(v->plate), "%s", row->plate);
+    v->cls = hp_vocab_index(hp_vehicle_classes, row->cls);
+    v->gross_kg = row->gross_kg;
+    v->hazmat = row->hazmat;
+    hp_uuid_bytes(row->org_id, v->org);
+    return true;
+}
+
+/* The plates of a delta still missing are gone: say so with a tombstone,
+ * or the base would answer for them. */
+static bool add_tombstones(struct loader *l)
 {
     struct hp_snapshot *s = l->s;
-    PGresult *r = query_rows(l,
-        l->plates_param
-            ? "SELECT plate, class, gross_weight_kg, hazmat, org_id FROM vehicles"
-              " WHERE plate = ANY($1::text[])"
-            : "SELECT plate, class, gross_weight_kg, hazmat, org_id FROM vehicles",
-        false, sizeof(*s->vehicles), (void **)&s->vehicles);
-    if (!r)
-        return false;
-    int n = PQntuples(r);
-    bool ok = true;
-    if (l->plates_param) {
-        /* Room for a tombstone per plate that no vehicle carries now. */
-        void *grown = realloc(s->vehicles, ((size_t)n + (size_t)l->nplates + 1) *
-                                               sizeof(*s->vehicles));
-        ok = grown != NULL;
-        if (grown)
-            s->vehicles = grown;
-    }
-    for (int i = 0; ok && i < n; i++) {
-        struct hp_snap_vehicle *v = &s->vehicles[s->nvehicles++];
-        snprintf(v->plate, sizeof(v->plate), "%s", PQgetvalue(r, i, 0));
-        v->cls = hp_vocab_index(hp_vehicle_classes, PQgetvalue(r, i, 1));
-        v->gross_kg = atoi(PQgetvalue(r, i, 2));
-        v->hazmat = PQgetvalue(r, i, 3)[0] == 't';
-        hp_uuid_bytes(PQgetvalue(r, i, 4), v->org);
-    }
-    PQclear(r);
-    /* The plates still missing are gone: say so, or the base would answer. */
-    ok = ok && hp_snapshot_index_plates(s);
     int found = s->nvehicles;
-    for (int i = 0; ok && i < l->nplates; i++) {
+    for (int i = 0; i < l->nplates; i++) {
         if (hp_snapshot_own_vehicle(s, l->plates[i]) >= 0)
             continue;
         struct hp_snap_vehicle *v = &s->vehicles[s->nvehicles++];
@@ -296,12 +245,11 @@ static bool load_vehicles(struct loader *l)
         snprintf(v->plate, sizeof(v->plate), "%s", l->plates[i]);
         v->cls = HP_SNAP_GONE;
     }
-    if (ok && s->nvehicles > found) {
-        free(s->by_plate.slot);
-        s->by_plate.slot = NULL;
-        ok = hp_snapshot_index_plates(s);
-    }
-    return ok || fail(l, "out of memory");
+    if (s->nvehicles == found)
+        return true;
+    free(s->by_plate.slot);
+    s->by_plate.slot = NULL;
+    return hp_snapshot_index_plates(s);
 }
 
 /* A local plane in metres around (lon0, lat0), radii of WGS 84 there. */
@@ -356,53 +304,6 @@ static GEOSGeometry *corridor_area(GEOSContextHandle_t ctx, const GEOSGeometry *
     return out;
 }
 
-/* Integers of binary results are big-endian. */
-static uint32_t be32(const char *p)
-{
-    const unsigned char *u = (const unsigned char *)p;
-    return (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 | (uint32_t)u[2] << 8 | u[3];
-}
-
-static int64_t be64(const char *p)
-{
-    return (int64_t)((uint64_t)be32(p) << 32 | be32(p + 4));
-}
-
-/* A uuid[] in PostgreSQL's binary array format (ndim, has-null flag,
- * element type, then size and lower bound per dimension, then length and
- * bytes per element): the indexes of the zones still live. Read in binary
- * because turning a million arrays into text took PostgreSQL half a
- * second. */
-static bool read_pass_zones(struct hp_snapshot *s, struct hp_snap_pass *p, const char *arr,
-                            int len)
-{
-    int n = len >= 20 && be32(arr) == 1 ? (int)be32(arr + 12) : 0;
-    p->zones = malloc(((size_t)(n > 0 ? n : 0) + 1) * sizeof(int));
-    if (!p->zones)
-        return false;
-    const char *e = arr + 20, *end = arr + len;
-    for (int i = 0; i < n && e + 4 <= end; i++) {
-        int32_t el = (int32_t)be32(e);
-        e += 4;
-        if (el != 16 || e + 16 > end)
-            break; /* NULL or not a uuid: the schema allows neither */
-        static const char hex[] = "0123456789abcdef";
-        char id[37];
-        for (int k = 0, at = 0; k < 16; k++) {
-            if (k == 4 || k == 6 || k == 8 || k == 10)
-                id[at++] = '-';
-            id[at++] = hex[(unsigned char)e[k] >> 4];
-            id[at++] = hex[(unsigned char)e[k] & 15];
-        }
-        id[36] = '\0';
-        e += 16;
-        int z = hp_snapshot_zone_index(s, id);
-        if (z >= 0)
-            p->zones[p->nzones++] = z;
-    }
-    return true;
-}
-
 /* Grows an owned array of pointers by one; false when out of memory. */
 static bool push_ptr(void ***array, int *n, void *p)
 {
@@ -414,13 +315,27 @@ static bool push_ptr(void ***array, int *n, void *p)
     return true;
 }
 
-/* The pass's hours (column 9), compiled once per distinct text. */
-static bool pass_hours(struct loader *l, struct hp_snap_pass *p, const PGresult *r, int row)
+/* The pass's zones as indexes of the zones still live. */
+static bool pass_zones(struct loader *l, struct hp_snap_pass *p,
+                       const struct hp_stored_pass *row)
 {
-    if (PQgetisnull(r, row, 9))
+    p->zones = malloc(((size_t)row->nzone_ids + 1) * sizeof(int));
+    if (!p->zones)
+        return fail(l, "out of memory");
+    for (int i = 0; i < row->nzone_ids; i++) {
+        int z = hp_snapshot_zone_index(l->s, row->zone_ids[i]);
+        if (z >= 0)
+            p->zones[p->nzones++] = z;
+    }
+    return true;
+}
+
+/* The pass's hours, compiled once per distinct text. */
+static bool pass_hours(struct loader *l, struct hp_snap_pass *p, const char *text)
+{
+    if (!text)
         return true;
     struct hp_snapshot *s = l->s;
-    const char *text = PQgetvalue(r, row, 9);
     struct intern_slot *slot = intern(&l->hours, text, strlen(text));
     if (!slot)
         return fail(l, "out of memory");
@@ -438,31 +353,29 @@ static bool pass_hours(struct loader *l, struct hp_snap_pass *p, const PGresult 
     return true;
 }
 
-/* The pass's corridor (WKB in column 5, width in 6), made once per
- * distinct route and width. */
-static bool pass_corridor(struct loader *l, struct hp_snap_pass *p, const PGresult *r, int row,
-                          GEOSWKBReader *wkb)
+/* The pass's corridor, made once per distinct route and width. */
+static bool pass_corridor(struct loader *l, struct hp_snap_pass *p,
+                          const struct hp_stored_pass *row)
 {
-    if (PQgetisnull(r, row, 5))
+    if (!row->corridor_wkb)
         return true;
     struct hp_snapshot *s = l->s;
-    const char *bytes = PQgetvalue(r, row, 5), *width = PQgetvalue(r, row, 6);
-    size_t n = (size_t)PQgetlength(r, row, 5), wn = 4; /* int4 */
+    size_t n = row->corridor_len, wn = sizeof(row->corridor_width_m);
     char *key = malloc(n + wn + 1);
     if (!key)
         return fail(l, "out of memory");
-    memcpy(key, width, wn);
+    memcpy(key, &row->corridor_width_m, wn);
     key[wn] = '/';
-    memcpy(key + wn + 1, bytes, n);
+    memcpy(key + wn + 1, row->corridor_wkb, n);
     struct intern_slot *slot = intern(&l->corridors, key, n + wn + 1);
     free(key);
     if (!slot)
         return fail(l, "out of memory");
     if (slot->index < 0) {
         struct hp_snap_corridor *c = calloc(1, sizeof(*c));
-        GEOSGeometry *line = GEOSWKBReader_read_r(s->geos, wkb, (const unsigned char *)bytes, n);
+        GEOSGeometry *line = GEOSWKBReader_read_r(s->geos, l->wkb, row->corridor_wkb, n);
         if (c && line)
-            c->area = corridor_area(s->geos, line, (double)(int32_t)be32(width));
+            c->area = corridor_area(s->geos, line, (double)row->corridor_width_m);
         GEOSGeom_destroy_r(s->geos, line);
         if (!c || !c->area) {
             free(c);
@@ -480,135 +393,89 @@ static bool pass_corridor(struct loader *l, struct hp_snap_pass *p, const PGresu
     return true;
 }
 
-/* Only passes that may still lift a rule: active or provisional. */
-#define PASSES_SQL(and)                                                                   \
-    "SELECT plate, code, type, status, zone_ids, ST_AsBinary(corridor_route),"          \
-    " corridor_width_m, valid_from - DATE '1970-01-01', valid_to - DATE '1970-01-01',"   \
-    " hours, extract(epoch FROM documents_due)::int8"                                    \
-    " FROM passes WHERE status IN ('active', 'provisional')" and " ORDER BY plate, code"
-
-static bool load_passes(struct loader *l, GEOSWKBReader *wkb)
+/* Passes come ordered by plate: each plate's run goes to its vehicle. */
+static bool on_pass(void *ctx, const struct hp_stored_pass *row)
 {
+    struct loader *l = ctx;
     struct hp_snapshot *s = l->s;
-    PGresult *r = query_rows(l,
-                             l->plates_param ? PASSES_SQL(" AND plate = ANY($1::text[])")
-                                             : PASSES_SQL(""),
-                             true, sizeof(*s->passes), (void **)&s->passes);
-    if (!r)
-        return false;
-    int n = PQntuples(r);
-    bool ok = true;
-    struct hp_snap_vehicle *v = NULL;
-    for (int i = 0; ok && i < n; i++) {
-        const char *plate = PQgetvalue(r, i, 0);
-        if (!v || strcmp(v->plate, plate) != 0) {
-            /* This snapshot's own vehicle only: a delta never writes into
-             * its base, which other threads are reading. */
-            int k = hp_snapshot_own_vehicle(s, plate);
-            v = k >= 0 && s->vehicles[k].cls != HP_SNAP_GONE ? &s->vehicles[k] : NULL;
-            if (v)
-                v->first_pass = s->npasses;
-        }
-        if (!v)
-            continue; /* a plate no vehicle carries now: nothing to check */
-        struct hp_snap_pass *p = &s->passes[s->npasses++];
-        v->npasses++;
-        snprintf(p->code, sizeof(p->code), "%s", PQgetvalue(r, i, 1));
-        p->type = hp_vocab_index(hp_pass_types, PQgetvalue(r, i, 2));
-        p->provisional = strcmp(PQgetvalue(r, i, 3), "provisional") == 0;
-        /* Binary columns: dates as days since 1970-01-01, like
-         * hp_calendar_date_to_days; documents_due as epoch seconds. */
-        p->documents_due = PQgetisnull(r, i, 10) ? 0 : (time_t)be64(PQgetvalue(r, i, 10));
-        p->from_day = (int32_t)be32(PQgetvalue(r, i, 7));
-        p->to_day = (int32_t)be32(PQgetvalue(r, i, 8));
-        ok = (read_pass_zones(s, p, PQgetvalue(r, i, 4), PQgetlength(r, i, 4)) ||
-              fail(l, "out of memory")) &&
-             pass_hours(l, p, r, i) && pass_corridor(l, p, r, i, wkb);
+    struct hp_snap_vehicle *v = l->owner;
+    if (!v || strcmp(v->plate, row->plate) != 0) {
+        /* This snapshot's own vehicle only: a delta never writes into
+         * its base, which other threads are reading. */
+        int k = hp_snapshot_own_vehicle(s, row->plate);
+        v = l->owner = k >= 0 && s->vehicles[k].cls != HP_SNAP_GONE ? &s->vehicles[k] : NULL;
+        if (v)
+            v->first_pass = s->npasses;
     }
-    PQclear(r);
-    return ok;
+    if (!v)
+        return true; /* a plate no vehicle carries now: nothing to check */
+    struct hp_snap_pass *p = &s->passes[s->npasses++];
+    v->npasses++;
+    snprintf(p->code, sizeof(p->code), "%s", row->code);
+    p->type = hp_vocab_index(hp_pass_types, row->type);
+    p->provisional = row->provisional;
+    p->documents_due = row->documents_due;
+    p->from_day = row->from_day;
+    p->to_day = row->to_day;
+    return pass_zones(l, p, row) && pass_hours(l, p, row->hours) && pass_corridor(l, p, row);
 }
 
-static bool load_users(struct loader *l)
+static bool on_user(void *ctx, const struct hp_stored_user *row)
 {
-    struct hp_snapshot *s = l->s;
-    PGresult *r = query_rows(l,
-        "SELECT encode(u.token_hash, 'hex'), u.id::text, o.id::text, u.name, o.name, o.kind,"
-        " u.role FROM users u JOIN orgs o ON o.id = u.org_id", false, sizeof(*s->users),
-        (void **)&s->users);
-    if (!r)
-        return false;
-    bool ok = true;
-    for (int i = 0; ok && i < PQntuples(r); i++) {
-        struct hp_snap_user *u = &s->users[s->nusers++];
-        snprintf(u->token_hash, sizeof(u->token_hash), "%s", PQgetvalue(r, i, 0));
-        snprintf(u->user_id, sizeof(u->user_id), "%s", PQgetvalue(r, i, 1));
-        snprintf(u->org_id, sizeof(u->org_id), "%s", PQgetvalue(r, i, 2));
-        u->user_name = strdup(PQgetvalue(r, i, 3));
-        u->org_name = strdup(PQgetvalue(r, i, 4));
-        snprintf(u->org_kind, sizeof(u->org_kind), "%s", PQgetvalue(r, i, 5));
-        snprintf(u->role, sizeof(u->role), "%s", PQgetvalue(r, i, 6));
-        ok = u->user_name && u->org_name;
-    }
-    PQclear(r);
-    return (ok && hp_snapshot_index_users(s)) || fail(l, "out of memory");
+    struct loader *l = ctx;
+    struct hp_snap_user *u = &l->s->users[l->s->nusers++];
+    snprintf(u->token_hash, sizeof(u->token_hash), "%s", row->token_hash);
+    snprintf(u->user_id, sizeof(u->user_id), "%s", row->user_id);
+    snprintf(u->org_id, sizeof(u->org_id), "%s", row->org_id);
+    u->user_name = strdup(row->user_name);
+    u->org_name = strdup(row->org_name);
+    snprintf(u->org_kind, sizeof(u->org_kind), "%s", row->org_kind);
+    snprintf(u->role, sizeof(u->role), "%s", row->role);
+    return (u->user_name && u->org_name) || fail(l, "out of memory");
 }
 
-static bool load_calendar(struct loader *l)
+static bool on_day(void *ctx, const struct hp_stored_day *row)
 {
-    PGresult *r = query(l, "SELECT day::text, kind FROM calendar_days", false);
-    if (!r)
-        return false;
-    int n = PQntuples(r);
-    struct hp_calendar_entry *e = calloc((size_t)n + 1, sizeof(*e));
-    bool ok = e != NULL;
-    for (int i = 0; ok && i < n; i++) {
-        hp_calendar_date_parse(PQgetvalue(r, i, 0), &e[i].date);
-        e[i].kind = strcmp(PQgetvalue(r, i, 1), "holiday") == 0 ? HP_CALENDAR_HOLIDAY
-                                                                 : HP_CALENDAR_WORKDAY;
-    }
-    ok = ok && hp_calendar_new(e, (size_t)n, &l->s->cal, NULL) == HP_CALENDAR_OK;
+    struct loader *l = ctx;
+    struct hp_calendar_entry *e = &l->days[l->ndays++];
+    hp_calendar_date_parse(row->date, &e->date);
+    e->kind = row->holiday ? HP_CALENDAR_HOLIDAY : HP_CALENDAR_WORKDAY;
+    return true;
+}
+
+static bool calendar_done(struct loader *l)
+{
+    bool ok = hp_calendar_new(l->days, (size_t)l->ndays, &l->s->cal, NULL) == HP_CALENDAR_OK;
     /* Checks read local time for every crossing and rule: keep it a table
      * lookup for the years they are about, whatever the calendar lists. */
     int year = hp_calendar_local_date(NULL, time(NULL)).year;
     ok = ok && hp_calendar_cover_years(l->s->cal, year - 2, year + 3);
-    free(e);
-    PQclear(r);
     return ok || fail(l, "the stored calendar cannot be built");
 }
 
-static double now_ms(void)
+/* After a table's last row: its indexes. */
+static bool on_end(void *ctx, enum hp_store_table table)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-/* plates as a text[] literal: {"a","b"} with quotes and backslashes
- * escaped. NULL when out of memory. */
-static char *text_array(char *const *plates, int n)
-{
-    size_t len = 3;
-    for (int i = 0; i < n; i++)
-        len += 2 * strlen(plates[i]) + 3;
-    char *out = malloc(len), *o = out;
-    if (!out)
-        return NULL;
-    *o++ = '{';
-    for (int i = 0; i < n; i++) {
-        if (i)
-            *o++ = ',';
-        *o++ = '"';
-        for (const char *c = plates[i]; *c; c++) {
-            if (*c == '"' || *c == '\\')
-                *o++ = '\\';
-            *o++ = *c;
-        }
-        *o++ = '"';
+    struct loader *l = ctx;
+    struct hp_snapshot *s = l->s;
+    switch (table) {
+    case HP_STORE_ZONES:
+        l->t1 = now_ms();
+        return (hp_snapshot_index_zones(s) && hp_snapshot_index_zone_ids(s)) ||
+               fail(l, "cannot index the zones");
+    case HP_STORE_VEHICLES: {
+        bool ok = hp_snapshot_index_plates(s) && add_tombstones(l);
+        l->t2 = now_ms();
+        return ok || fail(l, "out of memory");
     }
-    *o++ = '}';
-    *o = '\0';
-    return out;
+    case HP_STORE_PASSES:
+        return true;
+    case HP_STORE_USERS:
+        return hp_snapshot_index_users(s) || fail(l, "out of memory");
+    case HP_STORE_CALENDAR:
+        return calendar_done(l);
+    }
+    return true;
 }
 
 /* A delta borrows what does not change with vehicles and passes. */
@@ -621,12 +488,12 @@ static void borrow(struct hp_snapshot *s, struct hp_snapshot *base)
     s->cal = base->cal;
 }
 
-struct hp_snapshot *hp_snapshot_load(PGconn *conn, char *err, size_t errlen)
+struct hp_snapshot *hp_snapshot_load(struct pg_conn *conn, char *err, size_t errlen)
 {
     return hp_snapshot_load_delta(conn, NULL, NULL, 0, err, errlen);
 }
 
-struct hp_snapshot *hp_snapshot_load_delta(PGconn *conn, struct hp_snapshot *base,
+struct hp_snapshot *hp_snapshot_load_delta(struct pg_conn *conn, struct hp_snapshot *base,
                                            char *const *plates, int n, char *err,
                                            size_t errlen)
 {
@@ -636,48 +503,33 @@ struct hp_snapshot *hp_snapshot_load_delta(PGconn *conn, struct hp_snapshot *bas
         snprintf(err, errlen, "a delta is loaded over a full snapshot only");
         return NULL;
     }
-    struct loader l = {conn, calloc(1, sizeof(struct hp_snapshot)), err, errlen};
-    char *param = base ? text_array(plates, n) : NULL;
-    if (!l.s || (base && !param)) {
-        free(l.s);
-        free(param);
+    struct loader l = {.s = calloc(1, sizeof(struct hp_snapshot)), .err = err, .errlen = errlen,
+                       .delta = base != NULL, .plates = plates, .nplates = base ? n : 0};
+    if (!l.s) {
         fail(&l, "out of memory");
         return NULL;
     }
-    l.plates_param = param, l.plates = plates, l.nplates = base ? n : 0;
     atomic_init(&l.s->refs, 1);
     if (base)
         borrow(l.s, base);
     l.s->geos = GEOS_init_r();
-    GEOSWKBReader *wkb = l.s->geos ? GEOSWKBReader_create_r(l.s->geos) : NULL;
-    bool ok = wkb != NULL || fail(&l, "out of memory");
-    ok = ok && command(&l, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    /* The first read fixes the transaction's view, so the version counts
-     * exactly the changes this snapshot sees (sql/008_snapshot_version.sql). */
-    PGresult *v = ok ? query(&l, "SELECT sum(n)::text FROM snapshot_changes", false) : NULL;
-    if (v && PQntuples(v) == 1)
-        l.s->version = atoll(PQgetvalue(v, 0, 0));
-    l.s->loaded_us = hp_time_now_us();
-    PQclear(v);
-    double t0 = now_ms();
-    ok = ok && v && (base || load_zones(&l, wkb));
-    double t1 = now_ms();
-    ok = ok && load_vehicles(&l);
-    double t2 = now_ms();
-    ok = ok && load_passes(&l, wkb) && (base || (load_users(&l) && load_calendar(&l)));
-    l.s->load_ms.zones = t1 - t0;
-    l.s->load_ms.vehicles = t2 - t1;
-    l.s->load_ms.passes = now_ms() - t2;
-    l.s->load_ms.total = now_ms() - t0;
-    if (ok)
-        ok = command(&l, "COMMIT");
-    else
-        PQclear(PQexec(conn, "ROLLBACK"));
-    if (wkb)
-        GEOSWKBReader_destroy_r(l.s->geos, wkb);
+    l.wkb = l.s->geos ? GEOSWKBReader_create_r(l.s->geos) : NULL;
+    const struct hp_snapshot_sink sink = {
+        .ctx = &l, .version = on_version, .begin = on_begin, .zone = on_zone,
+        .vehicle = on_vehicle, .pass = on_pass, .user = on_user, .day = on_day, .end = on_end,
+    };
+    bool ok = l.wkb != NULL || fail(&l, "out of memory");
+    ok = ok && hp_snapshot_store_read(conn, l.delta, plates, l.nplates, &sink, err, errlen);
+    double done = now_ms();
+    l.s->load_ms.zones = l.t1 - l.t0;
+    l.s->load_ms.vehicles = l.t2 - l.t1;
+    l.s->load_ms.passes = done - l.t2;
+    l.s->load_ms.total = done - l.t0;
+    if (l.wkb)
+        GEOSWKBReader_destroy_r(l.s->geos, l.wkb);
     intern_free(&l.hours);
     intern_free(&l.corridors);
-    free(param);
+    free(l.days);
     if (!ok) {
         hp_snapshot_discard(l.s);
         return NULL;

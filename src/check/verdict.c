@@ -15,7 +15,7 @@
  * crossing with more is judged violated from where the steps ran out. */
 #define MAX_STEPS 100000
 
-bool hp_check_rule_applies(const struct hp_snap_rule *r, const struct hp_check_vehicle *v)
+bool hp_check_rule_applies(const struct hp_rule *r, const struct hp_check_vehicle *v)
 {
     uint32_t bit = v->cls >= 0 ? 1u << v->cls : 0;
     if (r->classes && !(r->classes & bit))
@@ -59,7 +59,7 @@ static time_t hours_change(const struct hp_oh *oh, time_t t, time_t b,
     return oh && hp_oh_next_change(oh, t, b, cal, &c) ? c : NEVER;
 }
 
-static bool rule_in_force(const struct hp_snap_rule *r, time_t t, const struct hp_calendar *cal)
+static bool rule_in_force(const struct hp_rule *r, time_t t, const struct hp_calendar *cal)
 {
     return in_days(cal, r->from_day, r->to_day, t) && (!r->hours || hp_oh_is_open(r->hours, t, cal));
 }
@@ -76,7 +76,7 @@ static time_t min_t(time_t a, time_t b)
     return a < b ? a : b;
 }
 
-bool hp_check_rule_violated(const struct hp_snap_rule *r, const struct hp_snap_pass *const *passes,
+bool hp_check_rule_violated(const struct hp_rule *r, const struct hp_snap_pass *const *passes,
                             int n, time_t a, time_t b, const struct hp_calendar *cal, time_t *at,
                             const struct hp_snap_pass **lifter)
 {
@@ -164,7 +164,7 @@ static void add_day(struct sentence *s, const char *what, int64_t day)
     add(s, d);
 }
 
-void hp_check_reason(const struct hp_snap_zone *z, const struct hp_snap_rule *r,
+void hp_check_reason(const struct hp_snap_zone *z, const struct hp_rule *r,
                      const struct hp_check_vehicle *v, const char *when, char *out, size_t len)
 {
     struct sentence s = {out, len, 0};

@@ -5,6 +5,7 @@
  * vehicles with passes). Not run by `meson test`. */
 #include "haulpass/snapshot.h"
 
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>

@@ -18,9 +18,9 @@ static time_t at(const char *s)
     return (time_t)(us / 1000000);
 }
 
-static struct hp_snap_rule rule(const char *hours)
+static struct hp_rule rule(const char *hours)
 {
-    struct hp_snap_rule r = {.min_gross_kg = -1, .from_day = INT64_MIN, .to_day = INT64_MAX};
+    struct hp_rule r = {.min_gross_kg = -1, .from_day = INT64_MIN, .to_day = INT64_MAX};
     if (hours)
         hp_oh_compile(hours, &r.hours, NULL);
     r.hours_text = r.hours ? hp_oh_text(r.hours) : NULL;
@@ -30,7 +30,7 @@ static struct hp_snap_rule rule(const char *hours)
 
 TEST(a_rule_applies_by_class_exemption_weight_above_the_minimum_and_hazmat)
 {
-    struct hp_snap_rule r = rule(NULL);
+    struct hp_rule r = rule(NULL);
     int heavy = hp_vocab_index(hp_vehicle_classes, "heavy_truck");
     int pickup = hp_vocab_index(hp_vehicle_classes, "pickup");
     struct hp_check_vehicle v = {heavy, 18000, false};
@@ -55,7 +55,7 @@ TEST(a_rule_is_broken_at_the_first_open_instant_of_the_crossing)
 {
     setenv("TZ", "Asia/Shanghai", 1);
     tzset();
-    struct hp_snap_rule r = rule("Mo-Fr 07:00-09:00");
+    struct hp_rule r = rule("Mo-Fr 07:00-09:00");
     time_t when;
     const struct hp_snap_pass *lifter;
     /* 2026-12-01 is a Tuesday. */
@@ -75,7 +75,7 @@ TEST(a_pass_lifts_the_rule_only_while_it_is_valid_and_a_provisional_one_only_bef
 {
     setenv("TZ", "Asia/Shanghai", 1);
     tzset();
-    struct hp_snap_rule r = rule(NULL);
+    struct hp_rule r = rule(NULL);
     struct hp_snap_pass p = {.code = "HP-TEST", .from_day = INT64_MIN, .to_day = INT64_MAX};
     struct hp_oh *hours;
     REQUIRE(hp_oh_compile("08:00-10:00", &hours, NULL) == HP_OH_OK);

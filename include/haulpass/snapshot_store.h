@@ -1,0 +1,122 @@
+/*
+ * The database side of the check snapshot: the SQL a load runs and the
+ * reading of its rows, and the loader thread's connection (LISTEN, its
+ * notifications, waiting for them). The check module (snapshot.h,
+ * check_feed.h) gets plain rows through a sink and never sees SQL or a
+ * PGresult.
+ *
+ * A load is one REPEATABLE READ READ ONLY transaction: its first read fixes
+ * the view, so the version counts exactly the changes the rows show
+ * (sql/008_snapshot_version.sql). Geometry comes as WKB and passes in
+ * binary (no text round trip: a million of them).
+ */
+#ifndef HAULPASS_SNAPSHOT_STORE_H
+#define HAULPASS_SNAPSHOT_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct pg_conn; /* libpq's PGconn */
+
+/* A row of each table a snapshot reads. Strings and bytes point into the
+ * result and are valid only during the sink's call. */
+struct hp_stored_zone {
+    const char *id, *name;
+    const unsigned char *wkb; /* its (Multi)Polygon */
+    size_t wkb_len;
+    const char *rules_json;   /* the rules as stored (a JSON array) */
+};
+
+struct hp_stored_vehicle {
+    const char *plate, *cls; /* normal form; class name */
+    int gross_kg;
+    bool hazmat;
+    const char *org_id;
+};
+
+/* An active or provisional pass: only those may lift a rule. */
+struct hp_stored_pass {
+    const char *plate, *code, *type;
+    bool provisional;
+    const char (*zone_ids)[37]; /* lower-case text */
+    int nzone_ids;
+    const unsigned char *corridor_wkb; /* its route's LineString; NULL: no corridor */
+    size_t corridor_len;
+    int corridor_width_m;
+    int32_t from_day, to_day; /* days since 1970-01-01 */
+    const char *hours;        /* NULL: at all hours */
+    time_t documents_due;     /* 0: none */
+};
+
+struct hp_stored_user {
+    const char *token_hash; /* SHA-256, lower-case hex */
+    const char *user_id, *org_id, *user_name, *org_name, *org_kind, *role;
+};
+
+struct hp_stored_day {
+    const char *date; /* YYYY-MM-DD */
+    bool holiday;     /* else a weekend day worked */
+};
+
+enum hp_store_table {
+    HP_STORE_ZONES,
+    HP_STORE_VEHICLES,
+    HP_STORE_PASSES,
+    HP_STORE_USERS,
+    HP_STORE_CALENDAR,
+};
+
+/*
+ * Where a load's rows go, in this order: version; then per table begin
+ * (how many rows follow), each row, end. A callback returns false to stop
+ * the load, having written why into the err given to
+ * hp_snapshot_store_read.
+ */
+struct hp_snapshot_sink {
+    void *ctx;
+    bool (*version)(void *ctx, int64_t version);
+    bool (*begin)(void *ctx, enum hp_store_table table, int nrows);
+    bool (*zone)(void *ctx, const struct hp_stored_zone *row);
+    bool (*vehicle)(void *ctx, const struct hp_stored_vehicle *row);
+    bool (*pass)(void *ctx, const struct hp_stored_pass *row); /* ordered by plate, code */
+    bool (*user)(void *ctx, const struct hp_stored_user *row);
+    bool (*day)(void *ctx, const struct hp_stored_day *row);
+    bool (*end)(void *ctx, enum hp_store_table table);
+};
+
+/*
+ * Reads a snapshot over conn into sink, in its own transaction: every
+ * table, or for a delta only the vehicles and passes of the nplates plates
+ * (normal form). Returns false with a message in err (the database's, or
+ * the sink's) after rolling back.
+ */
+bool hp_snapshot_store_read(struct pg_conn *conn, bool delta, char *const *plates, int nplates,
+                            const struct hp_snapshot_sink *sink, char *err, size_t errlen);
+
+/* Opens the loader's connection, named haulpass-checks so an operator can
+ * tell it from the pool, and LISTENs on the snapshot's channel; NULL when
+ * the database cannot be reached. Close it with hp_snapshot_store_close. */
+struct pg_conn *hp_snapshot_store_listen(const char *conninfo);
+
+/* Closes conn; accepts NULL. */
+void hp_snapshot_store_close(struct pg_conn *conn);
+
+/* Whether conn is still connected. */
+bool hp_snapshot_store_up(struct pg_conn *conn);
+
+/* One round trip: PostgreSQL delivers the notifications of every
+ * transaction committed before it. False when the server did not answer. */
+bool hp_snapshot_store_sync(struct pg_conn *conn);
+
+/* Calls fn with the payload of each notification that has arrived ("plate
+ * <plate>" for a change to vehicles or passes, "" for anything else). */
+void hp_snapshot_store_notifications(struct pg_conn *conn,
+                                     void (*fn)(void *ctx, const char *payload), void *ctx);
+
+/* Waits up to ms for a notification on conn (NULL: none to wait for) or
+ * for wake_fd to become readable; true when wake_fd did. */
+bool hp_snapshot_store_wait(struct pg_conn *conn, int wake_fd, int ms);
+
+#endif

@@ -1,0 +1,326 @@
+/* The SQL of the check snapshot and the reading of its rows (see
+ * snapshot_store.h); the loader thread's LISTEN connection. */
+#include "haulpass/snapshot_store.h"
+
+#include "haulpass/db.h"
+
+#include <libpq-fe.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CHANNEL "haulpass_snapshot"
+
+struct reader {
+    PGconn *conn;
+    const struct hp_snapshot_sink *sink;
+    char *err;
+    size_t errlen;
+    const char *plates_param; /* a delta's plates as a text[] literal, for $1 */
+    /* A pass's zone ids, reused from row to row. */
+    char (*zone_ids)[37];
+    int zone_cap;
+};
+
+static bool fail(struct reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool fail(struct reader *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->err, r->errlen, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+/* Runs sql (with the delta's plates as $1 when it names them); binary asks
+ * for binary results (WKB). NULL after fail(). */
+static PGresult *query(struct reader *r, const char *sql, bool binary)
+{
+    const char *params[] = {r->plates_param};
+    int n = r->plates_param && strstr(sql, "$1") ? 1 : 0;
+    PGresult *res = PQexecParams(r->conn, sql, n, NULL, params, NULL, NULL, binary ? 1 : 0);
+    ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+        fail(r, "%s", PQresultErrorMessage(res));
+        PQclear(res);
+        return NULL;
+    }
+    return res;
+}
+
+static bool command(struct reader *r, const char *sql)
+{
+    PGresult *res = query(r, sql, false);
+    PQclear(res);
+    return res != NULL;
+}
+
+/* Runs sql, tells the sink how many rows came, hands each to row() and
+ * then says the table has ended; false after a failure of any. */
+static bool read_table(struct reader *r, enum hp_store_table table, const char *sql, bool binary,
+                       bool (*row)(struct reader *r, const PGresult *res, int i))
+{
+    PGresult *res = query(r, sql, binary);
+    if (!res)
+        return false;
+    bool ok = r->sink->begin(r->sink->ctx, table, PQntuples(res));
+    for (int i = 0; ok && i < PQntuples(res); i++)
+        ok = row(r, res, i);
+    PQclear(res);
+    return ok && r->sink->end(r->sink->ctx, table);
+}
+
+/* Integers of binary results are big-endian. */
+static uint32_t be32(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    return (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 | (uint32_t)u[2] << 8 | u[3];
+}
+
+static int64_t be64(const char *p)
+{
+    return (int64_t)((uint64_t)be32(p) << 32 | be32(p + 4));
+}
+
+#define ZONES_SQL                                                                        \
+    "SELECT id::text, name, ST_AsBinary(geom), rules::text FROM zones"                  \
+    " WHERE retired_at IS NULL ORDER BY id"
+
+static bool zone_row(struct reader *r, const PGresult *res, int i)
+{
+    struct hp_stored_zone z = {
+        .id = PQgetvalue(res, i, 0),
+        .name = PQgetvalue(res, i, 1),
+        .wkb = (const unsigned char *)PQgetvalue(res, i, 2),
+        .wkb_len = (size_t)PQgetlength(res, i, 2),
+        .rules_json = PQgetvalue(res, i, 3),
+    };
+    return r->sink->zone(r->sink->ctx, &z);
+}
+
+#define VEHICLES_SQL(where)                                                              \
+    "SELECT plate, class, gross_weight_kg, hazmat, org_id FROM vehicles" where
+
+static bool vehicle_row(struct reader *r, const PGresult *res, int i)
+{
+    struct hp_stored_vehicle v = {
+        .plate = PQgetvalue(res, i, 0),
+        .cls = PQgetvalue(res, i, 1),
+        .gross_kg = atoi(PQgetvalue(res, i, 2)),
+        .hazmat = PQgetvalue(res, i, 3)[0] == 't',
+        .org_id = PQgetvalue(res, i, 4),
+    };
+    return r->sink->vehicle(r->sink->ctx, &v);
+}
+
+/* A uuid[] in PostgreSQL's binary array format (ndim, has-null flag,
+ * element type, then size and lower bound per dimension, then length and
+ * bytes per element) as text ids into r->zone_ids; the count, or -1 when
+ * out of memory. Read in binary because turning a million arrays into
+ * text took PostgreSQL half a second. */
+static int read_uuid_array(struct reader *r, const char *arr, int len)
+{
+    int n = len >= 20 && be32(arr) == 1 ? (int)be32(arr + 12) : 0, got = 0;
+    if (n > r->zone_cap) {
+        void *more = realloc(r->zone_ids, (size_t)n * sizeof(*r->zone_ids));
+        if (!more)
+            return -1;
+        r->zone_ids = more;
+        r->zone_cap = n;
+    }
+    const char *e = arr + 20, *end = arr + len;
+    for (int i = 0; i < n && e + 4 <= end; i++) {
+        int32_t el = (int32_t)be32(e);
+        e += 4;
+        if (el != 16 || e + 16 > end)
+            break; /* NULL or not a uuid: the schema allows neither */
+        static const char hex[] = "0123456789abcdef";
+        char *id = r->zone_ids[got++];
+        for (int k = 0, at = 0; k < 16; k++) {
+            if (k == 4 || k == 6 || k == 8 || k == 10)
+                id[at++] = '-';
+            id[at++] = hex[(unsigned char)e[k] >> 4];
+            id[at++] = hex[(unsigned char)e[k] & 15];
+        }
+        id[36] = '\0';
+        e += 16;
+    }
+    return got;
+}
+
+/* Only passes that may still lift a rule: active or provisional. */
+#define PASSES_SQL(and)                                                                   \
+    "SELECT plate, code, type, status, zone_ids, ST_AsBinary(corridor_route),"          \
+    " corridor_width_m, valid_from - DATE '1970-01-01', valid_to - DATE '1970-01-01',"   \
+    " hours, extract(epoch FROM documents_due)::int8"                                    \
+    " FROM passes WHERE status IN ('active', 'provisional')" and " ORDER BY plate, code"
+
+static bool pass_row(struct reader *r, const PGresult *res, int i)
+{
+    int nzones = read_uuid_array(r, PQgetvalue(res, i, 4), PQgetlength(res, i, 4));
+    bool corridor = !PQgetisnull(res, i, 5);
+    /* Binary columns: dates as days since 1970-01-01, like
+     * hp_calendar_date_to_days; documents_due as epoch seconds. */
+    struct hp_stored_pass p = {
+        .plate = PQgetvalue(res, i, 0),
+        .code = PQgetvalue(res, i, 1),
+        .type = PQgetvalue(res, i, 2),
+        .provisional = strcmp(PQgetvalue(res, i, 3), "provisional") == 0,
+        .zone_ids = (const char(*)[37])r->zone_ids,
+        .nzone_ids = nzones,
+        .corridor_wkb = corridor ? (const unsigned char *)PQgetvalue(res, i, 5) : NULL,
+        .corridor_len = corridor ? (size_t)PQgetlength(res, i, 5) : 0,
+        .corridor_width_m = corridor ? (int32_t)be32(PQgetvalue(res, i, 6)) : 0,
+        .from_day = (int32_t)be32(PQgetvalue(res, i, 7)),
+        .to_day = (int32_t)be32(PQgetvalue(res, i, 8)),
+        .hours = PQgetisnull(res, i, 9) ? NULL : PQgetvalue(res, i, 9),
+        .documents_due = PQgetisnull(res, i, 10) ? 0 : (time_t)be64(PQgetvalue(res, i, 10)),
+    };
+    return nzones >= 0 ? r->sink->pass(r->sink->ctx, &p) : fail(r, "out of memory");
+}
+
+#define USERS_SQL                                                                        \
+    "SELECT encode(u.token_hash, 'hex'), u.id::text, o.id::text, u.name, o.name, o.kind,"  \
+    " u.role FROM users u JOIN orgs o ON o.id = u.org_id"
+
+static bool user_row(struct reader *r, const PGresult *res, int i)
+{
+    struct hp_stored_user u = {
+        .token_hash = PQgetvalue(res, i, 0),
+        .user_id = PQgetvalue(res, i, 1),
+        .org_id = PQgetvalue(res, i, 2),
+        .user_name = PQgetvalue(res, i, 3),
+        .org_name = PQgetvalue(res, i, 4),
+        .org_kind = PQgetvalue(res, i, 5),
+        .role = PQgetvalue(res, i, 6),
+    };
+    return r->sink->user(r->sink->ctx, &u);
+}
+
+#define CALENDAR_SQL "SELECT day::text, kind FROM calendar_days"
+
+static bool day_row(struct reader *r, const PGresult *res, int i)
+{
+    struct hp_stored_day d = {
+        .date = PQgetvalue(res, i, 0),
+        .holiday = strcmp(PQgetvalue(res, i, 1), "holiday") == 0,
+    };
+    return r->sink->day(r->sink->ctx, &d);
+}
+
+/* plates as a text[] literal: {"a","b"} with quotes and backslashes
+ * escaped. NULL when out of memory. */
+static char *text_array(char *const *plates, int n)
+{
+    size_t len = 3;
+    for (int i = 0; i < n; i++)
+        len += 2 * strlen(plates[i]) + 3;
+    char *out = malloc(len), *o = out;
+    if (!out)
+        return NULL;
+    *o++ = '{';
+    for (int i = 0; i < n; i++) {
+        if (i)
+            *o++ = ',';
+        *o++ = '"';
+        for (const char *c = plates[i]; *c; c++) {
+            if (*c == '"' || *c == '\\')
+                *o++ = '\\';
+            *o++ = *c;
+        }
+        *o++ = '"';
+    }
+    *o++ = '}';
+    *o = '\0';
+    return out;
+}
+
+bool hp_snapshot_store_read(struct pg_conn *conn, bool delta, char *const *plates, int nplates,
+                            const struct hp_snapshot_sink *sink, char *err, size_t errlen)
+{
+    struct reader r = {conn, sink, err, errlen};
+    char *param = delta ? text_array(plates, nplates) : NULL;
+    if (delta && !param)
+        return fail(&r, "out of memory");
+    r.plates_param = param;
+    bool ok = command(&r, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    /* The first read fixes the transaction's view, so the version counts
+     * exactly the changes this snapshot sees (sql/008_snapshot_version.sql). */
+    PGresult *v = ok ? query(&r, "SELECT sum(n)::text FROM snapshot_changes", false) : NULL;
+    ok = v && sink->version(sink->ctx, PQntuples(v) == 1 ? atoll(PQgetvalue(v, 0, 0)) : 0);
+    PQclear(v);
+    ok = ok && (delta || read_table(&r, HP_STORE_ZONES, ZONES_SQL, true, zone_row)) &&
+         read_table(&r, HP_STORE_VEHICLES,
+                    delta ? VEHICLES_SQL(" WHERE plate = ANY($1::text[])") : VEHICLES_SQL(""),
+                    false, vehicle_row) &&
+         read_table(&r, HP_STORE_PASSES,
+                    delta ? PASSES_SQL(" AND plate = ANY($1::text[])") : PASSES_SQL(""), true,
+                    pass_row) &&
+         (delta || (read_table(&r, HP_STORE_USERS, USERS_SQL, false, user_row) &&
+                    read_table(&r, HP_STORE_CALENDAR, CALENDAR_SQL, false, day_row)));
+    if (ok)
+        ok = command(&r, "COMMIT");
+    else
+        PQclear(PQexec(conn, "ROLLBACK"));
+    free(r.zone_ids);
+    free(param);
+    return ok;
+}
+
+struct pg_conn *hp_snapshot_store_listen(const char *conninfo)
+{
+    char err[256];
+    PGconn *conn = hp_db_connect(conninfo, err, sizeof(err));
+    if (!conn)
+        return NULL;
+    if (PQstatus(conn) == CONNECTION_OK) {
+        /* Named, so an operator (or a test) can tell it from the pool. */
+        PQclear(PQexec(conn, "SET application_name = 'haulpass-checks'"));
+        PGresult *res = PQexec(conn, "LISTEN " CHANNEL);
+        bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+        PQclear(res);
+        if (ok)
+            return conn;
+    }
+    PQfinish(conn);
+    return NULL;
+}
+
+void hp_snapshot_store_close(struct pg_conn *conn)
+{
+    PQfinish(conn);
+}
+
+bool hp_snapshot_store_up(struct pg_conn *conn)
+{
+    return PQstatus(conn) == CONNECTION_OK;
+}
+
+bool hp_snapshot_store_sync(struct pg_conn *conn)
+{
+    PGresult *res = PQexec(conn, "SELECT 1");
+    bool up = PQresultStatus(res) == PGRES_TUPLES_OK;
+    PQclear(res);
+    return up;
+}
+
+void hp_snapshot_store_notifications(struct pg_conn *conn,
+                                     void (*fn)(void *ctx, const char *payload), void *ctx)
+{
+    PQconsumeInput(conn);
+    PGnotify *n;
+    while ((n = PQnotifies(conn))) {
+        fn(ctx, n->extra);
+        PQfreemem(n);
+    }
+}
+
+bool hp_snapshot_store_wait(struct pg_conn *conn, int wake_fd, int ms)
+{
+    struct pollfd p[2] = {{.fd = wake_fd, .events = POLLIN},
+                          {.fd = conn ? PQsocket(conn) : -1, .events = POLLIN}};
+    return poll(p, conn ? 2 : 1, ms) > 0 && (p[0].revents & POLLIN);
+}
