@@ -109,11 +109,13 @@ static int serve(struct hp_config *cfg, int argc, char **argv)
     hp_log(HP_LOG_INFO, "stopping", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT", NULL);
     if (!hp_server_stop(&app, 10000)) {
         /* Workers still hold requests; the process ends with them. */
+        hp_log_flush();
         hp_log(HP_LOG_INFO, "stopped", NULL);
         _exit(0);
     }
     hp_check_feed_stop();
     hp_db_pool_free(app.pool);
+    hp_log_flush();
     hp_log(HP_LOG_INFO, "stopped", NULL);
     return 0;
 }

@@ -11,7 +11,11 @@ void hp_log_set_level(const char *name);
  * const char * key and const char * value, ended by NULL. */
 void hp_log(enum hp_log_level level, const char *msg, ...);
 
-/* The access log line for one request. */
+/* Writes the access lines still gathered in memory (they go out at least
+ * every 100 ms anyway); call before the process exits. */
+void hp_log_flush(void);
+
+/* The access log line for one request; written within 100 ms. */
 void hp_log_access(const char *method, const char *path, int status,
                    long long micros, const char *request_id);
 

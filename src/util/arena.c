@@ -24,7 +24,16 @@ struct deferred {
 struct hp_arena {
     struct block *blocks;
     struct deferred *deferred;
+    /* The first block lives in the same allocation as the arena: most
+     * requests never need a second, so they cost one malloc, not two. */
+    struct block *first;
 };
+
+/* Where the first block starts, past the arena, aligned for it. */
+#define FIRST_OFFSET ((sizeof(struct hp_arena) + _Alignof(struct block) - 1) & \
+                      ~(_Alignof(struct block) - 1))
+
+#define FIRST_BLOCK_SIZE 4096
 
 static void out_of_memory(void)
 {
@@ -34,7 +43,16 @@ static void out_of_memory(void)
 
 struct hp_arena *hp_arena_new(void)
 {
-    return calloc(1, sizeof(struct hp_arena));
+    struct hp_arena *a = malloc(FIRST_OFFSET + sizeof(struct block) + FIRST_BLOCK_SIZE);
+    if (!a)
+        return NULL;
+    a->deferred = NULL;
+    a->first = (struct block *)((unsigned char *)a + FIRST_OFFSET);
+    a->first->next = NULL;
+    a->first->used = 0;
+    a->first->size = FIRST_BLOCK_SIZE;
+    a->blocks = a->first;
+    return a;
 }
 
 void hp_arena_free(struct hp_arena *arena)
@@ -48,7 +66,8 @@ void hp_arena_free(struct hp_arena *arena)
     }
     for (struct block *b = arena->blocks; b;) {
         struct block *next = b->next;
-        free(b);
+        if (b != arena->first)
+            free(b);
         b = next;
     }
     free(arena);

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
+#include <stdint.h>
+#include <time.h>
 
 static const char b64url[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -64,13 +66,26 @@ void hp_sha256_hex(const char *s, size_t len, char out[HP_SHA256_HEX_LEN + 1])
         snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
+/* Request ids need to be unique in practice, not unpredictable: a
+ * per-thread splitmix64 seeded once from the kernel spares a getrandom call
+ * per request. */
 void hp_request_id_new(char out[17])
 {
-    unsigned char raw[8];
-    if (!hp_random_bytes(raw, sizeof(raw)))
-        memset(raw, 0, sizeof(raw));
-    for (int i = 0; i < 8; i++)
-        snprintf(out + 2 * i, 3, "%02x", raw[i]);
+    static _Thread_local uint64_t state;
+    static _Thread_local bool seeded;
+    if (!seeded) {
+        if (!hp_random_bytes(&state, sizeof(state)))
+            state = (uint64_t)(uintptr_t)&state ^ (uint64_t)time(NULL);
+        seeded = true;
+    }
+    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    z ^= z >> 31;
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 16; i++)
+        out[i] = hex[(z >> (60 - 4 * i)) & 0xF];
+    out[16] = '\0';
 }
 
 bool hp_uuid_new(char out[37])
