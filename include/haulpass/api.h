@@ -61,10 +61,12 @@ void hp_api_applications_withdraw(struct hp_request *req);
 void hp_api_applications_endorse(struct hp_request *req);
 void hp_api_applications_decide(struct hp_request *req);
 void hp_api_applications_documents(struct hp_request *req);
-/* An application as the API shows it, with its history when events (as
- * hp_applications_history gives them) is not NULL. */
+/* An application as the API shows it, with its history when history is
+ * not NULL. */
 struct hp_application;
-cJSON *hp_api_application_json(const struct hp_application *a, const PGresult *events);
+struct hp_application_history;
+cJSON *hp_api_application_json(const struct hp_application *a,
+                               const struct hp_application_history *history);
 /* queue.c */
 void hp_api_queue_list(struct hp_request *req);
 void hp_api_queue_claim(struct hp_request *req);
@@ -143,10 +145,6 @@ bool hp_api_read(struct hp_request *req, const cJSON *obj, const struct hp_json_
 bool hp_api_paging(struct hp_request *req, int *limit, const char **cursor);
 /* hp_api_paging for lists whose cursor is the last row's UUID. */
 bool hp_api_uuid_paging(struct hp_request *req, int *limit, const char **cursor);
-
-/* hp_api_uuid_paging, then the request's connection; NULL after replying
- * 400 or 503. */
-struct hp_db *hp_api_list_start(struct hp_request *req, int *limit, const char **cursor);
 
 /* {"items": items, "next_cursor": next or null}. */
 cJSON *hp_api_page(cJSON *items, const char *next);

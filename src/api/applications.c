@@ -65,7 +65,8 @@ static void add_time_or_null(cJSON *j, const char *key, int64_t us)
         cJSON_AddNullToObject(j, key);
 }
 
-cJSON *hp_api_application_json(const struct hp_application *a, const PGresult *events)
+cJSON *hp_api_application_json(const struct hp_application *a,
+                               const struct hp_application_history *history)
 {
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "id", a->id);
@@ -98,16 +99,17 @@ cJSON *hp_api_application_json(const struct hp_application *a, const PGresult *e
     add_str_or_null(j, "decision_reason", a->decision_reason);
     cJSON_AddItemToObject(j, "missing_documents", hp_api_json_or_null(a->missing_documents));
     add_time_or_null(j, "documents_due", a->documents_due_us);
-    if (!events)
+    if (!history)
         return j;
     cJSON *h = cJSON_AddArrayToObject(j, "history");
-    for (int i = 0; i < PQntuples(events); i++) {
+    for (int i = 0; i < history->n; i++) {
+        const struct hp_application_event *ev = &history->events[i];
         cJSON *e = cJSON_CreateObject();
-        hp_api_add_time(e, "at", strtoll(PQgetvalue(events, i, 0), NULL, 10));
-        add_str_or_null(e, "actor", PQgetisnull(events, i, 1) ? NULL : PQgetvalue(events, i, 1));
-        add_str_or_null(e, "from", PQgetisnull(events, i, 2) ? NULL : PQgetvalue(events, i, 2));
-        cJSON_AddStringToObject(e, "to", PQgetvalue(events, i, 3));
-        add_str_or_null(e, "reason", PQgetisnull(events, i, 4) ? NULL : PQgetvalue(events, i, 4));
+        hp_api_add_time(e, "at", ev->at_us);
+        add_str_or_null(e, "actor", ev->actor_id);
+        add_str_or_null(e, "from", ev->from);
+        cJSON_AddStringToObject(e, "to", ev->to);
+        add_str_or_null(e, "reason", ev->reason);
         cJSON_AddItemToArray(h, e);
     }
     return j;
@@ -273,13 +275,8 @@ void hp_api_applications_create(struct hp_request *req)
     struct hp_application_input in;
     if (!body || !read_input(req, body, &in))
         return;
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     struct create_tx t = {.arena = req->arena, .in = &in};
-    enum hp_db_status st = hp_db_tx(db, create_run, &t);
+    enum hp_db_status st = hp_db_tx(req->db, create_run, &t);
     if (st < 0) {
         hp_api_db_failed(req, st);
         return;
@@ -313,14 +310,9 @@ void hp_api_applications_list(struct hp_request *req)
         hp_reply_problem(req, 400, "bad-parameter", "status is not an application status");
         return;
     }
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     struct hp_application *rows = hp_arena_calloc(req->arena, (size_t)limit + 1, sizeof(*rows));
     int n;
-    enum hp_db_status st = hp_applications_list(db, req->arena, hp_api_own_org(req), status, cursor,
+    enum hp_db_status st = hp_applications_list(req->db, req->arena, hp_api_own_org(req), status, cursor,
                                                 limit + 1, rows, &n);
     if (st < 0) {
         hp_api_db_failed(req, st);
@@ -343,36 +335,24 @@ static const char *app_id(struct hp_request *req)
     return id;
 }
 
-/* The request's connection, or NULL after replying 503. */
-static struct hp_db *app_db(struct hp_request *req)
-{
-    struct hp_db *db = hp_req_db(req);
-    if (!db)
-        hp_reply_unavailable(req);
-    return db;
-}
-
 void hp_api_applications_get(struct hp_request *req)
 {
     const char *id = app_id(req);
     if (!id)
         return;
-    struct hp_db *db = app_db(req);
-    if (!db)
-        return;
     struct hp_application a;
-    PGresult *events = NULL;
-    enum hp_db_status st = hp_applications_get(db, req->arena, id, hp_api_own_org(req), &a);
+    struct hp_application_history history;
+    enum hp_db_status st = hp_applications_get(req->db, req->arena, id, hp_api_own_org(req), &a);
     if (st == HP_DB_NO_ROWS) {
         hp_reply_problem(req, 404, "not-found", "no application has this id");
         return;
     }
     if (st == HP_DB_ROWS)
-        st = hp_applications_history(db, req->arena, id, &events);
+        st = hp_applications_history(req->db, req->arena, id, &history);
     if (st < 0)
         hp_api_db_failed(req, st);
     else
-        hp_reply_json(req, 200, hp_api_application_json(&a, events));
+        hp_reply_json(req, 200, hp_api_application_json(&a, &history));
 }
 
 struct change_tx {
@@ -398,12 +378,9 @@ static void change(struct hp_request *req, bool endorse)
     const char *id = app_id(req);
     if (!id)
         return;
-    struct hp_db *db = app_db(req);
-    if (!db)
-        return;
     struct change_tx t = {.arena = req->arena, .id = id, .org_id = req->who->org_id,
                           .actor = req->who->user_id, .endorse = endorse};
-    enum hp_db_status st = hp_db_tx(db, change_run, &t);
+    enum hp_db_status st = hp_db_tx(req->db, change_run, &t);
     if (st < 0)
         hp_api_db_failed(req, st);
     else if (t.outcome == HP_APP_NOT_FOUND)
@@ -462,18 +439,15 @@ void hp_api_applications_documents(struct hp_request *req)
         hp_reply_invalid(req);
         return;
     }
-    struct hp_db *db = app_db(req);
-    if (!db)
-        return;
     char today[11];
     hp_api_today(today);
     struct supply_tx t = {.arena = req->arena, .id = id, .org_id = req->who->org_id,
                           .actor = req->who->user_id, .name = v[0]->valuestring,
                           .today = today};
-    enum hp_db_status st = hp_db_tx(db, supply_run, &t);
+    enum hp_db_status st = hp_db_tx(req->db, supply_run, &t);
     struct hp_application a;
     if (st >= 0 && t.outcome == HP_SUPPLY_DONE)
-        st = hp_applications_get(db, req->arena, id, NULL, &a);
+        st = hp_applications_get(req->db, req->arena, id, NULL, &a);
     if (st < 0) {
         hp_api_db_failed(req, st);
     } else if (t.outcome == HP_SUPPLY_NOT_FOUND) {

@@ -80,16 +80,6 @@ bool hp_api_uuid_paging(struct hp_request *req, int *limit, const char **cursor)
     return true;
 }
 
-struct hp_db *hp_api_list_start(struct hp_request *req, int *limit, const char **cursor)
-{
-    if (!hp_api_uuid_paging(req, limit, cursor))
-        return NULL;
-    struct hp_db *db = hp_req_db(req);
-    if (!db)
-        hp_reply_unavailable(req);
-    return db;
-}
-
 cJSON *hp_api_page(cJSON *items, const char *next)
 {
     cJSON *page = cJSON_CreateObject();

@@ -166,20 +166,21 @@ struct book_tx {
 static enum hp_db_status search(struct hp_db *db, struct book_tx *t, struct hp_oh **hours,
                                 time_t from, time_t to)
 {
-    PGresult *r;
+    struct hp_escort_busy_span *spans;
+    int nspans;
     time_t reach = to + t->duration + HP_ESCORT_TURNAROUND_S;
-    enum hp_db_status st = hp_escorts_busy(db, t->arena, (int64_t)from * US, (int64_t)reach * US, &r);
+    enum hp_db_status st = hp_escorts_busy(db, t->arena, (int64_t)from * US,
+                                           (int64_t)reach * US, &spans, &nspans);
     if (st < 0)
         return st;
-    int nrows = PQntuples(r);
-    struct hp_escort_busy *busy = hp_arena_calloc(t->arena, (size_t)nrows + 1, sizeof(*busy));
+    struct hp_escort_busy *busy = hp_arena_calloc(t->arena, (size_t)nspans + 1, sizeof(*busy));
     for (int i = 0; i < t->nunits; i++) {
-        /* The rows come by unit, then start: this unit's run of them. */
+        /* The spans come by unit, then start: this unit's run of them. */
         size_t n = 0;
-        for (int k = 0; k < nrows; k++)
-            if (strcmp(PQgetvalue(r, k, 0), t->units[i].id) == 0)
-                busy[n++] = (struct hp_escort_busy){(time_t)hp_db_int64(r, k, 1),
-                                                    (time_t)hp_db_int64(r, k, 2)};
+        for (int k = 0; k < nspans; k++)
+            if (strcmp(spans[k].unit_id, t->units[i].id) == 0)
+                busy[n++] = (struct hp_escort_busy){(time_t)spans[k].start_s,
+                                                    (time_t)spans[k].free_s};
         t->cand[i].base_distance_m = t->units[i].base_distance_m;
         t->cand[i].found = hours[i] &&
                            hp_escort_earliest(hours[i], t->cal, busy, n, from, to, t->duration,
@@ -289,16 +290,11 @@ void hp_api_escorts_book(struct hp_request *req)
     struct booking b;
     if (!body || !read_booking(req, body, &b))
         return;
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     struct hp_escort_refs refs;
     struct hp_calendar *cal;
-    if (!check_refs(req, db, &b, &refs))
+    if (!check_refs(req, req->db, &b, &refs))
         return;
-    enum hp_db_status st = hp_calendar_store_load(db, req->arena, &cal);
+    enum hp_db_status st = hp_calendar_store_load(req->db, req->arena, &cal);
     if (st < 0) {
         hp_api_db_failed(req, st);
         return;
@@ -323,7 +319,7 @@ void hp_api_escorts_book(struct hp_request *req)
         t.to = t.from;
     st = HP_DB_SOFT_ERROR;
     for (int round = 0; round < BOOK_ROUNDS && st == HP_DB_SOFT_ERROR; round++)
-        st = hp_db_tx(db, book_run, &t);
+        st = hp_db_tx(req->db, book_run, &t);
     if (st == HP_DB_SOFT_ERROR) {
         hp_reply_header(req, "Retry-After", "1");
         hp_reply_problem(req, 503, "contention",

@@ -134,15 +134,6 @@ static bool read_cursor(struct hp_request *req, const char *cursor, struct hp_es
     return false;
 }
 
-/* The request's connection, or NULL after replying 503. */
-static struct hp_db *escort_db(struct hp_request *req)
-{
-    struct hp_db *db = hp_req_db(req);
-    if (!db)
-        hp_reply_unavailable(req);
-    return db;
-}
-
 void hp_api_escorts_list(struct hp_request *req)
 {
     int limit;
@@ -153,12 +144,9 @@ void hp_api_escorts_list(struct hp_request *req)
         !uuid_param(req, "project_id", &f.project_id) || !time_param(req, "from", &f.from_us) ||
         !time_param(req, "to", &f.to_us))
         return;
-    struct hp_db *db = escort_db(req);
-    if (!db)
-        return;
     struct hp_escort *rows = hp_arena_calloc(req->arena, (size_t)limit + 1, sizeof(*rows));
     int n;
-    enum hp_db_status st = hp_escorts_list(db, req->arena, &f, limit + 1, rows, &n);
+    enum hp_db_status st = hp_escorts_list(req->db, req->arena, &f, limit + 1, rows, &n);
     if (st < 0) {
         hp_api_db_failed(req, st);
         return;
@@ -176,15 +164,12 @@ void hp_api_escorts_list(struct hp_request *req)
 void hp_api_escorts_get(struct hp_request *req)
 {
     const char *id = req->params[0];
-    struct hp_db *db;
     struct hp_escort e;
     if (!hp_uuid_valid(id)) {
         hp_reply_problem(req, 404, "not-found", "no escort has this id");
         return;
     }
-    if (!(db = escort_db(req)))
-        return;
-    enum hp_db_status st = hp_escorts_get(db, req->arena, id, hp_api_own_org(req), &e);
+    enum hp_db_status st = hp_escorts_get(req->db, req->arena, id, hp_api_own_org(req), &e);
     if (st == HP_DB_NO_ROWS)
         hp_reply_problem(req, 404, "not-found", "no escort has this id");
     else if (st < 0)
@@ -211,16 +196,13 @@ static enum hp_db_status change_run(struct hp_db *db, void *ctx)
 static void change(struct hp_request *req, const struct hp_escort_move *m)
 {
     const char *id = req->params[0];
-    struct hp_db *db;
     if (!hp_uuid_valid(id)) {
         hp_reply_problem(req, 404, "not-found", "no escort has this id");
         return;
     }
-    if (!(db = escort_db(req)))
-        return;
     struct change_tx t = {.arena = req->arena, .id = id, .org = hp_api_own_org(req),
                           .actor = req->who->user_id, .move = m};
-    enum hp_db_status st = hp_db_tx(db, change_run, &t);
+    enum hp_db_status st = hp_db_tx(req->db, change_run, &t);
     if (st < 0)
         hp_api_db_failed(req, st);
     else if (t.outcome == HP_ESCORT_NOT_FOUND)

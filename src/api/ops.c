@@ -5,7 +5,7 @@
 #include "haulpass/arena.h"
 #include "haulpass/check_feed.h"
 #include "haulpass/config.h"
-#include "haulpass/db.h"
+#include "haulpass/db_probe.h"
 #include "haulpass/embedded.h"
 #include "haulpass/metrics.h"
 #include "haulpass/queue.h"
@@ -22,13 +22,9 @@ void hp_api_healthz(struct hp_request *req)
     hp_reply_static(req, 200, "application/json", ok, sizeof(ok) - 1);
 }
 
-static struct hp_sql ready_sql = HP_SQL("ready", "SELECT 1");
-
 void hp_api_readyz(struct hp_request *req)
 {
-    struct hp_db *db = hp_req_db(req);
-    PGresult *r;
-    if (!db || hp_db_exec(db, req->arena, &ready_sql, 0, NULL, &r) != HP_DB_ROWS) {
+    if (hp_db_probe_ready(req->db, req->arena) != HP_DB_ROWS) {
         hp_reply_unavailable(req);
         return;
     }
@@ -73,19 +69,20 @@ static const char *snapshot_metrics(struct hp_arena *arena)
  * that the scrape still answers. */
 static const char *queue_metrics(struct hp_request *req)
 {
+    /* /metrics answers from memory: the connection is asked for here. */
     struct hp_db *db = hp_req_db(req);
-    PGresult *r;
-    if (!db || hp_queue_depth(db, req->arena, &r) != HP_DB_ROWS)
+    struct hp_queue_depth q;
+    if (!db || hp_queue_depth(db, req->arena, &q) != HP_DB_ROWS)
         return "";
     return hp_arena_printf(
         req->arena,
         "# HELP haulpass_queue_depth Applications waiting for a decision (queued or in review).\n"
         "# TYPE haulpass_queue_depth gauge\n"
-        "haulpass_queue_depth %s\n"
+        "haulpass_queue_depth %d\n"
         "# HELP haulpass_queue_overdue Of those, the ones past their deadline.\n"
         "# TYPE haulpass_queue_overdue gauge\n"
-        "haulpass_queue_overdue %s\n",
-        PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1));
+        "haulpass_queue_overdue %d\n",
+        q.open, q.overdue);
 }
 
 void hp_api_metrics(struct hp_request *req)
@@ -121,8 +118,6 @@ void hp_api_openapi(struct hp_request *req)
     hp_reply_static(req, 200, "application/yaml", f->data, f->size);
 }
 
-static struct hp_sql wait_sql = HP_SQL("debug_wait", "SELECT pg_sleep($1::int / 1000.0)");
-
 /* For tools/bench only: holds a pooled connection for ?ms= milliseconds, to
  * measure how the HTTP mode copes with handlers that wait on the database. */
 void hp_api_debug_db_wait(struct hp_request *req)
@@ -138,14 +133,7 @@ void hp_api_debug_db_wait(struct hp_request *req)
         hp_reply_problem(req, 400, "bad-parameter", "ms must be an integer from 0 to 1000");
         return;
     }
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
-    PGresult *r;
-    const char *params[] = {hp_arena_printf(req->arena, "%ld", v)};
-    enum hp_db_status st = hp_db_exec(db, req->arena, &wait_sql, 1, params, &r);
+    enum hp_db_status st = hp_db_probe_wait(req->db, req->arena, (int)v);
     if (st < 0) {
         hp_api_db_failed(req, st);
         return;

@@ -215,10 +215,9 @@ void hp_api_zones_create(struct hp_request *req)
         return;
     }
     struct write w = {.arena = req->arena, .geos = geos, .actor = req->who->user_id};
-    struct hp_db *db = hp_req_db(req);
     enum hp_db_status st = HP_DB_UNAVAILABLE;
-    if (db && prepare(req, &w, &in))
-        st = hp_db_tx(db, create_tx, &w);
+    if (prepare(req, &w, &in))
+        st = hp_db_tx(req->db, create_tx, &w);
     hp_zone_input_clear(geos, &in);
     if (!req->status) {
         if (st < 0)
@@ -246,13 +245,8 @@ void hp_api_zones_get(struct hp_request *req)
     const char *id = zone_id(req);
     if (!id)
         return;
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     struct hp_zone_row z;
-    enum hp_db_status st = hp_zones_get(db, req->arena, id, false, &z);
+    enum hp_db_status st = hp_zones_get(req->db, req->arena, id, false, &z);
     if (st == HP_DB_NO_ROWS)
         hp_reply_problem(req, 404, "not-found", "no zone has the id %s", id);
     else if (st < 0)
@@ -315,18 +309,13 @@ void hp_api_zones_list(struct hp_request *req)
         hp_reply_problem(req, 400, "bad-parameter", "include_retired must be true or false");
         return;
     }
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     if (geojson) {
-        list_geojson(req, db);
+        list_geojson(req, req->db);
         return;
     }
     struct hp_zone_row *rows = hp_arena_calloc(req->arena, (size_t)limit + 1, sizeof(*rows));
     int n;
-    enum hp_db_status st = hp_zones_list(db, req->arena, cursor, limit + 1,
+    enum hp_db_status st = hp_zones_list(req->db, req->arena, cursor, limit + 1,
                                          retired && strcmp(retired, "true") == 0, rows, &n);
     if (st < 0) {
         hp_api_db_failed(req, st);
@@ -375,14 +364,9 @@ void hp_api_zones_replace(struct hp_request *req)
     cJSON *body = hp_api_body(req);
     if (!body)
         return;
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     /* The current rules let a rule keep its id; read them first. */
     struct hp_zone_row cur;
-    enum hp_db_status st = hp_zones_get(db, req->arena, id, false, &cur);
+    enum hp_db_status st = hp_zones_get(req->db, req->arena, id, false, &cur);
     if (st == HP_DB_NO_ROWS) {
         hp_reply_problem(req, 404, "not-found", "no zone has the id %s", id);
         return;
@@ -402,7 +386,7 @@ void hp_api_zones_replace(struct hp_request *req)
     struct write w = {.arena = req->arena, .geos = geos, .actor = req->who->user_id, .id = id,
                       .expected_version = version == -2 ? -1 : version};
     if (prepare(req, &w, &in))
-        st = hp_db_tx(db, update_tx, &w);
+        st = hp_db_tx(req->db, update_tx, &w);
     hp_zone_input_clear(geos, &in);
     if (!req->status)
         reply_write_outcome(req, &w, st);
@@ -414,15 +398,10 @@ void hp_api_zones_retire(struct hp_request *req)
     if (!id)
         return;
     int version = hp_etag_if_match(hp_req_header(req, "If-Match"));
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     struct write w = {.arena = req->arena, .geos = hp_geo_thread_context(),
                       .actor = req->who->user_id, .id = id,
                       .expected_version = version == -2 ? -1 : version < 0 ? 0 : version};
-    enum hp_db_status st = hp_db_tx(db, retire_tx, &w);
+    enum hp_db_status st = hp_db_tx(req->db, retire_tx, &w);
     reply_write_outcome(req, &w, st);
 }
 
@@ -431,13 +410,9 @@ void hp_api_zones_versions(struct hp_request *req)
     const char *id = zone_id(req);
     if (!id)
         return;
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
-    PGresult *r;
-    enum hp_db_status st = hp_zones_versions(db, req->arena, id, &r);
+    struct hp_zone_version *versions;
+    int n;
+    enum hp_db_status st = hp_zones_versions(req->db, req->arena, id, &versions, &n);
     if (st == HP_DB_NO_ROWS) {
         hp_reply_problem(req, 404, "not-found", "no zone has the id %s", id);
         return;
@@ -448,25 +423,20 @@ void hp_api_zones_versions(struct hp_request *req)
     }
     GEOSContextHandle_t geos = hp_geo_thread_context();
     cJSON *items = cJSON_CreateArray();
-    for (int i = 0; i < PQntuples(r); i++) {
-        struct hp_zone_row z = {.id = id,
-                                .version = atoi(PQgetvalue(r, i, 0)),
-                                .name = PQgetvalue(r, i, 1),
-                                .wkb_hex = PQgetvalue(r, i, 2),
-                                .sent_as_polygon = PQgetvalue(r, i, 3)[0] == 't',
-                                .rules = PQgetvalue(r, i, 4)};
-        cJSON *v = zone_json(geos, &z);
+    for (int i = 0; i < n; i++) {
+        const struct hp_zone_version *zv = &versions[i];
+        cJSON *v = zone_json(geos, &zv->zone);
         if (!v)
             continue;
         cJSON_DeleteItemFromObject(v, "created_at");
         cJSON_DeleteItemFromObject(v, "updated_at");
         cJSON_DeleteItemFromObject(v, "retired_at");
-        hp_api_add_time(v, "written_at", strtoll(PQgetvalue(r, i, 5), NULL, 10));
-        if (PQgetisnull(r, i, 6))
+        hp_api_add_time(v, "written_at", zv->written_us);
+        if (!zv->written_by)
             cJSON_AddNullToObject(v, "written_by");
         else
-            cJSON_AddStringToObject(v, "written_by", PQgetvalue(r, i, 6));
-        cJSON_AddBoolToObject(v, "retired", PQgetvalue(r, i, 7)[0] == 't');
+            cJSON_AddStringToObject(v, "written_by", zv->written_by);
+        cJSON_AddBoolToObject(v, "retired", zv->retired);
         cJSON_AddItemToArray(items, v);
     }
     hp_reply_json(req, 200, hp_api_page(items, NULL));

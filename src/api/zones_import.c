@@ -174,11 +174,7 @@ void hp_api_zones_import(struct hp_request *req)
         hp_reply_problem(req, 400, "malformed-kml", "a KML document is required");
         return;
     }
-    struct hp_db *db = dry_run ? NULL : hp_req_db(req);
-    if (!dry_run && !db) {
-        hp_reply_unavailable(req);
-        return;
-    }
+    struct hp_db *db = dry_run ? NULL : req->db;
     cJSON *answer = NULL;
     char detail[300] = "";
     int status = hp_api_zones_import_kml(db, req->arena, req->who->user_id, req->body,

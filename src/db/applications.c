@@ -1,6 +1,8 @@
 /* SQL of pass applications. */
 #include "haulpass/applications.h"
 
+#include "application_row.h"
+
 #include "haulpass/app_status.h"
 #include "haulpass/arena.h"
 #include "haulpass/calendar.h"
@@ -168,10 +170,22 @@ static struct hp_sql history_sql = HP_SQL("applications_history",
     " WHERE application_id = $1::uuid ORDER BY id");
 
 enum hp_db_status hp_applications_history(struct hp_db *db, struct hp_arena *arena,
-                                          const char *id, PGresult **res)
+                                          const char *id, struct hp_application_history *out)
 {
+    PGresult *r;
     const char *params[] = {id};
-    return hp_db_exec(db, arena, &history_sql, 1, params, res);
+    enum hp_db_status st = hp_db_exec(db, arena, &history_sql, 1, params, &r);
+    *out = (struct hp_application_history){0};
+    if (st < 0)
+        return st;
+    int rows = PQntuples(r);
+    out->events = hp_arena_calloc(arena, (size_t)rows + 1, sizeof(*out->events));
+    for (int i = 0; i < rows; i++)
+        out->events[out->n++] = (struct hp_application_event){
+            .at_us = hp_db_int64(r, i, 0), .actor_id = hp_db_text(r, i, 1),
+            .from = hp_db_text(r, i, 2), .to = PQgetvalue(r, i, 3),
+            .reason = hp_db_text(r, i, 4)};
+    return st;
 }
 
 static struct hp_sql list_sql = HP_SQL("applications_list",

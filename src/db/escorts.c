@@ -109,11 +109,21 @@ static struct hp_sql busy_sql = HP_SQL("escorts_busy",
     " ORDER BY unit_id, lower(busy)");
 
 enum hp_db_status hp_escorts_busy(struct hp_db *db, struct hp_arena *arena, int64_t from_us,
-                                  int64_t to_us, PGresult **res)
+                                  int64_t to_us, struct hp_escort_busy_span **out, int *n)
 {
+    PGresult *r;
     const char *params[] = {hp_arena_printf(arena, "%lld", (long long)from_us),
                             hp_arena_printf(arena, "%lld", (long long)to_us)};
-    return hp_db_exec(db, arena, &busy_sql, 2, params, res);
+    enum hp_db_status st = hp_db_exec(db, arena, &busy_sql, 2, params, &r);
+    *out = NULL, *n = 0;
+    if (st < 0)
+        return st;
+    int rows = PQntuples(r);
+    *out = hp_arena_calloc(arena, (size_t)rows + 1, sizeof(**out));
+    for (int i = 0; i < rows; i++)
+        (*out)[(*n)++] = (struct hp_escort_busy_span){PQgetvalue(r, i, 0), hp_db_int64(r, i, 1),
+                                                      hp_db_int64(r, i, 2)};
+    return st;
 }
 
 /* The columns read_escort reads, of a row named e. */
