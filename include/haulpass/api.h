@@ -79,8 +79,8 @@ void hp_api_passes_revoke(struct hp_request *req);
 void hp_api_checks_route(struct hp_request *req);
 void hp_api_checks_sightings(struct hp_request *req);
 
-/* The route check of API.md §8 for other modules (escort bookings, say):
- * route is a GeoJSON LineString, plate a vehicle's plate in any spelling,
+/* The route check of API.md §8 as the JSON of its answer (ops_route.h
+ * gives it as structs, which is what other modules use): route is a GeoJSON LineString, plate a vehicle's plate in any spelling,
  * depart_us the departure (µs since the epoch), speed_kmh 5-120. Returns
  * the HTTP status it amounts to: 200 with *answer (the caller frees it
  * with cJSON_Delete), 404 when no vehicle has the plate, 422 when the
@@ -102,32 +102,6 @@ void hp_api_escorts_complete(struct hp_request *req);
 /* A booking as the API shows it, route_check included. */
 struct hp_escort;
 cJSON *hp_api_escort_json(const struct hp_escort *e);
-/*
- * The route check (API.md §8) of e's route (the given one, or the straight
- * line) for its whole convoy, driving off at 40 km/h once formed up (start
- * + 30 min): each plate is checked; the crossings are the route's, the same
- * for every plate; `allowed` holds only when every plate may drive it; the
- * violations of all plates are listed, each naming its `plate`. JSON text
- * in arena, or NULL when it cannot be answered (no snapshot loaded yet, a
- * plate not yet in it): never a guess.
- */
-char *hp_api_escort_route_check(struct hp_arena *arena, const struct hp_escort *e);
-
-/* Creates a checked zone inside the caller's transaction, audited as by
- * actor; *id is the new zone's id (arena memory). */
-struct hp_zone_input;
-typedef struct GEOSContextHandle_HS *GEOSContextHandle_t;
-enum hp_db_status hp_api_zone_insert(struct hp_db *db, struct hp_arena *arena,
-                                     GEOSContextHandle_t geos, const char *actor,
-                                     const struct hp_zone_input *in, char **id);
-
-/* Imports a KML document (POST /v1/zones/import, haulpass import-kml).
- * Returns the HTTP status: 200 with *answer ({created, skipped, dry_run…},
- * the caller's to free), else 400/413/422/500/503 with detail. db may be
- * NULL for a dry run. */
-int hp_api_zones_import_kml(struct hp_db *db, struct hp_arena *arena, const char *actor,
-                            const char *data, size_t len, bool dry_run, cJSON **answer,
-                            char *detail, size_t detail_len);
 
 /* Shared by the handlers (common.c). */
 

@@ -14,6 +14,7 @@
 #include "haulpass/escort_schedule.h"
 #include "haulpass/escorts.h"
 #include "haulpass/json_body.h"
+#include "haulpass/ops_route.h"
 #include "haulpass/opening_hours.h"
 #include "haulpass/reply.h"
 #include "haulpass/time.h"
@@ -218,7 +219,7 @@ static enum hp_db_status book_run(struct hp_db *db, void *ctx)
     t->row.free_us = t->row.end_us + (int64_t)HP_ESCORT_TURNAROUND_S * US;
     /* Checked from memory before the insert, to be stored with the booking:
      * reading it back later costs nothing, however long the route. */
-    t->row.route_check = hp_api_escort_route_check(t->arena, &t->row);
+    t->row.route_check = hp_ops_escort_route_check(t->arena, &t->row);
     st = hp_escorts_insert(db, t->arena, &t->row, &t->out);
     t->booked = st == HP_DB_ROWS;
     return st;

@@ -4,7 +4,6 @@
 #include "haulpass/api.h"
 
 #include "haulpass/arena.h"
-#include "haulpass/escort_schedule.h"
 #include "haulpass/escorts.h"
 #include "haulpass/json_body.h"
 #include "haulpass/reply.h"
@@ -13,58 +12,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Names the plate in each of one plate's violations and moves them
- * into the convoy's list. */
-static void take_violations(cJSON *into, cJSON *answer, const char *plate)
-{
-    cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(answer, "violations");
-    cJSON *each;
-    cJSON_ArrayForEach(each, v)
-        cJSON_AddStringToObject(each, "plate", plate);
-    while (v && v->child)
-        cJSON_AddItemToArray(into, cJSON_DetachItemViaPointer(v, v->child));
-    cJSON_Delete(v);
-}
-
-char *hp_api_escort_route_check(struct hp_arena *arena, const struct hp_escort *e)
-{
-    cJSON *plates = e->plates ? cJSON_Parse(e->plates) : NULL;
-    cJSON *route = e->route ? cJSON_Parse(e->route) : NULL;
-    cJSON *merged = NULL, *violations = cJSON_CreateArray(), *plate;
-    bool allowed = true, answered = cJSON_GetArraySize(plates) > 0 && route;
-    /* The convoy drives off once formed up. */
-    int64_t depart_us = e->start_us + (int64_t)HP_ESCORT_FORM_UP_S * 1000000;
-    cJSON_ArrayForEach(plate, plates) {
-        cJSON *one;
-        if (!answered || !cJSON_IsString(plate) ||
-            hp_api_check_route_json(route, plate->valuestring, depart_us, HP_ESCORT_SPEED_KMH,
-                                    &one) != 200) {
-            answered = false;
-            break;
-        }
-        allowed = allowed && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(one, "allowed"));
-        take_violations(violations, one, plate->valuestring);
-        if (!merged)
-            merged = one;
-        else
-            cJSON_Delete(one);
-    }
-    cJSON_Delete(plates);
-    cJSON_Delete(route);
-    char *text = NULL;
-    if (answered && merged) {
-        cJSON_ReplaceItemInObjectCaseSensitive(merged, "allowed", cJSON_CreateBool(allowed));
-        cJSON_AddItemToObject(merged, "violations", violations);
-        violations = NULL;
-        char *printed = cJSON_PrintUnformatted(merged);
-        text = printed ? hp_arena_strdup(arena, printed) : NULL;
-        cJSON_free(printed);
-    }
-    cJSON_Delete(merged);
-    cJSON_Delete(violations);
-    return text;
-}
 
 cJSON *hp_api_escort_json(const struct hp_escort *e)
 {
