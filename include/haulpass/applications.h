@@ -9,9 +9,19 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* A document an application lists, and whether it has been provided. */
+struct hp_app_document {
+    const char *name;
+    bool provided;
+};
+
 struct hp_application {
     const char *id, *org_id, *applicant_id, *type, *status;
-    const char *plates, *zone_ids, *documents, *missing_documents; /* JSON texts */
+    const char **plates;               /* nplates of them, in normal form */
+    const char **zone_ids;             /* nzones of them */
+    struct hp_app_document *documents; /* ndocuments of them */
+    const char **missing_documents;    /* nmissing of them; NULL until decided */
+    int nplates, nzones, ndocuments, nmissing;
     const char *corridor;       /* GeoJSON LineString or NULL */
     int corridor_width_m;
     const char *valid_from, *valid_to; /* YYYY-MM-DD */

@@ -57,6 +57,27 @@ static void add_str_or_null(cJSON *j, const char *key, const char *v)
         cJSON_AddNullToObject(j, key);
 }
 
+/* The n strings of s as a JSON array, or null when s is NULL. */
+static cJSON *strings_or_null(const char *const *s, int n)
+{
+    cJSON *a = s ? cJSON_CreateStringArray(s, n) : NULL;
+    return a ? a : cJSON_CreateNull();
+}
+
+static cJSON *documents_or_null(const struct hp_app_document *d, int n)
+{
+    if (!d)
+        return cJSON_CreateNull();
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; i < n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", d[i].name);
+        cJSON_AddBoolToObject(o, "provided", d[i].provided);
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
 static void add_time_or_null(cJSON *j, const char *key, int64_t us)
 {
     if (us)
@@ -76,8 +97,8 @@ cJSON *hp_api_application_json(const struct hp_application *a,
     cJSON_AddStringToObject(j, "type", a->type);
     cJSON_AddStringToObject(j, "org_id", a->org_id);
     cJSON_AddStringToObject(j, "applicant_id", a->applicant_id);
-    cJSON_AddItemToObject(j, "plates", hp_api_json_or_null(a->plates));
-    cJSON_AddItemToObject(j, "zone_ids", hp_api_json_or_null(a->zone_ids));
+    cJSON_AddItemToObject(j, "plates", strings_or_null(a->plates, a->nplates));
+    cJSON_AddItemToObject(j, "zone_ids", strings_or_null(a->zone_ids, a->nzones));
     if (a->corridor) {
         cJSON *c = cJSON_AddObjectToObject(j, "corridor");
         cJSON_AddItemToObject(c, "route", hp_api_json_or_null(a->corridor));
@@ -89,7 +110,7 @@ cJSON *hp_api_application_json(const struct hp_application *a,
     cJSON_AddStringToObject(j, "valid_to", a->valid_to);
     add_str_or_null(j, "hours", a->hours);
     add_str_or_null(j, "project_id", a->project_id);
-    cJSON_AddItemToObject(j, "documents", hp_api_json_or_null(a->documents));
+    cJSON_AddItemToObject(j, "documents", documents_or_null(a->documents, a->ndocuments));
     add_str_or_null(j, "note", a->note);
     hp_api_add_time(j, "submitted_at", a->submitted_us);
     add_time_or_null(j, "endorsed_at", a->endorsed_us);
@@ -97,7 +118,8 @@ cJSON *hp_api_application_json(const struct hp_application *a,
     add_time_or_null(j, "claim_expires_at", a->claim_expires_us);
     add_time_or_null(j, "decided_at", a->decided_us);
     add_str_or_null(j, "decision_reason", a->decision_reason);
-    cJSON_AddItemToObject(j, "missing_documents", hp_api_json_or_null(a->missing_documents));
+    cJSON_AddItemToObject(j, "missing_documents",
+                          strings_or_null(a->missing_documents, a->nmissing));
     add_time_or_null(j, "documents_due", a->documents_due_us);
     if (!history)
         return j;

@@ -44,7 +44,7 @@ static cJSON *pass_json(const struct hp_pass *p)
     cJSON_AddStringToObject(j, "code", p->code);
     cJSON_AddStringToObject(j, "plate", p->plate);
     cJSON_AddStringToObject(j, "type", p->type);
-    cJSON *z = cJSON_Parse(p->zone_ids);
+    cJSON *z = p->zone_ids ? cJSON_CreateStringArray(p->zone_ids, p->nzones) : NULL;
     cJSON_AddItemToObject(j, "zone_ids", z ? z : cJSON_CreateArray());
     if (p->corridor) {
         cJSON *c = cJSON_AddObjectToObject(j, "corridor");

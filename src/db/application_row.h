@@ -19,7 +19,9 @@
     " hp_us(a.submitted_at), hp_us(a.endorsed_at), hp_us(a.due_at),"                    \
     " hp_us(a.claim_expires_at), hp_us(a.decided_at), hp_us(a.documents_due)"
 
-/* Reads the HP_APP_COLS of row into a (pointing into r). */
-void hp_applications_read(const PGresult *r, int row, struct hp_application *a);
+/* Reads the HP_APP_COLS of row into a (pointing into r, and into arena
+ * for the arrays). */
+void hp_applications_read(struct hp_arena *arena, const PGresult *r, int row,
+                          struct hp_application *a);
 
 #endif

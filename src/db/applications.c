@@ -2,6 +2,7 @@
 #include "haulpass/applications.h"
 
 #include "application_row.h"
+#include "json_arrays.h"
 
 #include "haulpass/app_status.h"
 #include "haulpass/arena.h"
@@ -18,7 +19,8 @@
     "(" n "::uuid IS NULL OR a.org_id = " n "::uuid OR EXISTS (SELECT 1 FROM projects"  \
     " WHERE id = a.project_id AND site_org_id = " n "::uuid))"
 
-void hp_applications_read(const PGresult *r, int row, struct hp_application *a)
+void hp_applications_read(struct hp_arena *arena, const PGresult *r, int row,
+                          struct hp_application *a)
 {
     int c = 0;
     a->id = PQgetvalue(r, row, c++);
@@ -26,10 +28,10 @@ void hp_applications_read(const PGresult *r, int row, struct hp_application *a)
     a->applicant_id = PQgetvalue(r, row, c++);
     a->type = PQgetvalue(r, row, c++);
     a->status = PQgetvalue(r, row, c++);
-    a->plates = PQgetvalue(r, row, c++);
-    a->zone_ids = PQgetvalue(r, row, c++);
-    a->documents = PQgetvalue(r, row, c++);
-    a->missing_documents = hp_db_text(r, row, c++);
+    a->plates = hp_db_json_strings(arena, hp_db_text(r, row, c++), &a->nplates);
+    a->zone_ids = hp_db_json_strings(arena, hp_db_text(r, row, c++), &a->nzones);
+    a->documents = hp_db_json_documents(arena, hp_db_text(r, row, c++), &a->ndocuments);
+    a->missing_documents = hp_db_json_strings(arena, hp_db_text(r, row, c++), &a->nmissing);
     a->corridor = hp_db_text(r, row, c++);
     a->corridor_width_m = PQgetisnull(r, row, c) ? 0 : atoi(PQgetvalue(r, row, c));
     c++;
@@ -147,7 +149,7 @@ enum hp_db_status hp_applications_create(struct hp_db *db, struct hp_arena *aren
         hp_arena_printf(arena, "%lld", (long long)now),
         queued ? hp_arena_printf(arena, "%lld", (long long)due) : NULL};
     if ((st = hp_db_exec(db, arena, &insert_sql, 17, params, &r)) == HP_DB_ROWS)
-        hp_applications_read(r, 0, out);
+        hp_applications_read(arena, r, 0, out);
     return st;
 }
 
@@ -161,7 +163,7 @@ enum hp_db_status hp_applications_get(struct hp_db *db, struct hp_arena *arena, 
     const char *params[] = {id, org_id};
     enum hp_db_status st = hp_db_exec(db, arena, &get_sql, 2, params, &r);
     if (st == HP_DB_ROWS)
-        hp_applications_read(r, 0, out);
+        hp_applications_read(arena, r, 0, out);
     return st;
 }
 
@@ -207,7 +209,7 @@ enum hp_db_status hp_applications_list(struct hp_db *db, struct hp_arena *arena,
     if (st < 0)
         return st;
     for (int i = 0; i < PQntuples(r) && i < limit; i++)
-        hp_applications_read(r, i, &out[(*n)++]);
+        hp_applications_read(arena, r, i, &out[(*n)++]);
     return st;
 }
 
@@ -243,7 +245,7 @@ static enum hp_db_status change(struct hp_db *db, struct hp_arena *arena,
                             endorse ? "true" : "false", reason};
     enum hp_db_status st = hp_db_exec(db, arena, &change_sql, 7, params, &r);
     if (st == HP_DB_ROWS)
-        hp_applications_read(r, 0, out);
+        hp_applications_read(arena, r, 0, out);
     return st == HP_DB_NO_ROWS ? HP_DB_SOFT_ERROR : st;
 }
 
@@ -255,7 +257,7 @@ static enum hp_db_status lock(struct hp_db *db, struct hp_arena *arena, const ch
     const char *params[] = {id, org_id};
     enum hp_db_status st = hp_db_exec(db, arena, &lock_sql, 2, params, &r);
     if (st == HP_DB_ROWS)
-        hp_applications_read(r, 0, cur);
+        hp_applications_read(arena, r, 0, cur);
     return st;
 }
 

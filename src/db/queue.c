@@ -2,12 +2,12 @@
 #include "haulpass/queue.h"
 
 #include "application_row.h"
+#include "json_arrays.h"
 
 #include "haulpass/arena.h"
 #include "haulpass/calendar.h"
 #include "haulpass/pass_code.h"
 
-#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -65,7 +65,7 @@ enum hp_db_status hp_queue_claim(struct hp_db *db, struct hp_arena *arena, const
     const char *params[] = {officer};
     enum hp_db_status st = hp_db_exec(db, arena, &claim_sql, 1, params, &r);
     if (st == HP_DB_ROWS)
-        hp_applications_read(r, 0, out);
+        hp_applications_read(arena, r, 0, out);
     return st;
 }
 
@@ -83,7 +83,7 @@ enum hp_db_status hp_queue_list(struct hp_db *db, struct hp_arena *arena, const 
     if (st < 0)
         return st;
     for (int i = 0; i < PQntuples(r) && i < limit; i++)
-        hp_applications_read(r, i, &out[(*n)++]);
+        hp_applications_read(arena, r, i, &out[(*n)++]);
     return st;
 }
 
@@ -144,16 +144,6 @@ static const char *const decision_names[] = {
     [HP_DECISION_REJECT] = "reject",
 };
 
-/* A JSON array of the n strings of s, arena memory (the parameters are
- * text; the statements read the array with json_array_elements_text). */
-static const char *json_strings(struct hp_arena *arena, const char *const *s, int n)
-{
-    cJSON *a = cJSON_CreateStringArray(s, n);
-    char *text = a ? cJSON_PrintUnformatted(a) : NULL;
-    cJSON_Delete(a);
-    return hp_arena_defer(arena, cJSON_free, text);
-}
-
 /* A JSON array of n new pass codes of this year, arena memory; NULL when
  * no randomness could be had. */
 static const char *new_codes(struct hp_arena *arena, int n)
@@ -179,7 +169,7 @@ enum hp_db_status hp_queue_decide(struct hp_db *db, struct hp_arena *arena, cons
                                   struct hp_application *out)
 {
     PGresult *r;
-    const char *missing = d->nmissing ? json_strings(arena, d->missing_documents, d->nmissing)
+    const char *missing = d->nmissing ? hp_db_json_of_strings(arena, d->missing_documents, d->nmissing)
                                       : NULL;
     *outcome = HP_DECIDE_NOT_FOUND;
     if (d->nmissing && !missing)
@@ -213,7 +203,7 @@ enum hp_db_status hp_queue_decide(struct hp_db *db, struct hp_arena *arena, cons
                             codes};
     if ((st = hp_db_exec(db, arena, &decide_sql, 7, params, &r)) == HP_DB_ROWS) {
         *outcome = HP_DECIDE_DONE;
-        hp_applications_read(r, 0, out);
+        hp_applications_read(arena, r, 0, out);
     }
     return st;
 }
