@@ -38,7 +38,7 @@ struct hp_application_input {
     const char *plates;    /* JSON array of strings */
     const char *zone_ids;  /* JSON array of UUIDs */
     const char *corridor;  /* GeoJSON LineString or NULL */
-    const char *width_m;   /* or NULL */
+    int width_m;           /* 0 without a corridor */
     const char *valid_from, *valid_to, *hours, *project_id, *documents, *note;
 };
 

@@ -176,7 +176,7 @@ static bool read_corridor(struct hp_request *req, const cJSON *c, struct hp_appl
         return false;
     if (!(in->corridor = hp_api_read_geometry(req, v[0], "LineString", "/corridor/route")))
         return false;
-    in->width_m = hp_arena_printf(req->arena, "%d", v[1]->valueint);
+    in->width_m = v[1]->valueint;
     return true;
 }
 

@@ -142,9 +142,10 @@ enum hp_db_status hp_applications_create(struct hp_db *db, struct hp_arena *aren
     int64_t now = hp_time_now_us(), due = 0;
     if (queued && (st = due_at(db, arena, in->type, fast, now, &due)) < 0)
         return st;
+    const char *width = in->width_m ? hp_arena_printf(arena, "%d", in->width_m) : NULL;
     const char *params[] = {
         in->org_id, in->applicant_id, in->type, in->plates, in->zone_ids, in->corridor,
-        in->width_m, in->valid_from, in->valid_to, in->hours, in->project_id, in->documents,
+        width, in->valid_from, in->valid_to, in->hours, in->project_id, in->documents,
         in->note, queued ? "queued" : "awaiting_endorsement", fast ? "true" : "false",
         hp_arena_printf(arena, "%lld", (long long)now),
         queued ? hp_arena_printf(arena, "%lld", (long long)due) : NULL};
