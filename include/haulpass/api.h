@@ -136,9 +136,10 @@ cJSON *hp_api_json_or_null(const char *text);
 /* A GeoJSON position of two or three finite numbers, longitude then
  * latitude in range; false after recording why at ptr (hp_req_invalid). */
 bool hp_api_read_position(struct hp_request *req, const cJSON *pos, const char *ptr);
-/* The plates of array plates in normal form, each once, as a JSON array
- * text; NULL after recording why under ptr ("/plates/3"). */
-const char *hp_api_read_plates(struct hp_request *req, const cJSON *plates, const char *ptr);
+/* The plates of array plates in normal form, each once: *n of them in
+ * request memory; NULL after recording why under ptr ("/plates/3"). */
+const char **hp_api_read_plates(struct hp_request *req, const cJSON *plates, const char *ptr,
+                                int *n);
 /* A GeoJSON geometry of type ("Point" or "LineString", 2 to 10,000
  * positions) as clean text holding only type and coordinates; NULL after
  * recording why under ptr. */

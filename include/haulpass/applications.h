@@ -35,7 +35,8 @@ struct hp_application {
 /* Checked input of POST /v1/applications; plates in normal form. */
 struct hp_application_input {
     const char *org_id, *applicant_id, *type;
-    const char *plates;    /* JSON array of strings */
+    const char **plates;   /* nplates of them */
+    int nplates;
     const char *zone_ids;  /* JSON array of UUIDs */
     const char *corridor;  /* GeoJSON LineString or NULL */
     int width_m;           /* 0 without a corridor */

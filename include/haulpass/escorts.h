@@ -53,7 +53,8 @@ enum hp_db_status hp_escorts_busy(struct hp_db *db, struct hp_arena *arena, int6
 
 struct hp_escort {
     const char *id, *project_id, *unit_id, *booked_by, *status;
-    const char *plates;                     /* JSON array text */
+    const char **plates;                    /* nplates of them, in normal form */
+    int nplates;
     const char *origin, *destination, *route; /* GeoJSON texts */
     const char *cargo;                      /* JSON object text or NULL */
     const char *route_check;                /* JSON object text or NULL */
@@ -68,7 +69,8 @@ struct hp_escort {
 struct hp_escort_request {
     const char *project_id;
     const char *site_org_id; /* the caller's organisation when a site, else NULL */
-    const char *plates;      /* JSON array text of normalised plates */
+    const char **plates;     /* nplates of them, in normal form */
+    int nplates;
     const char *origin, *destination; /* GeoJSON Point texts */
     const char *route;       /* GeoJSON LineString text, or NULL */
 };

@@ -248,7 +248,7 @@ static bool read_input(struct hp_request *req, const cJSON *body,
     in->org_id = req->who->org_id;
     in->applicant_id = req->who->user_id;
     in->type = v[F_TYPE] ? v[F_TYPE]->valuestring : NULL;
-    if (v[F_PLATES] && !(in->plates = hp_api_read_plates(req, v[F_PLATES], "/plates")))
+    if (v[F_PLATES] && !(in->plates = hp_api_read_plates(req, v[F_PLATES], "/plates", &in->nplates)))
         ok = false;
     if (!(in->zone_ids = read_zones(req, v[F_ZONES])))
         ok = false;

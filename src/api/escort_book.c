@@ -118,7 +118,8 @@ static bool read_booking(struct hp_request *req, const cJSON *body, struct booki
     memset(b, 0, sizeof(*b));
     b->req.project_id = v[F_PROJECT] ? v[F_PROJECT]->valuestring : NULL;
     b->req.site_org_id = hp_api_own_org(req);
-    if (v[F_PLATES] && !(b->req.plates = hp_api_read_plates(req, v[F_PLATES], "/plates")))
+    if (v[F_PLATES] &&
+        !(b->req.plates = hp_api_read_plates(req, v[F_PLATES], "/plates", &b->req.nplates)))
         ok = false;
     b->vehicles = v[F_PLATES] ? cJSON_GetArraySize(v[F_PLATES]) : 0;
     if (v[F_ORIGIN] &&
@@ -305,7 +306,7 @@ void hp_api_escorts_book(struct hp_request *req)
     struct book_tx t = {
         .arena = req->arena, .b = &b, .cal = cal,
         .row = {.project_id = b.req.project_id, .booked_by = req->who->user_id,
-                .plates = b.req.plates, .origin = b.req.origin,
+                .plates = b.req.plates, .nplates = b.req.nplates, .origin = b.req.origin,
                 .destination = b.req.destination, .route = refs.route,
                 .route_given = b.req.route != NULL, .length_m = length,
                 .cargo = b.cargo},

@@ -24,7 +24,8 @@ cJSON *hp_api_escort_json(const struct hp_escort *e)
     cJSON_AddItemToObject(j, "route_check", hp_api_json_or_null(e->route_check));
     hp_api_add_time(j, "unit_free_at", e->free_us);
     cJSON_AddStringToObject(j, "project_id", e->project_id);
-    cJSON_AddItemToObject(j, "plates", hp_api_json_or_null(e->plates));
+    cJSON *plates = e->plates ? cJSON_CreateStringArray(e->plates, e->nplates) : NULL;
+    cJSON_AddItemToObject(j, "plates", plates ? plates : cJSON_CreateNull());
     cJSON_AddItemToObject(j, "origin", hp_api_json_or_null(e->origin));
     cJSON_AddItemToObject(j, "destination", hp_api_json_or_null(e->destination));
     cJSON_AddItemToObject(j, "route", hp_api_json_or_null(e->route));

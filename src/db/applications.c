@@ -118,7 +118,10 @@ enum hp_db_status hp_applications_create(struct hp_db *db, struct hp_arena *aren
 {
     PGresult *r;
     memset(refusal, 0, sizeof(*refusal));
-    const char *p1[] = {in->org_id, in->plates};
+    const char *plates = hp_db_json_of_strings(arena, in->plates, in->nplates);
+    if (!plates)
+        return HP_DB_HARD_ERROR;
+    const char *p1[] = {in->org_id, plates};
     enum hp_db_status st = hp_db_exec(db, arena, &bad_plates_sql, 2, p1, &r);
     if (st < 0)
         return st;
@@ -144,7 +147,7 @@ enum hp_db_status hp_applications_create(struct hp_db *db, struct hp_arena *aren
         return st;
     const char *width = in->width_m ? hp_arena_printf(arena, "%d", in->width_m) : NULL;
     const char *params[] = {
-        in->org_id, in->applicant_id, in->type, in->plates, in->zone_ids, in->corridor,
+        in->org_id, in->applicant_id, in->type, plates, in->zone_ids, in->corridor,
         width, in->valid_from, in->valid_to, in->hours, in->project_id, in->documents,
         in->note, queued ? "queued" : "awaiting_endorsement", fast ? "true" : "false",
         hp_arena_printf(arena, "%lld", (long long)now),

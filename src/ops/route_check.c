@@ -9,7 +9,6 @@
 #include "haulpass/escort_schedule.h"
 #include "haulpass/escorts.h"
 #include "haulpass/geo_context.h"
-#include "haulpass/plate.h"
 #include "haulpass/time.h"
 
 #include <math.h>
@@ -114,34 +113,27 @@ static void ignore_problem(void *ctx, const char *pointer, const char *message)
 
 char *hp_ops_escort_route_check(struct hp_arena *arena, const struct hp_escort *e)
 {
-    cJSON *plates = e->plates ? cJSON_Parse(e->plates) : NULL;
     cJSON *route = e->route ? cJSON_Parse(e->route) : NULL;
-    int nplates = cJSON_GetArraySize(plates), npos = 0, checked = 0;
+    int nplates = e->plates ? e->nplates : 0, npos = 0, checked = 0;
     double *xy = route ? hp_ops_route_positions(route, &npos, ignore_problem, NULL) : NULL;
     struct hp_snapshot *s = nplates > 0 && xy ? hp_check_feed_current() : NULL;
-    const char **names = hp_arena_calloc(arena, (size_t)nplates + 1, sizeof(*names));
     struct hp_check_vehicle *vehicles =
         hp_arena_calloc(arena, (size_t)nplates + 1, sizeof(*vehicles));
     struct hp_route_check *checks = hp_arena_calloc(arena, (size_t)nplates + 1, sizeof(*checks));
     /* The convoy drives off once formed up. */
     int64_t depart_us = e->start_us + (int64_t)HP_ESCORT_FORM_UP_S * 1000000;
-    const cJSON *plate;
-    cJSON_ArrayForEach(plate, plates) {
-        char norm[HP_PLATE_BUF];
+    for (int i = 0; s && i < nplates; i++) {
         struct hp_route_answer a;
-        if (!s || !cJSON_IsString(plate) ||
-            hp_plate_normalise(plate->valuestring, norm, NULL) != HP_PLATE_OK ||
-            hp_ops_route_check(s, norm, NULL, NULL, xy, npos, depart_us, HP_ESCORT_SPEED_KMH,
-                               &a) != HP_ROUTE_CHECKED)
+        if (hp_ops_route_check(s, e->plates[i], NULL, NULL, xy, npos, depart_us,
+                               HP_ESCORT_SPEED_KMH, &a) != HP_ROUTE_CHECKED)
             break;
-        names[checked] = plate->valuestring;
         vehicles[checked] = a.vehicle;
         checks[checked++] = a.check;
     }
     char *text = NULL;
     if (s && checked == nplates) {
         struct hp_text t = {0};
-        hp_check_answer_convoy(&t, s, checked, names, vehicles, checks);
+        hp_check_answer_convoy(&t, s, checked, e->plates, vehicles, checks);
         if (!t.failed)
             text = hp_arena_strdup(arena, t.p);
         hp_text_free(&t);
@@ -151,6 +143,5 @@ char *hp_ops_escort_route_check(struct hp_arena *arena, const struct hp_escort *
     hp_snapshot_unref(s);
     free(xy);
     cJSON_Delete(route);
-    cJSON_Delete(plates);
     return text;
 }
