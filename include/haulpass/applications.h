@@ -35,12 +35,13 @@ struct hp_application {
 /* Checked input of POST /v1/applications; plates in normal form. */
 struct hp_application_input {
     const char *org_id, *applicant_id, *type;
-    const char **plates;   /* nplates of them */
-    int nplates;
-    const char *zone_ids;  /* JSON array of UUIDs */
+    const char **plates;               /* nplates of them */
+    const char **zone_ids;             /* nzones of them, UUIDs */
+    struct hp_app_document *documents; /* ndocuments of them */
+    int nplates, nzones, ndocuments;
     const char *corridor;  /* GeoJSON LineString or NULL */
     int width_m;           /* 0 without a corridor */
-    const char *valid_from, *valid_to, *hours, *project_id, *documents, *note;
+    const char *valid_from, *valid_to, *hours, *project_id, *note;
 };
 
 /* What create found wrong: indexes (-1 ended) of plates not the org's and

@@ -25,6 +25,11 @@ typedef void (*hp_ops_route_bad_fn)(void *ctx, const char *pointer, const char *
  * frees it); NULL after reporting each problem through bad(ctx, …). */
 double *hp_ops_route_positions(const cJSON *route, int *n, hp_ops_route_bad_fn bad, void *ctx);
 
+/* A vehicle of s (hp_snapshot_vehicle) as the checks take it: its traits
+ * and its passes. */
+struct hp_check_vehicle hp_ops_check_vehicle(const struct hp_snapshot *s,
+                                             const struct hp_snap_vehicle *v);
+
 enum hp_route_outcome {
     HP_ROUTE_CHECKED,
     HP_ROUTE_NO_VEHICLE, /* no vehicle has the plate, or org does not hold it */

@@ -137,15 +137,15 @@ cJSON *hp_api_application_json(const struct hp_application *a,
     return j;
 }
 
-static char *print_json(struct hp_arena *arena, const cJSON *j)
+/* The zone ids of array zones (none when it is NULL) into in; false after
+ * recording why. */
+static bool read_zones(struct hp_request *req, const cJSON *zones,
+                       struct hp_application_input *in)
 {
-    return hp_arena_defer(arena, cJSON_free, cJSON_PrintUnformatted(j));
-}
-
-static const char *read_zones(struct hp_request *req, const cJSON *zones)
-{
+    in->zone_ids = hp_arena_calloc(req->arena, (size_t)cJSON_GetArraySize(zones) + 1,
+                                   sizeof(*in->zone_ids));
     if (!zones)
-        return "[]";
+        return true;
     bool ok = true;
     int i = 0;
     for (const cJSON *z = zones->child; z; z = z->next, i++) {
@@ -163,8 +163,9 @@ static const char *read_zones(struct hp_request *req, const cJSON *zones)
                 break;
             }
         }
+        in->zone_ids[in->nzones++] = z->valuestring;
     }
-    return ok ? print_json(req->arena, zones) : NULL;
+    return ok;
 }
 
 /* The corridor route as clean GeoJSON text and its width; false after
@@ -215,8 +216,12 @@ static bool read_validity(struct hp_request *req, const cJSON *from, const cJSON
     return true;
 }
 
-static const char *read_documents(struct hp_request *req, const cJSON *docs)
+/* The documents of array docs into in; false after recording why. */
+static bool read_documents(struct hp_request *req, const cJSON *docs,
+                           struct hp_application_input *in)
 {
+    in->documents = hp_arena_calloc(req->arena, (size_t)cJSON_GetArraySize(docs) + 1,
+                                    sizeof(*in->documents));
     bool ok = true;
     int i = 0;
     for (const cJSON *d = docs->child; d; d = d->next, i++) {
@@ -234,8 +239,10 @@ static const char *read_documents(struct hp_request *req, const cJSON *docs)
                 ok = false;
             }
         }
+        in->documents[in->ndocuments++] =
+            (struct hp_app_document){v[0]->valuestring, cJSON_IsTrue(v[1])};
     }
-    return ok ? print_json(req->arena, docs) : NULL;
+    return ok;
 }
 
 /* Reads the body into in; false after replying 422. */
@@ -250,7 +257,7 @@ static bool read_input(struct hp_request *req, const cJSON *body,
     in->type = v[F_TYPE] ? v[F_TYPE]->valuestring : NULL;
     if (v[F_PLATES] && !(in->plates = hp_api_read_plates(req, v[F_PLATES], "/plates", &in->nplates)))
         ok = false;
-    if (!(in->zone_ids = read_zones(req, v[F_ZONES])))
+    if (!read_zones(req, v[F_ZONES], in))
         ok = false;
     if (v[F_CORRIDOR] && !read_corridor(req, v[F_CORRIDOR], in))
         ok = false;
@@ -261,7 +268,7 @@ static bool read_input(struct hp_request *req, const cJSON *body,
     if (v[F_HOURS] && !(in->hours = hp_api_read_hours(req, v[F_HOURS]->valuestring, "/hours")))
         ok = false;
     in->project_id = v[F_PROJECT] ? v[F_PROJECT]->valuestring : NULL;
-    if (v[F_DOCS] && !(in->documents = read_documents(req, v[F_DOCS])))
+    if (v[F_DOCS] && !read_documents(req, v[F_DOCS], in))
         ok = false;
     in->note = v[F_NOTE] ? v[F_NOTE]->valuestring : NULL;
     /* A pass covers its zones and its corridor: with neither it would lift

@@ -24,13 +24,6 @@
 /* Checks stay inside 1970-01-01T00:00:00Z .. HP_TIME_LAST_US, arrival
  * included, so every instant an answer writes has a four-digit year. */
 
-static struct hp_check_vehicle vehicle_of(const struct hp_snapshot *s,
-                                          const struct hp_snap_vehicle *v)
-{
-    return (struct hp_check_vehicle){v->cls, v->gross_kg, v->hazmat, hp_snapshot_passes(s, v),
-                                     v->npasses};
-}
-
 /* Runs the check and writes the answer into t; 200, 404 (no such plate,
  * or one that org, when given, does not hold), 422 (it would arrive after
  * the year 9999), 503 (no snapshot yet) or 500. */
@@ -306,7 +299,7 @@ void hp_api_checks_sightings(struct hp_request *req)
         const struct hp_snap_vehicle *sv = in[i].plate[0] ? hp_snapshot_vehicle(s, in[i].plate)
                                                           : NULL;
         /* An unknown vehicle still learns which zones it is in. */
-        struct hp_check_vehicle cv = sv ? vehicle_of(s, sv) : (struct hp_check_vehicle){-1};
+        struct hp_check_vehicle cv = sv ? hp_ops_check_vehicle(s, sv) : (struct hp_check_vehicle){-1};
         struct hp_sighting_check c;
         ok = hp_check_sighting(s, ctx, &cv, in[i].lon, in[i].lat,
                                (time_t)floor((double)in[i].at_us / 1e6), &c);

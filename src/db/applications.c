@@ -119,14 +119,16 @@ enum hp_db_status hp_applications_create(struct hp_db *db, struct hp_arena *aren
     PGresult *r;
     memset(refusal, 0, sizeof(*refusal));
     const char *plates = hp_db_json_of_strings(arena, in->plates, in->nplates);
-    if (!plates)
+    const char *zones = hp_db_json_of_strings(arena, in->zone_ids, in->nzones);
+    const char *documents = hp_db_json_of_documents(arena, in->documents, in->ndocuments);
+    if (!plates || !zones || !documents)
         return HP_DB_HARD_ERROR;
     const char *p1[] = {in->org_id, plates};
     enum hp_db_status st = hp_db_exec(db, arena, &bad_plates_sql, 2, p1, &r);
     if (st < 0)
         return st;
     refusal->bad_plates = indexes(arena, r);
-    const char *p2[] = {in->zone_ids};
+    const char *p2[] = {zones};
     if ((st = hp_db_exec(db, arena, &bad_zones_sql, 1, p2, &r)) < 0)
         return st;
     refusal->bad_zones = indexes(arena, r);
@@ -147,8 +149,8 @@ enum hp_db_status hp_applications_create(struct hp_db *db, struct hp_arena *aren
         return st;
     const char *width = in->width_m ? hp_arena_printf(arena, "%d", in->width_m) : NULL;
     const char *params[] = {
-        in->org_id, in->applicant_id, in->type, plates, in->zone_ids, in->corridor,
-        width, in->valid_from, in->valid_to, in->hours, in->project_id, in->documents,
+        in->org_id, in->applicant_id, in->type, plates, zones, in->corridor,
+        width, in->valid_from, in->valid_to, in->hours, in->project_id, documents,
         in->note, queued ? "queued" : "awaiting_endorsement", fast ? "true" : "false",
         hp_arena_printf(arena, "%lld", (long long)now),
         queued ? hp_arena_printf(arena, "%lld", (long long)due) : NULL};

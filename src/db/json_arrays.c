@@ -41,10 +41,28 @@ struct hp_app_document *hp_db_json_documents(struct hp_arena *arena, const char 
     return out;
 }
 
-const char *hp_db_json_of_strings(struct hp_arena *arena, const char *const *s, int n)
+/* a printed into arena memory, and deleted; NULL when out of memory. */
+static const char *print(struct hp_arena *arena, cJSON *a)
 {
-    cJSON *a = cJSON_CreateStringArray(s, n);
     char *text = a ? cJSON_PrintUnformatted(a) : NULL;
     cJSON_Delete(a);
     return hp_arena_defer(arena, cJSON_free, text);
+}
+
+const char *hp_db_json_of_strings(struct hp_arena *arena, const char *const *s, int n)
+{
+    return print(arena, cJSON_CreateStringArray(s, n));
+}
+
+const char *hp_db_json_of_documents(struct hp_arena *arena, const struct hp_app_document *d,
+                                    int n)
+{
+    cJSON *a = d ? cJSON_CreateArray() : NULL;
+    for (int i = 0; a && i < n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddItemToArray(a, o);
+        cJSON_AddStringToObject(o, "name", d[i].name);
+        cJSON_AddBoolToObject(o, "provided", d[i].provided);
+    }
+    return print(arena, a);
 }

@@ -19,6 +19,11 @@ const char **hp_db_json_strings(struct hp_arena *arena, const char *json, int *n
  * of memory. */
 const char *hp_db_json_of_strings(struct hp_arena *arena, const char *const *s, int n);
 
+/* The n documents of d as a JSON array text of {name, provided}, as
+ * hp_db_json_of_strings. */
+const char *hp_db_json_of_documents(struct hp_arena *arena, const struct hp_app_document *d,
+                                    int n);
+
 /* The documents ({name, provided}) of a JSON array text, as
  * hp_db_json_strings. */
 struct hp_app_document *hp_db_json_documents(struct hp_arena *arena, const char *json, int *n);

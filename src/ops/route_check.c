@@ -71,6 +71,13 @@ double *hp_ops_route_positions(const cJSON *route, int *n, hp_ops_route_bad_fn b
     return xy;
 }
 
+struct hp_check_vehicle hp_ops_check_vehicle(const struct hp_snapshot *s,
+                                             const struct hp_snap_vehicle *v)
+{
+    return (struct hp_check_vehicle){v->cls, v->gross_kg, v->hazmat, hp_snapshot_passes(s, v),
+                                     v->npasses};
+}
+
 enum hp_route_outcome hp_ops_route_check(const struct hp_snapshot *s, const char *plate,
                                          const unsigned char *org,
                                          const struct hp_check_vehicle *given, const double *xy,
@@ -84,8 +91,7 @@ enum hp_route_outcome hp_ops_route_check(const struct hp_snapshot *s, const char
          * did not exist. */
         if (!sv || (org && memcmp(sv->org, org, sizeof(sv->org)) != 0))
             return HP_ROUTE_NO_VEHICLE;
-        out->vehicle = (struct hp_check_vehicle){sv->cls, sv->gross_kg, sv->hazmat,
-                                                 hp_snapshot_passes(s, sv), sv->npasses};
+        out->vehicle = hp_ops_check_vehicle(s, sv);
     } else {
         out->vehicle = *given;
     }
