@@ -80,12 +80,13 @@ void hp_api_checks_route(struct hp_request *req);
 void hp_api_checks_sightings(struct hp_request *req);
 
 /* The route check of API.md §8 as the JSON of its answer (ops_route.h
- * gives it as structs, which is what other modules use): route is a GeoJSON LineString, plate a vehicle's plate in any spelling,
- * depart_us the departure (µs since the epoch), speed_kmh 5-120. Returns
- * the HTTP status it amounts to: 200 with *answer (the caller frees it
- * with cJSON_Delete), 404 when no vehicle has the plate, 422 when the
- * route or speed is not valid, 503 before the zones are loaded, 500 when
- * out of memory. Reads the in-memory snapshot only: no database call. */
+ * gives it as structs, which is what other modules use): route is a
+ * GeoJSON LineString, plate a vehicle's plate in any spelling, depart_us
+ * the departure (µs since the epoch), speed_kmh 5-120. Returns the HTTP
+ * status it amounts to: 200 with *answer (the caller frees it with
+ * cJSON_Delete), 404 when no vehicle has the plate, 422 when the route or
+ * speed is not valid, 503 before the zones are loaded, 500 when out of
+ * memory. Reads the in-memory snapshot only: no database call. */
 int hp_api_check_route_json(const cJSON *route, const char *plate, int64_t depart_us,
                             double speed_kmh, cJSON **answer);
 

@@ -21,8 +21,6 @@
 
 #define MAX_SIGHTINGS 1000
 #define DEFAULT_SPEED_KMH 30
-/* Checks stay inside 1970-01-01T00:00:00Z .. HP_TIME_LAST_US, arrival
- * included, so every instant an answer writes has a four-digit year. */
 
 /* Runs the check and writes the answer into t; 200, 404 (no such plate,
  * or one that org, when given, does not hold), 422 (it would arrive after
@@ -111,7 +109,9 @@ static const struct hp_json_field vehicle_spec[] = {
     {NULL},
 };
 
-/* An instant with its offset at pointer, or false after recording why. */
+/* An instant with its offset at pointer, or false after recording why.
+ * Checks stay inside 1970-01-01T00:00:00Z .. HP_TIME_LAST_US, arrival
+ * included, so every instant an answer writes has a four-digit year. */
 static bool read_instant(struct hp_request *req, const cJSON *v, const char *pointer,
                          int64_t *us)
 {
