@@ -61,10 +61,12 @@ void hp_api_applications_withdraw(struct hp_request *req);
 void hp_api_applications_endorse(struct hp_request *req);
 void hp_api_applications_decide(struct hp_request *req);
 void hp_api_applications_documents(struct hp_request *req);
-/* An application as the API shows it, with its history when events (as
- * hp_applications_history gives them) is not NULL. */
+/* An application as the API shows it, with its history when history is
+ * not NULL. */
 struct hp_application;
-cJSON *hp_api_application_json(const struct hp_application *a, const PGresult *events);
+struct hp_application_history;
+cJSON *hp_api_application_json(const struct hp_application *a,
+                               const struct hp_application_history *history);
 /* queue.c */
 void hp_api_queue_list(struct hp_request *req);
 void hp_api_queue_claim(struct hp_request *req);
@@ -77,13 +79,14 @@ void hp_api_passes_revoke(struct hp_request *req);
 void hp_api_checks_route(struct hp_request *req);
 void hp_api_checks_sightings(struct hp_request *req);
 
-/* The route check of API.md §8 for other modules (escort bookings, say):
- * route is a GeoJSON LineString, plate a vehicle's plate in any spelling,
- * depart_us the departure (µs since the epoch), speed_kmh 5-120. Returns
- * the HTTP status it amounts to: 200 with *answer (the caller frees it
- * with cJSON_Delete), 404 when no vehicle has the plate, 422 when the
- * route or speed is not valid, 503 before the zones are loaded, 500 when
- * out of memory. Reads the in-memory snapshot only: no database call. */
+/* The route check of API.md §8 as the JSON of its answer (ops_route.h
+ * gives it as structs, which is what other modules use): route is a
+ * GeoJSON LineString, plate a vehicle's plate in any spelling, depart_us
+ * the departure (µs since the epoch), speed_kmh 5-120. Returns the HTTP
+ * status it amounts to: 200 with *answer (the caller frees it with
+ * cJSON_Delete), 404 when no vehicle has the plate, 422 when the route or
+ * speed is not valid, 503 before the zones are loaded, 500 when out of
+ * memory. Reads the in-memory snapshot only: no database call. */
 int hp_api_check_route_json(const cJSON *route, const char *plate, int64_t depart_us,
                             double speed_kmh, cJSON **answer);
 
@@ -100,32 +103,6 @@ void hp_api_escorts_complete(struct hp_request *req);
 /* A booking as the API shows it, route_check included. */
 struct hp_escort;
 cJSON *hp_api_escort_json(const struct hp_escort *e);
-/*
- * The route check (API.md §8) of e's route (the given one, or the straight
- * line) for its whole convoy, driving off at 40 km/h once formed up (start
- * + 30 min): each plate is checked; the crossings are the route's, the same
- * for every plate; `allowed` holds only when every plate may drive it; the
- * violations of all plates are listed, each naming its `plate`. JSON text
- * in arena, or NULL when it cannot be answered (no snapshot loaded yet, a
- * plate not yet in it): never a guess.
- */
-char *hp_api_escort_route_check(struct hp_arena *arena, const struct hp_escort *e);
-
-/* Creates a checked zone inside the caller's transaction, audited as by
- * actor; *id is the new zone's id (arena memory). */
-struct hp_zone_input;
-typedef struct GEOSContextHandle_HS *GEOSContextHandle_t;
-enum hp_db_status hp_api_zone_insert(struct hp_db *db, struct hp_arena *arena,
-                                     GEOSContextHandle_t geos, const char *actor,
-                                     const struct hp_zone_input *in, char **id);
-
-/* Imports a KML document (POST /v1/zones/import, haulpass import-kml).
- * Returns the HTTP status: 200 with *answer ({created, skipped, dry_run…},
- * the caller's to free), else 400/413/422/500/503 with detail. db may be
- * NULL for a dry run. */
-int hp_api_zones_import_kml(struct hp_db *db, struct hp_arena *arena, const char *actor,
-                            const char *data, size_t len, bool dry_run, cJSON **answer,
-                            char *detail, size_t detail_len);
 
 /* Shared by the handlers (common.c). */
 
@@ -144,10 +121,6 @@ bool hp_api_paging(struct hp_request *req, int *limit, const char **cursor);
 /* hp_api_paging for lists whose cursor is the last row's UUID. */
 bool hp_api_uuid_paging(struct hp_request *req, int *limit, const char **cursor);
 
-/* hp_api_uuid_paging, then the request's connection; NULL after replying
- * 400 or 503. */
-struct hp_db *hp_api_list_start(struct hp_request *req, int *limit, const char **cursor);
-
 /* {"items": items, "next_cursor": next or null}. */
 cJSON *hp_api_page(cJSON *items, const char *next);
 
@@ -164,9 +137,10 @@ cJSON *hp_api_json_or_null(const char *text);
 /* A GeoJSON position of two or three finite numbers, longitude then
  * latitude in range; false after recording why at ptr (hp_req_invalid). */
 bool hp_api_read_position(struct hp_request *req, const cJSON *pos, const char *ptr);
-/* The plates of array plates in normal form, each once, as a JSON array
- * text; NULL after recording why under ptr ("/plates/3"). */
-const char *hp_api_read_plates(struct hp_request *req, const cJSON *plates, const char *ptr);
+/* The plates of array plates in normal form, each once: *n of them in
+ * request memory; NULL after recording why under ptr ("/plates/3"). */
+const char **hp_api_read_plates(struct hp_request *req, const cJSON *plates, const char *ptr,
+                                int *n);
 /* A GeoJSON geometry of type ("Point" or "LineString", 2 to 10,000
  * positions) as clean text holding only type and coordinates; NULL after
  * recording why under ptr. */

@@ -9,9 +9,19 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* A document an application lists, and whether it has been provided. */
+struct hp_app_document {
+    const char *name;
+    bool provided;
+};
+
 struct hp_application {
     const char *id, *org_id, *applicant_id, *type, *status;
-    const char *plates, *zone_ids, *documents, *missing_documents; /* JSON texts */
+    const char **plates;               /* nplates of them, in normal form */
+    const char **zone_ids;             /* nzones of them */
+    struct hp_app_document *documents; /* ndocuments of them */
+    const char **missing_documents;    /* nmissing of them; NULL until decided */
+    int nplates, nzones, ndocuments, nmissing;
     const char *corridor;       /* GeoJSON LineString or NULL */
     int corridor_width_m;
     const char *valid_from, *valid_to; /* YYYY-MM-DD */
@@ -22,28 +32,16 @@ struct hp_application {
         documents_due_us; /* 0: none */
 };
 
-/* The columns hp_applications_read reads, of a row named a. */
-#define HP_APP_COLS                                                                     \
-    "a.id, a.org_id, a.applicant_id, a.type, a.status, to_json(a.plates)::text,"        \
-    " to_json(a.zone_ids)::text, a.documents::text, to_json(a.missing_documents)::text," \
-    " ST_AsGeoJSON(a.corridor_route, 15), a.corridor_width_m,"                          \
-    " to_char(a.valid_from, 'YYYY-MM-DD'), to_char(a.valid_to, 'YYYY-MM-DD'), a.hours,"  \
-    " a.project_id, a.note, a.decision_reason, a.claimed_by,"                           \
-    " (SELECT site_org_id FROM projects WHERE id = a.project_id), a.fast_track,"        \
-    " hp_us(a.submitted_at), hp_us(a.endorsed_at), hp_us(a.due_at),"                    \
-    " hp_us(a.claim_expires_at), hp_us(a.decided_at), hp_us(a.documents_due)"
-
-/* Reads the HP_APP_COLS of row into a (pointing into r). */
-void hp_applications_read(const PGresult *r, int row, struct hp_application *a);
-
 /* Checked input of POST /v1/applications; plates in normal form. */
 struct hp_application_input {
     const char *org_id, *applicant_id, *type;
-    const char *plates;    /* JSON array of strings */
-    const char *zone_ids;  /* JSON array of UUIDs */
+    const char **plates;               /* nplates of them */
+    const char **zone_ids;             /* nzones of them, UUIDs */
+    struct hp_app_document *documents; /* ndocuments of them */
+    int nplates, nzones, ndocuments;
     const char *corridor;  /* GeoJSON LineString or NULL */
-    const char *width_m;   /* or NULL */
-    const char *valid_from, *valid_to, *hours, *project_id, *documents, *note;
+    int width_m;           /* 0 without a corridor */
+    const char *valid_from, *valid_to, *hours, *project_id, *note;
 };
 
 /* What create found wrong: indexes (-1 ended) of plates not the org's and
@@ -67,9 +65,21 @@ enum hp_db_status hp_applications_create(struct hp_db *db, struct hp_arena *aren
 enum hp_db_status hp_applications_get(struct hp_db *db, struct hp_arena *arena, const char *id,
                                       const char *org_id, struct hp_application *out);
 
-/* Its history, oldest first: columns at (µs), actor_id, from, to, reason. */
+/* One change of an application's status. */
+struct hp_application_event {
+    int64_t at_us;
+    const char *actor_id, *from, *reason; /* or NULL */
+    const char *to;
+};
+
+struct hp_application_history {
+    struct hp_application_event *events; /* arena memory */
+    int n;
+};
+
+/* Its history, oldest first. */
 enum hp_db_status hp_applications_history(struct hp_db *db, struct hp_arena *arena,
-                                          const char *id, PGresult **res);
+                                          const char *id, struct hp_application_history *out);
 
 /* Up to limit applications in submission order after the one with id
  * after, visible to org_id as in get, of status only unless NULL. */

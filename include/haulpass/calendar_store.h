@@ -14,14 +14,18 @@ enum hp_db_status hp_calendar_store_replace(struct hp_db *db, struct hp_arena *a
                                             const char *days_json,
                                             const char *expected_version, int *version);
 
-/* The year's version, then its days (date, kind, name) in date order: one
- * row (version, NULL, NULL, NULL) when it lists none. */
-enum hp_db_status hp_calendar_store_year(struct hp_db *db, struct hp_arena *arena, int year,
-                                         PGresult **res);
+/* A listed day; strings are arena memory. */
+struct hp_calendar_day {
+    const char *date; /* YYYY-MM-DD */
+    const char *kind; /* holiday | workday */
+    const char *name; /* or NULL */
+};
 
-/* Every listed day (date, kind), for building the in-memory calendar. */
-enum hp_db_status hp_calendar_store_all(struct hp_db *db, struct hp_arena *arena,
-                                        PGresult **res);
+/* The year's version and its listed days in date order: *days (arena
+ * memory, freed with it) holds *n of them, none for a year that lists no
+ * day. Read in one statement, so the version is that of the days. */
+enum hp_db_status hp_calendar_store_year(struct hp_db *db, struct hp_arena *arena, int year,
+                                         int *version, struct hp_calendar_day **days, int *n);
 
 /* The calendar built from every listed day, freed with arena;
  * HP_DB_HARD_ERROR when the stored days do not make one. */

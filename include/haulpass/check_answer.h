@@ -31,4 +31,12 @@ void hp_check_answer_sighting(struct hp_text *t, const struct hp_snapshot *s,
                               const struct hp_sighting_check *c, bool first);
 void hp_check_answer_sightings_end(struct hp_text *t);
 
+/* The answer of the route check of a convoy of n vehicles (plates[i]
+ * checked as v[i], giving c[i], n >= 1, all on s and the same route): the
+ * route's figures and crossings (those of c[0]), allowed only when every
+ * vehicle may drive it, and the violations of all, each naming its plate. */
+void hp_check_answer_convoy(struct hp_text *t, const struct hp_snapshot *s, int n,
+                            const char *const *plates, const struct hp_check_vehicle *v,
+                            const struct hp_route_check *c);
+
 #endif

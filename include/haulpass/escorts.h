@@ -39,15 +39,22 @@ enum hp_db_status hp_escort_units_near(struct hp_db *db, struct hp_arena *arena,
                                        const char *origin, int vehicles,
                                        struct hp_escort_unit **out, int *n);
 
-/* The intervals in which live bookings take their units, overlapping
- * [from_us, to_us): columns unit_id, start (s), free_at (s), in the order
- * of unit_id then start. */
+/* An interval in which a live booking takes its unit, in whole seconds
+ * since the epoch rounded outwards (a busy interval never shrinks). */
+struct hp_escort_busy_span {
+    const char *unit_id;
+    int64_t start_s, free_s;
+};
+
+/* The intervals of live bookings overlapping [from_us, to_us), in the
+ * order of unit_id then start: *n of them in *out (arena memory). */
 enum hp_db_status hp_escorts_busy(struct hp_db *db, struct hp_arena *arena, int64_t from_us,
-                                  int64_t to_us, PGresult **res);
+                                  int64_t to_us, struct hp_escort_busy_span **out, int *n);
 
 struct hp_escort {
     const char *id, *project_id, *unit_id, *booked_by, *status;
-    const char *plates;                     /* JSON array text */
+    const char **plates;                    /* nplates of them, in normal form */
+    int nplates;
     const char *origin, *destination, *route; /* GeoJSON texts */
     const char *cargo;                      /* JSON object text or NULL */
     const char *route_check;                /* JSON object text or NULL */
@@ -62,7 +69,8 @@ struct hp_escort {
 struct hp_escort_request {
     const char *project_id;
     const char *site_org_id; /* the caller's organisation when a site, else NULL */
-    const char *plates;      /* JSON array text of normalised plates */
+    const char **plates;     /* nplates of them, in normal form */
+    int nplates;
     const char *origin, *destination; /* GeoJSON Point texts */
     const char *route;       /* GeoJSON LineString text, or NULL */
 };

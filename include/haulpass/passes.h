@@ -11,7 +11,8 @@
 
 struct hp_pass {
     const char *code, *plate, *type, *status, *application_id;
-    const char *zone_ids;   /* JSON array text */
+    const char **zone_ids;  /* nzones of them */
+    int nzones;
     const char *corridor;   /* GeoJSON LineString or NULL */
     int corridor_width_m;
     const char *valid_from, *valid_to; /* YYYY-MM-DD */

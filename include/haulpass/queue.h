@@ -7,6 +7,9 @@
 #include "haulpass/applications.h"
 #include "haulpass/db.h"
 
+#include <stdbool.h>
+#include <stdint.h>
+
 /* Hands officer the next claimable application (queued, or in review with
  * an expired lease) in the order of API.md §7 and holds it 15 minutes;
  * HP_DB_NO_ROWS when there is none. Two callers never get the same one. */
@@ -18,13 +21,19 @@ enum hp_db_status hp_queue_claim(struct hp_db *db, struct hp_arena *arena, const
 enum hp_db_status hp_queue_list(struct hp_db *db, struct hp_arena *arena, const char *officer,
                                 int limit, struct hp_application *out, int *n);
 
-/* A checked decision. */
+enum hp_decision_kind {
+    HP_DECISION_APPROVE,
+    HP_DECISION_APPROVE_PROVISIONAL,
+    HP_DECISION_REJECT,
+};
+
+/* A checked decision; the caller owns the strings. */
 struct hp_decision {
-    const char *decision;          /* approve | approve_provisional | reject */
-    const char *reason;            /* may be NULL unless reject */
-    const char *missing_documents; /* JSON array text, approve_provisional only */
-    const char *documents_due_us;  /* µs text, approve_provisional only */
-    const char *codes;             /* JSON array of pass codes, one per plate */
+    enum hp_decision_kind kind;
+    const char *reason;                   /* may be NULL unless a rejection */
+    const char *const *missing_documents; /* provisional approval only, */
+    int nmissing;                         /* at least one */
+    int64_t documents_due_us;             /* provisional approval only; else 0 */
 };
 
 enum hp_decide_outcome {
@@ -32,29 +41,43 @@ enum hp_decide_outcome {
     HP_DECIDE_NOT_FOUND,
     HP_DECIDE_NOT_HOLDER,   /* not in review, or the claim is someone else's or expired */
     HP_DECIDE_BAD_DOCUMENT, /* see bad_document */
-    HP_DECIDE_FEW_CODES,    /* codes holds fewer codes than the application plates */
 };
 
-/* Decides application id for officer, who must hold its live claim;
- * approval issues a pass per plate (codes in order). On
- * HP_DECIDE_BAD_DOCUMENT *bad_document is the index in missing_documents
- * of a name that is not an unprovided document of the application. */
+/* Decides application id for officer, who must hold its live claim, inside
+ * the caller's transaction. The row is locked first; an approval then makes
+ * one pass code per plate (of this year, pass_code.h) and issues the
+ * passes. On HP_DECIDE_BAD_DOCUMENT *bad_document is the index in
+ * missing_documents of a name that is not, once, an unprovided document
+ * of the application. HP_DB_HARD_ERROR when no randomness could be had for
+ * the codes. */
 enum hp_db_status hp_queue_decide(struct hp_db *db, struct hp_arena *arena, const char *id,
                                   const char *officer, const struct hp_decision *d,
                                   enum hp_decide_outcome *outcome, int *bad_document,
                                   struct hp_application *out);
 
-/* The number of plates of application id (for the codes to make); 0 when
- * there is no such application. */
-enum hp_db_status hp_queue_plate_count(struct hp_db *db, struct hp_arena *arena, const char *id,
-                                       int *n);
+/* Open applications (queued or in review), and of those the overdue. */
+struct hp_queue_depth {
+    int open, overdue;
+};
 
-/* Open and overdue applications: one row (open, overdue). */
-enum hp_db_status hp_queue_depth(struct hp_db *db, struct hp_arena *arena, PGresult **totals);
+/* The figures of one application type. */
+struct hp_queue_type_stats {
+    const char *type; /* arena memory */
+    int decided;
+    bool has_median, has_share; /* false: nothing decided to count */
+    double median_hours;        /* from submission (or endorsement) to decision */
+    double within_deadline_share;
+};
 
-/* Figures: one row (open, overdue), then a result of type, decided,
- * median_hours (or NULL), within_deadline_share (or NULL), per type. */
-enum hp_db_status hp_queue_stats(struct hp_db *db, struct hp_arena *arena, PGresult **totals,
-                                 PGresult **per_type);
+/* Every application type, in the order of API.md. */
+#define HP_QUEUE_TYPES 5
+
+enum hp_db_status hp_queue_depth(struct hp_db *db, struct hp_arena *arena,
+                                 struct hp_queue_depth *out);
+
+/* The depth, and the figures of each type: *n of them in per_type. */
+enum hp_db_status hp_queue_stats(struct hp_db *db, struct hp_arena *arena,
+                                 struct hp_queue_depth *totals,
+                                 struct hp_queue_type_stats per_type[HP_QUEUE_TYPES], int *n);
 
 #endif

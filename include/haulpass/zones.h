@@ -51,9 +51,19 @@ enum hp_db_status hp_zones_list(struct hp_db *db, struct hp_arena *arena, const 
 enum hp_db_status hp_zones_all_live(struct hp_db *db, struct hp_arena *arena,
                                     struct hp_zone_row **rows, int *n);
 
-/* Every version of zone id, oldest first: version, name, wkb hex,
- * sent_as_polygon, rules, written (µs), written_by, retired. */
+/* One version of a zone's history: the zone as it was written (id,
+ * version, name, wkb_hex, sent_as_polygon, rules; no instants), when, by
+ * whom (NULL: no user), and whether that version retired it. */
+struct hp_zone_version {
+    struct hp_zone_row zone;
+    int64_t written_us;
+    const char *written_by;
+    bool retired;
+};
+
+/* Every version of zone id, oldest first: *n of them in *out (arena
+ * memory); HP_DB_NO_ROWS when there is no such zone. */
 enum hp_db_status hp_zones_versions(struct hp_db *db, struct hp_arena *arena, const char *id,
-                                    PGresult **res);
+                                    struct hp_zone_version **out, int *n);
 
 #endif

@@ -57,6 +57,27 @@ static void add_str_or_null(cJSON *j, const char *key, const char *v)
         cJSON_AddNullToObject(j, key);
 }
 
+/* The n strings of s as a JSON array, or null when s is NULL. */
+static cJSON *strings_or_null(const char *const *s, int n)
+{
+    cJSON *a = s ? cJSON_CreateStringArray(s, n) : NULL;
+    return a ? a : cJSON_CreateNull();
+}
+
+static cJSON *documents_or_null(const struct hp_app_document *d, int n)
+{
+    if (!d)
+        return cJSON_CreateNull();
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; i < n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", d[i].name);
+        cJSON_AddBoolToObject(o, "provided", d[i].provided);
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
 static void add_time_or_null(cJSON *j, const char *key, int64_t us)
 {
     if (us)
@@ -65,7 +86,8 @@ static void add_time_or_null(cJSON *j, const char *key, int64_t us)
         cJSON_AddNullToObject(j, key);
 }
 
-cJSON *hp_api_application_json(const struct hp_application *a, const PGresult *events)
+cJSON *hp_api_application_json(const struct hp_application *a,
+                               const struct hp_application_history *history)
 {
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "id", a->id);
@@ -75,8 +97,8 @@ cJSON *hp_api_application_json(const struct hp_application *a, const PGresult *e
     cJSON_AddStringToObject(j, "type", a->type);
     cJSON_AddStringToObject(j, "org_id", a->org_id);
     cJSON_AddStringToObject(j, "applicant_id", a->applicant_id);
-    cJSON_AddItemToObject(j, "plates", hp_api_json_or_null(a->plates));
-    cJSON_AddItemToObject(j, "zone_ids", hp_api_json_or_null(a->zone_ids));
+    cJSON_AddItemToObject(j, "plates", strings_or_null(a->plates, a->nplates));
+    cJSON_AddItemToObject(j, "zone_ids", strings_or_null(a->zone_ids, a->nzones));
     if (a->corridor) {
         cJSON *c = cJSON_AddObjectToObject(j, "corridor");
         cJSON_AddItemToObject(c, "route", hp_api_json_or_null(a->corridor));
@@ -88,7 +110,7 @@ cJSON *hp_api_application_json(const struct hp_application *a, const PGresult *e
     cJSON_AddStringToObject(j, "valid_to", a->valid_to);
     add_str_or_null(j, "hours", a->hours);
     add_str_or_null(j, "project_id", a->project_id);
-    cJSON_AddItemToObject(j, "documents", hp_api_json_or_null(a->documents));
+    cJSON_AddItemToObject(j, "documents", documents_or_null(a->documents, a->ndocuments));
     add_str_or_null(j, "note", a->note);
     hp_api_add_time(j, "submitted_at", a->submitted_us);
     add_time_or_null(j, "endorsed_at", a->endorsed_us);
@@ -96,32 +118,34 @@ cJSON *hp_api_application_json(const struct hp_application *a, const PGresult *e
     add_time_or_null(j, "claim_expires_at", a->claim_expires_us);
     add_time_or_null(j, "decided_at", a->decided_us);
     add_str_or_null(j, "decision_reason", a->decision_reason);
-    cJSON_AddItemToObject(j, "missing_documents", hp_api_json_or_null(a->missing_documents));
+    cJSON_AddItemToObject(j, "missing_documents",
+                          strings_or_null(a->missing_documents, a->nmissing));
     add_time_or_null(j, "documents_due", a->documents_due_us);
-    if (!events)
+    if (!history)
         return j;
     cJSON *h = cJSON_AddArrayToObject(j, "history");
-    for (int i = 0; i < PQntuples(events); i++) {
+    for (int i = 0; i < history->n; i++) {
+        const struct hp_application_event *ev = &history->events[i];
         cJSON *e = cJSON_CreateObject();
-        hp_api_add_time(e, "at", strtoll(PQgetvalue(events, i, 0), NULL, 10));
-        add_str_or_null(e, "actor", PQgetisnull(events, i, 1) ? NULL : PQgetvalue(events, i, 1));
-        add_str_or_null(e, "from", PQgetisnull(events, i, 2) ? NULL : PQgetvalue(events, i, 2));
-        cJSON_AddStringToObject(e, "to", PQgetvalue(events, i, 3));
-        add_str_or_null(e, "reason", PQgetisnull(events, i, 4) ? NULL : PQgetvalue(events, i, 4));
+        hp_api_add_time(e, "at", ev->at_us);
+        add_str_or_null(e, "actor", ev->actor_id);
+        add_str_or_null(e, "from", ev->from);
+        cJSON_AddStringToObject(e, "to", ev->to);
+        add_str_or_null(e, "reason", ev->reason);
         cJSON_AddItemToArray(h, e);
     }
     return j;
 }
 
-static char *print_json(struct hp_arena *arena, const cJSON *j)
+/* The zone ids of array zones (none when it is NULL) into in; false after
+ * recording why. */
+static bool read_zones(struct hp_request *req, const cJSON *zones,
+                       struct hp_application_input *in)
 {
-    return hp_arena_defer(arena, cJSON_free, cJSON_PrintUnformatted(j));
-}
-
-static const char *read_zones(struct hp_request *req, const cJSON *zones)
-{
+    in->zone_ids = hp_arena_calloc(req->arena, (size_t)cJSON_GetArraySize(zones) + 1,
+                                   sizeof(*in->zone_ids));
     if (!zones)
-        return "[]";
+        return true;
     bool ok = true;
     int i = 0;
     for (const cJSON *z = zones->child; z; z = z->next, i++) {
@@ -139,8 +163,9 @@ static const char *read_zones(struct hp_request *req, const cJSON *zones)
                 break;
             }
         }
+        in->zone_ids[in->nzones++] = z->valuestring;
     }
-    return ok ? print_json(req->arena, zones) : NULL;
+    return ok;
 }
 
 /* The corridor route as clean GeoJSON text and its width; false after
@@ -152,7 +177,7 @@ static bool read_corridor(struct hp_request *req, const cJSON *c, struct hp_appl
         return false;
     if (!(in->corridor = hp_api_read_geometry(req, v[0], "LineString", "/corridor/route")))
         return false;
-    in->width_m = hp_arena_printf(req->arena, "%d", v[1]->valueint);
+    in->width_m = v[1]->valueint;
     return true;
 }
 
@@ -191,8 +216,12 @@ static bool read_validity(struct hp_request *req, const cJSON *from, const cJSON
     return true;
 }
 
-static const char *read_documents(struct hp_request *req, const cJSON *docs)
+/* The documents of array docs into in; false after recording why. */
+static bool read_documents(struct hp_request *req, const cJSON *docs,
+                           struct hp_application_input *in)
 {
+    in->documents = hp_arena_calloc(req->arena, (size_t)cJSON_GetArraySize(docs) + 1,
+                                    sizeof(*in->documents));
     bool ok = true;
     int i = 0;
     for (const cJSON *d = docs->child; d; d = d->next, i++) {
@@ -210,8 +239,10 @@ static const char *read_documents(struct hp_request *req, const cJSON *docs)
                 ok = false;
             }
         }
+        in->documents[in->ndocuments++] =
+            (struct hp_app_document){v[0]->valuestring, cJSON_IsTrue(v[1])};
     }
-    return ok ? print_json(req->arena, docs) : NULL;
+    return ok;
 }
 
 /* Reads the body into in; false after replying 422. */
@@ -224,9 +255,9 @@ static bool read_input(struct hp_request *req, const cJSON *body,
     in->org_id = req->who->org_id;
     in->applicant_id = req->who->user_id;
     in->type = v[F_TYPE] ? v[F_TYPE]->valuestring : NULL;
-    if (v[F_PLATES] && !(in->plates = hp_api_read_plates(req, v[F_PLATES], "/plates")))
+    if (v[F_PLATES] && !(in->plates = hp_api_read_plates(req, v[F_PLATES], "/plates", &in->nplates)))
         ok = false;
-    if (!(in->zone_ids = read_zones(req, v[F_ZONES])))
+    if (!read_zones(req, v[F_ZONES], in))
         ok = false;
     if (v[F_CORRIDOR] && !read_corridor(req, v[F_CORRIDOR], in))
         ok = false;
@@ -237,7 +268,7 @@ static bool read_input(struct hp_request *req, const cJSON *body,
     if (v[F_HOURS] && !(in->hours = hp_api_read_hours(req, v[F_HOURS]->valuestring, "/hours")))
         ok = false;
     in->project_id = v[F_PROJECT] ? v[F_PROJECT]->valuestring : NULL;
-    if (v[F_DOCS] && !(in->documents = read_documents(req, v[F_DOCS])))
+    if (v[F_DOCS] && !read_documents(req, v[F_DOCS], in))
         ok = false;
     in->note = v[F_NOTE] ? v[F_NOTE]->valuestring : NULL;
     /* A pass covers its zones and its corridor: with neither it would lift
@@ -273,13 +304,8 @@ void hp_api_applications_create(struct hp_request *req)
     struct hp_application_input in;
     if (!body || !read_input(req, body, &in))
         return;
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     struct create_tx t = {.arena = req->arena, .in = &in};
-    enum hp_db_status st = hp_db_tx(db, create_run, &t);
+    enum hp_db_status st = hp_db_tx(req->db, create_run, &t);
     if (st < 0) {
         hp_api_db_failed(req, st);
         return;
@@ -313,14 +339,9 @@ void hp_api_applications_list(struct hp_request *req)
         hp_reply_problem(req, 400, "bad-parameter", "status is not an application status");
         return;
     }
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     struct hp_application *rows = hp_arena_calloc(req->arena, (size_t)limit + 1, sizeof(*rows));
     int n;
-    enum hp_db_status st = hp_applications_list(db, req->arena, hp_api_own_org(req), status, cursor,
+    enum hp_db_status st = hp_applications_list(req->db, req->arena, hp_api_own_org(req), status, cursor,
                                                 limit + 1, rows, &n);
     if (st < 0) {
         hp_api_db_failed(req, st);
@@ -343,36 +364,24 @@ static const char *app_id(struct hp_request *req)
     return id;
 }
 
-/* The request's connection, or NULL after replying 503. */
-static struct hp_db *app_db(struct hp_request *req)
-{
-    struct hp_db *db = hp_req_db(req);
-    if (!db)
-        hp_reply_unavailable(req);
-    return db;
-}
-
 void hp_api_applications_get(struct hp_request *req)
 {
     const char *id = app_id(req);
     if (!id)
         return;
-    struct hp_db *db = app_db(req);
-    if (!db)
-        return;
     struct hp_application a;
-    PGresult *events = NULL;
-    enum hp_db_status st = hp_applications_get(db, req->arena, id, hp_api_own_org(req), &a);
+    struct hp_application_history history;
+    enum hp_db_status st = hp_applications_get(req->db, req->arena, id, hp_api_own_org(req), &a);
     if (st == HP_DB_NO_ROWS) {
         hp_reply_problem(req, 404, "not-found", "no application has this id");
         return;
     }
     if (st == HP_DB_ROWS)
-        st = hp_applications_history(db, req->arena, id, &events);
+        st = hp_applications_history(req->db, req->arena, id, &history);
     if (st < 0)
         hp_api_db_failed(req, st);
     else
-        hp_reply_json(req, 200, hp_api_application_json(&a, events));
+        hp_reply_json(req, 200, hp_api_application_json(&a, &history));
 }
 
 struct change_tx {
@@ -398,12 +407,9 @@ static void change(struct hp_request *req, bool endorse)
     const char *id = app_id(req);
     if (!id)
         return;
-    struct hp_db *db = app_db(req);
-    if (!db)
-        return;
     struct change_tx t = {.arena = req->arena, .id = id, .org_id = req->who->org_id,
                           .actor = req->who->user_id, .endorse = endorse};
-    enum hp_db_status st = hp_db_tx(db, change_run, &t);
+    enum hp_db_status st = hp_db_tx(req->db, change_run, &t);
     if (st < 0)
         hp_api_db_failed(req, st);
     else if (t.outcome == HP_APP_NOT_FOUND)
@@ -462,18 +468,15 @@ void hp_api_applications_documents(struct hp_request *req)
         hp_reply_invalid(req);
         return;
     }
-    struct hp_db *db = app_db(req);
-    if (!db)
-        return;
     char today[11];
     hp_api_today(today);
     struct supply_tx t = {.arena = req->arena, .id = id, .org_id = req->who->org_id,
                           .actor = req->who->user_id, .name = v[0]->valuestring,
                           .today = today};
-    enum hp_db_status st = hp_db_tx(db, supply_run, &t);
+    enum hp_db_status st = hp_db_tx(req->db, supply_run, &t);
     struct hp_application a;
     if (st >= 0 && t.outcome == HP_SUPPLY_DONE)
-        st = hp_applications_get(db, req->arena, id, NULL, &a);
+        st = hp_applications_get(req->db, req->arena, id, NULL, &a);
     if (st < 0) {
         hp_api_db_failed(req, st);
     } else if (t.outcome == HP_SUPPLY_NOT_FOUND) {

@@ -22,37 +22,36 @@ void hp_api_audit_list(struct hp_request *req)
         return;
     }
     const char *entity = hp_req_query(req, "entity"), *id = hp_req_query(req, "id");
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
-    PGresult *r;
-    enum hp_db_status st = hp_audit_list(db, req->arena, entity, id, cursor, limit + 1, &r);
+    /* One more than asked tells whether another page follows. */
+    struct hp_audit_entry *rows = hp_arena_calloc(req->arena, (size_t)limit + 1, sizeof(*rows));
+    int n;
+    enum hp_db_status st =
+        hp_audit_list(req->db, req->arena, entity, id, cursor, limit + 1, rows, &n);
     if (st < 0) {
         hp_api_db_failed(req, st);
         return;
     }
-    int n = PQntuples(r);
     cJSON *items = cJSON_CreateArray();
     for (int i = 0; i < n && i < limit; i++) {
+        const struct hp_audit_entry *a = &rows[i];
         cJSON *e = cJSON_CreateObject();
-        cJSON_AddNumberToObject(e, "id", strtod(PQgetvalue(r, i, 0), NULL));
-        hp_api_add_time(e, "at", strtoll(PQgetvalue(r, i, 1), NULL, 10));
-        if (PQgetisnull(r, i, 2)) {
+        cJSON_AddNumberToObject(e, "id", (double)a->id);
+        hp_api_add_time(e, "at", a->at_us);
+        if (!a->actor_id) {
             cJSON_AddNullToObject(e, "actor");
         } else {
             cJSON *actor = cJSON_AddObjectToObject(e, "actor");
-            cJSON_AddStringToObject(actor, "id", PQgetvalue(r, i, 2));
-            cJSON_AddStringToObject(actor, "name", PQgetvalue(r, i, 3));
+            cJSON_AddStringToObject(actor, "id", a->actor_id);
+            cJSON_AddStringToObject(actor, "name", a->actor_name ? a->actor_name : "");
         }
-        cJSON_AddStringToObject(e, "entity", PQgetvalue(r, i, 4));
-        cJSON_AddStringToObject(e, "entity_id", PQgetvalue(r, i, 5));
-        cJSON_AddStringToObject(e, "action", PQgetvalue(r, i, 6));
-        cJSON_AddItemToObject(e, "before", hp_api_json_or_null(PQgetvalue(r, i, 7)));
-        cJSON_AddItemToObject(e, "after", hp_api_json_or_null(PQgetvalue(r, i, 8)));
+        cJSON_AddStringToObject(e, "entity", a->entity);
+        cJSON_AddStringToObject(e, "entity_id", a->entity_id);
+        cJSON_AddStringToObject(e, "action", a->action);
+        cJSON_AddItemToObject(e, "before", hp_api_json_or_null(a->before));
+        cJSON_AddItemToObject(e, "after", hp_api_json_or_null(a->after));
         cJSON_AddItemToArray(items, e);
     }
-    const char *next = n > limit ? PQgetvalue(r, limit - 1, 0) : NULL;
+    const char *next =
+        n > limit ? hp_arena_printf(req->arena, "%lld", (long long)rows[limit - 1].id) : NULL;
     hp_reply_json(req, 200, hp_api_page(items, next));
 }

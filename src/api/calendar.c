@@ -128,18 +128,13 @@ void hp_api_calendar_replace(struct hp_request *req)
         hp_reply_invalid(req);
         return;
     }
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     char *text = hp_arena_defer(req->arena, free, cJSON_PrintUnformatted(days));
     /* If-Match is optional here: a calendar is replaced whole, and the
      * admin who sends none means to. */
     int if_version = hp_etag_if_match(hp_req_header(req, "If-Match"));
     struct replace r = {req->arena, req->who->user_id, year, text,
                         hp_etag_sql_version(req->arena, if_version), 0};
-    enum hp_db_status st = hp_db_tx(db, replace_tx, &r);
+    enum hp_db_status st = hp_db_tx(req->db, replace_tx, &r);
     if (st < 0) {
         hp_api_db_failed(req, st);
         return;
@@ -158,13 +153,10 @@ void hp_api_calendar_get(struct hp_request *req)
     int year = path_year(req);
     if (!year)
         return;
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
-    PGresult *r;
-    enum hp_db_status st = hp_calendar_store_year(db, req->arena, year, &r);
+    int version, n;
+    struct hp_calendar_day *listed;
+    enum hp_db_status st =
+        hp_calendar_store_year(req->db, req->arena, year, &version, &listed, &n);
     if (st < 0) {
         hp_api_db_failed(req, st);
         return;
@@ -172,18 +164,16 @@ void hp_api_calendar_get(struct hp_request *req)
     cJSON *j = cJSON_CreateObject();
     cJSON_AddNumberToObject(j, "year", year);
     cJSON *days = cJSON_AddArrayToObject(j, "days");
-    for (int i = 0; i < PQntuples(r); i++) {
-        if (PQgetisnull(r, i, 1))
-            continue; /* the one row of a year that lists no day */
+    for (int i = 0; i < n; i++) {
         cJSON *d = cJSON_CreateObject();
-        cJSON_AddStringToObject(d, "date", PQgetvalue(r, i, 1));
-        cJSON_AddStringToObject(d, "kind", PQgetvalue(r, i, 2));
-        if (PQgetisnull(r, i, 3))
+        cJSON_AddStringToObject(d, "date", listed[i].date);
+        cJSON_AddStringToObject(d, "kind", listed[i].kind);
+        if (!listed[i].name)
             cJSON_AddNullToObject(d, "name");
         else
-            cJSON_AddStringToObject(d, "name", PQgetvalue(r, i, 3));
+            cJSON_AddStringToObject(d, "name", listed[i].name);
         cJSON_AddItemToArray(days, d);
     }
-    hp_etag_reply(req, atoi(PQgetvalue(r, 0, 0)));
+    hp_etag_reply(req, version);
     hp_reply_json(req, 200, j);
 }

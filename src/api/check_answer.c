@@ -189,11 +189,12 @@ static void stretch(struct hp_text *t, const struct hp_snapshot *s,
     instant(t, s, x->exit_s);
 }
 
-void hp_check_answer_route(struct hp_text *t, const struct hp_snapshot *s,
-                           const struct hp_check_vehicle *v, const struct hp_route_check *c)
+/* The members of a route answer up to the opening of its violations. */
+static void route_head(struct hp_text *t, const struct hp_snapshot *s,
+                       const struct hp_route_check *c, bool allowed)
 {
     char b[64];
-    puts_(t, c->nviolations ? "{\"allowed\":false" : "{\"allowed\":true");
+    puts_(t, allowed ? "{\"allowed\":true" : "{\"allowed\":false");
     snprintf(b, sizeof(b), ",\"zone_set_version\":%lld,\"length_m\":", (long long)s->version);
     puts_(t, b);
     metres(t, c->length_m);
@@ -206,13 +207,47 @@ void hp_check_answer_route(struct hp_text *t, const struct hp_snapshot *s,
         puts_(t, "}");
     }
     puts_(t, "],\"violations\":[");
+}
+
+/* The violations of c by vehicle v, each naming plate unless it is NULL;
+ * *first: none has been written yet. */
+static void route_violations(struct hp_text *t, const struct hp_snapshot *s,
+                             const struct hp_check_vehicle *v, const struct hp_route_check *c,
+                             const char *plate, bool *first)
+{
     for (int i = 0; i < c->nviolations; i++) {
         const struct hp_check_violation *x = &c->violations[i];
-        puts_(t, i ? ",{" : "{");
+        puts_(t, *first ? "{" : ",{");
+        *first = false;
         stretch(t, s, &c->crossings[x->crossing], false);
         rule_and_reason(t, s, v, x);
+        if (plate) {
+            puts_(t, ",\"plate\":");
+            str(t, plate);
+        }
         puts_(t, "}");
     }
+}
+
+void hp_check_answer_route(struct hp_text *t, const struct hp_snapshot *s,
+                           const struct hp_check_vehicle *v, const struct hp_route_check *c)
+{
+    bool first = true;
+    route_head(t, s, c, c->nviolations == 0);
+    route_violations(t, s, v, c, NULL, &first);
+    puts_(t, "]}");
+}
+
+void hp_check_answer_convoy(struct hp_text *t, const struct hp_snapshot *s, int n,
+                            const char *const *plates, const struct hp_check_vehicle *v,
+                            const struct hp_route_check *c)
+{
+    bool allowed = true, first = true;
+    for (int i = 0; i < n; i++)
+        allowed = allowed && c[i].nviolations == 0;
+    route_head(t, s, &c[0], allowed);
+    for (int i = 0; i < n; i++)
+        route_violations(t, s, &v[i], &c[i], plates[i], &first);
     puts_(t, "]}");
 }
 

@@ -9,6 +9,7 @@
 #include "haulpass/check_feed.h"
 #include "haulpass/geo_context.h"
 #include "haulpass/json_body.h"
+#include "haulpass/ops_route.h"
 #include "haulpass/plate.h"
 #include "haulpass/reply.h"
 #include "haulpass/time.h"
@@ -18,25 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_ROUTE_POSITIONS 100000
 #define MAX_SIGHTINGS 1000
 #define DEFAULT_SPEED_KMH 30
-/* Checks stay inside 1970-01-01T00:00:00Z .. HP_TIME_LAST_US, arrival
- * included, so every instant an answer writes has a four-digit year. */
-/* One bad position is enough to say what is wrong; 10,000 are noise. */
-#define MAX_POSITION_ERRORS 20
-
-static struct hp_check_vehicle vehicle_of(const struct hp_snapshot *s,
-                                          const struct hp_snap_vehicle *v)
-{
-    return (struct hp_check_vehicle){v->cls, v->gross_kg, v->hazmat, hp_snapshot_passes(s, v),
-                                     v->npasses};
-}
 
 /* Runs the check and writes the answer into t; 200, 404 (no such plate,
- * or one that org, when given, does not hold: API.md section 2 hides
- * another organisation's vehicle as if it did not exist), 422 (it would
- * arrive after the year 9999), 503 (no snapshot yet) or 500. */
+ * or one that org, when given, does not hold), 422 (it would arrive after
+ * the year 9999), 503 (no snapshot yet) or 500. */
 static int route_answer(const char *plate, const unsigned char *org,
                         const struct hp_check_vehicle *given, const double *xy, int n,
                         int64_t depart_us, double speed_kmh, struct hp_text *t)
@@ -44,86 +32,20 @@ static int route_answer(const char *plate, const unsigned char *org,
     struct hp_snapshot *s = hp_check_feed_current();
     if (!s)
         return 503;
-    struct hp_check_vehicle v;
-    if (plate) {
-        const struct hp_snap_vehicle *sv = hp_snapshot_vehicle(s, plate);
-        if (!sv || (org && memcmp(sv->org, org, sizeof(sv->org)) != 0)) {
-            hp_snapshot_unref(s);
-            return 404;
-        }
-        v = vehicle_of(s, sv);
-    } else {
-        v = *given;
-    }
-    struct hp_route_check c;
+    struct hp_route_answer a;
     int status = 500;
-    GEOSContextHandle_t ctx = hp_geo_thread_context();
-    if (ctx && hp_check_route(s, ctx, &v, xy, n, (double)depart_us / 1e6, speed_kmh / 3.6, &c)) {
-        if (c.arrive_s * 1e6 > (double)HP_TIME_LAST_US) {
-            status = 422;
-        } else {
-            hp_check_answer_route(t, s, &v, &c);
-            status = t->failed ? 500 : 200;
-        }
-        hp_route_check_free(&c);
+    switch (hp_ops_route_check(s, plate, org, given, xy, n, depart_us, speed_kmh, &a)) {
+    case HP_ROUTE_CHECKED:
+        hp_check_answer_route(t, s, &a.vehicle, &a.check);
+        status = t->failed ? 500 : 200;
+        hp_ops_route_free(&a);
+        break;
+    case HP_ROUTE_NO_VEHICLE: status = 404; break;
+    case HP_ROUTE_TOO_LATE: status = 422; break;
+    case HP_ROUTE_FAILED: status = 500; break;
     }
     hp_snapshot_unref(s);
     return status;
-}
-
-/* The positions of a GeoJSON LineString into a malloc'd array; reports
- * each problem through bad(ctx, pointer suffix, message). */
-typedef void (*bad_fn)(void *ctx, const char *pointer, const char *message);
-
-static double *read_line(const cJSON *route, int *n, bad_fn bad, void *ctx)
-{
-    const cJSON *type = cJSON_GetObjectItemCaseSensitive(route, "type");
-    const cJSON *coords = cJSON_GetObjectItemCaseSensitive(route, "coordinates");
-    if (!cJSON_IsObject(route) || !cJSON_IsString(type) ||
-        strcmp(type->valuestring, "LineString") != 0) {
-        bad(ctx, "", "must be a GeoJSON LineString");
-        return NULL;
-    }
-    int count = cJSON_GetArraySize(coords);
-    if (!cJSON_IsArray(coords) || count < 2 || count > MAX_ROUTE_POSITIONS) {
-        bad(ctx, "/coordinates", "must hold 2 to 100000 positions");
-        return NULL;
-    }
-    double *xy = malloc((size_t)count * 2 * sizeof(double));
-    int errors = 0, i = 0;
-    for (const cJSON *p = coords->child; xy && p; p = p->next, i++) {
-        int dims = cJSON_GetArraySize(p);
-        const cJSON *x = cJSON_GetArrayItem(p, 0), *y = cJSON_GetArrayItem(p, 1);
-        const cJSON *z = cJSON_GetArrayItem(p, 2);
-        const char *why = NULL;
-        if (!cJSON_IsArray(p) || dims < 2 || dims > 3 || !cJSON_IsNumber(x) ||
-            !cJSON_IsNumber(y) || (z && !cJSON_IsNumber(z)) || !isfinite(x->valuedouble) ||
-            !isfinite(y->valuedouble) || (z && !isfinite(z->valuedouble)))
-            why = "must be a position: [longitude, latitude] in finite numbers";
-        else if (x->valuedouble < -180 || x->valuedouble > 180)
-            why = "longitude must be between -180 and 180";
-        else if (y->valuedouble < -90 || y->valuedouble > 90)
-            why = "latitude must be between -90 and 90";
-        if (why) {
-            /* The pointer is spelled out for errors only: a route of
-             * 100,000 good positions should not format 100,000 of them. */
-            char ptr[48];
-            snprintf(ptr, sizeof(ptr), "/coordinates/%d", i);
-            if (errors++ < MAX_POSITION_ERRORS)
-                bad(ctx, ptr, why);
-            continue;
-        }
-        xy[2 * i] = x->valuedouble;
-        xy[2 * i + 1] = y->valuedouble;
-    }
-    if (!xy || errors) {
-        if (!xy)
-            bad(ctx, "", "too many positions to hold");
-        free(xy);
-        return NULL;
-    }
-    *n = count;
-    return xy;
 }
 
 static void first_problem(void *ctx, const char *pointer, const char *message)
@@ -144,7 +66,7 @@ int hp_api_check_route_json(const cJSON *route, const char *plate, int64_t depar
     if (!(speed_kmh >= 5 && speed_kmh <= 120))
         return 422;
     int n;
-    double *xy = read_line(route, &n, first_problem, &detail);
+    double *xy = hp_ops_route_positions(route, &n, first_problem, &detail);
     free(detail);
     if (!xy)
         return 422;
@@ -187,7 +109,9 @@ static const struct hp_json_field vehicle_spec[] = {
     {NULL},
 };
 
-/* An instant with its offset at pointer, or false after recording why. */
+/* An instant with its offset at pointer, or false after recording why.
+ * Checks stay inside 1970-01-01T00:00:00Z .. HP_TIME_LAST_US, arrival
+ * included, so every instant an answer writes has a four-digit year. */
 static bool read_instant(struct hp_request *req, const cJSON *v, const char *pointer,
                          int64_t *us)
 {
@@ -242,7 +166,7 @@ void hp_api_checks_route(struct hp_request *req)
     double *xy = NULL;
     if (v[RC_ROUTE]) {
         struct req_bad b = {req, "/route"};
-        xy = read_line(v[RC_ROUTE], &n, req_bad, &b);
+        xy = hp_ops_route_positions(v[RC_ROUTE], &n, req_bad, &b);
         ok = ok && xy;
     }
     if (!ok) {
@@ -375,7 +299,7 @@ void hp_api_checks_sightings(struct hp_request *req)
         const struct hp_snap_vehicle *sv = in[i].plate[0] ? hp_snapshot_vehicle(s, in[i].plate)
                                                           : NULL;
         /* An unknown vehicle still learns which zones it is in. */
-        struct hp_check_vehicle cv = sv ? vehicle_of(s, sv) : (struct hp_check_vehicle){-1};
+        struct hp_check_vehicle cv = sv ? hp_ops_check_vehicle(s, sv) : (struct hp_check_vehicle){-1};
         struct hp_sighting_check c;
         ok = hp_check_sighting(s, ctx, &cv, in[i].lon, in[i].lat,
                                (time_t)floor((double)in[i].at_us / 1e6), &c);

@@ -80,16 +80,6 @@ bool hp_api_uuid_paging(struct hp_request *req, int *limit, const char **cursor)
     return true;
 }
 
-struct hp_db *hp_api_list_start(struct hp_request *req, int *limit, const char **cursor)
-{
-    if (!hp_api_uuid_paging(req, limit, cursor))
-        return NULL;
-    struct hp_db *db = hp_req_db(req);
-    if (!db)
-        hp_reply_unavailable(req);
-    return db;
-}
-
 cJSON *hp_api_page(cJSON *items, const char *next)
 {
     cJSON *page = cJSON_CreateObject();
@@ -171,11 +161,14 @@ static const char *print_json(struct hp_arena *arena, const cJSON *j)
     return hp_arena_defer(arena, cJSON_free, cJSON_PrintUnformatted(j));
 }
 
-const char *hp_api_read_plates(struct hp_request *req, const cJSON *plates, const char *ptr)
+const char **hp_api_read_plates(struct hp_request *req, const cJSON *plates, const char *ptr,
+                                int *n)
 {
-    cJSON *out = cJSON_CreateArray();
+    const char **out =
+        hp_arena_calloc(req->arena, (size_t)cJSON_GetArraySize(plates) + 1, sizeof(*out));
     bool ok = true;
     int i = 0;
+    *n = 0;
     for (const cJSON *p = plates->child; p; p = p->next, i++) {
         const char *at = hp_arena_printf(req->arena, "%s/%d", ptr, i);
         char norm[HP_PLATE_BUF];
@@ -188,18 +181,16 @@ const char *hp_api_read_plates(struct hp_request *req, const cJSON *plates, cons
             continue;
         }
         bool dup = false;
-        for (const cJSON *q = out->child; q && !dup; q = q->next)
-            dup = strcmp(q->valuestring, norm) == 0;
+        for (int k = 0; k < *n && !dup; k++)
+            dup = strcmp(out[k], norm) == 0;
         if (dup) {
             hp_req_invalid(req, at, "names a plate already listed");
             ok = false;
             continue;
         }
-        cJSON_AddItemToArray(out, cJSON_CreateString(norm));
+        out[(*n)++] = hp_arena_strdup(req->arena, norm);
     }
-    const char *text = ok ? print_json(req->arena, out) : NULL;
-    cJSON_Delete(out);
-    return text;
+    return ok ? out : NULL;
 }
 
 /* Most positions a LineString in a request may hold. */

@@ -14,6 +14,7 @@
 #include "haulpass/escort_schedule.h"
 #include "haulpass/escorts.h"
 #include "haulpass/json_body.h"
+#include "haulpass/ops_route.h"
 #include "haulpass/opening_hours.h"
 #include "haulpass/reply.h"
 #include "haulpass/time.h"
@@ -117,7 +118,8 @@ static bool read_booking(struct hp_request *req, const cJSON *body, struct booki
     memset(b, 0, sizeof(*b));
     b->req.project_id = v[F_PROJECT] ? v[F_PROJECT]->valuestring : NULL;
     b->req.site_org_id = hp_api_own_org(req);
-    if (v[F_PLATES] && !(b->req.plates = hp_api_read_plates(req, v[F_PLATES], "/plates")))
+    if (v[F_PLATES] &&
+        !(b->req.plates = hp_api_read_plates(req, v[F_PLATES], "/plates", &b->req.nplates)))
         ok = false;
     b->vehicles = v[F_PLATES] ? cJSON_GetArraySize(v[F_PLATES]) : 0;
     if (v[F_ORIGIN] &&
@@ -166,20 +168,21 @@ struct book_tx {
 static enum hp_db_status search(struct hp_db *db, struct book_tx *t, struct hp_oh **hours,
                                 time_t from, time_t to)
 {
-    PGresult *r;
+    struct hp_escort_busy_span *spans;
+    int nspans;
     time_t reach = to + t->duration + HP_ESCORT_TURNAROUND_S;
-    enum hp_db_status st = hp_escorts_busy(db, t->arena, (int64_t)from * US, (int64_t)reach * US, &r);
+    enum hp_db_status st = hp_escorts_busy(db, t->arena, (int64_t)from * US,
+                                           (int64_t)reach * US, &spans, &nspans);
     if (st < 0)
         return st;
-    int nrows = PQntuples(r);
-    struct hp_escort_busy *busy = hp_arena_calloc(t->arena, (size_t)nrows + 1, sizeof(*busy));
+    struct hp_escort_busy *busy = hp_arena_calloc(t->arena, (size_t)nspans + 1, sizeof(*busy));
     for (int i = 0; i < t->nunits; i++) {
-        /* The rows come by unit, then start: this unit's run of them. */
+        /* The spans come by unit, then start: this unit's run of them. */
         size_t n = 0;
-        for (int k = 0; k < nrows; k++)
-            if (strcmp(PQgetvalue(r, k, 0), t->units[i].id) == 0)
-                busy[n++] = (struct hp_escort_busy){(time_t)hp_db_int64(r, k, 1),
-                                                    (time_t)hp_db_int64(r, k, 2)};
+        for (int k = 0; k < nspans; k++)
+            if (strcmp(spans[k].unit_id, t->units[i].id) == 0)
+                busy[n++] = (struct hp_escort_busy){(time_t)spans[k].start_s,
+                                                    (time_t)spans[k].free_s};
         t->cand[i].base_distance_m = t->units[i].base_distance_m;
         t->cand[i].found = hours[i] &&
                            hp_escort_earliest(hours[i], t->cal, busy, n, from, to, t->duration,
@@ -217,7 +220,7 @@ static enum hp_db_status book_run(struct hp_db *db, void *ctx)
     t->row.free_us = t->row.end_us + (int64_t)HP_ESCORT_TURNAROUND_S * US;
     /* Checked from memory before the insert, to be stored with the booking:
      * reading it back later costs nothing, however long the route. */
-    t->row.route_check = hp_api_escort_route_check(t->arena, &t->row);
+    t->row.route_check = hp_ops_escort_route_check(t->arena, &t->row);
     st = hp_escorts_insert(db, t->arena, &t->row, &t->out);
     t->booked = st == HP_DB_ROWS;
     return st;
@@ -289,16 +292,11 @@ void hp_api_escorts_book(struct hp_request *req)
     struct booking b;
     if (!body || !read_booking(req, body, &b))
         return;
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     struct hp_escort_refs refs;
     struct hp_calendar *cal;
-    if (!check_refs(req, db, &b, &refs))
+    if (!check_refs(req, req->db, &b, &refs))
         return;
-    enum hp_db_status st = hp_calendar_store_load(db, req->arena, &cal);
+    enum hp_db_status st = hp_calendar_store_load(req->db, req->arena, &cal);
     if (st < 0) {
         hp_api_db_failed(req, st);
         return;
@@ -308,7 +306,7 @@ void hp_api_escorts_book(struct hp_request *req)
     struct book_tx t = {
         .arena = req->arena, .b = &b, .cal = cal,
         .row = {.project_id = b.req.project_id, .booked_by = req->who->user_id,
-                .plates = b.req.plates, .origin = b.req.origin,
+                .plates = b.req.plates, .nplates = b.req.nplates, .origin = b.req.origin,
                 .destination = b.req.destination, .route = refs.route,
                 .route_given = b.req.route != NULL, .length_m = length,
                 .cargo = b.cargo},
@@ -323,7 +321,7 @@ void hp_api_escorts_book(struct hp_request *req)
         t.to = t.from;
     st = HP_DB_SOFT_ERROR;
     for (int round = 0; round < BOOK_ROUNDS && st == HP_DB_SOFT_ERROR; round++)
-        st = hp_db_tx(db, book_run, &t);
+        st = hp_db_tx(req->db, book_run, &t);
     if (st == HP_DB_SOFT_ERROR) {
         hp_reply_header(req, "Retry-After", "1");
         hp_reply_problem(req, 503, "contention",

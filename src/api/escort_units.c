@@ -65,12 +65,7 @@ void hp_api_escort_units_create(struct hp_request *req)
     }
     t.in.name = v[F_NAME]->valuestring;
     t.in.capacity = v[F_CAPACITY]->valueint;
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
-    enum hp_db_status st = hp_db_tx(db, create_run, &t);
+    enum hp_db_status st = hp_db_tx(req->db, create_run, &t);
     if (st != HP_DB_ROWS) {
         hp_api_db_failed(req, st < 0 ? st : HP_DB_HARD_ERROR);
         return;
@@ -84,12 +79,11 @@ void hp_api_escort_units_list(struct hp_request *req)
 {
     int limit;
     const char *cursor;
-    struct hp_db *db = hp_api_list_start(req, &limit, &cursor);
-    if (!db)
+    if (!hp_api_uuid_paging(req, &limit, &cursor))
         return;
     struct hp_escort_unit *rows = hp_arena_calloc(req->arena, (size_t)limit + 1, sizeof(*rows));
     int n;
-    enum hp_db_status st = hp_escort_units_list(db, req->arena, cursor, limit + 1, rows, &n);
+    enum hp_db_status st = hp_escort_units_list(req->db, req->arena, cursor, limit + 1, rows, &n);
     if (st < 0) {
         hp_api_db_failed(req, st);
         return;
@@ -146,14 +140,9 @@ void hp_api_escort_units_schedule(struct hp_request *req)
         hp_reply_problem(req, 400, "bad-parameter", "date must be a real date written YYYY-MM-DD");
         return;
     }
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     struct hp_escort_unit u;
     struct hp_calendar *cal = NULL;
-    enum hp_db_status st = hp_escort_units_get(db, req->arena, id, &u);
+    enum hp_db_status st = hp_escort_units_get(req->db, req->arena, id, &u);
     if (st == HP_DB_NO_ROWS) {
         hp_reply_problem(req, 404, "not-found", "no escort unit has this id");
         return;
@@ -166,9 +155,9 @@ void hp_api_escort_units_schedule(struct hp_request *req)
     struct hp_escort *rows = hp_arena_calloc(req->arena, MAX_DAY, sizeof(*rows));
     int n = 0;
     if (st >= 0)
-        st = hp_calendar_store_load(db, req->arena, &cal);
+        st = hp_calendar_store_load(req->db, req->arena, &cal);
     if (st >= 0)
-        st = hp_escorts_list(db, req->arena, &f, MAX_DAY, rows, &n);
+        st = hp_escorts_list(req->db, req->arena, &f, MAX_DAY, rows, &n);
     struct hp_oh *oh = NULL;
     if (st >= 0 && hp_oh_compile(u.hours, &oh, NULL) != HP_OH_OK)
         st = HP_DB_HARD_ERROR;

@@ -4,7 +4,6 @@
 #include "haulpass/api.h"
 
 #include "haulpass/arena.h"
-#include "haulpass/escort_schedule.h"
 #include "haulpass/escorts.h"
 #include "haulpass/json_body.h"
 #include "haulpass/reply.h"
@@ -13,58 +12,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Names the plate in each of one plate's violations and moves them
- * into the convoy's list. */
-static void take_violations(cJSON *into, cJSON *answer, const char *plate)
-{
-    cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(answer, "violations");
-    cJSON *each;
-    cJSON_ArrayForEach(each, v)
-        cJSON_AddStringToObject(each, "plate", plate);
-    while (v && v->child)
-        cJSON_AddItemToArray(into, cJSON_DetachItemViaPointer(v, v->child));
-    cJSON_Delete(v);
-}
-
-char *hp_api_escort_route_check(struct hp_arena *arena, const struct hp_escort *e)
-{
-    cJSON *plates = e->plates ? cJSON_Parse(e->plates) : NULL;
-    cJSON *route = e->route ? cJSON_Parse(e->route) : NULL;
-    cJSON *merged = NULL, *violations = cJSON_CreateArray(), *plate;
-    bool allowed = true, answered = cJSON_GetArraySize(plates) > 0 && route;
-    /* The convoy drives off once formed up. */
-    int64_t depart_us = e->start_us + (int64_t)HP_ESCORT_FORM_UP_S * 1000000;
-    cJSON_ArrayForEach(plate, plates) {
-        cJSON *one;
-        if (!answered || !cJSON_IsString(plate) ||
-            hp_api_check_route_json(route, plate->valuestring, depart_us, HP_ESCORT_SPEED_KMH,
-                                    &one) != 200) {
-            answered = false;
-            break;
-        }
-        allowed = allowed && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(one, "allowed"));
-        take_violations(violations, one, plate->valuestring);
-        if (!merged)
-            merged = one;
-        else
-            cJSON_Delete(one);
-    }
-    cJSON_Delete(plates);
-    cJSON_Delete(route);
-    char *text = NULL;
-    if (answered && merged) {
-        cJSON_ReplaceItemInObjectCaseSensitive(merged, "allowed", cJSON_CreateBool(allowed));
-        cJSON_AddItemToObject(merged, "violations", violations);
-        violations = NULL;
-        char *printed = cJSON_PrintUnformatted(merged);
-        text = printed ? hp_arena_strdup(arena, printed) : NULL;
-        cJSON_free(printed);
-    }
-    cJSON_Delete(merged);
-    cJSON_Delete(violations);
-    return text;
-}
 
 cJSON *hp_api_escort_json(const struct hp_escort *e)
 {
@@ -77,7 +24,8 @@ cJSON *hp_api_escort_json(const struct hp_escort *e)
     cJSON_AddItemToObject(j, "route_check", hp_api_json_or_null(e->route_check));
     hp_api_add_time(j, "unit_free_at", e->free_us);
     cJSON_AddStringToObject(j, "project_id", e->project_id);
-    cJSON_AddItemToObject(j, "plates", hp_api_json_or_null(e->plates));
+    cJSON *plates = e->plates ? cJSON_CreateStringArray(e->plates, e->nplates) : NULL;
+    cJSON_AddItemToObject(j, "plates", plates ? plates : cJSON_CreateNull());
     cJSON_AddItemToObject(j, "origin", hp_api_json_or_null(e->origin));
     cJSON_AddItemToObject(j, "destination", hp_api_json_or_null(e->destination));
     cJSON_AddItemToObject(j, "route", hp_api_json_or_null(e->route));
@@ -134,15 +82,6 @@ static bool read_cursor(struct hp_request *req, const char *cursor, struct hp_es
     return false;
 }
 
-/* The request's connection, or NULL after replying 503. */
-static struct hp_db *escort_db(struct hp_request *req)
-{
-    struct hp_db *db = hp_req_db(req);
-    if (!db)
-        hp_reply_unavailable(req);
-    return db;
-}
-
 void hp_api_escorts_list(struct hp_request *req)
 {
     int limit;
@@ -153,12 +92,9 @@ void hp_api_escorts_list(struct hp_request *req)
         !uuid_param(req, "project_id", &f.project_id) || !time_param(req, "from", &f.from_us) ||
         !time_param(req, "to", &f.to_us))
         return;
-    struct hp_db *db = escort_db(req);
-    if (!db)
-        return;
     struct hp_escort *rows = hp_arena_calloc(req->arena, (size_t)limit + 1, sizeof(*rows));
     int n;
-    enum hp_db_status st = hp_escorts_list(db, req->arena, &f, limit + 1, rows, &n);
+    enum hp_db_status st = hp_escorts_list(req->db, req->arena, &f, limit + 1, rows, &n);
     if (st < 0) {
         hp_api_db_failed(req, st);
         return;
@@ -176,15 +112,12 @@ void hp_api_escorts_list(struct hp_request *req)
 void hp_api_escorts_get(struct hp_request *req)
 {
     const char *id = req->params[0];
-    struct hp_db *db;
     struct hp_escort e;
     if (!hp_uuid_valid(id)) {
         hp_reply_problem(req, 404, "not-found", "no escort has this id");
         return;
     }
-    if (!(db = escort_db(req)))
-        return;
-    enum hp_db_status st = hp_escorts_get(db, req->arena, id, hp_api_own_org(req), &e);
+    enum hp_db_status st = hp_escorts_get(req->db, req->arena, id, hp_api_own_org(req), &e);
     if (st == HP_DB_NO_ROWS)
         hp_reply_problem(req, 404, "not-found", "no escort has this id");
     else if (st < 0)
@@ -211,16 +144,13 @@ static enum hp_db_status change_run(struct hp_db *db, void *ctx)
 static void change(struct hp_request *req, const struct hp_escort_move *m)
 {
     const char *id = req->params[0];
-    struct hp_db *db;
     if (!hp_uuid_valid(id)) {
         hp_reply_problem(req, 404, "not-found", "no escort has this id");
         return;
     }
-    if (!(db = escort_db(req)))
-        return;
     struct change_tx t = {.arena = req->arena, .id = id, .org = hp_api_own_org(req),
                           .actor = req->who->user_id, .move = m};
-    enum hp_db_status st = hp_db_tx(db, change_run, &t);
+    enum hp_db_status st = hp_db_tx(req->db, change_run, &t);
     if (st < 0)
         hp_api_db_failed(req, st);
     else if (t.outcome == HP_ESCORT_NOT_FOUND)

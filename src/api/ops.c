@@ -5,13 +5,14 @@
 #include "haulpass/arena.h"
 #include "haulpass/check_feed.h"
 #include "haulpass/config.h"
-#include "haulpass/db.h"
+#include "haulpass/db_probe.h"
 #include "haulpass/embedded.h"
 #include "haulpass/metrics.h"
 #include "haulpass/queue.h"
 #include "haulpass/reply.h"
 #include "haulpass/router.h"
 #include "haulpass/time.h"
+#include "haulpass/workers.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,13 +23,9 @@ void hp_api_healthz(struct hp_request *req)
     hp_reply_static(req, 200, "application/json", ok, sizeof(ok) - 1);
 }
 
-static struct hp_sql ready_sql = HP_SQL("ready", "SELECT 1");
-
 void hp_api_readyz(struct hp_request *req)
 {
-    struct hp_db *db = hp_req_db(req);
-    PGresult *r;
-    if (!db || hp_db_exec(db, req->arena, &ready_sql, 0, NULL, &r) != HP_DB_ROWS) {
+    if (hp_db_probe_ready(req->db, req->arena) != HP_DB_ROWS) {
         hp_reply_unavailable(req);
         return;
     }
@@ -73,25 +70,50 @@ static const char *snapshot_metrics(struct hp_arena *arena)
  * that the scrape still answers. */
 static const char *queue_metrics(struct hp_request *req)
 {
-    struct hp_db *db = hp_req_db(req);
-    PGresult *r;
-    if (!db || hp_queue_depth(db, req->arena, &r) != HP_DB_ROWS)
+    struct hp_queue_depth q;
+    if (hp_queue_depth(req->db, req->arena, &q) != HP_DB_ROWS)
         return "";
     return hp_arena_printf(
         req->arena,
         "# HELP haulpass_queue_depth Applications waiting for a decision (queued or in review).\n"
         "# TYPE haulpass_queue_depth gauge\n"
-        "haulpass_queue_depth %s\n"
+        "haulpass_queue_depth %d\n"
         "# HELP haulpass_queue_overdue Of those, the ones past their deadline.\n"
         "# TYPE haulpass_queue_overdue gauge\n"
-        "haulpass_queue_overdue %s\n",
-        PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1));
+        "haulpass_queue_overdue %d\n",
+        q.open, q.overdue);
+}
+
+/* The database workers and their queue (src/http/workers.c). */
+static const char *worker_metrics(struct hp_request *req)
+{
+    int busy, waiting, threads, capacity;
+    hp_workers_usage(req->app->workers, &busy, &waiting, &threads, &capacity);
+    return hp_arena_printf(
+        req->arena,
+        "# HELP haulpass_db_workers_busy Database workers running a request (this one included).\n"
+        "# TYPE haulpass_db_workers_busy gauge\n"
+        "haulpass_db_workers_busy %d\n"
+        "# HELP haulpass_db_workers Database workers, one per pooled connection.\n"
+        "# TYPE haulpass_db_workers gauge\n"
+        "haulpass_db_workers %d\n"
+        "# HELP haulpass_db_queue_waiting Requests waiting for a database worker.\n"
+        "# TYPE haulpass_db_queue_waiting gauge\n"
+        "haulpass_db_queue_waiting %d\n"
+        "# HELP haulpass_db_queue_capacity Places in that queue; past them requests get 503.\n"
+        "# TYPE haulpass_db_queue_capacity gauge\n"
+        "haulpass_db_queue_capacity %d\n"
+        "# HELP haulpass_http_overloaded_total Requests refused with 503 overloaded.\n"
+        "# TYPE haulpass_http_overloaded_total counter\n"
+        "haulpass_http_overloaded_total %lld\n",
+        busy, threads, waiting, capacity, (long long)atomic_load(&req->app->overloaded));
 }
 
 void hp_api_metrics(struct hp_request *req)
 {
     int in_use, size;
     const char *queue = queue_metrics(req);
+    const char *workers = worker_metrics(req);
     hp_db_pool_usage(req->app->pool, &in_use, &size);
     char *text = hp_arena_printf(
         req->arena,
@@ -105,9 +127,9 @@ void hp_api_metrics(struct hp_request *req)
         "# HELP haulpass_http_requests_in_flight Requests begun and not completed.\n"
         "# TYPE haulpass_http_requests_in_flight gauge\n"
         "haulpass_http_requests_in_flight %d\n"
-        "%s%s",
+        "%s%s%s",
         hp_metrics_render(req->arena, hp_routes), in_use, size,
-        atomic_load(&req->app->in_flight), snapshot_metrics(req->arena), queue);
+        atomic_load(&req->app->in_flight), workers, snapshot_metrics(req->arena), queue);
     hp_reply_copy(req, 200, "text/plain; version=0.0.4; charset=utf-8", text, strlen(text));
 }
 
@@ -120,8 +142,6 @@ void hp_api_openapi(struct hp_request *req)
     }
     hp_reply_static(req, 200, "application/yaml", f->data, f->size);
 }
-
-static struct hp_sql wait_sql = HP_SQL("debug_wait", "SELECT pg_sleep($1::int / 1000.0)");
 
 /* For tools/bench only: holds a pooled connection for ?ms= milliseconds, to
  * measure how the HTTP mode copes with handlers that wait on the database. */
@@ -138,14 +158,7 @@ void hp_api_debug_db_wait(struct hp_request *req)
         hp_reply_problem(req, 400, "bad-parameter", "ms must be an integer from 0 to 1000");
         return;
     }
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
-    PGresult *r;
-    const char *params[] = {hp_arena_printf(req->arena, "%ld", v)};
-    enum hp_db_status st = hp_db_exec(db, req->arena, &wait_sql, 1, params, &r);
+    enum hp_db_status st = hp_db_probe_wait(req->db, req->arena, (int)v);
     if (st < 0) {
         hp_api_db_failed(req, st);
         return;

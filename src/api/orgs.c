@@ -36,15 +36,10 @@ void hp_api_orgs_create(struct hp_request *req)
         hp_reply_invalid(req);
         return;
     }
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     struct hp_org org;
-    enum hp_db_status st = hp_accounts_org_create(db, req->arena, req->who->user_id,
+    enum hp_db_status st = hp_accounts_org_create(req->db, req->arena, req->who->user_id,
                                                   v[0]->valuestring, v[1]->valuestring, &org);
-    if (st == HP_DB_HARD_ERROR && strcmp(hp_db_sqlstate(db), "23505") == 0) {
+    if (st == HP_DB_HARD_ERROR && strcmp(hp_db_sqlstate(req->db), "23505") == 0) {
         hp_reply_problem(req, 409, "name-taken", "an organisation named \"%s\" exists already",
                          v[0]->valuestring);
         return;
@@ -64,13 +59,8 @@ void hp_api_orgs_get(struct hp_request *req)
         hp_reply_problem(req, 404, "not-found", "no organisation has the id %s", id);
         return;
     }
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     struct hp_org org;
-    enum hp_db_status st = hp_accounts_org_get(db, req->arena, id, &org);
+    enum hp_db_status st = hp_accounts_org_get(req->db, req->arena, id, &org);
     if (st == HP_DB_NO_ROWS)
         hp_reply_problem(req, 404, "not-found", "no organisation has the id %s", id);
     else if (st < 0)
@@ -85,15 +75,10 @@ void hp_api_orgs_list(struct hp_request *req)
     const char *cursor;
     if (!hp_api_uuid_paging(req, &limit, &cursor))
         return;
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     /* One more than asked tells whether another page follows. */
     struct hp_org *orgs = hp_arena_calloc(req->arena, (size_t)limit + 1, sizeof(*orgs));
     int n;
-    enum hp_db_status st = hp_accounts_org_list(db, req->arena, cursor, limit + 1, orgs, &n);
+    enum hp_db_status st = hp_accounts_org_list(req->db, req->arena, cursor, limit + 1, orgs, &n);
     if (st < 0) {
         hp_api_db_failed(req, st);
         return;

@@ -13,23 +13,18 @@
 
 #include <string.h>
 
-/* The request's connection after the sweep has run, or NULL after
- * replying (503, or 500 when the sweep failed). */
-static struct hp_db *swept_db(struct hp_request *req)
+/* Runs the sweep on the request's connection; false after replying 500
+ * when it failed. */
+static bool swept(struct hp_request *req)
 {
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return NULL;
-    }
     char today[11];
     hp_api_today(today);
-    enum hp_db_status st = hp_passes_sweep(db, req->arena, today);
+    enum hp_db_status st = hp_passes_sweep(req->db, req->arena, today);
     if (st < 0) {
         hp_api_db_failed(req, st);
-        return NULL;
+        return false;
     }
-    return db;
+    return true;
 }
 
 /* The pass code of the path, or NULL after replying 404. */
@@ -49,7 +44,7 @@ static cJSON *pass_json(const struct hp_pass *p)
     cJSON_AddStringToObject(j, "code", p->code);
     cJSON_AddStringToObject(j, "plate", p->plate);
     cJSON_AddStringToObject(j, "type", p->type);
-    cJSON *z = cJSON_Parse(p->zone_ids);
+    cJSON *z = p->zone_ids ? cJSON_CreateStringArray(p->zone_ids, p->nzones) : NULL;
     cJSON_AddItemToObject(j, "zone_ids", z ? z : cJSON_CreateArray());
     if (p->corridor) {
         cJSON *c = cJSON_AddObjectToObject(j, "corridor");
@@ -99,12 +94,11 @@ void hp_api_passes_list(struct hp_request *req)
         hp_reply_problem(req, 400, "bad-parameter", "plate is not a plate");
         return;
     }
-    struct hp_db *db = swept_db(req);
-    if (!db)
+    if (!swept(req))
         return;
     struct hp_pass *rows = hp_arena_calloc(req->arena, (size_t)limit + 1, sizeof(*rows));
     int n;
-    enum hp_db_status st = hp_passes_list(db, req->arena, hp_api_own_org(req), plate ? norm : NULL,
+    enum hp_db_status st = hp_passes_list(req->db, req->arena, hp_api_own_org(req), plate ? norm : NULL,
                                           cursor, limit + 1, rows, &n);
     if (st < 0) {
         hp_api_db_failed(req, st);
@@ -121,11 +115,10 @@ void hp_api_passes_get(struct hp_request *req)
     const char *code = pass_code(req);
     if (!code)
         return;
-    struct hp_db *db = swept_db(req);
-    if (!db)
+    if (!swept(req))
         return;
     struct hp_pass p;
-    enum hp_db_status st = hp_passes_get(db, req->arena, code, hp_api_own_org(req), &p);
+    enum hp_db_status st = hp_passes_get(req->db, req->arena, code, hp_api_own_org(req), &p);
     if (st == HP_DB_NO_ROWS)
         hp_reply_problem(req, 404, "not-found", "no pass has this code");
     else if (st < 0)
@@ -170,12 +163,11 @@ void hp_api_passes_revoke(struct hp_request *req)
         hp_reply_invalid(req);
         return;
     }
-    struct hp_db *db = swept_db(req);
-    if (!db)
+    if (!swept(req))
         return;
     struct revoke_tx t = {.arena = req->arena, .code = code, .actor = req->who->user_id,
                           .reason = v[0]->valuestring};
-    enum hp_db_status st = hp_db_tx(db, revoke_run, &t);
+    enum hp_db_status st = hp_db_tx(req->db, revoke_run, &t);
     if (st == HP_DB_NO_ROWS)
         hp_reply_problem(req, 404, "not-found", "no pass has this code");
     else if (st < 0)

@@ -180,14 +180,9 @@ void hp_api_projects_create(struct hp_request *req)
     struct hp_project_input in;
     if (!body || !read_input(req, body, false, &in))
         return;
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     struct hp_project_result res;
     struct hp_project p;
-    enum hp_db_status st = hp_projects_create(db, req->arena, req->who->user_id, &in, &res, &p);
+    enum hp_db_status st = hp_projects_create(req->db, req->arena, req->who->user_id, &in, &res, &p);
     reply_write(req, 201, st, &res, &p);
 }
 
@@ -197,15 +192,10 @@ void hp_api_projects_list(struct hp_request *req)
     const char *cursor;
     if (!hp_api_uuid_paging(req, &limit, &cursor))
         return;
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     struct hp_project *rows = hp_arena_calloc(req->arena, (size_t)limit + 1, sizeof(*rows));
     int n;
     enum hp_db_status st =
-        hp_projects_list(db, req->arena, visible_site(req), cursor, limit + 1, rows, &n);
+        hp_projects_list(req->db, req->arena, visible_site(req), cursor, limit + 1, rows, &n);
     if (st < 0) {
         hp_api_db_failed(req, st);
         return;
@@ -223,13 +213,8 @@ void hp_api_projects_get(struct hp_request *req)
         hp_reply_problem(req, 404, "not-found", "no project has this id");
         return;
     }
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     struct hp_project p;
-    enum hp_db_status st = hp_projects_get(db, req->arena, id, visible_site(req), &p);
+    enum hp_db_status st = hp_projects_get(req->db, req->arena, id, visible_site(req), &p);
     if (st == HP_DB_NO_ROWS)
         hp_reply_problem(req, 404, "not-found", "no project has this id");
     else if (st < 0)
@@ -249,15 +234,10 @@ void hp_api_projects_patch(struct hp_request *req)
     struct hp_project_input in;
     if (!body || !read_input(req, body, true, &in))
         return;
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     int version = hp_etag_if_match(hp_req_header(req, "If-Match"));
     struct hp_project_result res;
     struct hp_project p;
     enum hp_db_status st =
-        hp_projects_patch(db, req->arena, req->who->user_id, id, &in, version, &res, &p);
+        hp_projects_patch(req->db, req->arena, req->who->user_id, id, &in, version, &res, &p);
     reply_write(req, 200, st, &res, &p);
 }

@@ -5,9 +5,7 @@
 
 #include "haulpass/applications.h"
 #include "haulpass/arena.h"
-#include "haulpass/calendar.h"
 #include "haulpass/json_body.h"
-#include "haulpass/pass_code.h"
 #include "haulpass/queue.h"
 #include "haulpass/reply.h"
 #include "haulpass/time.h"
@@ -26,14 +24,9 @@ void hp_api_queue_list(struct hp_request *req)
                          "the queue has no cursor: it is read from the top each time");
         return;
     }
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     struct hp_application *rows = hp_arena_calloc(req->arena, (size_t)limit, sizeof(*rows));
     int n;
-    enum hp_db_status st = hp_queue_list(db, req->arena, req->who->user_id, limit, rows, &n);
+    enum hp_db_status st = hp_queue_list(req->db, req->arena, req->who->user_id, limit, rows, &n);
     if (st < 0) {
         hp_api_db_failed(req, st);
         return;
@@ -46,13 +39,8 @@ void hp_api_queue_list(struct hp_request *req)
 
 void hp_api_queue_claim(struct hp_request *req)
 {
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     struct hp_application a;
-    enum hp_db_status st = hp_queue_claim(db, req->arena, req->who->user_id, &a);
+    enum hp_db_status st = hp_queue_claim(req->db, req->arena, req->who->user_id, &a);
     if (st < 0)
         hp_api_db_failed(req, st);
     else if (st == HP_DB_NO_ROWS)
@@ -61,47 +49,37 @@ void hp_api_queue_claim(struct hp_request *req)
         hp_reply_json(req, 200, hp_api_application_json(&a, NULL));
 }
 
-static double number_or_null(const PGresult *r, int row, int col, bool *null)
-{
-    *null = PQgetisnull(r, row, col);
-    return *null ? 0 : strtod(PQgetvalue(r, row, col), NULL);
-}
-
 void hp_api_queue_stats(struct hp_request *req)
 {
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
-    PGresult *totals, *per_type;
-    enum hp_db_status st = hp_queue_stats(db, req->arena, &totals, &per_type);
+    struct hp_queue_depth totals;
+    struct hp_queue_type_stats per_type[HP_QUEUE_TYPES];
+    int n;
+    enum hp_db_status st = hp_queue_stats(req->db, req->arena, &totals, per_type, &n);
     if (st < 0) {
         hp_api_db_failed(req, st);
         return;
     }
     cJSON *j = cJSON_CreateObject();
-    cJSON_AddNumberToObject(j, "open", atoi(PQgetvalue(totals, 0, 0)));
-    cJSON_AddNumberToObject(j, "overdue", atoi(PQgetvalue(totals, 0, 1)));
+    cJSON_AddNumberToObject(j, "open", totals.open);
+    cJSON_AddNumberToObject(j, "overdue", totals.overdue);
     cJSON *types = cJSON_AddObjectToObject(j, "per_type");
-    for (int i = 0; i < PQntuples(per_type); i++) {
-        cJSON *t = cJSON_AddObjectToObject(types, PQgetvalue(per_type, i, 0));
-        cJSON_AddNumberToObject(t, "decided", atoi(PQgetvalue(per_type, i, 1)));
-        bool null;
-        double median = number_or_null(per_type, i, 2, &null);
-        if (null)
+    for (int i = 0; i < n; i++) {
+        const struct hp_queue_type_stats *s = &per_type[i];
+        cJSON *t = cJSON_AddObjectToObject(types, s->type);
+        cJSON_AddNumberToObject(t, "decided", s->decided);
+        if (!s->has_median)
             cJSON_AddNullToObject(t, "median_hours_to_decision");
         else
-            cJSON_AddNumberToObject(t, "median_hours_to_decision", median);
-        double share = number_or_null(per_type, i, 3, &null);
-        if (null)
+            cJSON_AddNumberToObject(t, "median_hours_to_decision", s->median_hours);
+        if (!s->has_share)
             cJSON_AddNullToObject(t, "share_within_deadline");
         else
-            cJSON_AddNumberToObject(t, "share_within_deadline", share);
+            cJSON_AddNumberToObject(t, "share_within_deadline", s->within_deadline_share);
     }
     hp_reply_json(req, 200, j);
 }
 
+/* In the order of enum hp_decision_kind. */
 static const char *const decisions[] = {"approve", "approve_provisional", "reject", NULL};
 
 enum { D_DECISION, D_REASON, D_MISSING, D_DUE, D_COUNT };
@@ -120,10 +98,12 @@ static bool read_decision(struct hp_request *req, const cJSON *body, struct hp_d
     const cJSON *v[D_COUNT];
     bool ok = hp_api_read(req, body, decision_spec, "", v);
     memset(d, 0, sizeof(*d));
-    d->decision = v[D_DECISION] ? v[D_DECISION]->valuestring : NULL;
+    for (int k = 0; v[D_DECISION] && decisions[k]; k++)
+        if (strcmp(v[D_DECISION]->valuestring, decisions[k]) == 0)
+            d->kind = (enum hp_decision_kind)k;
     d->reason = v[D_REASON] ? v[D_REASON]->valuestring : NULL;
-    bool reject = d->decision && strcmp(d->decision, "reject") == 0;
-    bool provisional = d->decision && strcmp(d->decision, "approve_provisional") == 0;
+    bool reject = v[D_DECISION] && d->kind == HP_DECISION_REJECT;
+    bool provisional = v[D_DECISION] && d->kind == HP_DECISION_APPROVE_PROVISIONAL;
     if (reject && (!d->reason || !d->reason[strspn(d->reason, " \t\r\n")])) {
         hp_req_invalid(req, "/reason", "a rejection must give its reason");
         ok = false;
@@ -136,6 +116,8 @@ static bool read_decision(struct hp_request *req, const cJSON *body, struct hp_d
         hp_req_invalid(req, "/missing_documents", "only a provisional approval takes it");
         ok = false;
     } else if (v[D_MISSING]) {
+        const char **names = hp_arena_calloc(req->arena, (size_t)cJSON_GetArraySize(v[D_MISSING]) + 1,
+                                             sizeof(*names));
         int i = 0;
         for (const cJSON *m = v[D_MISSING]->child; m; m = m->next, i++) {
             if (!cJSON_IsString(m)) {
@@ -143,9 +125,10 @@ static bool read_decision(struct hp_request *req, const cJSON *body, struct hp_d
                                "must be a document name");
                 ok = false;
             }
+            names[i] = m->valuestring;
         }
-        d->missing_documents =
-            hp_arena_defer(req->arena, cJSON_free, cJSON_PrintUnformatted(v[D_MISSING]));
+        d->missing_documents = names;
+        d->nmissing = i;
     }
     int64_t due;
     if (provisional && !v[D_DUE]) {
@@ -164,30 +147,11 @@ static bool read_decision(struct hp_request *req, const cJSON *body, struct hp_d
         hp_req_invalid(req, "/documents_due", "must lie before 9999-12-31T10:00:00Z");
         ok = false;
     } else if (v[D_DUE]) {
-        d->documents_due_us = hp_arena_printf(req->arena, "%lld", (long long)due);
+        d->documents_due_us = due;
     }
     if (!ok)
         hp_reply_invalid(req);
     return ok;
-}
-
-/* A JSON array of n new pass codes of this year; NULL when randomness
- * failed. */
-static const char *new_codes(struct hp_arena *arena, int n)
-{
-    int year = hp_calendar_local_date(NULL, time(NULL)).year;
-    char *out = hp_arena_alloc(arena, (size_t)n * (HP_PASS_CODE_BUF + 3) + 3);
-    size_t at = 0;
-    out[at++] = '[';
-    for (int i = 0; i < n; i++) {
-        char code[HP_PASS_CODE_BUF];
-        if (!hp_pass_code_new(year, code))
-            return NULL;
-        at += (size_t)sprintf(out + at, "%s\"%s\"", i ? "," : "", code);
-    }
-    out[at++] = ']';
-    out[at] = '\0';
-    return out;
 }
 
 struct decide_tx {
@@ -217,24 +181,13 @@ void hp_api_applications_decide(struct hp_request *req)
     struct hp_decision d;
     if (!body || !read_decision(req, body, &d))
         return;
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
-    int plates = 0;
-    enum hp_db_status st = hp_queue_plate_count(db, req->arena, id, &plates);
-    if (st >= 0 && strcmp(d.decision, "reject") != 0 &&
-        !(d.codes = new_codes(req->arena, plates)))
-        st = HP_DB_HARD_ERROR;
     struct decide_tx t = {.arena = req->arena, .id = id, .officer = req->who->user_id, .d = &d};
-    if (st >= 0)
-        st = hp_db_tx(db, decide_run, &t);
+    enum hp_db_status st = hp_db_tx(req->db, decide_run, &t);
     if (st < 0)
         hp_api_db_failed(req, st);
     else if (t.outcome == HP_DECIDE_NOT_FOUND)
         hp_reply_problem(req, 404, "not-found", "no application has this id");
-    else if (t.outcome == HP_DECIDE_NOT_HOLDER || t.outcome == HP_DECIDE_FEW_CODES)
+    else if (t.outcome == HP_DECIDE_NOT_HOLDER)
         hp_reply_problem(req, 409, "not-claim-holder",
                          "only the officer holding a live claim on it decides an application");
     else if (t.outcome == HP_DECIDE_BAD_DOCUMENT) {

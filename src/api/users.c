@@ -44,21 +44,16 @@ void hp_api_users_create(struct hp_request *req)
     char token[HP_TOKEN_LEN + 1], hash[HP_SHA256_HEX_LEN + 1];
     if (!new_token(req, token, hash))
         return;
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     struct hp_user user;
     enum hp_db_status st =
-        hp_accounts_user_create(db, req->arena, req->who->user_id, v[0]->valuestring,
+        hp_accounts_user_create(req->db, req->arena, req->who->user_id, v[0]->valuestring,
                                 v[1]->valuestring, v[2]->valuestring, hash, &user);
     if (st == HP_DB_NO_ROWS) {
         hp_req_invalid(req, "/org_id", "no organisation has this id");
         hp_reply_invalid(req);
         return;
     }
-    if (st == HP_DB_HARD_ERROR && strcmp(hp_db_constraint(db), "users_role_suits_org") == 0) {
+    if (st == HP_DB_HARD_ERROR && strcmp(hp_db_constraint(req->db), "users_role_suits_org") == 0) {
         hp_req_invalid(req, "/role",
                        "must suit the organisation: admin or officer in police, haulier in "
                        "a haulier, site in a site");
@@ -90,12 +85,7 @@ void hp_api_users_rotate_token(struct hp_request *req)
     char token[HP_TOKEN_LEN + 1], hash[HP_SHA256_HEX_LEN + 1];
     if (!new_token(req, token, hash))
         return;
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
-    enum hp_db_status st = hp_accounts_token_rotate(db, req->arena, req->who->user_id, id, hash);
+    enum hp_db_status st = hp_accounts_token_rotate(req->db, req->arena, req->who->user_id, id, hash);
     if (st == HP_DB_NO_ROWS) {
         hp_reply_problem(req, 404, "not-found", "no user has this id");
         return;

@@ -126,16 +126,11 @@ void hp_api_vehicles_create(struct hp_request *req)
         hp_reply_invalid(req);
         return;
     }
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     const char *text = json_text(req, fields);
     enum hp_vehicle_outcome outcome;
     struct hp_vehicle v;
     enum hp_db_status st =
-        hp_vehicles_create(db, req->arena, req->who->user_id, org, text, &outcome, &v);
+        hp_vehicles_create(req->db, req->arena, req->who->user_id, org, text, &outcome, &v);
     if (st < 0) {
         hp_api_db_failed(req, st);
     } else if (outcome == HP_VEHICLE_BAD_ORG) {
@@ -170,14 +165,9 @@ void hp_api_vehicles_list(struct hp_request *req)
         hp_reply_json(req, 200, hp_api_page(cJSON_CreateArray(), NULL));
         return;
     }
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     struct hp_vehicle *rows = hp_arena_calloc(req->arena, (size_t)limit + 1, sizeof(*rows));
     int n;
-    enum hp_db_status st = hp_vehicles_list(db, req->arena, own ? own : org,
+    enum hp_db_status st = hp_vehicles_list(req->db, req->arena, own ? own : org,
                                             cursor ? after : NULL, limit + 1, rows, &n);
     if (st < 0) {
         hp_api_db_failed(req, st);
@@ -194,13 +184,8 @@ void hp_api_vehicles_get(struct hp_request *req)
     const char *plate = path_plate(req);
     if (!plate)
         return;
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     struct hp_vehicle v;
-    enum hp_db_status st = hp_vehicles_get(db, req->arena, plate, visible_org(req), &v);
+    enum hp_db_status st = hp_vehicles_get(req->db, req->arena, plate, visible_org(req), &v);
     if (st == HP_DB_NO_ROWS)
         hp_reply_problem(req, 404, "not-found", "no vehicle has the plate %s", plate);
     else if (st < 0)
@@ -222,16 +207,11 @@ void hp_api_vehicles_patch(struct hp_request *req)
         hp_reply_invalid(req);
         return;
     }
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     int version = hp_etag_if_match(hp_req_header(req, "If-Match"));
     const char *text = json_text(req, patch);
     enum hp_vehicle_outcome outcome;
     struct hp_vehicle v;
-    enum hp_db_status st = hp_vehicles_patch(db, req->arena, req->who->user_id, plate,
+    enum hp_db_status st = hp_vehicles_patch(req->db, req->arena, req->who->user_id, plate,
                                              visible_org(req), text, version, &outcome, &v);
     if (st < 0)
         hp_api_db_failed(req, st);

@@ -261,11 +261,6 @@ static bool insert(struct hp_request *req, const char *org, struct good *rows, i
 {
     if (n == 0)
         return true;
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return false;
-    }
     cJSON *array = cJSON_CreateArray();
     for (int i = 0; i < n; i++)
         cJSON_AddItemReferenceToArray(array, rows[i].fields);
@@ -274,7 +269,7 @@ static bool insert(struct hp_request *req, const char *org, struct good *rows, i
     const char **plates = hp_arena_calloc(req->arena, (size_t)n, sizeof(*plates));
     int made;
     enum hp_vehicle_outcome outcome;
-    enum hp_db_status st = hp_vehicles_import(db, req->arena, req->who->user_id, org, text,
+    enum hp_db_status st = hp_vehicles_import(req->db, req->arena, req->who->user_id, org, text,
                                               &outcome, plates, &made);
     if (st < 0) {
         hp_api_db_failed(req, st);

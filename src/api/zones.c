@@ -4,11 +4,10 @@
 
 #include "haulpass/accept.h"
 #include "haulpass/arena.h"
-#include "haulpass/audit.h"
 #include "haulpass/etag.h"
 #include "haulpass/geo_context.h"
-#include "haulpass/geojson.h"
 #include "haulpass/json_body.h"
+#include "haulpass/ops_zones.h"
 #include "haulpass/reply.h"
 #include "haulpass/zone_input.h"
 #include "haulpass/zones.h"
@@ -16,55 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Rules come back from jsonb with its key order; give them the documented one. */
-static cJSON *ordered_rules(const char *text)
-{
-    static const char *const keys[] = {"id", "vehicle_classes", "exempt_classes",
-                                       "min_gross_weight_kg", "hazmat_only", "hours",
-                                       "valid_from", "valid_to", "liftable_by", NULL};
-    cJSON *stored = cJSON_Parse(text), *out = cJSON_CreateArray();
-    for (cJSON *rule = stored ? stored->child : NULL; rule; rule = rule->next) {
-        cJSON *r = cJSON_CreateObject();
-        for (int k = 0; keys[k]; k++) {
-            cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(rule, keys[k]);
-            cJSON_AddItemToObject(r, keys[k], v ? v : cJSON_CreateNull());
-        }
-        cJSON_AddItemToArray(out, r);
-    }
-    cJSON_Delete(stored);
-    return out;
-}
-
-/* The zone as the API shows it; NULL when its geometry cannot be read. */
-static cJSON *zone_json(GEOSContextHandle_t geos, const struct hp_zone_row *z)
-{
-    struct hp_geo_error err;
-    cJSON *geometry = hp_geojson_from_wkb(geos, z->wkb_hex, strlen(z->wkb_hex), true,
-                                          z->sent_as_polygon ? HP_GEOJSON_POLYGON_IF_SINGLE
-                                                             : HP_GEOJSON_DEFAULT,
-                                          &err);
-    if (!geometry)
-        return NULL;
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "id", z->id);
-    cJSON_AddNumberToObject(j, "version", z->version);
-    cJSON_AddStringToObject(j, "name", z->name);
-    cJSON_AddItemToObject(j, "geometry", geometry);
-    cJSON_AddItemToObject(j, "rules", ordered_rules(z->rules));
-    hp_api_add_time(j, "created_at", z->created_us);
-    hp_api_add_time(j, "updated_at", z->updated_us);
-    if (z->retired_us)
-        hp_api_add_time(j, "retired_at", z->retired_us);
-    else
-        cJSON_AddNullToObject(j, "retired_at");
-    return j;
-}
-
-static char *json_text(struct hp_arena *arena, cJSON *j)
-{
-    return j ? hp_arena_defer(arena, free, cJSON_PrintUnformatted(j)) : NULL;
-}
 
 static void reply_zone(struct hp_request *req, int status, const struct hp_zone_row *z,
                        cJSON *j)
@@ -79,123 +29,27 @@ static void reply_zone(struct hp_request *req, int status, const struct hp_zone_
     hp_reply_json(req, status, j);
 }
 
-struct write {
-    struct hp_arena *arena;
-    GEOSContextHandle_t geos;
-    const char *actor;
-    const char *id;              /* update and retire */
-    int expected_version;        /* 0: any */
-    const struct hp_zone_input *in; /* create and update */
-    const char *wkb_hex;
-    char *rules;
-    struct hp_zone_row row;
-    cJSON *after;                /* the written zone, for the answer */
-    enum { W_OK, W_MISSING, W_RETIRED, W_STALE } outcome;
-};
-
-/* Audits the write and keeps the zone's JSON for the answer. */
-static enum hp_db_status audit(struct hp_db *db, struct write *w, const char *action,
-                               const char *before)
+/* The reply to a write: the zone, or why there is none. */
+static void reply_written(struct hp_request *req, int status, const char *id,
+                          int expected_version, enum hp_db_status st,
+                          enum hp_zone_outcome outcome, struct hp_zone_written *w)
 {
-    w->after = zone_json(w->geos, &w->row);
-    return hp_audit_write(db, w->arena, w->actor, "zone", w->row.id, action, before,
-                          json_text(w->arena, w->after));
-}
-
-static enum hp_db_status create_tx(struct hp_db *db, void *ctx)
-{
-    struct write *w = ctx;
-    enum hp_db_status st = hp_zones_set_actor(db, w->arena, w->actor);
-    if (st >= 0)
-        st = hp_zones_insert(db, w->arena, w->in->name, w->wkb_hex, w->in->sent_as_polygon,
-                             w->rules, &w->row);
-    if (st >= 0)
-        st = audit(db, w, "create", NULL);
-    return st;
-}
-
-/* Locks the zone and checks it may be changed; sets w->outcome. */
-static enum hp_db_status lock_current(struct hp_db *db, struct write *w, char **before)
-{
-    struct hp_zone_row cur;
-    enum hp_db_status st = hp_zones_get(db, w->arena, w->id, true, &cur);
-    if (st == HP_DB_NO_ROWS)
-        w->outcome = W_MISSING;
-    else if (st >= 0 && cur.retired_us)
-        w->outcome = W_RETIRED;
-    else if (st >= 0 && w->expected_version && cur.version != w->expected_version)
-        w->outcome = W_STALE;
-    if (st >= 0 && w->outcome == W_OK) {
-        cJSON *j = zone_json(w->geos, &cur);
-        *before = json_text(w->arena, j);
-        cJSON_Delete(j);
-        w->row = cur;
-    }
-    return st;
-}
-
-static enum hp_db_status update_tx(struct hp_db *db, void *ctx)
-{
-    struct write *w = ctx;
-    char *before = NULL;
-    w->outcome = W_OK;
-    enum hp_db_status st = hp_zones_set_actor(db, w->arena, w->actor);
-    if (st >= 0)
-        st = lock_current(db, w, &before);
-    if (st < 0 || w->outcome != W_OK)
-        return st;
-    st = hp_zones_update(db, w->arena, w->id, w->in->name, w->wkb_hex, w->in->sent_as_polygon,
-                         w->rules, &w->row);
-    if (st >= 0)
-        st = audit(db, w, "update", before);
-    return st;
-}
-
-static enum hp_db_status retire_tx(struct hp_db *db, void *ctx)
-{
-    struct write *w = ctx;
-    char *before = NULL;
-    w->outcome = W_OK;
-    enum hp_db_status st = hp_zones_set_actor(db, w->arena, w->actor);
-    if (st >= 0)
-        st = lock_current(db, w, &before);
-    if (st < 0 || w->outcome != W_OK)
-        return st;
-    st = hp_zones_retire(db, w->arena, w->id, &w->row);
-    if (st >= 0)
-        st = audit(db, w, "retire", before);
-    return st;
-}
-
-/* Prepares w's stored forms of in (WKB, rules text). */
-static bool prepare(struct hp_request *req, struct write *w, const struct hp_zone_input *in)
-{
-    w->in = in;
-    char *hex = hp_geojson_to_wkb_hex(w->geos, in->geom);
-    if (!hex) {
+    if (st < 0)
+        hp_api_db_failed(req, st);
+    else if (outcome == HP_ZONE_NO_WKB)
         hp_reply_internal(req, "cannot write WKB");
-        return false;
+    else if (outcome == HP_ZONE_MISSING)
+        hp_reply_problem(req, 404, "not-found", "no zone has the id %s", id);
+    else if (outcome == HP_ZONE_RETIRED)
+        hp_reply_problem(req, 409, "zone-retired", "zone %s is retired and cannot change", id);
+    else if (outcome == HP_ZONE_STALE)
+        hp_reply_problem(req, 412, "stale", "zone %s has changed since version %d; read it again",
+                         id, expected_version);
+    else {
+        reply_zone(req, status, &w->row, w->json);
+        return;
     }
-    w->wkb_hex = hp_arena_defer(req->arena, free, hex);
-    w->rules = json_text(req->arena, in->rules);
-    return true;
-}
-
-enum hp_db_status hp_api_zone_insert(struct hp_db *db, struct hp_arena *arena,
-                                     GEOSContextHandle_t geos, const char *actor,
-                                     const struct hp_zone_input *in, char **id)
-{
-    struct write w = {.arena = arena, .geos = geos, .actor = actor, .in = in};
-    char *hex = hp_geojson_to_wkb_hex(geos, in->geom);
-    if (!hex)
-        return HP_DB_HARD_ERROR;
-    w.wkb_hex = hp_arena_defer(arena, free, hex);
-    w.rules = json_text(arena, in->rules);
-    enum hp_db_status st = create_tx(db, &w);
-    cJSON_Delete(w.after);
-    if (st >= 0)
-        *id = hp_arena_strdup(arena, w.row.id);
-    return st;
+    cJSON_Delete(w->json);
 }
 
 static void on_invalid(void *ctx, const char *pointer, const char *message)
@@ -214,20 +68,12 @@ void hp_api_zones_create(struct hp_request *req)
         hp_reply_invalid(req);
         return;
     }
-    struct write w = {.arena = req->arena, .geos = geos, .actor = req->who->user_id};
-    struct hp_db *db = hp_req_db(req);
-    enum hp_db_status st = HP_DB_UNAVAILABLE;
-    if (db && prepare(req, &w, &in))
-        st = hp_db_tx(db, create_tx, &w);
+    enum hp_zone_outcome outcome;
+    struct hp_zone_written w;
+    enum hp_db_status st =
+        hp_ops_zone_create(req->db, req->arena, geos, req->who->user_id, &in, &outcome, &w);
     hp_zone_input_clear(geos, &in);
-    if (!req->status) {
-        if (st < 0)
-            hp_api_db_failed(req, st);
-        else
-            reply_zone(req, 201, &w.row, w.after);
-    } else {
-        cJSON_Delete(w.after);
-    }
+    reply_written(req, 201, NULL, 0, st, outcome, &w);
 }
 
 /* The zone id of the path, or NULL after replying 404. */
@@ -246,19 +92,14 @@ void hp_api_zones_get(struct hp_request *req)
     const char *id = zone_id(req);
     if (!id)
         return;
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     struct hp_zone_row z;
-    enum hp_db_status st = hp_zones_get(db, req->arena, id, false, &z);
+    enum hp_db_status st = hp_zones_get(req->db, req->arena, id, false, &z);
     if (st == HP_DB_NO_ROWS)
         hp_reply_problem(req, 404, "not-found", "no zone has the id %s", id);
     else if (st < 0)
         hp_api_db_failed(req, st);
     else
-        reply_zone(req, 200, &z, zone_json(hp_geo_thread_context(), &z));
+        reply_zone(req, 200, &z, hp_ops_zone_json(hp_geo_thread_context(), &z));
 }
 
 static bool wants_geojson(struct hp_request *req)
@@ -282,7 +123,7 @@ static void list_geojson(struct hp_request *req, struct hp_db *db)
     cJSON_AddStringToObject(fc, "type", "FeatureCollection");
     cJSON *features = cJSON_AddArrayToObject(fc, "features");
     for (int i = 0; i < n; i++) {
-        cJSON *z = zone_json(geos, &rows[i]);
+        cJSON *z = hp_ops_zone_json(geos, &rows[i]);
         if (!z)
             continue;
         cJSON *f = cJSON_CreateObject();
@@ -315,18 +156,13 @@ void hp_api_zones_list(struct hp_request *req)
         hp_reply_problem(req, 400, "bad-parameter", "include_retired must be true or false");
         return;
     }
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     if (geojson) {
-        list_geojson(req, db);
+        list_geojson(req, req->db);
         return;
     }
     struct hp_zone_row *rows = hp_arena_calloc(req->arena, (size_t)limit + 1, sizeof(*rows));
     int n;
-    enum hp_db_status st = hp_zones_list(db, req->arena, cursor, limit + 1,
+    enum hp_db_status st = hp_zones_list(req->db, req->arena, cursor, limit + 1,
                                          retired && strcmp(retired, "true") == 0, rows, &n);
     if (st < 0) {
         hp_api_db_failed(req, st);
@@ -335,30 +171,11 @@ void hp_api_zones_list(struct hp_request *req)
     GEOSContextHandle_t geos = hp_geo_thread_context();
     cJSON *items = cJSON_CreateArray();
     for (int i = 0; i < n && i < limit; i++) {
-        cJSON *z = zone_json(geos, &rows[i]);
+        cJSON *z = hp_ops_zone_json(geos, &rows[i]);
         if (z)
             cJSON_AddItemToArray(items, z);
     }
     hp_reply_json(req, 200, hp_api_page(items, n > limit ? rows[limit - 1].id : NULL));
-}
-
-static void reply_write_outcome(struct hp_request *req, struct write *w, enum hp_db_status st)
-{
-    if (st < 0)
-        hp_api_db_failed(req, st);
-    else if (w->outcome == W_MISSING)
-        hp_reply_problem(req, 404, "not-found", "no zone has the id %s", w->id);
-    else if (w->outcome == W_RETIRED)
-        hp_reply_problem(req, 409, "zone-retired", "zone %s is retired and cannot change",
-                         w->id);
-    else if (w->outcome == W_STALE)
-        hp_reply_problem(req, 412, "stale", "zone %s has changed since version %d; read it again",
-                         w->id, w->expected_version);
-    else {
-        reply_zone(req, 200, &w->row, w->after);
-        return;
-    }
-    cJSON_Delete(w->after);
 }
 
 void hp_api_zones_replace(struct hp_request *req)
@@ -375,14 +192,9 @@ void hp_api_zones_replace(struct hp_request *req)
     cJSON *body = hp_api_body(req);
     if (!body)
         return;
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
     /* The current rules let a rule keep its id; read them first. */
     struct hp_zone_row cur;
-    enum hp_db_status st = hp_zones_get(db, req->arena, id, false, &cur);
+    enum hp_db_status st = hp_zones_get(req->db, req->arena, id, false, &cur);
     if (st == HP_DB_NO_ROWS) {
         hp_reply_problem(req, 404, "not-found", "no zone has the id %s", id);
         return;
@@ -399,13 +211,13 @@ void hp_api_zones_replace(struct hp_request *req)
         hp_reply_invalid(req);
         return;
     }
-    struct write w = {.arena = req->arena, .geos = geos, .actor = req->who->user_id, .id = id,
-                      .expected_version = version == -2 ? -1 : version};
-    if (prepare(req, &w, &in))
-        st = hp_db_tx(db, update_tx, &w);
+    int expected = version == -2 ? -1 : version;
+    enum hp_zone_outcome outcome;
+    struct hp_zone_written w;
+    st = hp_ops_zone_replace(req->db, req->arena, geos, req->who->user_id, id, expected, &in,
+                             &outcome, &w);
     hp_zone_input_clear(geos, &in);
-    if (!req->status)
-        reply_write_outcome(req, &w, st);
+    reply_written(req, 200, id, expected, st, outcome, &w);
 }
 
 void hp_api_zones_retire(struct hp_request *req)
@@ -414,16 +226,12 @@ void hp_api_zones_retire(struct hp_request *req)
     if (!id)
         return;
     int version = hp_etag_if_match(hp_req_header(req, "If-Match"));
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
-    struct write w = {.arena = req->arena, .geos = hp_geo_thread_context(),
-                      .actor = req->who->user_id, .id = id,
-                      .expected_version = version == -2 ? -1 : version < 0 ? 0 : version};
-    enum hp_db_status st = hp_db_tx(db, retire_tx, &w);
-    reply_write_outcome(req, &w, st);
+    int expected = version == -2 ? -1 : version < 0 ? 0 : version;
+    enum hp_zone_outcome outcome;
+    struct hp_zone_written w;
+    enum hp_db_status st = hp_ops_zone_retire(req->db, req->arena, hp_geo_thread_context(),
+                                              req->who->user_id, id, expected, &outcome, &w);
+    reply_written(req, 200, id, expected, st, outcome, &w);
 }
 
 void hp_api_zones_versions(struct hp_request *req)
@@ -431,13 +239,9 @@ void hp_api_zones_versions(struct hp_request *req)
     const char *id = zone_id(req);
     if (!id)
         return;
-    struct hp_db *db = hp_req_db(req);
-    if (!db) {
-        hp_reply_unavailable(req);
-        return;
-    }
-    PGresult *r;
-    enum hp_db_status st = hp_zones_versions(db, req->arena, id, &r);
+    struct hp_zone_version *versions;
+    int n;
+    enum hp_db_status st = hp_zones_versions(req->db, req->arena, id, &versions, &n);
     if (st == HP_DB_NO_ROWS) {
         hp_reply_problem(req, 404, "not-found", "no zone has the id %s", id);
         return;
@@ -448,25 +252,20 @@ void hp_api_zones_versions(struct hp_request *req)
     }
     GEOSContextHandle_t geos = hp_geo_thread_context();
     cJSON *items = cJSON_CreateArray();
-    for (int i = 0; i < PQntuples(r); i++) {
-        struct hp_zone_row z = {.id = id,
-                                .version = atoi(PQgetvalue(r, i, 0)),
-                                .name = PQgetvalue(r, i, 1),
-                                .wkb_hex = PQgetvalue(r, i, 2),
-                                .sent_as_polygon = PQgetvalue(r, i, 3)[0] == 't',
-                                .rules = PQgetvalue(r, i, 4)};
-        cJSON *v = zone_json(geos, &z);
+    for (int i = 0; i < n; i++) {
+        const struct hp_zone_version *zv = &versions[i];
+        cJSON *v = hp_ops_zone_json(geos, &zv->zone);
         if (!v)
             continue;
         cJSON_DeleteItemFromObject(v, "created_at");
         cJSON_DeleteItemFromObject(v, "updated_at");
         cJSON_DeleteItemFromObject(v, "retired_at");
-        hp_api_add_time(v, "written_at", strtoll(PQgetvalue(r, i, 5), NULL, 10));
-        if (PQgetisnull(r, i, 6))
+        hp_api_add_time(v, "written_at", zv->written_us);
+        if (!zv->written_by)
             cJSON_AddNullToObject(v, "written_by");
         else
-            cJSON_AddStringToObject(v, "written_by", PQgetvalue(r, i, 6));
-        cJSON_AddBoolToObject(v, "retired", PQgetvalue(r, i, 7)[0] == 't');
+            cJSON_AddStringToObject(v, "written_by", zv->written_by);
+        cJSON_AddBoolToObject(v, "retired", zv->retired);
         cJSON_AddItemToArray(items, v);
     }
     hp_reply_json(req, 200, hp_api_page(items, NULL));

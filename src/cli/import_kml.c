@@ -1,11 +1,11 @@
 /* haulpass import-kml FILE: POST /v1/zones/import from the shell. */
 #include "haulpass/cli.h"
 
-#include "haulpass/api.h"
 #include "haulpass/arena.h"
 #include "haulpass/config.h"
 #include "haulpass/db.h"
 #include "haulpass/kml.h"
+#include "haulpass/ops_zones.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,9 +90,8 @@ int hp_cli_import_kml(struct hp_config *cfg, int argc, char **argv)
         struct hp_arena *arena = hp_arena_new();
         cJSON *answer = NULL;
         char detail[300] = "";
-        int status = hp_api_zones_import_kml(db, arena, NULL, data, len, dry_run, &answer,
-                                             detail, sizeof(detail));
-        if (status == 200) {
+        if (hp_ops_zones_import_kml(db, arena, NULL, data, len, dry_run, &answer, detail,
+                                    sizeof(detail)) == HP_ZONES_IMPORT_DONE) {
             char *text = cJSON_Print(answer);
             printf("%s\n", text);
             free(text);

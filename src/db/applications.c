@@ -1,6 +1,9 @@
 /* SQL of pass applications. */
 #include "haulpass/applications.h"
 
+#include "application_row.h"
+#include "json_arrays.h"
+
 #include "haulpass/app_status.h"
 #include "haulpass/arena.h"
 #include "haulpass/calendar.h"
@@ -16,7 +19,8 @@
     "(" n "::uuid IS NULL OR a.org_id = " n "::uuid OR EXISTS (SELECT 1 FROM projects"  \
     " WHERE id = a.project_id AND site_org_id = " n "::uuid))"
 
-void hp_applications_read(const PGresult *r, int row, struct hp_application *a)
+void hp_applications_read(struct hp_arena *arena, const PGresult *r, int row,
+                          struct hp_application *a)
 {
     int c = 0;
     a->id = PQgetvalue(r, row, c++);
@@ -24,10 +28,10 @@ void hp_applications_read(const PGresult *r, int row, struct hp_application *a)
     a->applicant_id = PQgetvalue(r, row, c++);
     a->type = PQgetvalue(r, row, c++);
     a->status = PQgetvalue(r, row, c++);
-    a->plates = PQgetvalue(r, row, c++);
-    a->zone_ids = PQgetvalue(r, row, c++);
-    a->documents = PQgetvalue(r, row, c++);
-    a->missing_documents = hp_db_text(r, row, c++);
+    a->plates = hp_db_json_strings(arena, hp_db_text(r, row, c++), &a->nplates);
+    a->zone_ids = hp_db_json_strings(arena, hp_db_text(r, row, c++), &a->nzones);
+    a->documents = hp_db_json_documents(arena, hp_db_text(r, row, c++), &a->ndocuments);
+    a->missing_documents = hp_db_json_strings(arena, hp_db_text(r, row, c++), &a->nmissing);
     a->corridor = hp_db_text(r, row, c++);
     a->corridor_width_m = PQgetisnull(r, row, c) ? 0 : atoi(PQgetvalue(r, row, c));
     c++;
@@ -114,12 +118,17 @@ enum hp_db_status hp_applications_create(struct hp_db *db, struct hp_arena *aren
 {
     PGresult *r;
     memset(refusal, 0, sizeof(*refusal));
-    const char *p1[] = {in->org_id, in->plates};
+    const char *plates = hp_db_json_of_strings(arena, in->plates, in->nplates);
+    const char *zones = hp_db_json_of_strings(arena, in->zone_ids, in->nzones);
+    const char *documents = hp_db_json_of_documents(arena, in->documents, in->ndocuments);
+    if (!plates || !zones || !documents)
+        return HP_DB_HARD_ERROR;
+    const char *p1[] = {in->org_id, plates};
     enum hp_db_status st = hp_db_exec(db, arena, &bad_plates_sql, 2, p1, &r);
     if (st < 0)
         return st;
     refusal->bad_plates = indexes(arena, r);
-    const char *p2[] = {in->zone_ids};
+    const char *p2[] = {zones};
     if ((st = hp_db_exec(db, arena, &bad_zones_sql, 1, p2, &r)) < 0)
         return st;
     refusal->bad_zones = indexes(arena, r);
@@ -138,14 +147,15 @@ enum hp_db_status hp_applications_create(struct hp_db *db, struct hp_arena *aren
     int64_t now = hp_time_now_us(), due = 0;
     if (queued && (st = due_at(db, arena, in->type, fast, now, &due)) < 0)
         return st;
+    const char *width = in->width_m ? hp_arena_printf(arena, "%d", in->width_m) : NULL;
     const char *params[] = {
-        in->org_id, in->applicant_id, in->type, in->plates, in->zone_ids, in->corridor,
-        in->width_m, in->valid_from, in->valid_to, in->hours, in->project_id, in->documents,
+        in->org_id, in->applicant_id, in->type, plates, zones, in->corridor,
+        width, in->valid_from, in->valid_to, in->hours, in->project_id, documents,
         in->note, queued ? "queued" : "awaiting_endorsement", fast ? "true" : "false",
         hp_arena_printf(arena, "%lld", (long long)now),
         queued ? hp_arena_printf(arena, "%lld", (long long)due) : NULL};
     if ((st = hp_db_exec(db, arena, &insert_sql, 17, params, &r)) == HP_DB_ROWS)
-        hp_applications_read(r, 0, out);
+        hp_applications_read(arena, r, 0, out);
     return st;
 }
 
@@ -159,7 +169,7 @@ enum hp_db_status hp_applications_get(struct hp_db *db, struct hp_arena *arena, 
     const char *params[] = {id, org_id};
     enum hp_db_status st = hp_db_exec(db, arena, &get_sql, 2, params, &r);
     if (st == HP_DB_ROWS)
-        hp_applications_read(r, 0, out);
+        hp_applications_read(arena, r, 0, out);
     return st;
 }
 
@@ -168,10 +178,22 @@ static struct hp_sql history_sql = HP_SQL("applications_history",
     " WHERE application_id = $1::uuid ORDER BY id");
 
 enum hp_db_status hp_applications_history(struct hp_db *db, struct hp_arena *arena,
-                                          const char *id, PGresult **res)
+                                          const char *id, struct hp_application_history *out)
 {
+    PGresult *r;
     const char *params[] = {id};
-    return hp_db_exec(db, arena, &history_sql, 1, params, res);
+    enum hp_db_status st = hp_db_exec(db, arena, &history_sql, 1, params, &r);
+    *out = (struct hp_application_history){0};
+    if (st < 0)
+        return st;
+    int rows = PQntuples(r);
+    out->events = hp_arena_calloc(arena, (size_t)rows + 1, sizeof(*out->events));
+    for (int i = 0; i < rows; i++)
+        out->events[out->n++] = (struct hp_application_event){
+            .at_us = hp_db_int64(r, i, 0), .actor_id = hp_db_text(r, i, 1),
+            .from = hp_db_text(r, i, 2), .to = PQgetvalue(r, i, 3),
+            .reason = hp_db_text(r, i, 4)};
+    return st;
 }
 
 static struct hp_sql list_sql = HP_SQL("applications_list",
@@ -193,7 +215,7 @@ enum hp_db_status hp_applications_list(struct hp_db *db, struct hp_arena *arena,
     if (st < 0)
         return st;
     for (int i = 0; i < PQntuples(r) && i < limit; i++)
-        hp_applications_read(r, i, &out[(*n)++]);
+        hp_applications_read(arena, r, i, &out[(*n)++]);
     return st;
 }
 
@@ -229,7 +251,7 @@ static enum hp_db_status change(struct hp_db *db, struct hp_arena *arena,
                             endorse ? "true" : "false", reason};
     enum hp_db_status st = hp_db_exec(db, arena, &change_sql, 7, params, &r);
     if (st == HP_DB_ROWS)
-        hp_applications_read(r, 0, out);
+        hp_applications_read(arena, r, 0, out);
     return st == HP_DB_NO_ROWS ? HP_DB_SOFT_ERROR : st;
 }
 
@@ -241,7 +263,7 @@ static enum hp_db_status lock(struct hp_db *db, struct hp_arena *arena, const ch
     const char *params[] = {id, org_id};
     enum hp_db_status st = hp_db_exec(db, arena, &lock_sql, 2, params, &r);
     if (st == HP_DB_ROWS)
-        hp_applications_read(r, 0, cur);
+        hp_applications_read(arena, r, 0, cur);
     return st;
 }
 

@@ -28,8 +28,22 @@ static struct hp_sql audit_list_sql = HP_SQL("audit_list",
 
 enum hp_db_status hp_audit_list(struct hp_db *db, struct hp_arena *arena,
                                 const char *entity, const char *entity_id,
-                                const char *after, int limit, PGresult **res)
+                                const char *after, int limit, struct hp_audit_entry *out,
+                                int *n)
 {
+    PGresult *r;
     const char *params[] = {entity, entity_id, after, hp_arena_printf(arena, "%d", limit)};
-    return hp_db_exec(db, arena, &audit_list_sql, 4, params, res);
+    enum hp_db_status st = hp_db_exec(db, arena, &audit_list_sql, 4, params, &r);
+    *n = 0;
+    if (st < 0)
+        return st;
+    for (int i = 0; i < PQntuples(r) && i < limit; i++) {
+        out[(*n)++] = (struct hp_audit_entry){
+            .id = hp_db_int64(r, i, 0), .at_us = hp_db_int64(r, i, 1),
+            .actor_id = hp_db_text(r, i, 2), .actor_name = hp_db_text(r, i, 3),
+            .entity = PQgetvalue(r, i, 4), .entity_id = PQgetvalue(r, i, 5),
+            .action = PQgetvalue(r, i, 6), .before = hp_db_text(r, i, 7),
+            .after = hp_db_text(r, i, 8)};
+    }
+    return st;
 }

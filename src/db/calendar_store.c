@@ -68,27 +68,33 @@ static struct hp_sql year_sql = HP_SQL("calendar_year",
     "  LEFT JOIN calendar_days d ON extract(year FROM d.day) = $1::int ORDER BY d.day");
 
 enum hp_db_status hp_calendar_store_year(struct hp_db *db, struct hp_arena *arena, int year,
-                                         PGresult **res)
+                                         int *version, struct hp_calendar_day **days, int *n)
 {
+    PGresult *r;
     const char *params[] = {hp_arena_printf(arena, "%d", year)};
-    return hp_db_exec(db, arena, &year_sql, 1, params, res);
+    enum hp_db_status st = hp_db_exec(db, arena, &year_sql, 1, params, &r);
+    *version = 0, *days = NULL, *n = 0;
+    if (st < 0)
+        return st;
+    int rows = PQntuples(r);
+    *version = rows ? atoi(PQgetvalue(r, 0, 0)) : 0;
+    *days = hp_arena_calloc(arena, (size_t)rows + 1, sizeof(**days));
+    for (int i = 0; i < rows; i++)
+        if (!PQgetisnull(r, i, 1)) /* not the one row of a year that lists no day */
+            (*days)[(*n)++] = (struct hp_calendar_day){
+                PQgetvalue(r, i, 1), PQgetvalue(r, i, 2), hp_db_text(r, i, 3)};
+    return st;
 }
 
 static struct hp_sql all_sql = HP_SQL("calendar_all",
     "SELECT day::text, kind FROM calendar_days ORDER BY day");
-
-enum hp_db_status hp_calendar_store_all(struct hp_db *db, struct hp_arena *arena,
-                                        PGresult **res)
-{
-    return hp_db_exec(db, arena, &all_sql, 0, NULL, res);
-}
 
 enum hp_db_status hp_calendar_store_load(struct hp_db *db, struct hp_arena *arena,
                                          struct hp_calendar **out)
 {
     PGresult *r;
     *out = NULL;
-    enum hp_db_status st = hp_calendar_store_all(db, arena, &r);
+    enum hp_db_status st = hp_db_exec(db, arena, &all_sql, 0, NULL, &r);
     if (st < 0)
         return st;
     int n = PQntuples(r);

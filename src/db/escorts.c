@@ -1,6 +1,8 @@
 /* SQL of escort units and escort bookings. */
 #include "haulpass/escorts.h"
 
+#include "json_arrays.h"
+
 #include "haulpass/arena.h"
 
 #include <stdlib.h>
@@ -109,11 +111,21 @@ static struct hp_sql busy_sql = HP_SQL("escorts_busy",
     " ORDER BY unit_id, lower(busy)");
 
 enum hp_db_status hp_escorts_busy(struct hp_db *db, struct hp_arena *arena, int64_t from_us,
-                                  int64_t to_us, PGresult **res)
+                                  int64_t to_us, struct hp_escort_busy_span **out, int *n)
 {
+    PGresult *r;
     const char *params[] = {hp_arena_printf(arena, "%lld", (long long)from_us),
                             hp_arena_printf(arena, "%lld", (long long)to_us)};
-    return hp_db_exec(db, arena, &busy_sql, 2, params, res);
+    enum hp_db_status st = hp_db_exec(db, arena, &busy_sql, 2, params, &r);
+    *out = NULL, *n = 0;
+    if (st < 0)
+        return st;
+    int rows = PQntuples(r);
+    *out = hp_arena_calloc(arena, (size_t)rows + 1, sizeof(**out));
+    for (int i = 0; i < rows; i++)
+        (*out)[(*n)++] = (struct hp_escort_busy_span){PQgetvalue(r, i, 0), hp_db_int64(r, i, 1),
+                                                      hp_db_int64(r, i, 2)};
+    return st;
 }
 
 /* The columns read_escort reads, of a row named e. */
@@ -132,14 +144,15 @@ enum hp_db_status hp_escorts_busy(struct hp_db *db, struct hp_arena *arena, int6
     "                       'route', ST_AsGeoJSON(" e ".route, 15)::jsonb))"
 
 /* Reads the ESCORT_COLS of row that begin at column c. */
-static void read_escort(const PGresult *r, int row, int c, struct hp_escort *e)
+static void read_escort(struct hp_arena *arena, const PGresult *r, int row, int c,
+                        struct hp_escort *e)
 {
     e->id = PQgetvalue(r, row, c++);
     e->project_id = PQgetvalue(r, row, c++);
     e->unit_id = PQgetvalue(r, row, c++);
     e->booked_by = PQgetvalue(r, row, c++);
     e->status = PQgetvalue(r, row, c++);
-    e->plates = PQgetvalue(r, row, c++);
+    e->plates = hp_db_json_strings(arena, hp_db_text(r, row, c++), &e->nplates);
     e->origin = PQgetvalue(r, row, c++);
     e->destination = PQgetvalue(r, row, c++);
     e->route = PQgetvalue(r, row, c++);
@@ -194,7 +207,10 @@ enum hp_db_status hp_escorts_check(struct hp_db *db, struct hp_arena *arena,
                                    struct hp_escort_refs *out)
 {
     PGresult *r;
-    const char *params[] = {in->project_id, in->site_org_id, in->plates,
+    const char *plates = hp_db_json_of_strings(arena, in->plates, in->nplates);
+    if (!plates)
+        return HP_DB_HARD_ERROR;
+    const char *params[] = {in->project_id, in->site_org_id, plates,
                             in->origin, in->destination, in->route};
     enum hp_db_status st = hp_db_exec(db, arena, &check_sql, 6, params, &r);
     if (st != HP_DB_ROWS)
@@ -240,8 +256,11 @@ enum hp_db_status hp_escorts_insert(struct hp_db *db, struct hp_arena *arena,
                                     const struct hp_escort *in, struct hp_escort *out)
 {
     PGresult *r;
+    const char *plates = hp_db_json_of_strings(arena, in->plates, in->nplates);
+    if (!plates)
+        return HP_DB_HARD_ERROR;
     const char *params[] = {
-        in->project_id, in->unit_id, in->booked_by, in->plates, in->origin, in->destination,
+        in->project_id, in->unit_id, in->booked_by, plates, in->origin, in->destination,
         in->route, in->route_given ? "true" : "false",
         hp_arena_printf(arena, "%.17g", in->length_m), in->cargo,
         hp_arena_printf(arena, "%lld", (long long)in->start_us),
@@ -254,7 +273,7 @@ enum hp_db_status hp_escorts_insert(struct hp_db *db, struct hp_arena *arena,
     if (st == HP_DB_HARD_ERROR && strcmp(hp_db_sqlstate(db), "23P01") == 0)
         return HP_DB_SOFT_ERROR;
     if (st == HP_DB_ROWS)
-        read_escort(r, 0, 0, out);
+        read_escort(arena, r, 0, 0, out);
     return st;
 }
 
@@ -273,7 +292,7 @@ enum hp_db_status hp_escorts_get(struct hp_db *db, struct hp_arena *arena, const
     const char *params[] = {id, site_org_id};
     enum hp_db_status st = hp_db_exec(db, arena, &get_sql, 2, params, &r);
     if (st == HP_DB_ROWS)
-        read_escort(r, 0, 0, out);
+        read_escort(arena, r, 0, 0, out);
     return st;
 }
 
@@ -305,7 +324,7 @@ enum hp_db_status hp_escorts_list(struct hp_db *db, struct hp_arena *arena,
     enum hp_db_status st = hp_db_exec(db, arena, &list_sql, 9, params, &r);
     *n = st >= 0 ? PQntuples(r) : 0;
     for (int i = 0; i < *n; i++)
-        read_escort(r, i, 0, &out[i]);
+        read_escort(arena, r, i, 0, &out[i]);
     return st;
 }
 
@@ -342,6 +361,6 @@ enum hp_db_status hp_escorts_change(struct hp_db *db, struct hp_arena *arena, co
     *outcome = strcmp(PQgetvalue(r, 0, 0), "t") == 0   ? HP_ESCORT_CHANGED
                : strcmp(PQgetvalue(r, 0, 1), "t") == 0 ? HP_ESCORT_NOT_STARTED
                                                        : HP_ESCORT_WRONG_STATUS;
-    read_escort(r, 0, 2, out);
+    read_escort(arena, r, 0, 2, out);
     return st;
 }

@@ -1,6 +1,8 @@
 /* SQL of passes. */
 #include "haulpass/passes.h"
 
+#include "json_arrays.h"
+
 #include "haulpass/arena.h"
 
 #include <stdlib.h>
@@ -22,14 +24,14 @@
     " OR EXISTS (SELECT 1 FROM vehicles v WHERE v.plate = p.plate"                      \
     "             AND v.org_id = " n "::uuid))"
 
-static void read_pass(const PGresult *r, int row, struct hp_pass *p)
+static void read_pass(struct hp_arena *arena, const PGresult *r, int row, struct hp_pass *p)
 {
     p->code = PQgetvalue(r, row, 0);
     p->plate = PQgetvalue(r, row, 1);
     p->type = PQgetvalue(r, row, 2);
     p->status = PQgetvalue(r, row, 3);
     p->application_id = PQgetvalue(r, row, 4);
-    p->zone_ids = PQgetvalue(r, row, 5);
+    p->zone_ids = hp_db_json_strings(arena, hp_db_text(r, row, 5), &p->nzones);
     p->corridor = hp_db_text(r, row, 6);
     p->corridor_width_m = PQgetisnull(r, row, 7) ? 0 : atoi(PQgetvalue(r, row, 7));
     p->valid_from = PQgetvalue(r, row, 8);
@@ -73,7 +75,7 @@ enum hp_db_status hp_passes_list(struct hp_db *db, struct hp_arena *arena, const
     if (st < 0)
         return st;
     for (int i = 0; i < PQntuples(r) && i < limit; i++)
-        read_pass(r, i, &out[(*n)++]);
+        read_pass(arena, r, i, &out[(*n)++]);
     return st;
 }
 
@@ -87,7 +89,7 @@ enum hp_db_status hp_passes_get(struct hp_db *db, struct hp_arena *arena, const 
     const char *params[] = {code, org_id};
     enum hp_db_status st = hp_db_exec(db, arena, &get_sql, 2, params, &r);
     if (st == HP_DB_ROWS)
-        read_pass(r, 0, out);
+        read_pass(arena, r, 0, out);
     return st;
 }
 

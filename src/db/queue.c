@@ -1,7 +1,15 @@
 /* SQL of the review queue. */
 #include "haulpass/queue.h"
 
+#include "application_row.h"
+#include "json_arrays.h"
+
 #include "haulpass/arena.h"
+#include "haulpass/calendar.h"
+#include "haulpass/pass_code.h"
+
+#include <stdio.h>
+#include <time.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +65,7 @@ enum hp_db_status hp_queue_claim(struct hp_db *db, struct hp_arena *arena, const
     const char *params[] = {officer};
     enum hp_db_status st = hp_db_exec(db, arena, &claim_sql, 1, params, &r);
     if (st == HP_DB_ROWS)
-        hp_applications_read(r, 0, out);
+        hp_applications_read(arena, r, 0, out);
     return st;
 }
 
@@ -75,20 +83,7 @@ enum hp_db_status hp_queue_list(struct hp_db *db, struct hp_arena *arena, const 
     if (st < 0)
         return st;
     for (int i = 0; i < PQntuples(r) && i < limit; i++)
-        hp_applications_read(r, i, &out[(*n)++]);
-    return st;
-}
-
-static struct hp_sql plates_sql = HP_SQL("queue_plate_count",
-    "SELECT cardinality(plates) FROM applications WHERE id = $1::uuid");
-
-enum hp_db_status hp_queue_plate_count(struct hp_db *db, struct hp_arena *arena, const char *id,
-                                       int *n)
-{
-    PGresult *r;
-    const char *params[] = {id};
-    enum hp_db_status st = hp_db_exec(db, arena, &plates_sql, 1, params, &r);
-    *n = st == HP_DB_ROWS ? atoi(PQgetvalue(r, 0, 0)) : 0;
+        hp_applications_read(arena, r, i, &out[(*n)++]);
     return st;
 }
 
@@ -143,15 +138,44 @@ static struct hp_sql decide_sql = HP_SQL("queue_decide",
     "              FROM p)"
     "SELECT " HP_APP_COLS " FROM u a");
 
+static const char *const decision_names[] = {
+    [HP_DECISION_APPROVE] = "approve",
+    [HP_DECISION_APPROVE_PROVISIONAL] = "approve_provisional",
+    [HP_DECISION_REJECT] = "reject",
+};
+
+/* A JSON array of n new pass codes of this year, arena memory; NULL when
+ * no randomness could be had. */
+static const char *new_codes(struct hp_arena *arena, int n)
+{
+    int year = hp_calendar_local_date(NULL, time(NULL)).year;
+    char *out = hp_arena_alloc(arena, (size_t)n * (HP_PASS_CODE_BUF + 3) + 3);
+    size_t at = 0;
+    out[at++] = '[';
+    for (int i = 0; i < n; i++) {
+        char code[HP_PASS_CODE_BUF];
+        if (!hp_pass_code_new(year, code))
+            return NULL;
+        at += (size_t)sprintf(out + at, "%s\"%s\"", i ? "," : "", code);
+    }
+    out[at++] = ']';
+    out[at] = '\0';
+    return out;
+}
+
 enum hp_db_status hp_queue_decide(struct hp_db *db, struct hp_arena *arena, const char *id,
                                   const char *officer, const struct hp_decision *d,
                                   enum hp_decide_outcome *outcome, int *bad_document,
                                   struct hp_application *out)
 {
     PGresult *r;
-    const char *lock_params[] = {id, officer, d->missing_documents};
-    enum hp_db_status st = hp_db_exec(db, arena, &lock_sql, 3, lock_params, &r);
+    const char *missing = d->nmissing ? hp_db_json_of_strings(arena, d->missing_documents, d->nmissing)
+                                      : NULL;
     *outcome = HP_DECIDE_NOT_FOUND;
+    if (d->nmissing && !missing)
+        return HP_DB_HARD_ERROR;
+    const char *lock_params[] = {id, officer, missing};
+    enum hp_db_status st = hp_db_exec(db, arena, &lock_sql, 3, lock_params, &r);
     if (st != HP_DB_ROWS)
         return st;
     if (strcmp(PQgetvalue(r, 0, 0), "t") != 0) {
@@ -163,24 +187,23 @@ enum hp_db_status hp_queue_decide(struct hp_db *db, struct hp_arena *arena, cons
         *bad_document = atoi(PQgetvalue(r, 0, 1)) - 1;
         return st;
     }
-    /* The plates cannot change, but the codes were made before the lock. */
-    int plates = atoi(PQgetvalue(r, 0, 2)), codes = 0;
-    for (const char *c = d->codes; c && *c; c++)
-        codes += *c == ',';
-    if (strcmp(d->decision, "reject") != 0 && codes + 1 < plates) {
-        *outcome = HP_DECIDE_FEW_CODES;
-        return st;
-    }
+    /* The codes are made under the row lock, from the plates it holds. */
+    const char *codes = "[]";
+    if (d->kind != HP_DECISION_REJECT &&
+        !(codes = new_codes(arena, atoi(PQgetvalue(r, 0, 2)))))
+        return HP_DB_HARD_ERROR;
     const char *params[] = {id,
                             officer,
-                            d->decision,
+                            decision_names[d->kind],
                             d->reason,
-                            d->missing_documents,
-                            d->documents_due_us,
-                            d->codes ? d->codes : "[]"};
+                            missing,
+                            d->documents_due_us
+                                ? hp_arena_printf(arena, "%lld", (long long)d->documents_due_us)
+                                : NULL,
+                            codes};
     if ((st = hp_db_exec(db, arena, &decide_sql, 7, params, &r)) == HP_DB_ROWS) {
         *outcome = HP_DECIDE_DONE;
-        hp_applications_read(r, 0, out);
+        hp_applications_read(arena, r, 0, out);
     }
     return st;
 }
@@ -201,16 +224,34 @@ static struct hp_sql per_type_sql = HP_SQL("queue_per_type",
     "  LEFT JOIN applications a ON a.type = t.type AND a.decided_at IS NOT NULL"
     " GROUP BY t.type, t.n ORDER BY t.n");
 
-enum hp_db_status hp_queue_depth(struct hp_db *db, struct hp_arena *arena, PGresult **totals)
+enum hp_db_status hp_queue_depth(struct hp_db *db, struct hp_arena *arena,
+                                 struct hp_queue_depth *out)
 {
-    return hp_db_exec(db, arena, &totals_sql, 0, NULL, totals);
+    PGresult *r;
+    enum hp_db_status st = hp_db_exec(db, arena, &totals_sql, 0, NULL, &r);
+    *out = (struct hp_queue_depth){0};
+    if (st == HP_DB_ROWS)
+        *out = (struct hp_queue_depth){atoi(PQgetvalue(r, 0, 0)), atoi(PQgetvalue(r, 0, 1))};
+    return st;
 }
 
-enum hp_db_status hp_queue_stats(struct hp_db *db, struct hp_arena *arena, PGresult **totals,
-                                 PGresult **per_type)
+enum hp_db_status hp_queue_stats(struct hp_db *db, struct hp_arena *arena,
+                                 struct hp_queue_depth *totals,
+                                 struct hp_queue_type_stats per_type[HP_QUEUE_TYPES], int *n)
 {
+    PGresult *r;
+    *n = 0;
     enum hp_db_status st = hp_queue_depth(db, arena, totals);
-    if (st >= 0)
-        st = hp_db_exec(db, arena, &per_type_sql, 0, NULL, per_type);
+    if (st < 0 || (st = hp_db_exec(db, arena, &per_type_sql, 0, NULL, &r)) < 0)
+        return st;
+    for (int i = 0; i < PQntuples(r) && i < HP_QUEUE_TYPES; i++) {
+        struct hp_queue_type_stats *t = &per_type[(*n)++];
+        t->type = PQgetvalue(r, i, 0);
+        t->decided = atoi(PQgetvalue(r, i, 1));
+        t->has_median = !PQgetisnull(r, i, 2);
+        t->median_hours = t->has_median ? strtod(PQgetvalue(r, i, 2), NULL) : 0;
+        t->has_share = !PQgetisnull(r, i, 3);
+        t->within_deadline_share = t->has_share ? strtod(PQgetvalue(r, i, 3), NULL) : 0;
+    }
     return st;
 }

@@ -147,8 +147,26 @@ static struct hp_sql versions_sql = HP_SQL("zones_versions",
     "  FROM zone_versions WHERE zone_id = $1::uuid ORDER BY version");
 
 enum hp_db_status hp_zones_versions(struct hp_db *db, struct hp_arena *arena, const char *id,
-                                    PGresult **res)
+                                    struct hp_zone_version **out, int *n)
 {
+    PGresult *r;
     const char *params[] = {id};
-    return hp_db_exec(db, arena, &versions_sql, 1, params, res);
+    enum hp_db_status st = hp_db_exec(db, arena, &versions_sql, 1, params, &r);
+    *out = NULL, *n = 0;
+    if (st < 0)
+        return st;
+    int rows = PQntuples(r);
+    *out = hp_arena_calloc(arena, (size_t)rows + 1, sizeof(**out));
+    for (int i = 0; i < rows; i++)
+        (*out)[(*n)++] = (struct hp_zone_version){
+            .zone = {.id = id,
+                     .version = atoi(PQgetvalue(r, i, 0)),
+                     .name = PQgetvalue(r, i, 1),
+                     .wkb_hex = PQgetvalue(r, i, 2),
+                     .sent_as_polygon = PQgetvalue(r, i, 3)[0] == 't',
+                     .rules = PQgetvalue(r, i, 4)},
+            .written_us = hp_db_int64(r, i, 5),
+            .written_by = hp_db_text(r, i, 6),
+            .retired = PQgetvalue(r, i, 7)[0] == 't'};
+    return st;
 }

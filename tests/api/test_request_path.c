@@ -115,6 +115,14 @@ TEST(with_every_worker_busy_and_the_queue_full_a_database_request_gets_503_at_on
     for (int i = 0; i < 2; i++)
         pthread_join(t[i], NULL);
     CHECK_INT(more[1 - refused].status, 200);
+    /* The monitoring saw it. */
+    r = hp_t_on(&s, "GET", "/metrics", NULL, NULL);
+    CHECK_INT(r->status, 200);
+    CHECK(strstr(r->body, "\nhaulpass_http_overloaded_total 1\n") != NULL);
+    CHECK(strstr(r->body, "\nhaulpass_db_workers 1\n") != NULL);
+    CHECK(strstr(r->body, "\nhaulpass_db_queue_capacity 1\n") != NULL);
+    CHECK(strstr(r->body, "\nhaulpass_db_workers_busy 1\n") != NULL); /* itself */
+    hp_t_free(r);
     PQfinish(db);
     CHECK_INT(hp_t_server_stop(&s), 0);
 }
