@@ -1,4 +1,4 @@
-/* Configuration from HAULPASS_* variables and --flags (API.md section 1). */
+/* Configuration from HAULPASS_* variables and --flags (docs/contract.md section 1). */
 #include "haulpass/config.h"
 
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* haulpass: the commands of API.md section 1. */
+/* haulpass: the commands of docs/contract.md section 1. */
 #include "haulpass/app.h"
 #include "haulpass/cli.h"
 #include "haulpass/check_feed.h"

@@ -79,7 +79,7 @@ void hp_api_passes_revoke(struct hp_request *req);
 void hp_api_checks_route(struct hp_request *req);
 void hp_api_checks_sightings(struct hp_request *req);
 
-/* The route check of API.md §8 as the JSON of its answer (ops_route.h
+/* The route check of docs/contract.md §8 as the JSON of its answer (ops_route.h
  * gives it as structs, which is what other modules use): route is a
  * GeoJSON LineString, plate a vehicle's plate in any spelling, depart_us
  * the departure (µs since the epoch), speed_kmh 5-120. Returns the HTTP

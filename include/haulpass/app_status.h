@@ -1,4 +1,4 @@
-/* The life of a pass application (API.md §7): its statuses and the one
+/* The life of a pass application (docs/contract.md §7): its statuses and the one
  * table of allowed changes. Pure; sql/004_applications.sql holds the same
  * table and a trigger that refuses any other change, and
  * tests/api/test_app_transitions.c holds the two equal. */
@@ -31,7 +31,7 @@ bool hp_app_status_allowed(enum hp_app_status from, enum hp_app_status to);
  * withdrawn: no change leaves it. */
 bool hp_app_status_final(enum hp_app_status s);
 
-/* Working days to a decision for a pass type (API.md §7), halved (rounded
+/* Working days to a decision for a pass type (docs/contract.md §7), halved (rounded
  * down) for fast track; -1 for an unknown type. */
 int hp_app_due_days(const char *type, bool fast_track);
 

@@ -100,14 +100,14 @@ struct hp_calendar_date hp_calendar_add_working_days(const struct hp_calendar *c
                                                      struct hp_calendar_date from, int n);
 
 /*
- * API.md §7: the day a decision clock starts for a submission at instant t:
+ * docs/contract.md §7: the day a decision clock starts for a submission at instant t:
  * the local day of t when that is a working day and t is before 16:00 local,
  * else the next working day.
  */
 struct hp_calendar_date hp_calendar_start_day(const struct hp_calendar *cal, time_t submitted_at);
 
 /*
- * API.md §7: 18:00 local on the n-th working day after the start day of
+ * docs/contract.md §7: 18:00 local on the n-th working day after the start day of
  * submitted_at (n == 0: the start day itself). A negative n counts as 0.
  * The caller halves n for fast track. (time_t)-1 only if the day falls
  * after 9999-12-31.

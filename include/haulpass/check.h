@@ -1,5 +1,5 @@
 /*
- * The checks of API.md §8 over a snapshot: pure (no database, no HTTP),
+ * The checks of docs/contract.md §8 over a snapshot: pure (no database, no HTTP),
  * plain structs in and out. Times are seconds since the epoch (double
  * where a vehicle's position makes them fractional).
  *
@@ -56,7 +56,7 @@ struct hp_sighting_check {
     const struct hp_snap_pass *lifted_by; /* a pass that lifted a rule here, or NULL */
 };
 
-/* Whether rule r applies to a vehicle of these traits (API.md §4). */
+/* Whether rule r applies to a vehicle of these traits (docs/contract.md §4). */
 bool hp_check_rule_applies(const struct hp_rule *r, const struct hp_check_vehicle *v);
 
 /*

@@ -15,7 +15,7 @@ struct hp_config {
     bool debug_routes;      /* HAULPASS_DEBUG_ROUTES=1 enables /debug/... */
 };
 
-/* Fills cfg from the environment and the defaults of API.md section 1. */
+/* Fills cfg from the environment and the defaults of docs/contract.md section 1. */
 void hp_config_from_env(struct hp_config *cfg);
 
 /* Applies "--name value" (or "--name=value") for a configuration flag.

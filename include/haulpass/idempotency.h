@@ -1,5 +1,5 @@
 /*
- * Idempotency-Key (API.md section 2) for POST routes that create: a route
+ * Idempotency-Key (docs/contract.md section 2) for POST routes that create: a route
  * opts in with `idempotent` in the route table (src/api/routes.c). The
  * same user sending the same key with the same request (method, path,
  * query and body, compared by SHA-256) within 24 hours gets the first

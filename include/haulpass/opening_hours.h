@@ -1,5 +1,5 @@
 /*
- * OpenStreetMap opening_hours, the subset of API.md §4, with the semantics of
+ * OpenStreetMap opening_hours, the subset of docs/contract.md §4, with the semantics of
  * the reference implementation (npm package opening_hours 3.15.0; the
  * differential test in tests/diff checks it).
  *

@@ -1,5 +1,5 @@
 /*
- * The route check of API.md §8 as an operation (see src/ops/zones.c for
+ * The route check of docs/contract.md §8 as an operation (see src/ops/zones.c for
  * what src/ops/ is): shared by POST /v1/checks/route (src/api/checks.c),
  * its JSON form for other modules (hp_api_check_route_json) and the escort
  * booking, which checks its convoy's route. Answers plain structs from the
@@ -59,7 +59,7 @@ enum hp_route_outcome hp_ops_route_check(const struct hp_snapshot *s, const char
 void hp_ops_route_free(struct hp_route_answer *a);
 
 /*
- * The route check (API.md §8) of e's route (the given one, or the straight
+ * The route check (docs/contract.md §8) of e's route (the given one, or the straight
  * line) for its whole convoy, driving off at 40 km/h once formed up (start
  * + 30 min), as stored with the booking: each plate is checked on the same
  * snapshot; the crossings are the route's, the same for every plate;

@@ -1,5 +1,5 @@
 /*
- * Number plates in their one normal form (API.md section 3): the form in
+ * Number plates in their one normal form (docs/contract.md section 3): the form in
  * which a plate is stored, looked up, compared and shown. Pure.
  *
  * Normalising removes white space anywhere (so also trims), middle dots

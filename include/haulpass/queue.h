@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 /* Hands officer the next claimable application (queued, or in review with
- * an expired lease) in the order of API.md §7 and holds it 15 minutes;
+ * an expired lease) in the order of docs/contract.md §7 and holds it 15 minutes;
  * HP_DB_NO_ROWS when there is none. Two callers never get the same one. */
 enum hp_db_status hp_queue_claim(struct hp_db *db, struct hp_arena *arena, const char *officer,
                                  struct hp_application *out);
@@ -69,7 +69,7 @@ struct hp_queue_type_stats {
     double within_deadline_share;
 };
 
-/* Every application type, in the order of API.md. */
+/* Every application type, in the order of docs/contract.md. */
 #define HP_QUEUE_TYPES 5
 
 enum hp_db_status hp_queue_depth(struct hp_db *db, struct hp_arena *arena,

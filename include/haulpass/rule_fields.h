@@ -1,5 +1,5 @@
 /*
- * The fields of a zone's rule (API.md §4) in one table: each one's name,
+ * The fields of a zone's rule (docs/contract.md §4) in one table: each one's name,
  * type, limits, and where its compiled value goes in struct hp_rule. Every
  * reader of a rule goes by it: a client's JSON (api/zone_input.c), KML
  * ExtendedData (io/kml_rule.c) and the stored JSON a check snapshot
@@ -43,7 +43,7 @@ struct hp_rule_field {
     const char *const *words; /* WORDS: the vocabulary (vocab.h) */
     const char *word;         /* WORDS: what one word is, for messages */
     long long max;            /* WORDS: most words; KG: heaviest; HOURS: longest text */
-    bool in_kml;              /* KML ExtendedData may give it (API.md §4) */
+    bool in_kml;              /* KML ExtendedData may give it (docs/contract.md §4) */
     bool last_day;            /* DATE: null means open at the end, not the start */
     size_t offset;            /* where the compiled value goes in struct hp_rule:
                                * WORDS uint32_t bits, KG int (-1: none), FLAG

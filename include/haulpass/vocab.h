@@ -1,4 +1,4 @@
-/* The service's fixed vocabularies (API.md sections 3 and 7), each a
+/* The service's fixed vocabularies (docs/contract.md sections 3 and 7), each a
  * NULL-terminated list usable as an HP_JSON_ENUM's choices. */
 #ifndef HAULPASS_VOCAB_H
 #define HAULPASS_VOCAB_H

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Claim order for officer $1 (API.md §7): fast track of the caller's own
+/* Claim order for officer $1 (docs/contract.md §7): fast track of the caller's own
  * projects, then fast track, then the earliest due_at, then the earliest
  * submission; the id breaks the last ties so the order is total. */
 #define CLAIM_ORDER                                                                     \
@@ -169,8 +169,8 @@ enum hp_db_status hp_queue_decide(struct hp_db *db, struct hp_arena *arena, cons
                                   struct hp_application *out)
 {
     PGresult *r;
-    const char *missing = d->nmissing ? hp_db_json_of_strings(arena, d->missing_documents, d->nmissing)
-                                      : NULL;
+    const char *missing =
+        d->nmissing ? hp_db_json_of_strings(arena, d->missing_documents, d->nmissing) : NULL;
     *outcome = HP_DECIDE_NOT_FOUND;
     if (d->nmissing && !missing)
         return HP_DB_HARD_ERROR;

@@ -17,7 +17,7 @@
 #include <libxml/tree.h>
 
 /* The rule field an ExtendedData name gives, or NULL: only those the
- * table marks as KML's (API.md §4). */
+ * table marks as KML's (docs/contract.md §4). */
 static const struct hp_rule_field *field_named(const char *name)
 {
     const struct hp_rule_field *f = hp_rule_field_find(name);

@@ -87,7 +87,7 @@ enum hp_route_outcome hp_ops_route_check(const struct hp_snapshot *s, const char
     memset(out, 0, sizeof(*out));
     if (plate) {
         const struct hp_snap_vehicle *sv = hp_snapshot_vehicle(s, plate);
-        /* API.md section 2 hides another organisation's vehicle as if it
+        /* docs/contract.md section 2 hides another organisation's vehicle as if it
          * did not exist. */
         if (!sv || (org && memcmp(sv->org, org, sizeof(sv->org)) != 0))
             return HP_ROUTE_NO_VEHICLE;

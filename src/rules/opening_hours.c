@@ -1,5 +1,5 @@
 /*
- * opening_hours: compile the API.md §4 subset into a flat table of rules and
+ * opening_hours: compile the docs/contract.md §4 subset into a flat table of rules and
  * evaluate it the way the reference implementation (npm opening_hours)
  * does. See include/haulpass/opening_hours.h for the grammar and semantics.
  *

@@ -101,7 +101,7 @@ static void file(const struct hp_t_who *w, const char *b, char id[64])
     copy_id(r, id);
 }
 
-/* due_at by API.md §7 for a submission at t, on the 2026 calendar below. */
+/* due_at by docs/contract.md §7 for a submission at t, on the 2026 calendar below. */
 static time_t expected_due(time_t t, int n)
 {
     static const struct hp_calendar_entry e[] = {

@@ -188,7 +188,7 @@ TEST(a_site_books_the_earliest_free_unit_nearest_base_first_for_its_route_at_40_
 }
 
 /* The booking carries the route check of its route for every plate of the
- * convoy, driving off at 40 km/h once formed up (API.md §8, §9), as it
+ * convoy, driving off at 40 km/h once formed up (docs/contract.md §8, §9), as it
  * stood when booked. */
 TEST(the_booking_carries_the_route_check_of_its_convoy_naming_the_plate_that_breaks_a_rule)
 {

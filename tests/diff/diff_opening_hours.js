@@ -262,7 +262,7 @@ function genInstants(expr) {
 
 /* --- Run --------------------------------------------------------------- */
 
-/* Hand-picked first: API.md's examples, the reference's odd corners
+/* Hand-picked first: docs/contract.md's examples, the reference's odd corners
  * (rules without selectors, off with times, spill-over and replacement,
  * wrapping ranges), spacing variants and the hours clocks change. */
 const EDGE = [

@@ -1,5 +1,5 @@
 /* The calendar: dates, holidays and worked weekend days (调休), working-day
- * arithmetic, decision deadlines (API.md §7) and the time-zone snapshot. */
+ * arithmetic, decision deadlines (docs/contract.md §7) and the time-zone snapshot. */
 #include "haulpass/calendar.h"
 #include "test.h"
 
@@ -268,7 +268,7 @@ TEST(adding_many_working_days_agrees_with_walking_day_by_day)
     hp_calendar_free(cal);
 }
 
-/* --- Deadlines (API.md §7), Shanghai ------------------------------------- */
+/* --- Deadlines (docs/contract.md §7), Shanghai ------------------------------------- */
 
 TEST(a_submission_before_16_00_on_a_working_day_starts_that_day)
 {
