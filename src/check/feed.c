@@ -387,8 +387,10 @@ bool hp_check_feed_principal(const char *token_hash, struct hp_arena *arena,
     struct hp_snapshot *s = hp_check_feed_current();
     const struct hp_snap_user *u = s ? hp_snapshot_user(s, token_hash) : NULL;
     if (u) {
-        snprintf(who->user_id, sizeof(who->user_id), "%s", u->user_id);
-        snprintf(who->org_id, sizeof(who->org_id), "%s", u->org_id);
+        /* Ids are UUIDs, which fit: copied without printf, per check. */
+        memcpy(who->user_id, u->user_id, sizeof(who->user_id));
+        memcpy(who->org_id, u->org_id, sizeof(who->org_id));
+        who->user_id[sizeof(who->user_id) - 1] = who->org_id[sizeof(who->org_id) - 1] = '\0';
         who->user_name = hp_arena_strdup(arena, u->user_name);
         who->org_name = hp_arena_strdup(arena, u->org_name);
         who->org_kind = hp_arena_strdup(arena, u->org_kind);
