@@ -12,4 +12,12 @@ int hp_cli_user_add(struct hp_config *cfg, int argc, char **argv);
  * the exit status (1: the file or the database failed; 2: usage). */
 int hp_cli_import_kml(struct hp_config *cfg, int argc, char **argv);
 
+/* haulpass keys generate|list|retire KID (signing keys). Returns the exit
+ * status (1: the database or the key file failed; 2: usage). */
+int hp_cli_keys(struct hp_config *cfg, int argc, char **argv);
+
+/* haulpass verify CODE --keys FILE [--revocations FILE]: 0 when the code
+ * is valid, 1 when not (printing why), 2 on usage or unreadable files. */
+int hp_cli_verify(struct hp_config *cfg, int argc, char **argv);
+
 #endif
