@@ -20,35 +20,15 @@ static const char help[] =
     "saved from GET /v1/keys, its dates, and, with --revocations, the list saved\n"
     "from GET /v1/passes/revocations. Exit 0 when valid, 1 when not (it says why).\n";
 
-/* The JSON of a file, or NULL with a message. */
+/* The JSON of a file (at most 64 MiB), or NULL with a message. */
 static cJSON *read_json(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "haulpass: cannot read %s\n", path);
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *nb = cap < (64u << 20) ? realloc(buf, cap * 2) : NULL;
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
+    size_t n;
+    char *buf = hp_cli_read_file(path, 64u << 20, "64 MiB", &n);
     cJSON *j = buf ? cJSON_ParseWithLength(buf, n) : NULL;
+    if (buf && !j)
+        fprintf(stderr, "haulpass: %s is not JSON\n", path);
     free(buf);
-    if (!j)
-        fprintf(stderr, "haulpass: %s is not JSON (or too large)\n", path);
     return j;
 }
 

@@ -7,7 +7,6 @@
 #include "haulpass/log.h"
 #include "haulpass/pass_token.h"
 #include "haulpass/signing_key.h"
-#include "haulpass/signing_keys.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,14 +189,20 @@ enum hp_db_status hp_passes_supply(struct hp_db *db, struct hp_arena *arena, con
 }
 
 /* The passes still without a signed code of application $1 or code $2,
- * when key $3 is published and not retired. */
+ * unless key $3 is retired (a key not yet published is not). */
 static struct hp_sql unsigned_sql = HP_SQL("passes_unsigned",
     "SELECT " PASS_COLS " FROM passes p"
     " WHERE p.signed_code IS NULL AND (p.application_id = $1::uuid OR p.code = $2)"
-    "   AND EXISTS (SELECT 1 FROM signing_keys k WHERE k.kid = $3 AND k.retired_at IS NULL)"
+    "   AND NOT EXISTS (SELECT 1 FROM signing_keys k"
+    "                    WHERE k.kid = $3 AND k.retired_at IS NOT NULL)"
     " ORDER BY p.code FOR UPDATE OF p");
 
+/* Stores the codes, publishing key $3 ($4: its public key) on the way in
+ * case the database was away when the service started: the foreign key
+ * is checked at the end of the statement, after the insert. */
 static struct hp_sql set_signed_sql = HP_SQL("passes_set_signed",
+    "WITH k AS (INSERT INTO signing_keys (kid, public_key) VALUES ($3, $4)"
+    "           ON CONFLICT DO NOTHING)"
     "UPDATE passes p SET signed_code = x.s, kid = $3"
     "  FROM unnest(ARRAY(SELECT json_array_elements_text($1::json)),"
     "              ARRAY(SELECT json_array_elements_text($2::json))) x(code, s)"
@@ -228,14 +233,9 @@ enum hp_db_status hp_passes_sign(struct hp_db *db, struct hp_arena *arena,
 {
     if (!key || !key->pkey)
         return HP_DB_NO_ROWS;
-    /* Published on the way, in case the database was away when the
-     * service started; a retired key stays retired. */
-    enum hp_db_status st = hp_signing_keys_publish(db, arena, key);
-    if (st < 0)
-        return st;
     PGresult *r;
     const char *params[] = {application_id, code, key->kid_hex};
-    st = hp_db_exec(db, arena, &unsigned_sql, 3, params, &r);
+    enum hp_db_status st = hp_db_exec(db, arena, &unsigned_sql, 3, params, &r);
     if (st != HP_DB_ROWS)
         return st;
     int n = PQntuples(r);
@@ -257,11 +257,13 @@ enum hp_db_status hp_passes_sign(struct hp_db *db, struct hp_arena *arena,
     }
     if (!k)
         return HP_DB_NO_ROWS;
+    char pub[64];
+    hp_base64url_encode(key->public_key, 32, pub);
     const char *p2[] = {hp_db_json_of_strings(arena, codes, k),
-                        hp_db_json_of_strings(arena, texts, k), key->kid_hex};
+                        hp_db_json_of_strings(arena, texts, k), key->kid_hex, pub};
     if (!p2[0] || !p2[1])
         return HP_DB_HARD_ERROR;
-    return hp_db_exec(db, arena, &set_signed_sql, 3, p2, &r);
+    return hp_db_exec(db, arena, &set_signed_sql, 4, p2, &r);
 }
 
 /* The key $1 and the pass $2 as they stand ($3: today, local). */
