@@ -15,7 +15,7 @@
 
 #define HP_PASS_TOKEN_PREFIX "HP1:"
 #define HP_PASS_TOKEN_VERSION 1
-#define HP_PASS_TOKEN_PLATE_MAX 32 /* bytes of UTF-8 */
+#define HP_PASS_TOKEN_PLATE_MAX 36 /* bytes of UTF-8: 12 characters, as plate.h allows */
 #define HP_PASS_TOKEN_COVERAGE 8   /* bytes of the coverage digest */
 #define HP_PASS_TOKEN_SIG 64
 /* The fixed part of the layout; the plate's bytes come on top. */

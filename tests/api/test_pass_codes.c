@@ -45,18 +45,19 @@ static void once(void)
     hp_t_sh("mkdir -p '%s'", tmp);
 }
 
-/* Files an application for plate, claims it as officer and decides it on
- * server s (NULL: the main one); the new pass's code into code ("" when
- * it failed). */
-static void issue(struct hp_t_server *s, const char *plate, const char *decision, char code[32])
+/* Files an application for plate covering area (a JSON member: the zone
+ * or a corridor), claims it as officer and decides it on server s (NULL:
+ * the main one); the new pass's code into code ("" when it failed). */
+static void issue_over(struct hp_t_server *s, const char *plate, const char *decision,
+                       const char *area, char code[32])
 {
     code[0] = '\0';
     char b[1024];
     snprintf(b, sizeof(b),
              "{\"type\":\"urban_delivery\",\"plates\":[\"%s\"],\"valid_from\":\"2030-12-01\","
-             "\"valid_to\":\"2030-12-31\",\"hours\":\"Mo-Fr 07:00-19:00\",\"zone_ids\":[\"%s\"],"
+             "\"valid_to\":\"2030-12-31\",\"hours\":\"Mo-Fr 07:00-19:00\",%s,"
              "\"documents\":[{\"name\":\"licence\",\"provided\":false}]}",
-             plate, zone);
+             plate, area);
     struct hp_t_resp *r = hp_t_post("/v1/applications", haulier.token, b);
     CHECK_INT(r->status, 201);
     char app[64];
@@ -80,6 +81,14 @@ static void issue(struct hp_t_server *s, const char *plate, const char *decision
         snprintf(code, 32, "%s", PQgetvalue(q, 0, 0));
     PQclear(q);
     CHECK(code[0] != '\0');
+}
+
+/* issue_over the test zone. */
+static void issue(struct hp_t_server *s, const char *plate, const char *decision, char code[32])
+{
+    char area[128];
+    snprintf(area, sizeof(area), "\"zone_ids\":[\"%s\"]", zone);
+    issue_over(s, plate, decision, area, code);
 }
 
 static const char *approve = "{\"decision\":\"approve\",\"reason\":\"checked\"}";
@@ -439,6 +448,30 @@ TEST(the_printable_permit_shows_the_pass_under_a_strict_csp)
     hp_t_free(r);
 }
 
+TEST(a_corridor_pass_prints_its_corridor_on_the_map_and_verifies)
+{
+    once();
+    char code[32];
+    issue_over(NULL, "鲁QP7004", approve,
+               "\"corridor\":{\"route\":{\"type\":\"LineString\",\"coordinates\":"
+               "[[118.31,35.01],[118.35,35.04],[118.39,35.08]]},\"width_m\":200}",
+               code);
+    char path[96];
+    snprintf(path, sizeof(path), "/v1/passes/%s/print", code);
+    struct hp_t_resp *r = hp_t_get(path, haulier.token);
+    CHECK_INT(r->status, 200);
+    CHECK(strstr(r->body, "class=\"corridor\"") != NULL);
+    CHECK(strstr(r->body, "class=\"zone\"") == NULL);
+    CHECK(strstr(r->body, "通行走廊") != NULL);
+    hp_t_free(r);
+    r = verify_on(NULL, signed_code(NULL, code));
+    CHECK(valid(r));
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(r->json, "pass"), "corridor")));
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(r->json, "pass"),
+                                                     "zone_names")), 0);
+    hp_t_free(r);
+}
+
 TEST(after_a_key_rotation_old_codes_verify_and_new_passes_use_the_new_key)
 {
     once();
@@ -507,6 +540,23 @@ TEST(after_a_key_rotation_old_codes_verify_and_new_passes_use_the_new_key)
     hp_t_free(r);
     hp_signing_key_free(&old_key);
     CHECK_INT(hp_t_server_stop(&s2), 0);
+}
+
+TEST(a_key_file_others_may_read_stops_the_service_at_start)
+{
+    once();
+    char path[512], env_key[600];
+    snprintf(path, sizeof(path), "%s/open.pem", tmp);
+    unlink(path);
+    CHECK_INT(hp_t_sh("cp '%s' '%s' && chmod 644 '%s'", getenv("HAULPASS_SIGNING_KEY"), path,
+                      path), 0);
+    snprintf(env_key, sizeof(env_key), "HAULPASS_SIGNING_KEY=%s", path);
+    const char *env[] = {env_key, NULL};
+    struct hp_t_server s = {0};
+    CHECK(hp_t_server_start_unready(&s, env) != 0);
+    CHECK_INT(hp_t_sh("grep -q 'readable by others' '%s'", s.log), 0);
+    if (s.pid)
+        hp_t_server_stop(&s);
 }
 
 TEST(public_routes_are_rate_limited_per_address_with_retry_after)
