@@ -40,6 +40,10 @@ void hp_config_from_env(struct hp_config *cfg)
         parse_int(v, 1, 1000, &cfg->db_pool_size);
     if ((v = getenv("HAULPASS_DB_QUEUE")) && *v)
         parse_int(v, 1, 100000, &cfg->db_queue);
+    cfg->signing_key = env_or("HAULPASS_SIGNING_KEY", NULL);
+    cfg->public_rate = 20;
+    if ((v = getenv("HAULPASS_PUBLIC_RATE")) && *v)
+        parse_int(v, 0, 1000000, &cfg->public_rate);
     v = getenv("HAULPASS_DEBUG_ROUTES");
     cfg->debug_routes = v && strcmp(v, "1") == 0;
 }
@@ -47,7 +51,8 @@ void hp_config_from_env(struct hp_config *cfg)
 int hp_config_flag(struct hp_config *cfg, int argc, char **argv, int *i)
 {
     static const char *const names[] = {"db", "listen", "tz", "threads", "log",
-                                        "db-pool", "db-queue", NULL};
+                                        "db-pool", "db-queue", "signing-key",
+                                        "public-rate", NULL};
     const char *arg = argv[*i];
     if (strncmp(arg, "--", 2) != 0)
         return 0;
@@ -71,7 +76,9 @@ int hp_config_flag(struct hp_config *cfg, int argc, char **argv, int *i)
         case 3: return parse_int(value, 1, 1024, &cfg->threads) ? -1 : 1;
         case 4: cfg->log_level = value; return 1;
         case 5: return parse_int(value, 1, 1000, &cfg->db_pool_size) ? -1 : 1;
-        default: return parse_int(value, 1, 100000, &cfg->db_queue) ? -1 : 1;
+        case 6: return parse_int(value, 1, 100000, &cfg->db_queue) ? -1 : 1;
+        case 7: cfg->signing_key = value; return 1;
+        default: return parse_int(value, 0, 1000000, &cfg->public_rate) ? -1 : 1;
         }
     }
     return 0;

@@ -8,6 +8,10 @@
 #include "haulpass/kml.h"
 #include "haulpass/log.h"
 #include "haulpass/migrate.h"
+#include "haulpass/arena.h"
+#include "haulpass/rate_limit.h"
+#include "haulpass/signing_key.h"
+#include "haulpass/signing_keys.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -25,6 +29,8 @@ static const char usage[] =
     "  migrate      apply the database migrations this database has not seen\n"
     "  user add     create a user (and its organisation if missing); prints its token\n"
     "  import-kml   make zones of the Placemarks of a KML file\n"
+    "  keys         generate, list or retire the keys that sign pass codes\n"
+    "  verify       check a signed pass code offline\n"
     "\n"
     "options (each also read from the environment variable in brackets):\n"
     "  --db CONNINFO       libpq connection string or URI [HAULPASS_DB]\n"
@@ -34,6 +40,9 @@ static const char usage[] =
     "  --log LEVEL         debug, info, warn or error [HAULPASS_LOG]\n"
     "  --db-pool N         database connections, a worker each [HAULPASS_DB_POOL]\n"
     "  --db-queue N        requests that may wait for a worker [HAULPASS_DB_QUEUE]\n"
+    "  --signing-key FILE  Ed25519 key that signs pass codes [HAULPASS_SIGNING_KEY]\n"
+    "  --public-rate N     requests/s per address on public routes, 0: off\n"
+    "                      [HAULPASS_PUBLIC_RATE]\n"
     "\n"
     "Run 'haulpass COMMAND --help' for a command's own options.\n";
 
@@ -73,6 +82,22 @@ static void use_time_zone(const char *tz)
     tzset();
 }
 
+/* Publishes the loaded key's public half, so GET /v1/keys lists it; a
+ * database that cannot be reached now is no reason not to start (signing
+ * publishes it again). */
+static void publish_key(struct hp_app *app)
+{
+    struct hp_db *db = app->signing_key && app->pool ? hp_db_acquire(app->pool) : NULL;
+    if (!db)
+        return;
+    struct hp_arena *arena = hp_arena_new();
+    if (arena && hp_signing_keys_publish(db, arena, app->signing_key) < 0)
+        hp_log(HP_LOG_WARN, "signing key not published", "detail", hp_db_message(db), NULL);
+    hp_log(HP_LOG_INFO, "signing key", "kid", app->signing_key->kid_hex, NULL);
+    hp_arena_free(arena);
+    hp_db_release(app->pool, db);
+}
+
 static int serve(struct hp_config *cfg, int argc, char **argv)
 {
     static const char help[] =
@@ -96,12 +121,28 @@ static int serve(struct hp_config *cfg, int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     struct hp_app app = {.cfg = cfg};
+    static struct hp_signing_key key;
+    if (cfg->signing_key) {
+        char err[512];
+        if (!hp_signing_key_load(cfg->signing_key, &key, err, sizeof(err))) {
+            hp_log(HP_LOG_ERROR, "signing key refused", "detail", err, NULL);
+            return 1;
+        }
+        app.signing_key = &key;
+    } else {
+        hp_log(HP_LOG_WARN, "no HAULPASS_SIGNING_KEY: passes are issued without a signed code",
+               NULL);
+    }
+    app.public_rate = hp_rate_limit_new(cfg->public_rate);
     app.pool = hp_db_pool_new(cfg->db, cfg->db_pool_size);
+    publish_key(&app);
     /* The check snapshot loads in the background: the service answers
      * /healthz at once, checks as soon as the database has answered. */
     if (!app.pool || !hp_check_feed_start(cfg->db) || !hp_server_start(&app)) {
         hp_check_feed_stop();
         hp_db_pool_free(app.pool);
+        hp_rate_limit_free(app.public_rate);
+        hp_signing_key_free(&key);
         return 1;
     }
     int sig = 0;
@@ -115,6 +156,8 @@ static int serve(struct hp_config *cfg, int argc, char **argv)
     }
     hp_check_feed_stop();
     hp_db_pool_free(app.pool);
+    hp_rate_limit_free(app.public_rate);
+    hp_signing_key_free(&key);
     hp_log_flush();
     hp_log(HP_LOG_INFO, "stopped", NULL);
     return 0;
@@ -159,6 +202,10 @@ int main(int argc, char **argv)
         return serve(&cfg, argc - 2, argv + 2);
     if (strcmp(cmd, "migrate") == 0)
         return migrate(&cfg, argc - 2, argv + 2);
+    if (strcmp(cmd, "keys") == 0)
+        return hp_cli_keys(&cfg, argc - 2, argv + 2);
+    if (strcmp(cmd, "verify") == 0)
+        return hp_cli_verify(&cfg, argc - 2, argv + 2);
     if (strcmp(cmd, "import-kml") == 0)
         return hp_cli_import_kml(&cfg, argc - 2, argv + 2);
     if (strcmp(cmd, "user") == 0) {

@@ -75,6 +75,18 @@ void hp_api_queue_stats(struct hp_request *req);
 void hp_api_passes_list(struct hp_request *req);
 void hp_api_passes_get(struct hp_request *req);
 void hp_api_passes_revoke(struct hp_request *req);
+/* pass_codes.c, pass_print.c */
+void hp_api_keys_list(struct hp_request *req);
+void hp_api_verify(struct hp_request *req);
+void hp_api_passes_revocations(struct hp_request *req);
+void hp_api_passes_qr(struct hp_request *req);
+void hp_api_passes_print(struct hp_request *req);
+void hp_api_print_css(struct hp_request *req);
+/* The pass of the path (params[0]) as the caller may see it, signed first
+ * when it has no signed code and the service has a key; false after
+ * replying (404, 503). */
+struct hp_pass;
+bool hp_api_pass_for_code(struct hp_request *req, struct hp_pass *p);
 /* checks.c */
 void hp_api_checks_route(struct hp_request *req);
 void hp_api_checks_sightings(struct hp_request *req);

@@ -8,12 +8,19 @@ struct hp_config;
 struct hp_db_pool;
 struct MHD_Daemon;
 struct hp_workers;
+struct hp_signing_key;
+struct hp_rate_limit;
 
 struct hp_app {
     const struct hp_config *cfg;
     struct hp_db_pool *pool;
     struct MHD_Daemon *daemon;
     struct hp_workers *workers; /* run the requests that need the database */
+    /* HAULPASS_SIGNING_KEY's key, NULL when none is configured (passes are
+     * then issued without a signed code, and signed when first read once
+     * a key is). */
+    const struct hp_signing_key *signing_key;
+    struct hp_rate_limit *public_rate; /* public routes; NULL: no limit */
     atomic_int in_flight; /* requests begun and not yet completed */
     atomic_llong overloaded; /* requests refused with 503: every worker busy */
 };

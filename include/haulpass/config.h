@@ -13,6 +13,9 @@ struct hp_config {
     int db_pool_size;       /* HAULPASS_DB_POOL: connections, one worker each */
     int db_queue;           /* HAULPASS_DB_QUEUE: waiting requests; 0: see below */
     bool debug_routes;      /* HAULPASS_DEBUG_ROUTES=1 enables /debug/... */
+    const char *signing_key; /* HAULPASS_SIGNING_KEY: private key file, or NULL */
+    int public_rate;        /* HAULPASS_PUBLIC_RATE: requests/s per address on
+                             * public routes, burst 5x; 0: no limit */
 };
 
 /* Fills cfg from the environment and the defaults of docs/contract.md section 1. */

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define HP_PASS_CODE_LEN 17 /* HP-YYYY-XXXXXXXXC */
 #define HP_PASS_CODE_BUF (HP_PASS_CODE_LEN + 1)
@@ -21,5 +22,10 @@ bool hp_pass_code_make(int year, const char *body, char out[HP_PASS_CODE_BUF]);
 
 /* Whether s is a well-formed code whose check character matches. */
 bool hp_pass_code_valid(const char *s);
+
+/* A valid code as its year and the 40 bits of its body, and back (the
+ * check character is recomputed), for the signed code's layout. */
+bool hp_pass_code_pack(const char *code, int *year, uint64_t *body);
+bool hp_pass_code_unpack(int year, uint64_t body, char out[HP_PASS_CODE_BUF]);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "haulpass/db.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct hp_pass {
@@ -18,6 +19,8 @@ struct hp_pass {
     const char *valid_from, *valid_to; /* YYYY-MM-DD */
     const char *hours, *project_id, *revoke_reason; /* or NULL */
     int64_t issued_us, documents_due_us, revoked_us; /* 0: none */
+    int revision;
+    const char *signed_code; /* NULL until signed (hp_passes_sign) */
 };
 
 /* Marks provisional passes whose documents_due has passed suspended, and
@@ -58,5 +61,65 @@ enum hp_db_status hp_passes_supply(struct hp_db *db, struct hp_arena *arena, con
                                    const char *org_id, const char *actor, const char *name,
                                    const char *today,
                                    enum hp_supply_outcome *outcome);
+
+struct hp_signing_key;
+
+/* Signs the passes without a signed code of application_id (or the pass
+ * code; the other NULL) with key, inside the caller's transaction, when
+ * key is published and not retired (a retired key signs nothing new).
+ * HP_DB_NO_ROWS when nothing was signed (no key, a retired key, nothing
+ * unsigned). */
+enum hp_db_status hp_passes_sign(struct hp_db *db, struct hp_arena *arena,
+                                 const struct hp_signing_key *key, const char *application_id,
+                                 const char *code);
+
+/* A signing key and a pass as they stand now, for verification. */
+struct hp_pass_now {
+    const char *public_key;   /* base64url */
+    int64_t key_retired_us;   /* 0: in use */
+    bool found;               /* the pass exists; the rest only then */
+    int revision;
+    const char *status;       /* as the sweep would make it today */
+    const char *plate, *type, *valid_from, *valid_to, *hours;
+    int64_t documents_due_us;
+    const char **zone_names;
+    int nzone_names;
+    bool has_corridor;
+};
+
+/* Key kid and pass code (today: local YYYY-MM-DD); HP_DB_NO_ROWS when no
+ * key has that id. One statement, no write. */
+enum hp_db_status hp_passes_verify_lookup(struct hp_db *db, struct hp_arena *arena,
+                                          const char *kid, const char *code, const char *today,
+                                          struct hp_pass_now *out);
+
+/* One shape of a pass's map (SVG path data, y pointing down). */
+struct hp_pass_shape {
+    const char *name; /* the zone's name; NULL for the corridor */
+    const char *path;
+};
+
+struct hp_pass_extent {
+    double min_x, min_y, width, height; /* a view box of every shape */
+};
+
+/* The map of pass code: its zones in the pass's order, then its corridor
+ * buffered to its width, *n of them (at most max), in units where x is
+ * longitude scaled by the cosine of their middle latitude and y is minus
+ * the latitude. HP_DB_NO_ROWS when it has neither. */
+enum hp_db_status hp_passes_map(struct hp_db *db, struct hp_arena *arena, const char *code,
+                                int max, struct hp_pass_shape *out, int *n,
+                                struct hp_pass_extent *extent);
+
+struct hp_revocation {
+    const char *code, *status; /* revoked or suspended */
+    int revision;
+    int64_t at_us;
+};
+
+/* Up to max passes revoked or suspended at or after since_us, oldest first. */
+enum hp_db_status hp_passes_revocations(struct hp_db *db, struct hp_arena *arena,
+                                        int64_t since_us, int max,
+                                        struct hp_revocation *out, int *n);
 
 #endif

@@ -21,6 +21,8 @@ enum hp_db_status hp_queue_claim(struct hp_db *db, struct hp_arena *arena, const
 enum hp_db_status hp_queue_list(struct hp_db *db, struct hp_arena *arena, const char *officer,
                                 int limit, struct hp_application *out, int *n);
 
+struct hp_signing_key;
+
 enum hp_decision_kind {
     HP_DECISION_APPROVE,
     HP_DECISION_APPROVE_PROVISIONAL,
@@ -46,12 +48,14 @@ enum hp_decide_outcome {
 /* Decides application id for officer, who must hold its live claim, inside
  * the caller's transaction. The row is locked first; an approval then makes
  * one pass code per plate (of this year, pass_code.h) and issues the
- * passes. On HP_DECIDE_BAD_DOCUMENT *bad_document is the index in
+ * passes, each with its code signed by key (passes.h hp_passes_sign; none
+ * when key is NULL or retired). On HP_DECIDE_BAD_DOCUMENT *bad_document is the index in
  * missing_documents of a name that is not, once, an unprovided document
  * of the application. HP_DB_HARD_ERROR when no randomness could be had for
  * the codes. */
 enum hp_db_status hp_queue_decide(struct hp_db *db, struct hp_arena *arena, const char *id,
                                   const char *officer, const struct hp_decision *d,
+                                  const struct hp_signing_key *key,
                                   enum hp_decide_outcome *outcome, int *bad_document,
                                   struct hp_application *out);
 

@@ -34,6 +34,9 @@ struct hp_route {
      * the calendar, accounts): the check snapshot is marked stale before
      * the reply leaves, so the caller's next check sees the change. */
     bool stales_snapshot;
+    /* Open to the world: each client address may call the public routes
+     * HAULPASS_PUBLIC_RATE times a second (burst 5x), else 429. */
+    bool public_rate;
 };
 
 /* The service's routes, ended by an entry whose pattern is NULL. */

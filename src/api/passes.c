@@ -42,6 +42,11 @@ static cJSON *pass_json(const struct hp_pass *p)
 {
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "code", p->code);
+    cJSON_AddNumberToObject(j, "revision", p->revision);
+    if (p->signed_code)
+        cJSON_AddStringToObject(j, "signed_code", p->signed_code);
+    else
+        cJSON_AddNullToObject(j, "signed_code");
     cJSON_AddStringToObject(j, "plate", p->plate);
     cJSON_AddStringToObject(j, "type", p->type);
     cJSON *z = p->zone_ids ? cJSON_CreateStringArray(p->zone_ids, p->nzones) : NULL;
@@ -112,18 +117,10 @@ void hp_api_passes_list(struct hp_request *req)
 
 void hp_api_passes_get(struct hp_request *req)
 {
-    const char *code = pass_code(req);
-    if (!code)
-        return;
     if (!swept(req))
         return;
     struct hp_pass p;
-    enum hp_db_status st = hp_passes_get(req->db, req->arena, code, hp_api_own_org(req), &p);
-    if (st == HP_DB_NO_ROWS)
-        hp_reply_problem(req, 404, "not-found", "no pass has this code");
-    else if (st < 0)
-        hp_api_db_failed(req, st);
-    else
+    if (hp_api_pass_for_code(req, &p))
         hp_reply_json(req, 200, pass_json(&p));
 }
 

@@ -3,6 +3,7 @@
  * decide it; approval issues the passes in the same transaction. */
 #include "haulpass/api.h"
 
+#include "haulpass/app.h"
 #include "haulpass/applications.h"
 #include "haulpass/arena.h"
 #include "haulpass/json_body.h"
@@ -158,6 +159,7 @@ struct decide_tx {
     struct hp_arena *arena;
     const char *id, *officer;
     const struct hp_decision *d;
+    const struct hp_signing_key *key;
     enum hp_decide_outcome outcome;
     int bad_document;
     struct hp_application app;
@@ -166,7 +168,7 @@ struct decide_tx {
 static enum hp_db_status decide_run(struct hp_db *db, void *ctx)
 {
     struct decide_tx *t = ctx;
-    return hp_queue_decide(db, t->arena, t->id, t->officer, t->d, &t->outcome,
+    return hp_queue_decide(db, t->arena, t->id, t->officer, t->d, t->key, &t->outcome,
                            &t->bad_document, &t->app);
 }
 
@@ -181,7 +183,8 @@ void hp_api_applications_decide(struct hp_request *req)
     struct hp_decision d;
     if (!body || !read_decision(req, body, &d))
         return;
-    struct decide_tx t = {.arena = req->arena, .id = id, .officer = req->who->user_id, .d = &d};
+    struct decide_tx t = {.arena = req->arena, .id = id, .officer = req->who->user_id, .d = &d,
+                          .key = req->app->signing_key};
     enum hp_db_status st = hp_db_tx(req->db, decide_run, &t);
     if (st < 0)
         hp_api_db_failed(req, st);

@@ -11,6 +11,12 @@ const struct hp_route hp_routes[] = {
     {.method = HP_GET, .pattern = "/openapi.yaml", .handler = hp_api_openapi, .in_memory = true},
     {.method = HP_GET, .pattern = "/debug/db-wait", .handler = hp_api_debug_db_wait},
 
+    {.method = HP_GET, .pattern = "/print.css", .handler = hp_api_print_css, .in_memory = true},
+    /* Public: a roadside check needs no account (API.md §12). */
+    {.method = HP_GET, .pattern = "/v1/keys", .handler = hp_api_keys_list, .public_rate = true},
+    {.method = HP_POST, .pattern = "/v1/verify", .handler = hp_api_verify, .body = HP_BODY_JSON,
+     .public_rate = true},
+
     {.method = HP_GET, .pattern = "/v1/me", .handler = hp_api_me, .roles = HP_ROLE_ANY},
     {.method = HP_POST, .pattern = "/v1/orgs", .handler = hp_api_orgs_create,
      .roles = HP_ROLE_ADMIN, .body = HP_BODY_JSON, .idempotent = true, .stales_snapshot = true},
@@ -83,7 +89,14 @@ const struct hp_route hp_routes[] = {
      .roles = HP_ROLE_POLICE},
     {.method = HP_GET, .pattern = "/v1/passes", .handler = hp_api_passes_list,
      .roles = HP_ROLE_ANY},
+    /* Before /v1/passes/{code}: the first pattern that matches wins. */
+    {.method = HP_GET, .pattern = "/v1/passes/revocations", .handler = hp_api_passes_revocations,
+     .public_rate = true},
     {.method = HP_GET, .pattern = "/v1/passes/{code}", .handler = hp_api_passes_get,
+     .roles = HP_ROLE_ANY},
+    {.method = HP_GET, .pattern = "/v1/passes/{code}/qr.svg", .handler = hp_api_passes_qr,
+     .roles = HP_ROLE_ANY},
+    {.method = HP_GET, .pattern = "/v1/passes/{code}/print", .handler = hp_api_passes_print,
      .roles = HP_ROLE_ANY},
     {.method = HP_POST, .pattern = "/v1/passes/{code}/revoke", .handler = hp_api_passes_revoke,
      .roles = HP_ROLE_POLICE, .body = HP_BODY_JSON, .stales_snapshot = true},

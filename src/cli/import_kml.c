@@ -16,38 +16,6 @@ static const char usage[] =
     "Makes a zone of each Placemark of a KML 2.2 file, as POST /v1/zones/import\n"
     "does; prints {created, skipped} as JSON. --dry-run creates nothing.\n";
 
-/* The whole file, at most HP_KML_MAX_BYTES; NULL with a message on stderr. */
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "haulpass: cannot open %s\n", path);
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n > HP_KML_MAX_BYTES) {
-            fprintf(stderr, "haulpass: %s is larger than 16 MiB\n", path);
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        if (n == cap) {
-            char *nb = realloc(buf, cap *= 2);
-            if (!nb)
-                free(buf);
-            buf = nb;
-        }
-    }
-    if (f != stdin)
-        fclose(f);
-    *len = n;
-    return buf;
-}
-
 int hp_cli_import_kml(struct hp_config *cfg, int argc, char **argv)
 {
     const char *path = NULL;
@@ -77,7 +45,7 @@ int hp_cli_import_kml(struct hp_config *cfg, int argc, char **argv)
         return 2;
     }
     size_t len;
-    char *data = read_all(path, &len);
+    char *data = hp_cli_read_file(path, HP_KML_MAX_BYTES, "16 MiB", &len);
     if (!data)
         return 1;
     hp_kml_global_init();

@@ -4,7 +4,11 @@
 #include "json_arrays.h"
 
 #include "haulpass/arena.h"
+#include "haulpass/log.h"
+#include "haulpass/pass_token.h"
+#include "haulpass/signing_key.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +17,7 @@
     " ST_AsGeoJSON(p.corridor_route, 15), p.corridor_width_m,"                          \
     " to_char(p.valid_from, 'YYYY-MM-DD'), to_char(p.valid_to, 'YYYY-MM-DD'), p.hours,"  \
     " p.project_id, p.revoke_reason, hp_us(p.issued_at), hp_us(p.documents_due),"       \
-    " hp_us(p.revoked_at)"
+    " hp_us(p.revoked_at), p.revision, p.signed_code"
 
 /* Who sees pass p: all when $N is NULL, else the organisation that applied
  * for it or that owns the vehicle now. */
@@ -42,6 +46,8 @@ static void read_pass(struct hp_arena *arena, const PGresult *r, int row, struct
     p->issued_us = hp_db_int64(r, row, 13);
     p->documents_due_us = hp_db_int64(r, row, 14);
     p->revoked_us = hp_db_int64(r, row, 15);
+    p->revision = atoi(PQgetvalue(r, row, 16));
+    p->signed_code = hp_db_text(r, row, 17);
 }
 
 static struct hp_sql sweep_sql = HP_SQL("passes_sweep",
@@ -180,4 +186,199 @@ enum hp_db_status hp_passes_supply(struct hp_db *db, struct hp_arena *arena, con
     const char *p2[] = {id, actor, today};
     st = hp_db_exec(db, arena, &activate_sql, 3, p2, &r);
     return st < 0 ? st : HP_DB_ROWS;
+}
+
+/* The passes still without a signed code of application $1 or code $2,
+ * unless key $3 is retired (a key not yet published is not). */
+static struct hp_sql unsigned_sql = HP_SQL("passes_unsigned",
+    "SELECT " PASS_COLS " FROM passes p"
+    " WHERE p.signed_code IS NULL AND (p.application_id = $1::uuid OR p.code = $2)"
+    "   AND NOT EXISTS (SELECT 1 FROM signing_keys k"
+    "                    WHERE k.kid = $3 AND k.retired_at IS NOT NULL)"
+    " ORDER BY p.code FOR UPDATE OF p");
+
+/* Stores the codes, publishing key $3 ($4: its public key) on the way in
+ * case the database was away when the service started: the foreign key
+ * is checked at the end of the statement, after the insert. */
+static struct hp_sql set_signed_sql = HP_SQL("passes_set_signed",
+    "WITH k AS (INSERT INTO signing_keys (kid, public_key) VALUES ($3, $4)"
+    "           ON CONFLICT DO NOTHING)"
+    "UPDATE passes p SET signed_code = x.s, kid = $3"
+    "  FROM unnest(ARRAY(SELECT json_array_elements_text($1::json)),"
+    "              ARRAY(SELECT json_array_elements_text($2::json))) x(code, s)"
+    " WHERE p.code = x.code AND p.signed_code IS NULL");
+
+/* The claims of pass p signed with kid; false when a field does not fit
+ * the layout (a plate over 32 bytes). */
+static bool claims_of(const struct hp_pass *p, uint32_t kid, struct hp_pass_claims *c)
+{
+    memset(c, 0, sizeof(*c));
+    if (strlen(p->plate) > HP_PASS_TOKEN_PLATE_MAX || strlen(p->code) != HP_PASS_CODE_LEN)
+        return false;
+    c->kid = kid;
+    memcpy(c->code, p->code, HP_PASS_CODE_BUF);
+    c->revision = (unsigned)p->revision;
+    snprintf(c->plate, sizeof(c->plate), "%s", p->plate);
+    c->type = p->type;
+    snprintf(c->valid_from, sizeof(c->valid_from), "%s", p->valid_from);
+    snprintf(c->valid_to, sizeof(c->valid_to), "%s", p->valid_to);
+    c->issued_s = p->issued_us / 1000000;
+    return hp_pass_token_coverage(p->zone_ids, p->nzones, p->corridor, p->corridor_width_m,
+                                  p->hours, c->coverage);
+}
+
+enum hp_db_status hp_passes_sign(struct hp_db *db, struct hp_arena *arena,
+                                 const struct hp_signing_key *key, const char *application_id,
+                                 const char *code)
+{
+    if (!key || !key->pkey)
+        return HP_DB_NO_ROWS;
+    PGresult *r;
+    const char *params[] = {application_id, code, key->kid_hex};
+    enum hp_db_status st = hp_db_exec(db, arena, &unsigned_sql, 3, params, &r);
+    if (st != HP_DB_ROWS)
+        return st;
+    int n = PQntuples(r);
+    const char **codes = hp_arena_calloc(arena, (size_t)n, sizeof(*codes));
+    const char **texts = hp_arena_calloc(arena, (size_t)n, sizeof(*texts));
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        struct hp_pass p;
+        struct hp_pass_claims c;
+        read_pass(arena, r, i, &p);
+        char *text = hp_arena_alloc(arena, HP_PASS_TOKEN_BUF);
+        if (!claims_of(&p, key->kid, &c) || !hp_pass_token_sign(&c, key->pkey, text)) {
+            /* Plates (plate.h) and types (the schema) always fit: this is
+             * a new type the layout does not number yet. */
+            hp_log(HP_LOG_WARN, "pass not signed: a field does not fit the code", "code", p.code,
+                   NULL);
+            continue;
+        }
+        codes[k] = p.code;
+        texts[k++] = text;
+    }
+    if (!k)
+        return HP_DB_NO_ROWS;
+    char pub[64];
+    hp_base64url_encode(key->public_key, 32, pub);
+    const char *p2[] = {hp_db_json_of_strings(arena, codes, k),
+                        hp_db_json_of_strings(arena, texts, k), key->kid_hex, pub};
+    if (!p2[0] || !p2[1])
+        return HP_DB_HARD_ERROR;
+    return hp_db_exec(db, arena, &set_signed_sql, 4, p2, &r);
+}
+
+/* The key $1 and the pass $2 as they stand ($3: today, local). */
+static struct hp_sql verify_sql = HP_SQL("passes_verify",
+    "SELECT k.public_key, hp_us(k.retired_at), p.code IS NOT NULL, p.revision,"
+    "       CASE WHEN p.status IN ('active', 'provisional', 'suspended')"
+    "                 AND p.valid_to < $3::date THEN 'expired'"
+    "            WHEN p.status = 'provisional' AND p.documents_due <= clock_timestamp()"
+    "            THEN 'suspended' ELSE p.status END,"
+    "       p.plate, p.type, to_char(p.valid_from, 'YYYY-MM-DD'),"
+    "       to_char(p.valid_to, 'YYYY-MM-DD'), p.hours, hp_us(p.documents_due),"
+    "       to_json(ARRAY(SELECT z.name FROM unnest(p.zone_ids) WITH ORDINALITY u(id, i)"
+    "                      JOIN zones z ON z.id = u.id ORDER BY u.i))::text,"
+    "       p.corridor_route IS NOT NULL"
+    "  FROM signing_keys k LEFT JOIN passes p ON p.code = $2 WHERE k.kid = $1");
+
+enum hp_db_status hp_passes_verify_lookup(struct hp_db *db, struct hp_arena *arena,
+                                          const char *kid, const char *code, const char *today,
+                                          struct hp_pass_now *out)
+{
+    PGresult *r;
+    const char *params[] = {kid, code, today};
+    enum hp_db_status st = hp_db_exec(db, arena, &verify_sql, 3, params, &r);
+    memset(out, 0, sizeof(*out));
+    if (st != HP_DB_ROWS)
+        return st;
+    out->public_key = PQgetvalue(r, 0, 0);
+    out->key_retired_us = hp_db_int64(r, 0, 1);
+    out->found = strcmp(PQgetvalue(r, 0, 2), "t") == 0;
+    if (!out->found)
+        return st;
+    out->revision = atoi(PQgetvalue(r, 0, 3));
+    out->status = PQgetvalue(r, 0, 4);
+    out->plate = PQgetvalue(r, 0, 5);
+    out->type = PQgetvalue(r, 0, 6);
+    out->valid_from = PQgetvalue(r, 0, 7);
+    out->valid_to = PQgetvalue(r, 0, 8);
+    out->hours = hp_db_text(r, 0, 9);
+    out->documents_due_us = hp_db_int64(r, 0, 10);
+    out->zone_names = hp_db_json_strings(arena, hp_db_text(r, 0, 11), &out->nzone_names);
+    out->has_corridor = strcmp(PQgetvalue(r, 0, 12), "t") == 0;
+    return st;
+}
+
+static struct hp_sql revocations_sql = HP_SQL("passes_revocations",
+    "SELECT code, revision, status, hp_us(at) FROM ("
+    "  SELECT code, revision, status, CASE status WHEN 'revoked' THEN revoked_at"
+    "                                             ELSE suspended_at END AS at"
+    "    FROM passes WHERE (status = 'revoked' AND revoked_at >= to_timestamp($1::bigint / 1e6))"
+    "       OR (status = 'suspended' AND suspended_at >= to_timestamp($1::bigint / 1e6))) x"
+    " ORDER BY at, code LIMIT $2::int");
+
+enum hp_db_status hp_passes_revocations(struct hp_db *db, struct hp_arena *arena,
+                                        int64_t since_us, int max,
+                                        struct hp_revocation *out, int *n)
+{
+    PGresult *r;
+    const char *params[] = {hp_arena_printf(arena, "%lld", (long long)since_us),
+                            hp_arena_printf(arena, "%d", max)};
+    enum hp_db_status st = hp_db_exec(db, arena, &revocations_sql, 2, params, &r);
+    *n = 0;
+    if (st < 0)
+        return st;
+    for (int i = 0; i < PQntuples(r) && i < max; i++) {
+        struct hp_revocation *v = &out[(*n)++];
+        v->code = PQgetvalue(r, i, 0);
+        v->revision = atoi(PQgetvalue(r, i, 1));
+        v->status = PQgetvalue(r, i, 2);
+        v->at_us = hp_db_int64(r, i, 3);
+    }
+    return st;
+}
+
+/* The shapes of pass $1's map: its zones (in the pass's order) and its
+ * corridor buffered to its width, as SVG path data (ST_AsSVG: y is
+ * negated), x scaled by the cosine of their middle latitude so the map is
+ * not stretched; and their common extent in the same units. */
+static struct hp_sql shapes_sql = HP_SQL("passes_map_shapes",
+    "WITH p AS (SELECT * FROM passes WHERE code = $1),"
+    "     s AS (SELECT z.name, z.geom::geometry AS geom, u.i"
+    "             FROM p, unnest(p.zone_ids) WITH ORDINALITY u(id, i)"
+    "             JOIN zones z ON z.id = u.id"
+    "           UNION ALL"
+    "           SELECT NULL, ST_Buffer(p.corridor_route::geography,"
+    "                                  greatest(p.corridor_width_m, 10) / 2.0)::geometry, 0"
+    "             FROM p WHERE p.corridor_route IS NOT NULL),"
+    "     k AS (SELECT cos(radians(ST_Y(ST_Centroid(ST_Extent(geom)::geometry)))) AS c FROM s),"
+    "     t AS (SELECT s.name, s.i, ST_Affine(s.geom, k.c, 0, 0, 1, 0, 0) AS g FROM s, k),"
+    "     e AS (SELECT ST_Extent(g) AS b FROM t)"
+    "SELECT t.name, ST_AsSVG(t.g, 0, 6), ST_XMin(e.b), ST_YMax(e.b),"
+    "       ST_XMax(e.b) - ST_XMin(e.b), ST_YMax(e.b) - ST_YMin(e.b)"
+    "  FROM t, e ORDER BY t.i LIMIT $2::int");
+
+enum hp_db_status hp_passes_map(struct hp_db *db, struct hp_arena *arena, const char *code,
+                               int max, struct hp_pass_shape *out, int *n,
+                               struct hp_pass_extent *extent)
+{
+    PGresult *r;
+    const char *params[] = {code, hp_arena_printf(arena, "%d", max)};
+    enum hp_db_status st = hp_db_exec(db, arena, &shapes_sql, 2, params, &r);
+    *n = 0;
+    memset(extent, 0, sizeof(*extent));
+    if (st != HP_DB_ROWS)
+        return st;
+    for (int i = 0; i < PQntuples(r) && i < max; i++) {
+        if (PQgetisnull(r, i, 1))
+            continue;
+        out[*n].name = hp_db_text(r, i, 0);
+        out[(*n)++].path = PQgetvalue(r, i, 1);
+    }
+    extent->min_x = strtod(PQgetvalue(r, 0, 2), NULL);
+    extent->min_y = -strtod(PQgetvalue(r, 0, 3), NULL);
+    extent->width = strtod(PQgetvalue(r, 0, 4), NULL);
+    extent->height = strtod(PQgetvalue(r, 0, 5), NULL);
+    return st;
 }

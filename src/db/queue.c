@@ -7,6 +7,7 @@
 #include "haulpass/arena.h"
 #include "haulpass/calendar.h"
 #include "haulpass/pass_code.h"
+#include "haulpass/passes.h"
 
 #include <stdio.h>
 #include <time.h>
@@ -165,6 +166,7 @@ static const char *new_codes(struct hp_arena *arena, int n)
 
 enum hp_db_status hp_queue_decide(struct hp_db *db, struct hp_arena *arena, const char *id,
                                   const char *officer, const struct hp_decision *d,
+                                  const struct hp_signing_key *key,
                                   enum hp_decide_outcome *outcome, int *bad_document,
                                   struct hp_application *out)
 {
@@ -201,11 +203,16 @@ enum hp_db_status hp_queue_decide(struct hp_db *db, struct hp_arena *arena, cons
                                 ? hp_arena_printf(arena, "%lld", (long long)d->documents_due_us)
                                 : NULL,
                             codes};
-    if ((st = hp_db_exec(db, arena, &decide_sql, 7, params, &r)) == HP_DB_ROWS) {
-        *outcome = HP_DECIDE_DONE;
-        hp_applications_read(arena, r, 0, out);
+    if ((st = hp_db_exec(db, arena, &decide_sql, 7, params, &r)) != HP_DB_ROWS)
+        return st;
+    *outcome = HP_DECIDE_DONE;
+    hp_applications_read(arena, r, 0, out);
+    if (d->kind != HP_DECISION_REJECT) {
+        enum hp_db_status signed_st = hp_passes_sign(db, arena, key, id, NULL);
+        if (signed_st < 0)
+            return signed_st;
     }
-    return st;
+    return HP_DB_ROWS;
 }
 
 static struct hp_sql totals_sql = HP_SQL("queue_totals",

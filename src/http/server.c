@@ -26,6 +26,7 @@
 #include "haulpass/json_body.h"
 #include "haulpass/log.h"
 #include "haulpass/metrics.h"
+#include "haulpass/rate_limit.h"
 #include "haulpass/reply.h"
 #include "haulpass/router.h"
 #include "haulpass/time.h"
@@ -409,6 +410,23 @@ static void hand_off(struct request_state *st, hp_work_fn fn)
     hp_workers_push(w, fn, st);
 }
 
+/* Takes a token of the caller's address for a public route; false after
+ * answering 429. */
+static bool rate_allowed(struct hp_request *req)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    int retry = 1;
+    if (hp_rate_limit_take(req->app->public_rate, ci ? ci->client_addr : NULL,
+                           hp_time_mono_us(), &retry))
+        return true;
+    hp_reply_header(req, "Retry-After", hp_arena_printf(req->arena, "%d", retry));
+    hp_reply_problem(req, 429, "rate-limited",
+                     "this address has sent more requests than the public rate allows; "
+                     "try again in %d s", retry);
+    return false;
+}
+
 /* The first call: the headers are in, the body (if any) is not. */
 static void on_headers(struct request_state *st)
 {
@@ -416,6 +434,8 @@ static void on_headers(struct request_state *st)
     if (!screen_path(st))
         return;
     const struct hp_route *route = req->route;
+    if (route->public_rate && !rate_allowed(req))
+        return;
     if (route->roles && route->in_memory) {
         /* A camera's sighting must not wait on PostgreSQL to learn who sent
          * it; only a caller the snapshot does not know goes to a worker. */

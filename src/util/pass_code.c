@@ -68,3 +68,26 @@ bool hp_pass_code_valid(const char *s)
     }
     return check_of(s + 8) == s[16];
 }
+
+bool hp_pass_code_pack(const char *code, int *year, uint64_t *body)
+{
+    if (!hp_pass_code_valid(code))
+        return false;
+    *year = (code[3] - '0') * 1000 + (code[4] - '0') * 100 + (code[5] - '0') * 10 + (code[6] - '0');
+    uint64_t v = 0;
+    for (int i = 8; i < 16; i++)
+        v = v << 5 | (uint64_t)digit(code[i]);
+    *body = v;
+    return true;
+}
+
+bool hp_pass_code_unpack(int year, uint64_t body, char out[HP_PASS_CODE_BUF])
+{
+    if (body >> 40)
+        return false;
+    char b[9];
+    for (int i = 7; i >= 0; i--, body >>= 5)
+        b[i] = symbols[body & 31];
+    b[8] = '\0';
+    return hp_pass_code_make(year, b, out);
+}

@@ -230,6 +230,19 @@ int hp_t_setup(const char *const *extra_env)
     if (!admin)
         return -1;
     snprintf(hp_t_admin, sizeof(hp_t_admin), "%s", admin);
+    /* Servers sign pass codes with HAULPASS_SIGNING_KEY (tools/test sets
+     * it); a test binary run alone makes a key of its own. */
+    const char *key = getenv("HAULPASS_SIGNING_KEY");
+    if (!key || !*key) {
+        static char path[512];
+        const char *logdir = getenv("HAULPASS_TEST_LOGS");
+        snprintf(path, sizeof(path), "%s/signing-key-%d.pem", logdir && *logdir ? logdir : "/tmp",
+                 (int)getpid());
+        if (hp_t_sh("HAULPASS_SIGNING_KEY='%s' '%s' keys generate --db '%s' >/dev/null", path,
+                    env_or_die("HAULPASS_BIN"), hp_t.conninfo) != 0)
+            return -1;
+        setenv("HAULPASS_SIGNING_KEY", path, 1);
+    }
     return hp_t_server_start(&hp_t, extra_env);
 }
 

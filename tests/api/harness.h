@@ -6,7 +6,8 @@
  * Environment (set by tools/test): HAULPASS_BIN (the binary),
  * HAULPASS_TEST_PG (the server: conninfo or URI), HAULPASS_TEST_TEMPLATE
  * (the migrated template database), HAULPASS_PG_CTL (stops and starts the
- * cluster), HAULPASS_TEST_LOGS (where server logs go).
+ * cluster), HAULPASS_TEST_LOGS (where server logs go), HAULPASS_SIGNING_KEY
+ * (the key servers sign pass codes with; made per binary when unset).
  */
 #ifndef HP_API_HARNESS_H
 #define HP_API_HARNESS_H

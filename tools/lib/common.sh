@@ -8,9 +8,9 @@ PGBIN=/usr/lib/postgresql/15/bin
 
 # Debian packages each script needs (tools/test adds TEST, tools/bench BENCH).
 HP_PKGS_RUN=(build-essential meson ninja-build pkg-config python3 libmicrohttpd-dev
-  libpq-dev libxml2-dev libcjson-dev libgeos-dev libssl-dev libcurl4-openssl-dev
+  libpq-dev libxml2-dev libcjson-dev libgeos-dev libssl-dev libcurl4-openssl-dev libqrencode-dev
   postgresql-15 postgresql-15-postgis-3 postgresql-contrib curl jq)
-HP_PKGS_TEST=(clang libclang-rt-14-dev nodejs npm)
+HP_PKGS_TEST=(clang libclang-rt-14-dev nodejs npm librsvg2-bin zbar-tools)
 HP_PKGS_BENCH=(wrk postgresql-client)
 
 # build/ is shared by tools/run and tools/test: the same options for both, so
