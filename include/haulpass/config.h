@@ -13,6 +13,8 @@ struct hp_config {
     int db_pool_size;       /* HAULPASS_DB_POOL: connections, one worker each */
     int db_queue;           /* HAULPASS_DB_QUEUE: waiting requests; 0: see below */
     bool debug_routes;      /* HAULPASS_DEBUG_ROUTES=1 enables /debug/... */
+    const char *tile_url;   /* HAULPASS_TILE_URL: the console map's own tile
+                             * server ("https://host/{z}/{x}/{y}.png"); NULL: none */
 };
 
 /* Fills cfg from the environment and the defaults of API.md section 1. */

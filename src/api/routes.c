@@ -10,6 +10,24 @@ const struct hp_route hp_routes[] = {
     {.method = HP_GET, .pattern = "/openapi.yaml", .handler = hp_api_openapi, .in_memory = true},
     {.method = HP_GET, .pattern = "/debug/db-wait", .handler = hp_api_debug_db_wait},
 
+    /* The console: its page (also at every unknown path outside /v1/,
+     * src/http/server.c) and its bundles, from memory (console_assets.h). */
+    {.method = HP_GET, .pattern = "/", .handler = hp_api_console_page, .in_memory = true},
+    {.method = HP_GET, .pattern = "/assets/{name}", .handler = hp_api_console_asset,
+     .in_memory = true},
+    {.method = HP_GET, .pattern = "/v1/console-config", .handler = hp_api_console_config,
+     .in_memory = true},
+
+    /* Sign-in (API.md section 11). */
+    {.method = HP_POST, .pattern = "/v1/sessions", .handler = hp_api_sessions_create,
+     .body = HP_BODY_JSON},
+    {.method = HP_DELETE, .pattern = "/v1/sessions/current",
+     .handler = hp_api_sessions_delete_current, .roles = HP_ROLE_ANY},
+    {.method = HP_PUT, .pattern = "/v1/me/password", .handler = hp_api_me_password,
+     .roles = HP_ROLE_ANY, .body = HP_BODY_JSON},
+    {.method = HP_POST, .pattern = "/v1/users/{id}/password", .handler = hp_api_users_password,
+     .roles = HP_ROLE_ADMIN, .body = HP_BODY_JSON},
+
     {.method = HP_GET, .pattern = "/v1/me", .handler = hp_api_me, .roles = HP_ROLE_ANY},
     {.method = HP_POST, .pattern = "/v1/orgs", .handler = hp_api_orgs_create,
      .roles = HP_ROLE_ADMIN, .body = HP_BODY_JSON, .idempotent = true, .stales_snapshot = true},

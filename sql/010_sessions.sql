@@ -1,0 +1,32 @@
+-- Sign-in with a name and password (API.md section 11): a password per user,
+-- sessions whose token is a bearer token like any other, and the count of
+-- wrong passwords in a row per name.
+
+-- A user's name is the sign-in name: unique across the deployment.
+CREATE UNIQUE INDEX users_name_key ON users (name);
+
+-- "scrypt$N$r$p$<salt base64>$<key base64>" (src/util/password.c); NULL: the
+-- user signs in with a token only.
+ALTER TABLE users ADD COLUMN password_hash text
+    CHECK (password_hash IS NULL OR password_hash LIKE 'scrypt$%');
+
+-- A session: the SHA-256 of its token (never the token), whose user, and
+-- when it was last used; it ends 8 hours after that (sliding).
+CREATE TABLE sessions (
+    token_hash bytea PRIMARY KEY CHECK (length(token_hash) = 32),
+    user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    last_used_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE INDEX sessions_last_used ON sessions (last_used_at);
+
+-- Wrong passwords in a row, by the name tried (known or not, so a lock
+-- tells nothing about whether a name exists). Five lock the name for 15
+-- minutes; a right password, or the end of a lock, starts the count afresh.
+CREATE TABLE sign_in_failures (
+    name text PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 200),
+    failures int NOT NULL DEFAULT 0 CHECK (failures >= 0),
+    last_failed_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    locked_until timestamptz
+);
