@@ -199,6 +199,9 @@ enum hp_db_status hp_api_user_create(struct hp_db *db, struct hp_arena *arena,
  * replying 400 bad-parameter. (bbox.c) */
 bool hp_api_read_bbox(struct hp_request *req, bool allowed, double bbox[4], bool *given);
 
+/* GET /v1/zones/outlines (zone_outlines.c). */
+void hp_api_zones_outlines(struct hp_request *req);
+
 /* The console (console.c): its page, its assets, its configuration. */
 void hp_api_console_page(struct hp_request *req);
 void hp_api_console_asset(struct hp_request *req);

@@ -46,6 +46,8 @@ const struct hp_route hp_routes[] = {
     {.method = HP_GET, .pattern = "/v1/zones", .handler = hp_api_zones_list, .roles = HP_ROLE_ANY},
     {.method = HP_POST, .pattern = "/v1/zones/import", .handler = hp_api_zones_import,
      .roles = HP_ROLE_POLICE, .body = HP_BODY_KML, .idempotent = true, .stales_snapshot = true},
+    {.method = HP_GET, .pattern = "/v1/zones/outlines", .handler = hp_api_zones_outlines,
+     .roles = HP_ROLE_ANY},
     {.method = HP_GET, .pattern = "/v1/zones/{id}", .handler = hp_api_zones_get,
      .roles = HP_ROLE_ANY},
     {.method = HP_PUT, .pattern = "/v1/zones/{id}", .handler = hp_api_zones_replace,

@@ -380,6 +380,47 @@ TEST(bbox_gives_only_the_zones_a_map_view_meets)
     hp_t_free(r);
 }
 
+TEST(outlines_give_a_map_the_zones_in_view_light)
+{
+    char id[37];
+    hp_t_free(create("{\"name\":\"<b>outlined</b>\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+                     "[[[117.5,34.5],[117.6123456789,34.5],[117.6,34.6],[117.5,34.6],[117.5,34.5]]]},"
+                     "\"rules\":[]}", id));
+    REQUIRE(id[0]);
+    struct hp_t_resp *r = hp_t_get("/v1/zones/outlines?bbox=117.4,34.4,117.55,34.55", haulier);
+    CHECK_INT(r->status, 200);
+    CHECK_STR(hp_t_header(r, "Content-Type"), "application/geo+json");
+    CHECK_STR(hp_t_str(r, "type"), "FeatureCollection");
+    const cJSON *features = cJSON_GetObjectItem(r->json, "features");
+    CHECK_INT(cJSON_GetArraySize(features), 1);
+    const cJSON *f = cJSON_GetArrayItem(features, 0);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(f, "id")), id);
+    const cJSON *props = cJSON_GetObjectItem(f, "properties");
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(props, "name")), "<b>outlined</b>");
+    CHECK(cJSON_IsArray(cJSON_GetObjectItem(props, "rules")));
+    CHECK(r->body && strstr(r->body, "117.612346") != NULL); /* 6 decimals */
+    hp_t_free(r);
+    r = hp_t_get("/v1/zones/outlines?bbox=117.4,34.4,117.55,34.55&tolerance=0.001", haulier);
+    CHECK_INT(r->status, 200);
+    hp_t_free(r);
+    r = hp_t_get("/v1/zones/outlines?bbox=0,0,1,1", haulier);
+    CHECK_INT(r->status, 200);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "features")), 0);
+    hp_t_free(r);
+    const char *bad[] = {"/v1/zones/outlines", "/v1/zones/outlines?bbox=1,2,3",
+                         "/v1/zones/outlines?bbox=0,0,1,1&tolerance=-1",
+                         "/v1/zones/outlines?bbox=0,0,1,1&tolerance=1",
+                         "/v1/zones/outlines?bbox=0,0,1,1&tolerance=x"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        r = hp_t_get(bad[i], haulier);
+        CHECK_INT(r->status, 400);
+        hp_t_free(r);
+    }
+    r = hp_t_get("/v1/zones/outlines?bbox=0,0,1,1", NULL);
+    CHECK_INT(r->status, 401);
+    hp_t_free(r);
+}
+
 TEST(every_zone_write_is_in_the_audit_trail)
 {
     char id[37], path[160];

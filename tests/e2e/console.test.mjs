@@ -109,6 +109,7 @@ async function watchedPage(browser, srv, problems) {
   // The browser of a dispatcher in Linyi: Chinese (navigator.language).
   const cdp = await page.createCDPSession();
   await cdp.send('Emulation.setLocaleOverride', {locale: 'zh-CN'});
+  await page.emulateTimezone('Asia/Shanghai');
   await page.evaluateOnNewDocument(() => {
     Object.defineProperty(navigator, 'language', {get: () => 'zh-CN'});
   });

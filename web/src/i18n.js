@@ -34,12 +34,12 @@ const zh = {
   queue: '审核队列', claimNext: '领取下一件', queueEmpty: '队列里没有待审的申请。', open: '待办',
   overdue: '已超期', approve: '批准', reject: '驳回', decisionReason: '理由（必填）',
   decided: '已作出决定：{status}。', claimedUntil: '领取至 {at}', applicant: '申请单位',
-  zonesMap: '限行区地图', zoneCount: '当前视图内 {n} 个限行区', rules: '规则',
+  zonesMap: '限行区地图', zoneCount: '地图范围及周边共 {n} 个限行区', rules: '规则',
   endorse: '项目背书', endorseAction: '背书', endorsed: '已背书，进入绿色通道。', nothingToEndorse: '没有待背书的申请。',
   users: '用户管理', org: '单位', createUser: '创建用户', created: '已创建用户 {name}。', newPassword: '新密码',
   currentPassword: '当前密码', changePassword: '修改密码', passwordChanged: '密码已修改。',
   passwordHint: '至少 10 个字符', notFoundPage: '页面不存在。', error: '出错了',
-  from: '从', to: '到', at: '时间', actor: '操作人', mapLabel: '地图', platesCol: '车牌', documentsCol: '材料', validity: '有效期',
+  from: '从', to: '到', at: '时间', actor: '操作人', mapLabel: '地图', platesCol: '车牌', documentsCol: '材料', validity: '有效期', inQueue: '队列中的申请', claimed: '正在审核：{plates}',
 };
 const en = {
   app: 'Freight passes', signIn: 'Sign in', signOut: 'Sign out', name: 'Name', password: 'Password',
@@ -73,12 +73,12 @@ const en = {
   queue: 'Review queue', claimNext: 'Claim the next', queueEmpty: 'No application waits for review.', open: 'Open',
   overdue: 'Overdue', approve: 'Approve', reject: 'Reject', decisionReason: 'Reason (required)',
   decided: 'Decided: {status}.', claimedUntil: 'Claimed until {at}', applicant: 'Applicant',
-  zonesMap: 'Zones map', zoneCount: '{n} zones in view', rules: 'Rules',
+  zonesMap: 'Zones map', zoneCount: '{n} zones in and around the view', rules: 'Rules',
   endorse: 'Endorse', endorseAction: 'Endorse', endorsed: 'Endorsed: it is on the fast track.', nothingToEndorse: 'No application awaits your endorsement.',
   users: 'Users', org: 'Organisation', createUser: 'Create user', created: 'Created user {name}.', newPassword: 'New password',
   currentPassword: 'Current password', changePassword: 'Change password', passwordChanged: 'Password changed.',
   passwordHint: '10 characters at least', notFoundPage: 'There is no such page.', error: 'Something went wrong',
-  from: 'From', to: 'To', at: 'At', actor: 'By', mapLabel: 'Map', platesCol: 'Plates', documentsCol: 'Documents', validity: 'Valid',
+  from: 'From', to: 'To', at: 'At', actor: 'By', mapLabel: 'Map', platesCol: 'Plates', documentsCol: 'Documents', validity: 'Valid', inQueue: 'Applications in the queue', claimed: 'Under your review: {plates}',
 };
 const dicts = {zh, en};
 

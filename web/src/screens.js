@@ -277,7 +277,7 @@ export async function queue(main) {
   const work = h('div');
   const list = h('div');
   const claim = h('button', {type: 'button'}, t('claimNext'));
-  main.append(h('div.row', null, claim, stats), msg, work, list);
+  main.append(h('div.row', null, claim, stats), msg, work, h('h2', null, t('inQueue')), list);
   async function refresh() {
     const [st, items] = await Promise.all([api('GET', '/v1/queue/stats'), api('GET', '/v1/queue?limit=100')]);
     stats.textContent = `${t('open')}: ${st.open} · ${t('overdue')}: ${st.overdue}`;
@@ -307,6 +307,7 @@ export async function queue(main) {
         field(t('decisionReason'), reason),
         h('div.row', null, h('button', {type: 'button', onclick: () => decide('approve')}, t('approve')),
           h('button.danger', {type: 'button', onclick: () => decide('reject')}, t('reject'))));
+      work.append(h('h2', null, t('claimed', {plates: (full.plates || []).join(', ')})));
       await showApplication(work, full, actions, dmsg);
       await refresh();
     } catch (err) { sayError(msg, err); }
@@ -320,9 +321,17 @@ export async function zonesMap(main) {
   const count = h('p.count', {'aria-live': 'polite'});
   const mapEl = h('div.map.tall');
   const msg = h('div.msg');
-  main.append(count, msg, mapEl);
+  const names = h('ul.zones');
+  main.append(count, msg, h('div.split', null, mapEl, h('div.side', null, names)));
   const map = await createMap(mapEl);
-  const zones = zonesLayer(map, {onLoad: f => { count.textContent = t('zoneCount', {n: f.length}); }});
+  // The zones in view by name (the first 200): a click shows one whole.
+  const list = features => {
+    count.textContent = t('zoneCount', {n: features.length});
+    clear(names).append(...features.slice(0, 200).map(f => h('li', null, h('button.link', {type: 'button', onclick: () => {
+      map.fitBounds(L.geoJSON(f).getBounds(), {padding: [30, 30], maxZoom: 16});
+    }}, f.properties.name), ` · ${t('rules')}: ${(f.properties.rules || []).length}`)));
+  };
+  const zones = zonesLayer(map, {onLoad: list, labels: true});
   await zones.load().catch(err => sayError(msg, err));
 }
 
