@@ -37,14 +37,17 @@ enum hp_db_status hp_sessions_principal(struct hp_db *db, struct hp_arena *arena
 enum hp_db_status hp_sessions_sign_in_state(struct hp_db *db, struct hp_arena *arena,
                                             const char *name, struct hp_sign_in *out);
 
-/* Counts a wrong password for name; *locked is set when this one locked
- * the name (the HP_SIGN_IN_FAILURES-th in a row). */
+/* Counts a wrong password for name (the HP_SIGN_IN_FAILURES-th in a row
+ * locks it). *locked_for_s > 0 when the name was locked already (by
+ * attempts sent at the same time): then nothing was counted, and the answer
+ * must be the lock's, so that it tells nothing of this password. */
 enum hp_db_status hp_sessions_failed(struct hp_db *db, struct hp_arena *arena,
-                                     const char *name, bool *locked);
+                                     const char *name, int *locked_for_s);
 
 /* Opens a session of user_id (whose name is name, whose count of failures
  * ends) with the token hashing to hash_hex; *expires_us is its end. Also
- * drops sessions that have expired. */
+ * drops sessions that have expired. HP_DB_NO_ROWS when the name has been
+ * locked since its state was read (attempts sent at the same time). */
 enum hp_db_status hp_sessions_open(struct hp_db *db, struct hp_arena *arena,
                                    const char *user_id, const char *name,
                                    const char *hash_hex, int64_t *expires_us);

@@ -84,13 +84,16 @@ void hp_api_sessions_create(struct hp_request *req)
      * tells nothing either. */
     bool right = hp_password_verify(password, strlen(password), who.password_hash);
     if (!right || !who.user_id) {
-        bool locked;
-        st = hp_sessions_failed(db, req->arena, name, &locked);
+        int locked_for_s;
+        st = hp_sessions_failed(db, req->arena, name, &locked_for_s);
         if (st < 0) {
             hp_api_db_failed(req, st);
             return;
         }
-        hp_reply_problem(req, 401, "wrong-credentials", "the name or the password is wrong");
+        if (locked_for_s > 0)
+            reply_locked(req, locked_for_s);
+        else
+            hp_reply_problem(req, 401, "wrong-credentials", "the name or the password is wrong");
         return;
     }
     char token[HP_TOKEN_LEN + 1], hash[HP_SHA256_HEX_LEN + 1];
@@ -101,8 +104,12 @@ void hp_api_sessions_create(struct hp_request *req)
     hp_sha256_hex(token, strlen(token), hash);
     int64_t expires_us;
     st = hp_sessions_open(db, req->arena, who.user_id, who.name, hash, &expires_us);
-    if (st != HP_DB_ROWS) {
-        hp_api_db_failed(req, st < 0 ? st : HP_DB_HARD_ERROR);
+    if (st == HP_DB_NO_ROWS) {
+        reply_locked(req, HP_SIGN_IN_LOCK_S);
+        return;
+    }
+    if (st < 0) {
+        hp_api_db_failed(req, st);
         return;
     }
     cJSON *j = cJSON_CreateObject();
@@ -162,10 +169,14 @@ void hp_api_me_password(struct hp_request *req)
     /* A wrong current password counts towards the lock, so a stolen
      * session cannot be used to guess it. */
     if (!hp_password_verify(current, strlen(current), me.password_hash)) {
-        bool locked;
-        st = hp_sessions_failed(db, req->arena, req->who->user_name, &locked);
+        int locked_for_s;
+        st = hp_sessions_failed(db, req->arena, req->who->user_name, &locked_for_s);
         if (st < 0) {
             hp_api_db_failed(req, st);
+            return;
+        }
+        if (locked_for_s > 0) {
+            reply_locked(req, locked_for_s);
             return;
         }
         hp_reply_problem(req, 403, "wrong-password",

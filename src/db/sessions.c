@@ -65,28 +65,36 @@ enum hp_db_status hp_sessions_sign_in_state(struct hp_db *db, struct hp_arena *a
 }
 
 /* The count goes up by one, or starts at one when the last lock has ended;
- * the HP_SIGN_IN_FAILURES-th sets the lock and starts the count afresh. */
+ * the HP_SIGN_IN_FAILURES-th sets the lock and starts the count afresh. A
+ * wrong password while the name is locked (one sent alongside those that
+ * locked it) changes nothing and says so. The row is locked by the upsert,
+ * so concurrent failures are all counted. */
 static struct hp_sql failed_sql = HP_SQL("sign_in_failed",
-    "WITH c AS (SELECT CASE WHEN f.locked_until <= clock_timestamp() THEN 1"
-    "                       ELSE coalesce(f.failures, 0) + 1 END AS n"
-    "             FROM (SELECT $1::text AS name) x"
-    "             LEFT JOIN sign_in_failures f ON f.name = x.name)"
-    "INSERT INTO sign_in_failures AS f (name, failures, last_failed_at, locked_until)"
-    "SELECT $1, CASE WHEN c.n >= $2::int THEN 0 ELSE c.n END, clock_timestamp(),"
-    "       CASE WHEN c.n >= $2::int THEN clock_timestamp() + make_interval(secs => $3::int) END"
-    "  FROM c "
-    "ON CONFLICT (name) DO UPDATE SET failures = excluded.failures,"
-    "    last_failed_at = excluded.last_failed_at, locked_until = excluded.locked_until "
-    "RETURNING locked_until IS NOT NULL");
+    "INSERT INTO sign_in_failures AS f (name, failures, last_failed_at)"
+    "VALUES ($1, 1, statement_timestamp()) "
+    "ON CONFLICT (name) DO UPDATE SET"
+    "  failures = CASE WHEN f.locked_until > statement_timestamp() THEN f.failures"
+    "                  WHEN f.locked_until <= statement_timestamp() THEN 1"
+    "                  WHEN f.failures + 1 >= $2::int THEN 0"
+    "                  ELSE f.failures + 1 END,"
+    "  locked_until = CASE WHEN f.locked_until > statement_timestamp() THEN f.locked_until"
+    "                      WHEN f.locked_until IS NULL AND f.failures + 1 >= $2::int"
+    "                      THEN statement_timestamp() + make_interval(secs => $3::int) END,"
+    "  last_failed_at = CASE WHEN f.locked_until > statement_timestamp() THEN f.last_failed_at"
+    "                        ELSE statement_timestamp() END "
+    "RETURNING locked_until > statement_timestamp() AND last_failed_at <> statement_timestamp(),"
+    "          ceil(extract(epoch FROM locked_until - statement_timestamp()))::int");
 
 enum hp_db_status hp_sessions_failed(struct hp_db *db, struct hp_arena *arena,
-                                     const char *name, bool *locked)
+                                     const char *name, int *locked_for_s)
 {
     PGresult *r;
     const char *params[] = {name, hp_arena_printf(arena, "%d", HP_SIGN_IN_FAILURES),
                             hp_arena_printf(arena, "%d", HP_SIGN_IN_LOCK_S)};
     enum hp_db_status st = hp_db_exec(db, arena, &failed_sql, 3, params, &r);
-    *locked = st == HP_DB_ROWS && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    *locked_for_s = st == HP_DB_ROWS && strcmp(PQgetvalue(r, 0, 0), "t") == 0
+                        ? (int)hp_db_int64(r, 0, 1)
+                        : 0;
     return st;
 }
 
@@ -94,7 +102,10 @@ static struct hp_sql open_sql = HP_SQL("session_open",
     "WITH d AS (DELETE FROM sign_in_failures WHERE name = $2),"
     "     e AS (DELETE FROM sessions WHERE last_used_at < clock_timestamp() - " IDLE "),"
     "     s AS (INSERT INTO sessions (token_hash, user_id)"
-    "           VALUES (decode($1, 'hex'), $3::uuid) RETURNING last_used_at)"
+    "           SELECT decode($1, 'hex'), $3::uuid"
+    "            WHERE NOT EXISTS (SELECT 1 FROM sign_in_failures"
+    "                               WHERE name = $2 AND locked_until > clock_timestamp())"
+    "           RETURNING last_used_at)"
     "SELECT hp_us(last_used_at + " IDLE ") FROM s");
 
 enum hp_db_status hp_sessions_open(struct hp_db *db, struct hp_arena *arena,

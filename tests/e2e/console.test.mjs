@@ -19,7 +19,7 @@ const SHOTS = process.env.HAULPASS_E2E_SHOTS || 'var/e2e';
 const LOGS = process.env.HAULPASS_TEST_LOGS || os.tmpdir();
 const PSQL = '/usr/lib/postgresql/15/bin/psql';
 const XSS = '<img src=x onerror=alert(1)>';
-const PASSWORDS = {admin: 'admin password 2026', zhang: 'zhang password 2026', li: 'officer li 2026'};
+const PASSWORDS = {admin: 'admin password 2026', zhang: 'zhang password 2026', li: 'officer li 2026', chen: 'site chen 2026'};
 
 let passed = 0, failed = 0;
 const ok = name => { passed++; console.log(`ok - ${name}`); };
@@ -83,7 +83,11 @@ async function seed(srv) {
   const org = await srv.call('POST', '/v1/orgs', srv.admin, {name: '沂蒙物流 Yimeng Logistics', kind: 'haulier'});
   await srv.call('POST', '/v1/users', srv.admin, {org_id: org.id, name: 'zhang', role: 'haulier', password: PASSWORDS.zhang});
   const police = (await srv.call('GET', '/v1/orgs', srv.admin)).items.find(o => o.kind === 'police');
-  await srv.call('POST', '/v1/users', srv.admin, {org_id: police.id, name: 'li', role: 'officer', password: PASSWORDS.li});
+  const li = await srv.call('POST', '/v1/users', srv.admin, {org_id: police.id, name: 'li', role: 'officer', password: PASSWORDS.li});
+  const siteOrg = await srv.call('POST', '/v1/orgs', srv.admin, {name: '北站建设指挥部 North station site', kind: 'site'});
+  await srv.call('POST', '/v1/users', srv.admin, {org_id: siteOrg.id, name: 'chen', role: 'site', password: PASSWORDS.chen});
+  await srv.call('POST', '/v1/projects', srv.admin, {name: '临沂北站枢纽 North station hub', level: 'provincial', site_org_id: siteOrg.id,
+    liaison_officer_id: li.id, location: {type: 'Point', coordinates: [118.36, 35.12]}, valid_to: '2027-12-31'});
   const square = (w, s, e, n) => ({type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]]});
   const core = await srv.call('POST', '/v1/zones', srv.admin, {name: '兰山核心区 Lanshan core', geometry: square(118.30, 35.03, 118.40, 35.09),
     rules: [{vehicle_classes: ['heavy_truck'], liftable_by: ['construction']}]});
@@ -218,7 +222,8 @@ async function main() {
       await ready(page, '/haulier/fleet');
       // English, switched from the bar.
       await page.click('#bar button.lang');
-      await page.waitForFunction(() => document.querySelector('#bar nav a').textContent === 'Fleet');
+      await ready(page, '/haulier/fleet');
+      expect(await text(page, '#bar nav a') === 'Fleet', 'the bar in English');
       await page.type('form input[name=plate]', '鲁Q 12345');
       await Promise.all([page.waitForResponse(r => r.url().endsWith('/v1/vehicles') && r.request().method() === 'POST'), page.click('form button[type=submit]')]);
       await page.waitForFunction(() => [...document.querySelectorAll('td')].some(td => td.textContent === '鲁Q12345'));
@@ -300,6 +305,49 @@ async function main() {
       await page.waitForSelector('.verdict');
       expect((await page.$('.verdict.ok')) !== null, 'the trip allowed with the pass');
       await snap(page, 'haulier-trip-allowed');
+    }));
+
+    all.push(...await scenario(browser, 'the haulier applies naming a project, the site endorses it onto the fast track, the haulier withdraws another', async (page, srv) => {
+      const signOut = () => Promise.all([page.waitForResponse(r => r.url().endsWith('/v1/sessions/current')), page.click('#bar button.secondary')]);
+      expect(await signIn(page, srv.base, 'zhang', PASSWORDS.zhang) === 201, 'signed in');
+      await ready(page, '/haulier/fleet');
+      await page.type('form input[name=plate]', '鲁Q77777');
+      await Promise.all([page.waitForResponse(r => r.url().endsWith('/v1/vehicles') && r.request().method() === 'POST'), page.click('form button[type=submit]')]);
+      await page.click('#bar nav a[href="/applications"]');
+      await ready(page, '/applications');
+      const submit = async withProject => {
+        await page.select('select[name=type]', 'construction');
+        await page.select('select[name=plates]', '鲁Q77777');
+        const core = await page.$$eval('select[name=zone_ids] option', os => os.find(o => o.textContent.startsWith('兰山')).value);
+        await page.select('select[name=zone_ids]', core);
+        const project = withProject ? await page.$$eval('select[name=project_id] option', os => os.find(o => o.textContent.startsWith('临沂北站')).value) : '';
+        await page.select('select[name=project_id]', project);
+        await Promise.all([page.waitForResponse(r => r.url().endsWith('/v1/applications') && r.request().method() === 'POST'), page.click('form button[type=submit]')]);
+      };
+      await submit(true);
+      await submit(false);
+      await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 2);
+      await signOut();
+      expect(await signIn(page, srv.base, 'chen', PASSWORDS.chen) === 201, 'the site signed in');
+      await ready(page, '/site/endorse');
+      await snap(page, 'site-to-endorse');
+      await Promise.all([page.waitForResponse(r => r.url().endsWith('/endorse')), page.click('main table button')]);
+      await page.waitForSelector('.msg.ok');
+      await snap(page, 'site-endorsed');
+      await signOut();
+      expect(await signIn(page, srv.base, 'zhang', PASSWORDS.zhang) === 201, 'the haulier again');
+      await ready(page, '/haulier/fleet');
+      await page.click('#bar nav a[href="/applications"]');
+      await ready(page, '/applications');
+      expect(await page.$$eval('.badge.fast', b => b.length) === 1, 'one application on the fast track');
+      // The other one: its detail, then withdraw.
+      await page.evaluate(() => [...document.querySelectorAll('tbody tr')].find(tr => !tr.querySelector('.badge.fast')).querySelector('a').click());
+      await page.waitForSelector('main[data-ready^="/applications/"]');
+      await page.waitForSelector('.map .leaflet-overlay-pane path');
+      await snap(page, 'haulier-application-detail');
+      await Promise.all([page.waitForResponse(r => r.url().endsWith('/withdraw')), page.click('main button.danger')]);
+      await page.waitForFunction(() => [...document.querySelectorAll('dd')].some(dd => dd.textContent.startsWith('已撤回')));
+      await snap(page, 'haulier-withdrawn');
     }));
 
     all.push(...await scenario(browser, 'the admin creates a user with a password, who then signs in', async (page, srv) => {

@@ -3,10 +3,11 @@
 const KEY = 'haulpass.session';
 
 export class ApiError extends Error {
-  constructor(status, problem) {
+  constructor(status, problem, retryAfter) {
     super((problem && problem.detail) || `HTTP ${status}`);
     this.status = status;
     this.problem = problem || {};
+    this.retryAfter = Number(retryAfter) || 0; // seconds, from Retry-After
   }
   get code() { return (this.problem.type || '').replace('urn:haulpass:problem:', ''); }
 }
@@ -37,7 +38,7 @@ export async function api(method, path, body, opts = {}) {
   try { json = text ? JSON.parse(text) : null; } catch { json = null; }
   if (!r.ok) {
     if (r.status === 401 && s && !opts.anonymous) { setSession(null); onExpired(); }
-    throw new ApiError(r.status, json);
+    throw new ApiError(r.status, json, r.headers.get('Retry-After'));
   }
   return json;
 }

@@ -70,7 +70,8 @@ async function render() {
   } catch (err) {
     main.append(h('p.msg.error', {role: 'alert'}, (err.problem && err.problem.detail) || err.message || t('error')));
   }
-  main.focus({preventScroll: true});
+  // Focus moves to the new screen, unless the user is already in it.
+  if (!main.contains(document.activeElement)) main.focus({preventScroll: true});
   main.dataset.ready = path;
 }
 

@@ -69,7 +69,10 @@ export function signIn(main, done) {
         done();
       } catch (err) {
         if (err instanceof ApiError && err.status === 401) say(msg, 'error', t('wrongCredentials'));
-        else if (err instanceof ApiError && err.status === 429) say(msg, 'error', `${t('locked')} ${err.problem.detail || ''}`);
+        else if (err instanceof ApiError && err.status === 429) {
+          say(msg, 'error', t('locked', {min: Math.max(1, Math.ceil(err.retryAfter / 60))}));
+          if (err.problem.detail) msg.append(h('p.detail', null, err.problem.detail));
+        }
         else sayError(msg, err);
         password.value = '';
         password.focus();
@@ -340,11 +343,12 @@ export async function endorse(main, s, go) {
   title(main, 'endorse');
   const msg = h('div.msg');
   const list = h('div');
-  main.append(msg, list);
+  main.append(h('p.help', null, t('endorseHelp')), msg, list);
+  const projects = Object.fromEntries((await all('/v1/projects')).map(p => [p.id, p.name]));
   async function refresh() {
     const items = (await all('/v1/applications')).filter(a => a.status === 'awaiting_endorsement');
-    clear(list).append(items.length ? table([t('type'), t('platesCol'), t('validity'), ''], items.map(a =>
-      h('tr', null, h('td', null, tv('type', a.type)), h('td', null, (a.plates || []).join(', ')), h('td', null, `${a.valid_from} – ${a.valid_to}`),
+    clear(list).append(items.length ? table([t('project'), t('type'), t('platesCol'), t('validity'), ''], items.map(a =>
+      h('tr', null, h('td', null, projects[a.project_id] || '—'), h('td', null, tv('type', a.type)), h('td', null, (a.plates || []).join(', ')), h('td', null, `${a.valid_from} – ${a.valid_to}`),
         h('td', null, h('button', {type: 'button', onclick: async () => {
           try { await api('POST', `/v1/applications/${a.id}/endorse`); say(msg, 'ok', t('endorsed')); await refresh(); }
           catch (err) { sayError(msg, err); }
