@@ -30,3 +30,11 @@ CREATE TABLE sign_in_failures (
     last_failed_at timestamptz NOT NULL DEFAULT clock_timestamp(),
     locked_until timestamptz
 );
+
+-- A password is nothing the check snapshot reads: setting one must not make
+-- every instance reload it. The trigger of sql/005_checks.sql, without
+-- updates of password_hash alone.
+DROP TRIGGER users_checks_changed ON users;
+CREATE TRIGGER users_checks_changed
+    AFTER INSERT OR DELETE OR UPDATE OF id, org_id, org_kind, name, role, token_hash ON users
+    FOR EACH ROW EXECUTE FUNCTION checks_changed();

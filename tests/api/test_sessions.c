@@ -4,6 +4,7 @@
 #include "harness.h"
 #include "test.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -340,4 +341,67 @@ TEST(bad_sign_in_bodies_are_refused_without_a_crash)
     CHECK_INT(r->status, 422);
     hp_t_free(r);
     free(big);
+}
+
+struct guess {
+    const char *password;
+    long status;
+};
+
+static void *guess_one(void *p)
+{
+    struct guess *g = p;
+    struct hp_t_resp *r = sign_in("signin-burst", g->password);
+    g->status = r->status;
+    hp_t_free(r);
+    return NULL;
+}
+
+TEST(a_burst_of_guesses_sent_at_once_gets_no_further_than_five)
+{
+    char id[64];
+    haulier_with_password("signin-burst", "the right password", id);
+    enum { N = 12 };
+    struct guess g[N];
+    pthread_t t[N];
+    for (int i = 0; i < N; i++) {
+        /* The right password is the last sent: by then the name is locked. */
+        g[i] = (struct guess){i == N - 1 ? "the right password" : "wrong guess", 0};
+        pthread_create(&t[i], NULL, guess_one, &g[i]);
+        if (i == N - 2) {
+            for (int k = 0; k <= i; k++)
+                pthread_join(t[k], NULL);
+        }
+    }
+    pthread_join(t[N - 1], NULL);
+    int wrong = 0, locked = 0;
+    for (int i = 0; i < N - 1; i++) {
+        wrong += g[i].status == 401;
+        locked += g[i].status == 429;
+    }
+    CHECK_INT(wrong, 5);
+    CHECK_INT(locked, N - 1 - 5);
+    CHECK_INT(g[N - 1].status, 429);
+    CHECK_INT(hp_t_sql_int("SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id"
+                           " WHERE u.name = 'signin-burst'"),
+              0);
+}
+
+TEST(setting_a_password_does_not_make_the_check_snapshot_reload)
+{
+    char id[64];
+    haulier_with_password("signin-snapshot", "the first password", id);
+    int before = hp_t_sql_int("SELECT coalesce(sum(n), 0)::int FROM snapshot_changes");
+    char path[96];
+    snprintf(path, sizeof(path), "/v1/users/%s/password", id);
+    struct hp_t_resp *r = hp_t_post(path, hp_t_admin, "{\"password\":\"the second password\"}");
+    CHECK_INT(r->status, 204);
+    hp_t_free(r);
+    CHECK_INT(hp_t_sql_int("SELECT coalesce(sum(n), 0)::int FROM snapshot_changes"), before);
+    /* A token rotation still does: the snapshot knows tokens. */
+    snprintf(path, sizeof(path), "/v1/users/%s/token", id);
+    r = hp_t_post(path, hp_t_admin, NULL);
+    CHECK_INT(r->status, 200);
+    hp_t_free(r);
+    CHECK(hp_t_sql_int("SELECT coalesce(sum(n), 0)::int FROM snapshot_changes") > before);
 }

@@ -227,6 +227,16 @@ async function main() {
       await page.type('form input[name=plate]', '鲁Q 12345');
       await Promise.all([page.waitForResponse(r => r.url().endsWith('/v1/vehicles') && r.request().method() === 'POST'), page.click('form button[type=submit]')]);
       await page.waitForFunction(() => [...document.querySelectorAll('td')].some(td => td.textContent === '鲁Q12345'));
+      // A CSV of three rows, one of them bad: the good ones go in, the bad one is listed with its line.
+      const csv = path.join(os.tmpdir(), `hp-e2e-${process.pid}.csv`);
+      fs.writeFileSync(csv, 'plate,class,gross_weight_kg\n鲁Q20001,heavy_truck,25000\n鲁Q20002,spaceship,1000\n鲁Q20003,light_truck,3500\n');
+      await (await page.$('input[name=csv]')).uploadFile(csv);
+      await Promise.all([page.waitForResponse(r => r.url().endsWith('/v1/vehicles/import')), page.click('main form:last-of-type button[type=submit]')]);
+      await page.waitForSelector('main form:last-of-type tr.bad');
+      const bad = await page.$$eval('main form:last-of-type tr.bad td', tds => tds.map(td => td.textContent));
+      expect(bad[0] === '3' && bad[1].includes('class'), `the bad row listed with its line (got ${bad.join(' | ')})`);
+      await page.waitForFunction(() => [...document.querySelectorAll('td')].some(td => td.textContent === '鲁Q20003'));
+      fs.unlinkSync(csv);
       await snap(page, 'haulier-fleet');
       await page.click('#bar nav a[href="/haulier/trip"]');
       await ready(page, '/haulier/trip');

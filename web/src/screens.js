@@ -117,7 +117,27 @@ export async function fleet(main) {
   h('div.row', null, field(t('plate'), plate), field(t('class'), cls), field(t('grossWeight'), weight),
     field(t('axles'), axles), field(t('hazmat'), hazmat)),
   h('button', {type: 'submit'}, t('addVehicle')), msg);
-  main.append(list, form);
+  // CSV import: each refused row with its line and why; the good ones go in.
+  const file = h('input', {name: 'csv', type: 'file', accept: '.csv,text/csv'});
+  const imsg = h('div.msg');
+  const report = h('div');
+  const importForm = h('form.card', {
+    onsubmit: async e => {
+      e.preventDefault();
+      clear(report);
+      if (!file.files.length) return say(imsg, 'error', t('pickFile'));
+      try {
+        const r = await api('POST', '/v1/vehicles/import', await file.files[0].text(), {contentType: 'text/csv'});
+        say(imsg, r.errors.length ? 'error' : 'ok', t('imported', {n: r.created.length, bad: r.errors.length}));
+        if (r.errors.length) {
+          report.append(table([t('csvLine'), t('reason')], r.errors.map(x => h('tr.bad', null, h('td.num', null, x.row), h('td', null, x.message)))));
+        }
+        await refresh();
+      } catch (err) { sayError(imsg, err); }
+    },
+  }, h('h2', null, t('importCsv')), h('p.help', null, t('csvHelp')),
+  field(t('csvFile'), file), h('button', {type: 'submit'}, t('importCsv')), imsg, report);
+  main.append(list, form, importForm);
   await refresh();
 }
 
