@@ -315,6 +315,18 @@ async function main() {
       await page.waitForSelector('.verdict');
       expect((await page.$('.verdict.ok')) !== null, 'the trip allowed with the pass');
       await snap(page, 'haulier-trip-allowed');
+      // The officer finds the pass by its plate and revokes it with a reason.
+      await Promise.all([page.waitForResponse(r => r.url().endsWith('/v1/sessions/current')), page.click('#bar button.secondary')]);
+      expect(await signIn(page, srv.base, 'li', PASSWORDS.li) === 201, 'the officer again');
+      await ready(page, '/officer/queue');
+      await page.click('#bar nav a[href="/passes"]');
+      await ready(page, '/passes');
+      await page.type('input[name=q]', '鲁Q54321');
+      await Promise.all([page.waitForResponse(r => r.url().includes('/v1/passes?plate=')), page.click('main form button[type=submit]')]);
+      await page.type('input[name=revoke_reason]', '超载 load over the permit');
+      await Promise.all([page.waitForResponse(r => r.url().endsWith('/revoke')), page.click('main table button.danger')]);
+      await page.waitForFunction(() => [...document.querySelectorAll('tr.bad td')].some(td => td.textContent.startsWith('已吊销')));
+      await snap(page, 'officer-revoked-pass');
     }));
 
     all.push(...await scenario(browser, 'the haulier applies naming a project, the site endorses it onto the fast track, the haulier withdraws another', async (page, srv) => {

@@ -13,6 +13,7 @@ const SCREENS = [
   {path: '/applications', key: 'nav_applications', roles: ['haulier', 'site'], run: s.applications},
   {path: '/site/endorse', key: 'nav_endorse', roles: ['site'], run: s.endorse},
   {path: '/officer/queue', key: 'nav_queue', roles: ['officer', 'admin'], run: s.queue},
+  {path: '/passes', key: 'nav_passes', roles: ['haulier', 'site', 'officer', 'admin'], run: s.passes},
   {path: '/zones', key: 'nav_zones', roles: ['haulier', 'site', 'officer', 'admin'], run: s.zonesMap},
   {path: '/admin/users', key: 'nav_users', roles: ['admin'], run: s.users},
   {path: '/me/password', key: 'nav_password', roles: ['haulier', 'site', 'officer', 'admin'], run: s.password},

@@ -378,6 +378,48 @@ export async function endorse(main, s, go) {
   await refresh();
 }
 
+// --- passes: find by plate or code; the police revoke with a reason -------------
+export async function passes(main, sess) {
+  title(main, 'passes');
+  const police = ['officer', 'admin'].includes(sess.user.role);
+  const q = h('input', {name: 'q', maxlength: 60});
+  const reason = h('input', {name: 'revoke_reason', maxlength: 500});
+  const msg = h('div.msg');
+  const list = h('div');
+  async function show(items) {
+    clear(list).append(items.length ? table([t('code'), t('plate'), t('type'), t('validity'), t('status'), police ? '' : null],
+      items.map(p => h(`tr${['revoked', 'suspended', 'expired'].includes(p.status) ? '.bad' : ''}`, null,
+        h('td', null, h('code', null, p.code)), h('td', null, p.plate), h('td', null, tv('type', p.type)),
+        h('td', null, `${p.valid_from} – ${p.valid_to}`), h('td', null, tv('pstatus', p.status), p.revoke_reason ? ` · ${p.revoke_reason}` : ''),
+        police ? h('td', null, ['active', 'provisional', 'suspended'].includes(p.status) ? h('button.danger', {type: 'button', onclick: async () => {
+          if (!reason.value.trim()) { say(msg, 'error', t('needReason')); reason.focus(); return; }
+          try {
+            const r = await api('POST', `/v1/passes/${encodeURIComponent(p.code)}/revoke`, {reason: reason.value.trim()});
+            say(msg, 'ok', t('revokedPass', {code: r.code}));
+            await search();
+          } catch (err) { sayError(msg, err); }
+        }}, t('revoke')) : null) : null)))
+      : h('p', null, t('noPasses')));
+  }
+  async function search() {
+    const v = q.value.trim();
+    if (!v) return show((await api('GET', '/v1/passes?limit=100')).items);
+    try {
+      return show((await api('GET', `/v1/passes?plate=${encodeURIComponent(v)}&limit=100`)).items);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 400) throw err;
+      // Not a plate: a pass code, then.
+      try { return show([await api('GET', `/v1/passes/${encodeURIComponent(v)}`)]); }
+      catch (e2) { if (e2 instanceof ApiError && e2.status === 404) return show([]); throw e2; }
+    }
+  }
+  const form = h('form.card', {onsubmit: async e => { e.preventDefault(); clear(msg); msg.className = 'msg'; try { await search(); } catch (err) { sayError(msg, err); } }},
+    h('div.row', null, field(t('plateOrCode'), q), h('button', {type: 'submit'}, t('search')),
+      police ? field(t('revokeReason'), reason) : null), msg);
+  main.append(form, list);
+  await search();
+}
+
 // --- admin: users ---------------------------------------------------------------------
 export async function users(main) {
   title(main, 'users');
