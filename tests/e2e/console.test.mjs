@@ -372,6 +372,45 @@ async function main() {
       await snap(page, 'haulier-withdrawn');
     }));
 
+    all.push(...await scenario(browser, 'an application with a document to follow is approved provisionally and the haulier supplies it', async (page, srv) => {
+      const signOut = () => Promise.all([page.waitForResponse(r => r.url().endsWith('/v1/sessions/current')), page.click('#bar button.secondary')]);
+      expect(await signIn(page, srv.base, 'zhang', PASSWORDS.zhang) === 201, 'signed in');
+      await ready(page, '/haulier/fleet');
+      await page.type('form input[name=plate]', '鲁Q88888');
+      await Promise.all([page.waitForResponse(r => r.url().endsWith('/v1/vehicles') && r.request().method() === 'POST'), page.click('form button[type=submit]')]);
+      await page.click('#bar nav a[href="/applications"]');
+      await ready(page, '/applications');
+      await page.select('select[name=plates]', '鲁Q88888');
+      const core = await page.$$eval('select[name=zone_ids] option', os => os.find(o => o.textContent.startsWith('兰山')).value);
+      await page.select('select[name=zone_ids]', core);
+      await page.type('textarea[name=documents_missing]', '施工许可 works permit');
+      await Promise.all([page.waitForResponse(r => r.url().endsWith('/v1/applications') && r.request().method() === 'POST'), page.click('form button[type=submit]')]);
+      await page.waitForSelector('.msg.ok');
+      await signOut();
+      expect(await signIn(page, srv.base, 'li', PASSWORDS.li) === 201, 'the officer signed in');
+      await ready(page, '/officer/queue');
+      await page.click('main .row button');
+      await page.waitForSelector('fieldset input[type=checkbox]');
+      await page.type('textarea[name=reason]', '容缺受理 documents to follow');
+      await snap(page, 'officer-provisional');
+      await Promise.all([page.waitForResponse(r => r.url().endsWith('/decision')), page.evaluate(() =>
+        [...document.querySelectorAll('main .split button')].find(b => b.textContent === '容缺批准').click())]);
+      await page.waitForSelector('.msg.ok');
+      expect((await text(page, '.msg.ok')).includes('容缺批准'), 'approved provisionally');
+      await signOut();
+      expect(await signIn(page, srv.base, 'zhang', PASSWORDS.zhang) === 201, 'the haulier again');
+      await ready(page, '/haulier/fleet');
+      await page.click('#bar nav a[href="/applications"]');
+      await ready(page, '/applications');
+      await page.click('main tbody a');
+      await page.waitForSelector('main[data-ready^="/applications/"]');
+      expect((await page.$$eval('dd', dds => dds.map(d => d.textContent).join(' '))).includes('施工许可 works permit (待补)'), 'the missing document marked');
+      await Promise.all([page.waitForResponse(r => r.url().endsWith('/documents')), page.evaluate(() =>
+        [...document.querySelectorAll('main button')].find(b => b.textContent.startsWith('已补交')).click())]);
+      await page.waitForFunction(() => !document.body.textContent.includes('(待补)') && document.querySelector('main[data-ready^="/applications/"]'));
+      await snap(page, 'haulier-supplied-document');
+    }));
+
     all.push(...await scenario(browser, 'the admin creates a user with a password, who then signs in', async (page, srv) => {
       expect(await signIn(page, srv.base, 'admin', PASSWORDS.admin) === 201, 'the admin signed in');
       await page.waitForSelector('#bar nav a');

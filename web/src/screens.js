@@ -206,6 +206,8 @@ function statusCell(a) {
   return h('td', null, h(`span.badge.s-${a.status}`, null, tv('status', a.status)), a.fast_track ? h('span.badge.fast', null, t('fastTrack')) : null);
 }
 
+const lines = el => el.value.split('\n').map(x => x.trim()).filter(Boolean);
+
 export async function applications(main, s, go) {
   title(main, 'applications');
   const msg = h('div.msg');
@@ -226,13 +228,14 @@ export async function applications(main, s, go) {
   const from = h('input', {name: 'valid_from', type: 'date', value: today(), required: true});
   const to = h('input', {name: 'valid_to', type: 'date', value: today(30), required: true});
   const docs = h('textarea', {name: 'documents', rows: 3}, '行驶证 vehicle licence');
+  const later = h('textarea', {name: 'documents_missing', rows: 2});
   const note = h('input', {name: 'note', maxlength: 500});
   const form = h('form.card', {
     onsubmit: async e => {
       e.preventDefault();
       const body = {type: type.value, plates: [...plates.selectedOptions].map(o => o.value),
         zone_ids: [...zones.selectedOptions].map(o => o.value), valid_from: from.value, valid_to: to.value,
-        documents: docs.value.split('\n').map(x => x.trim()).filter(Boolean).map(name => ({name, provided: true}))};
+        documents: [...lines(docs).map(name => ({name, provided: true})), ...lines(later).map(name => ({name, provided: false}))]};
       if (project.value) body.project_id = project.value;
       if (note.value.trim()) body.note = note.value.trim();
       try {
@@ -244,7 +247,7 @@ export async function applications(main, s, go) {
   }, h('h2', null, t('newApplication')),
   h('div.row', null, field(t('type'), type), field(t('plates'), plates), field(t('zonesPick'), zones)),
   h('div.row', null, field(t('project'), project), field(t('validFrom'), from), field(t('validTo'), to)),
-  h('div.row', null, field(t('documents'), docs), field(t('note'), note)),
+  h('div.row', null, field(t('documents'), docs), field(t('documentsLater'), later), field(t('note'), note)),
   h('button', {type: 'submit'}, t('submit')), msg);
   main.append(list, form);
   await refresh();
@@ -262,7 +265,8 @@ async function showApplication(container, a, actions, msg) {
       h('dt', null, t('validity')), h('dd', null, `${a.valid_from} – ${a.valid_to}`),
       h('dt', null, t('due')), h('dd', null, when(a.due_at)),
       a.decision_reason ? [h('dt', null, t('reason')), h('dd', null, a.decision_reason)] : null,
-      h('dt', null, t('documentsCol')), h('dd', null, (a.documents || []).map(d => d.name).join('; ') || t('none')),
+      h('dt', null, t('documentsCol')), h('dd', null, (a.documents || []).map(d => (d.provided ? d.name : `${d.name} (${t('missing')})`)).join('; ') || t('none')),
+      a.documents_due ? [h('dt', null, t('documentsDue')), h('dd', null, when(a.documents_due))] : null,
       a.note ? [h('dt', null, t('note')), h('dd', null, a.note)] : null),
     actions, msg,
     a.history ? [h('h2', null, t('history')), table([t('at'), t('from'), t('to'), t('reason')], a.history.map(e =>
@@ -287,6 +291,13 @@ export async function applicationDetail(main, s, go, id) {
       try { await api('POST', `/v1/applications/${a.id}/withdraw`); say(msg, 'ok', t('withdrawn')); setTimeout(() => go(`/applications/${a.id}`), 600); }
       catch (err) { sayError(msg, err); }
     }}, t('withdraw')));
+  }
+  for (const d of (a.documents || []).filter(x => !x.provided)) {
+    if (!['haulier', 'site'].includes(s.user.role) || ['rejected', 'withdrawn'].includes(a.status)) break;
+    actions.append(h('button', {type: 'button', onclick: async () => {
+      try { await api('POST', `/v1/applications/${a.id}/documents`, {name: d.name}); go(`/applications/${a.id}`); }
+      catch (err) { sayError(msg, err); }
+    }}, t('supply', {name: d.name})));
   }
   actions.append(h('button.secondary', {type: 'button', onclick: () => go('/applications')}, t('back')));
   await showApplication(main, a, actions, msg);
@@ -318,9 +329,17 @@ export async function queue(main) {
       const full = await api('GET', `/v1/applications/${a.id}`);
       const reason = h('textarea', {name: 'reason', rows: 2, required: true});
       const dmsg = h('div.msg');
+      const missing = (full.documents || []).filter(d => !d.provided);
+      const checks = missing.map(d => h('input', {type: 'checkbox', checked: true, value: d.name}));
+      const due = h('input', {name: 'documents_due', type: 'datetime-local', value: localNow(3 * 24 * 60)});
       const decide = async decision => {
+        const body = {decision, reason: reason.value};
+        if (decision === 'approve_provisional') {
+          body.missing_documents = checks.filter(c => c.checked).map(c => c.value);
+          body.documents_due = rfc3339(due.value);
+        }
         try {
-          const r = await api('POST', `/v1/applications/${a.id}/decision`, {decision, reason: reason.value});
+          const r = await api('POST', `/v1/applications/${a.id}/decision`, body);
           clear(work);
           say(msg, 'ok', t('decided', {status: tv('status', r.status)}));
           await refresh();
@@ -328,7 +347,10 @@ export async function queue(main) {
       };
       const actions = h('div', null, h('p', null, t('claimedUntil', {at: when(full.claim_expires_at)})),
         field(t('decisionReason'), reason),
+        missing.length ? h('fieldset', null, h('legend', null, t('missingDocs')),
+          missing.map((d, i) => h('label.check', null, checks[i], ` ${d.name}`)), field(t('documentsDue'), due)) : null,
         h('div.row', null, h('button', {type: 'button', onclick: () => decide('approve')}, t('approve')),
+          missing.length ? h('button', {type: 'button', onclick: () => decide('approve_provisional')}, t('approveProvisional')) : null,
           h('button.danger', {type: 'button', onclick: () => decide('reject')}, t('reject'))));
       work.append(h('h2', null, t('claimed', {plates: (full.plates || []).join(', ')})));
       await showApplication(work, full, actions, dmsg);
