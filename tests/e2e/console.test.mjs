@@ -315,6 +315,17 @@ async function main() {
       await page.waitForSelector('.verdict');
       expect((await page.$('.verdict.ok')) !== null, 'the trip allowed with the pass');
       await snap(page, 'haulier-trip-allowed');
+      // On a phone, the route typed from the keyboard.
+      await page.setViewport({width: 390, height: 844});
+      await page.click('#bar nav a[href="/haulier/trip"]');
+      await ready(page, '/haulier/trip');
+      await page.select('select[name=plate]', '鲁Q54321');
+      await page.type('input[name=route_text]', '118.25,35.06; 118.45,35.06');
+      await page.click('form button[type=submit]');
+      await page.waitForSelector('.verdict.ok');
+      await page.evaluate(() => document.querySelector('.verdict').scrollIntoView());
+      await snap(page, 'haulier-trip-on-a-phone');
+      await page.setViewport({width: 1280, height: 860});
       // The officer finds the pass by its plate and revokes it with a reason.
       await Promise.all([page.waitForResponse(r => r.url().endsWith('/v1/sessions/current')), page.click('#bar button.secondary')]);
       expect(await signIn(page, srv.base, 'li', PASSWORDS.li) === 201, 'the officer again');

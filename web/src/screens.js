@@ -152,7 +152,9 @@ export async function trip(main) {
   const msg = h('div.msg');
   const result = h('div.result');
   const clearBtn = h('button.secondary', {type: 'button'}, t('clearRoute'));
+  const typed = h('input', {name: 'route_text', placeholder: '118.30,35.06; 118.40,35.06'});
   const form = h('form.card', null, h('div.row', null, field(t('plate'), plate), field(t('departAt'), depart)),
+    field(t('routeText'), typed, t('routeTextHint')),
     h('div.row', null, h('button', {type: 'submit'}, t('check')), clearBtn, count), msg);
   main.append(h('div.split', null, mapEl, h('div.side', null, form, result)));
   const vehicles = await all('/v1/vehicles');
@@ -177,6 +179,13 @@ export async function trip(main) {
   });
   form.addEventListener('submit', async e => {
     e.preventDefault();
+    if (typed.value.trim()) { // points typed in win over clicked ones
+      const got = typed.value.split(';').map(p => p.split(',').map(Number)).filter(p => p.length === 2 && p.every(Number.isFinite));
+      pts.length = 0; marks.clearLayers();
+      for (const p of got) { pts.push(p); marks.addLayer(L.circleMarker([p[1], p[0]], {radius: 5, color: '#1a202c', fillOpacity: 1})); }
+      line.setLatLngs(pts.map(([x, y]) => [y, x]));
+      count.textContent = t('points', {n: pts.length});
+    }
     if (pts.length < 2) return say(msg, 'error', t('needTwoPoints'));
     if (!plate.value) return say(msg, 'error', t('needPlate'));
     try {
@@ -311,10 +320,17 @@ export async function queue(main) {
   const work = h('div');
   const list = h('div');
   const claim = h('button', {type: 'button'}, t('claimNext'));
-  main.append(h('div.row', null, claim, stats), msg, work, h('h2', null, t('inQueue')), list);
+  const perType = h('div');
+  main.append(h('div.row', null, claim, stats), msg, work, h('h2', null, t('inQueue')), list, h('h2', null, t('statsTitle')), perType);
   async function refresh() {
     const [st, items] = await Promise.all([api('GET', '/v1/queue/stats'), api('GET', '/v1/queue?limit=100')]);
     stats.textContent = `${t('open')}: ${st.open} · ${t('overdue')}: ${st.overdue}`;
+    const rows = Object.entries(st.per_type || {});
+    clear(perType).append(rows.length ? table([t('type'), t('decidedCount'), t('medianHours'), t('withinDeadline')], rows.map(([ty, x]) =>
+      h('tr', null, h('td', null, tv('type', ty)), h('td.num', null, x.decided),
+        h('td.num', null, x.median_hours_to_decision === null ? '—' : x.median_hours_to_decision.toFixed(1)),
+        h('td.num', null, x.share_within_deadline === null ? '—' : `${Math.round(x.share_within_deadline * 100)} %`))))
+      : h('p', null, t('none')));
     const now = Date.now();
     clear(list).append(items.items.length ? table([t('type'), t('platesCol'), t('status'), t('due')],
       items.items.map(a => h(new Date(a.due_at).getTime() < now ? 'tr.overdue' : 'tr', null, h('td', null, tv('type', a.type)),
