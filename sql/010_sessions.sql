@@ -24,6 +24,8 @@ CREATE INDEX sessions_last_used ON sessions (last_used_at);
 -- Wrong passwords in a row, by the name tried (known or not, so a lock
 -- tells nothing about whether a name exists). Five lock the name for 15
 -- minutes; a right password, or the end of a lock, starts the count afresh.
+-- A count last added to a day ago is forgotten (src/db/sessions.c drops it
+-- at the next sign-in), so names tried at random do not pile up.
 CREATE TABLE sign_in_failures (
     name text PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 200),
     failures int NOT NULL DEFAULT 0 CHECK (failures >= 0),

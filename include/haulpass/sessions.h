@@ -46,7 +46,9 @@ enum hp_db_status hp_sessions_failed(struct hp_db *db, struct hp_arena *arena,
 
 /* Opens a session of user_id (whose name is name, whose count of failures
  * ends) with the token hashing to hash_hex; *expires_us is its end. Also
- * drops sessions that have expired. HP_DB_NO_ROWS when the name has been
+ * drops sessions that have expired, and counts of wrong passwords (of any
+ * name, most of them names nobody has) last added to a day ago and not
+ * locking anything. HP_DB_NO_ROWS when the name has been
  * locked since its state was read (attempts sent at the same time). */
 enum hp_db_status hp_sessions_open(struct hp_db *db, struct hp_arena *arena,
                                    const char *user_id, const char *name,

@@ -99,7 +99,9 @@ enum hp_db_status hp_sessions_failed(struct hp_db *db, struct hp_arena *arena,
 }
 
 static struct hp_sql open_sql = HP_SQL("session_open",
-    "WITH d AS (DELETE FROM sign_in_failures WHERE name = $2),"
+    "WITH d AS (DELETE FROM sign_in_failures WHERE name = $2"
+    "              OR (last_failed_at < clock_timestamp() - interval '1 day'"
+    "                  AND coalesce(locked_until < clock_timestamp(), true))),"
     "     e AS (DELETE FROM sessions WHERE last_used_at < clock_timestamp() - " IDLE "),"
     "     s AS (INSERT INTO sessions (token_hash, user_id)"
     "           SELECT decode($1, 'hex'), $3::uuid"

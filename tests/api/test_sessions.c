@@ -405,3 +405,20 @@ TEST(setting_a_password_does_not_make_the_check_snapshot_reload)
     hp_t_free(r);
     CHECK(hp_t_sql_int("SELECT coalesce(sum(n), 0)::int FROM snapshot_changes") > before);
 }
+
+TEST(a_count_of_wrong_passwords_left_for_a_day_is_forgotten)
+{
+    char id[64];
+    haulier_with_password("signin-forget", "the right password", id);
+    for (int i = 0; i < 3; i++) {
+        struct hp_t_resp *r = sign_in("stranger-forget", "wrong guess");
+        CHECK_INT(r->status, 401);
+        hp_t_free(r);
+    }
+    CHECK(exec_sql("UPDATE sign_in_failures SET last_failed_at = now() - interval '25 hours'"
+                   " WHERE name = 'stranger-forget'"));
+    struct hp_t_resp *r = sign_in("signin-forget", "the right password");
+    CHECK_INT(r->status, 201);
+    hp_t_free(r);
+    CHECK_INT(hp_t_sql_int("SELECT count(*) FROM sign_in_failures WHERE name = 'stranger-forget'"), 0);
+}
