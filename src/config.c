@@ -44,6 +44,8 @@ void hp_config_from_env(struct hp_config *cfg)
     cfg->public_rate = 20;
     if ((v = getenv("HAULPASS_PUBLIC_RATE")) && *v)
         parse_int(v, 0, 1000000, &cfg->public_rate);
+    v = getenv("HAULPASS_TILE_URL");
+    cfg->tile_url = v && *v ? v : NULL;
     v = getenv("HAULPASS_DEBUG_ROUTES");
     cfg->debug_routes = v && strcmp(v, "1") == 0;
 }
@@ -52,7 +54,7 @@ int hp_config_flag(struct hp_config *cfg, int argc, char **argv, int *i)
 {
     static const char *const names[] = {"db", "listen", "tz", "threads", "log",
                                         "db-pool", "db-queue", "signing-key",
-                                        "public-rate", NULL};
+                                        "public-rate", "tile-url", NULL};
     const char *arg = argv[*i];
     if (strncmp(arg, "--", 2) != 0)
         return 0;
@@ -78,7 +80,8 @@ int hp_config_flag(struct hp_config *cfg, int argc, char **argv, int *i)
         case 5: return parse_int(value, 1, 1000, &cfg->db_pool_size) ? -1 : 1;
         case 6: return parse_int(value, 1, 100000, &cfg->db_queue) ? -1 : 1;
         case 7: cfg->signing_key = value; return 1;
-        default: return parse_int(value, 0, 1000000, &cfg->public_rate) ? -1 : 1;
+        case 8: return parse_int(value, 0, 1000000, &cfg->public_rate) ? -1 : 1;
+        default: cfg->tile_url = *value ? value : NULL; return 1;
         }
     }
     return 0;
@@ -127,6 +130,17 @@ tz:;
     snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", cfg->tz);
     if (strstr(cfg->tz, "..") || access(path, R_OK) != 0) {
         snprintf(err, (size_t)errlen, "HAULPASS_TZ \"%s\" is not a known IANA time zone", cfg->tz);
+        return false;
+    }
+    /* It ends up in the console's Content-Security-Policy: no characters
+     * that could end a directive or a source there. */
+    if (cfg->tile_url && ((strncmp(cfg->tile_url, "https://", 8) != 0 &&
+                           strncmp(cfg->tile_url, "http://", 7) != 0) ||
+                          strpbrk(cfg->tile_url, " \t\r\n;,'\"\\<>") ||
+                          strlen(cfg->tile_url) > 500)) {
+        snprintf(err, (size_t)errlen,
+                 "HAULPASS_TILE_URL must be an http(s) URL such as "
+                 "https://tiles.example.org/{z}/{x}/{y}.png");
         return false;
     }
     return true;

@@ -167,4 +167,30 @@ const char *hp_api_own_org(const struct hp_request *req);
 /* Replies for a failed database call: 503 when it is away, else 500. */
 void hp_api_db_failed(struct hp_request *req, enum hp_db_status st);
 
+/* Sign-in (sessions.c). */
+void hp_api_sessions_create(struct hp_request *req);
+void hp_api_sessions_delete_current(struct hp_request *req);
+void hp_api_me_password(struct hp_request *req);
+void hp_api_users_password(struct hp_request *req);
+/* A new user with its token and, when password_hash is not NULL, its
+ * password, in one transaction; statuses as hp_accounts_user_create's. */
+struct hp_user;
+enum hp_db_status hp_api_user_create(struct hp_db *db, struct hp_arena *arena,
+                                     const char *actor_id, const char *org_id, const char *name,
+                                     const char *role, const char *token_hash,
+                                     const char *password_hash, struct hp_user *out);
+
+/* ?bbox=west,south,east,north (degrees) of a list that takes one (only
+ * with GeoJSON: allowed); *given is whether it was there. False after
+ * replying 400 bad-parameter. (bbox.c) */
+bool hp_api_read_bbox(struct hp_request *req, bool allowed, double bbox[4], bool *given);
+
+/* GET /v1/zones/outlines (zone_outlines.c). */
+void hp_api_zones_outlines(struct hp_request *req);
+
+/* The console (console.c): its page, its assets, its configuration. */
+void hp_api_console_page(struct hp_request *req);
+void hp_api_console_asset(struct hp_request *req);
+void hp_api_console_config(struct hp_request *req);
+
 #endif

@@ -9,6 +9,11 @@
  * 403 (wrong role) or 503 (database away). */
 bool hp_auth_require(struct hp_request *req, int roles);
 
+/* The SHA-256 (hex) of the request's bearer token into hash; false after
+ * replying 401 when there is no well-formed one. hash holds
+ * HP_SHA256_HEX_LEN + 1 bytes (token.h). */
+bool hp_auth_bearer_hash(struct hp_request *req, char *hash);
+
 /* The same without the database, for a network thread: the caller as the
  * check snapshot knows it. HP_AUTH_ASK_DB when the snapshot does not know
  * the token (it may be newer): then call hp_auth_require on a worker. */

@@ -16,6 +16,8 @@ struct hp_config {
     const char *signing_key; /* HAULPASS_SIGNING_KEY: private key file, or NULL */
     int public_rate;        /* HAULPASS_PUBLIC_RATE: requests/s per address on
                              * public routes, burst 5x; 0: no limit */
+    const char *tile_url;   /* HAULPASS_TILE_URL: the console map's own tile
+                             * server ("https://host/{z}/{x}/{y}.png"); NULL: none */
 };
 
 /* Fills cfg from the environment and the defaults of docs/contract.md section 1. */

@@ -51,6 +51,11 @@ enum hp_db_status hp_zones_list(struct hp_db *db, struct hp_arena *arena, const 
 enum hp_db_status hp_zones_all_live(struct hp_db *db, struct hp_arena *arena,
                                     struct hp_zone_row **rows, int *n);
 
+/* hp_zones_all_live, only the zones whose bounding box meets bbox
+ * ({west, south, east, north}, degrees; the GiST index on geom). */
+enum hp_db_status hp_zones_live_in_bbox(struct hp_db *db, struct hp_arena *arena,
+                                        const double bbox[4], struct hp_zone_row **rows, int *n);
+
 /* One version of a zone's history: the zone as it was written (id,
  * version, name, wkb_hex, sent_as_polygon, rules; no instants), when, by
  * whom (NULL: no user), and whether that version retired it. */

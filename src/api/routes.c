@@ -16,6 +16,23 @@ const struct hp_route hp_routes[] = {
     {.method = HP_GET, .pattern = "/v1/keys", .handler = hp_api_keys_list, .public_rate = true},
     {.method = HP_POST, .pattern = "/v1/verify", .handler = hp_api_verify, .body = HP_BODY_JSON,
      .public_rate = true},
+    /* The console: its page (also at every unknown path outside /v1/,
+     * src/http/server.c) and its bundles, from memory (console_assets.h). */
+    {.method = HP_GET, .pattern = "/", .handler = hp_api_console_page, .in_memory = true},
+    {.method = HP_GET, .pattern = "/assets/{name}", .handler = hp_api_console_asset,
+     .in_memory = true},
+    {.method = HP_GET, .pattern = "/v1/console-config", .handler = hp_api_console_config,
+     .in_memory = true},
+
+    /* Sign-in (API.md section 11). */
+    {.method = HP_POST, .pattern = "/v1/sessions", .handler = hp_api_sessions_create,
+     .body = HP_BODY_JSON},
+    {.method = HP_DELETE, .pattern = "/v1/sessions/current",
+     .handler = hp_api_sessions_delete_current, .roles = HP_ROLE_ANY},
+    {.method = HP_PUT, .pattern = "/v1/me/password", .handler = hp_api_me_password,
+     .roles = HP_ROLE_ANY, .body = HP_BODY_JSON},
+    {.method = HP_POST, .pattern = "/v1/users/{id}/password", .handler = hp_api_users_password,
+     .roles = HP_ROLE_ADMIN, .body = HP_BODY_JSON},
 
     {.method = HP_GET, .pattern = "/v1/me", .handler = hp_api_me, .roles = HP_ROLE_ANY},
     {.method = HP_POST, .pattern = "/v1/orgs", .handler = hp_api_orgs_create,
@@ -35,6 +52,8 @@ const struct hp_route hp_routes[] = {
     {.method = HP_GET, .pattern = "/v1/zones", .handler = hp_api_zones_list, .roles = HP_ROLE_ANY},
     {.method = HP_POST, .pattern = "/v1/zones/import", .handler = hp_api_zones_import,
      .roles = HP_ROLE_POLICE, .body = HP_BODY_KML, .idempotent = true, .stales_snapshot = true},
+    {.method = HP_GET, .pattern = "/v1/zones/outlines", .handler = hp_api_zones_outlines,
+     .roles = HP_ROLE_ANY},
     {.method = HP_GET, .pattern = "/v1/zones/{id}", .handler = hp_api_zones_get,
      .roles = HP_ROLE_ANY},
     {.method = HP_PUT, .pattern = "/v1/zones/{id}", .handler = hp_api_zones_replace,

@@ -5,6 +5,7 @@
 #include "haulpass/auth.h"
 #include "haulpass/arena.h"
 #include "haulpass/json_body.h"
+#include "haulpass/password.h"
 #include "haulpass/reply.h"
 #include "haulpass/token.h"
 
@@ -16,6 +17,7 @@ static const struct hp_json_field user_spec[] = {
     {"org_id", HP_JSON_UUID, .required = true},
     {"name", HP_JSON_STRING, .required = true, .min = 1, .max = 200, .trimmed = true},
     {"role", HP_JSON_ENUM, .required = true, .choices = roles},
+    {"password", HP_JSON_STRING, .min = HP_PASSWORD_MIN, .max = HP_PASSWORD_MAX},
     {NULL},
 };
 
@@ -36,7 +38,7 @@ void hp_api_users_create(struct hp_request *req)
     cJSON *body = hp_api_body(req);
     if (!body)
         return;
-    const cJSON *v[3];
+    const cJSON *v[4];
     if (!hp_api_read(req, body, user_spec, "", v)) {
         hp_reply_invalid(req);
         return;
@@ -44,10 +46,16 @@ void hp_api_users_create(struct hp_request *req)
     char token[HP_TOKEN_LEN + 1], hash[HP_SHA256_HEX_LEN + 1];
     if (!new_token(req, token, hash))
         return;
+    char password[HP_PASSWORD_HASH_MAX];
+    if (v[3] && !hp_password_hash(v[3]->valuestring, strlen(v[3]->valuestring), password)) {
+        hp_reply_internal(req, "scrypt failed");
+        return;
+    }
     struct hp_user user;
     enum hp_db_status st =
-        hp_accounts_user_create(req->db, req->arena, req->who->user_id, v[0]->valuestring,
-                                v[1]->valuestring, v[2]->valuestring, hash, &user);
+        hp_api_user_create(req->db, req->arena, req->who->user_id, v[0]->valuestring,
+                           v[1]->valuestring, v[2]->valuestring, hash, v[3] ? password : NULL,
+                           &user);
     if (st == HP_DB_NO_ROWS) {
         hp_req_invalid(req, "/org_id", "no organisation has this id");
         hp_reply_invalid(req);
@@ -58,6 +66,12 @@ void hp_api_users_create(struct hp_request *req)
                        "must suit the organisation: admin or officer in police, haulier in "
                        "a haulier, site in a site");
         hp_reply_invalid(req);
+        return;
+    }
+    if (st == HP_DB_HARD_ERROR && strcmp(hp_db_constraint(req->db), "users_name_key") == 0) {
+        hp_reply_problem(req, 409, "name-taken", "a user named \"%s\" exists already: a "
+                         "user's name is the sign-in name, unique across the service",
+                         v[1]->valuestring);
         return;
     }
     if (st < 0) {

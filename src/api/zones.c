@@ -109,11 +109,12 @@ static bool wants_geojson(struct hp_request *req)
 }
 
 /* Every live zone as a GeoJSON FeatureCollection (RFC 7946). */
-static void list_geojson(struct hp_request *req, struct hp_db *db)
+static void list_geojson(struct hp_request *req, struct hp_db *db, const double *bbox)
 {
     struct hp_zone_row *rows;
     int n;
-    enum hp_db_status st = hp_zones_all_live(db, req->arena, &rows, &n);
+    enum hp_db_status st = bbox ? hp_zones_live_in_bbox(db, req->arena, bbox, &rows, &n)
+                                : hp_zones_all_live(db, req->arena, &rows, &n);
     if (st < 0) {
         hp_api_db_failed(req, st);
         return;
@@ -151,13 +152,17 @@ void hp_api_zones_list(struct hp_request *req)
     bool geojson = wants_geojson(req); /* every zone at once: no paging */
     if (!geojson && !hp_api_uuid_paging(req, &limit, &cursor))
         return;
+    double bbox[4];
+    bool in_bbox;
+    if (!hp_api_read_bbox(req, geojson, bbox, &in_bbox))
+        return;
     const char *retired = hp_req_query(req, "include_retired");
     if (retired && strcmp(retired, "true") != 0 && strcmp(retired, "false") != 0) {
         hp_reply_problem(req, 400, "bad-parameter", "include_retired must be true or false");
         return;
     }
     if (geojson) {
-        list_geojson(req, req->db);
+        list_geojson(req, req->db, in_bbox ? bbox : NULL);
         return;
     }
     struct hp_zone_row *rows = hp_arena_calloc(req->arena, (size_t)limit + 1, sizeof(*rows));

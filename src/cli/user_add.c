@@ -5,6 +5,9 @@
 #include "haulpass/arena.h"
 #include "haulpass/config.h"
 #include "haulpass/db.h"
+#include "haulpass/json_body.h"
+#include "haulpass/password.h"
+#include "haulpass/sessions.h"
 #include "haulpass/token.h"
 
 #include <stdio.h>
@@ -12,12 +15,14 @@
 
 static const char usage[] =
     "usage: haulpass user add --org NAME --kind police|haulier|site\n"
-    "                         --role admin|officer|haulier|site --name NAME [--db CONNINFO]\n"
+    "                         --role admin|officer|haulier|site --name NAME\n"
+    "                         [--password-file FILE] [--db CONNINFO]\n"
     "Creates the organisation if missing, then the user; prints the new bearer\n"
-    "token alone on stdout.\n";
+    "token alone on stdout. --password-file gives the user a password to sign in\n"
+    "with: the first line of FILE (\"-\": standard input), 10 to 200 characters.\n";
 
 struct args {
-    const char *org, *kind, *role, *name;
+    const char *org, *kind, *role, *name, *password_file;
 };
 
 /* Returns -1 to go on, else the exit status. */
@@ -40,6 +45,8 @@ static int parse(struct hp_config *cfg, int argc, char **argv, struct args *a)
             slot = &a->role;
         else if (strcmp(argv[i], "--name") == 0)
             slot = &a->name;
+        else if (strcmp(argv[i], "--password-file") == 0)
+            slot = &a->password_file;
         if (c < 0 || !slot || i + 1 >= argc) {
             fputs(usage, stderr);
             return 2;
@@ -57,6 +64,7 @@ struct work {
     struct hp_arena *arena;
     struct args *a;
     const char *hash;
+    const char *password_hash; /* NULL: no password */
     char message[256];
 };
 
@@ -75,8 +83,39 @@ static enum hp_db_status create(struct hp_db *db, void *ctx)
         return HP_DB_HARD_ERROR;
     }
     struct hp_user user;
-    return hp_accounts_user_create(db, w->arena, NULL, org.id, w->a->name, w->a->role,
-                                   w->hash, &user);
+    st = hp_accounts_user_create(db, w->arena, NULL, org.id, w->a->name, w->a->role, w->hash,
+                                 &user);
+    if (st != HP_DB_ROWS || !w->password_hash)
+        return st;
+    st = hp_sessions_set_password(db, w->arena, NULL, user.id, w->password_hash, NULL);
+    return st == HP_DB_NO_ROWS ? HP_DB_HARD_ERROR : st;
+}
+
+/* The first line of path ("-": standard input) hashed into out; false
+ * after saying why on stderr. */
+static bool read_password(const char *path, char out[HP_PASSWORD_HASH_MAX])
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "haulpass: cannot read %s\n", path);
+        return false;
+    }
+    char line[4 * HP_PASSWORD_MAX + 2] = "";
+    bool got = fgets(line, sizeof(line), f) != NULL;
+    if (f != stdin)
+        fclose(f);
+    size_t n = strlen(line);
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    size_t chars = got && hp_utf8_valid(line, n) ? hp_utf8_length(line) : 0;
+    bool ok = chars >= HP_PASSWORD_MIN && chars <= HP_PASSWORD_MAX;
+    if (!ok)
+        fprintf(stderr, "haulpass: the password (first line of %s) must be %d to %d characters "
+                        "of UTF-8\n", path, HP_PASSWORD_MIN, HP_PASSWORD_MAX);
+    else if (!(ok = hp_password_hash(line, n, out)))
+        fputs("haulpass: scrypt failed\n", stderr);
+    memset(line, 0, sizeof(line));
+    return ok;
 }
 
 int hp_cli_user_add(struct hp_config *cfg, int argc, char **argv)
@@ -91,6 +130,9 @@ int hp_cli_user_add(struct hp_config *cfg, int argc, char **argv)
         return 1;
     }
     hp_sha256_hex(token, strlen(token), hash);
+    char password[HP_PASSWORD_HASH_MAX];
+    if (a.password_file && !read_password(a.password_file, password))
+        return 1;
     struct hp_db_pool *pool = hp_db_pool_new(cfg->db, 1);
     struct hp_db *db = pool ? hp_db_acquire(pool) : NULL;
     if (!db) {
@@ -98,13 +140,16 @@ int hp_cli_user_add(struct hp_config *cfg, int argc, char **argv)
         hp_db_pool_free(pool);
         return 1;
     }
-    struct work w = {.arena = hp_arena_new(), .a = &a, .hash = hash};
+    struct work w = {.arena = hp_arena_new(), .a = &a, .hash = hash,
+                     .password_hash = a.password_file ? password : NULL};
     enum hp_db_status st = hp_db_tx(db, create, &w);
     if (st < 0) {
         const char *why = w.message[0] ? w.message : hp_db_message(db);
         if (strcmp(hp_db_constraint(db), "users_role_suits_org") == 0)
             why = "the role does not suit the organisation (police: admin or officer; "
                   "haulier: haulier; site: site)";
+        else if (strcmp(hp_db_constraint(db), "users_name_key") == 0)
+            why = "a user of this name exists already (names are unique: they sign in)";
         fprintf(stderr, "haulpass: %s\n", why);
         rc = 1;
     } else {

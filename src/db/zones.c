@@ -141,6 +141,30 @@ enum hp_db_status hp_zones_all_live(struct hp_db *db, struct hp_arena *arena,
     return st;
 }
 
+static struct hp_sql in_bbox_sql = HP_SQL("zones_live_in_bbox",
+    "SELECT " ZONE_COLUMNS " FROM zones WHERE retired_at IS NULL"
+    "   AND geom && ST_MakeEnvelope($1::float8, $2::float8, $3::float8, $4::float8, 4326)"
+    " ORDER BY created_at, id");
+
+enum hp_db_status hp_zones_live_in_bbox(struct hp_db *db, struct hp_arena *arena,
+                                        const double bbox[4], struct hp_zone_row **rows, int *n)
+{
+    PGresult *r;
+    const char *params[4];
+    for (int i = 0; i < 4; i++)
+        params[i] = hp_arena_printf(arena, "%.9g", bbox[i]);
+    enum hp_db_status st = hp_db_exec(db, arena, &in_bbox_sql, 4, params, &r);
+    *n = 0;
+    *rows = NULL;
+    if (st < 0)
+        return st;
+    *n = PQntuples(r);
+    *rows = hp_arena_calloc(arena, (size_t)*n + 1, sizeof(**rows));
+    for (int i = 0; i < *n; i++)
+        read_row(r, i, &(*rows)[i]);
+    return st;
+}
+
 static struct hp_sql versions_sql = HP_SQL("zones_versions",
     "SELECT version, name, encode(ST_AsBinary(geom), 'hex'), sent_as_polygon, rules::text,"
     "       hp_us(written_at), written_by, retired"

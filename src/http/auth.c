@@ -8,6 +8,7 @@
 #include "haulpass/db.h"
 #include "haulpass/reply.h"
 #include "haulpass/router.h"
+#include "haulpass/sessions.h"
 #include "haulpass/token.h"
 
 #include <string.h>
@@ -50,6 +51,11 @@ static bool token_hash(struct hp_request *req, char hash[HP_SHA256_HEX_LEN + 1])
     return true;
 }
 
+bool hp_auth_bearer_hash(struct hp_request *req, char *hash)
+{
+    return token_hash(req, hash);
+}
+
 enum hp_auth_outcome hp_auth_in_memory(struct hp_request *req, int roles)
 {
     char hash[HP_SHA256_HEX_LEN + 1];
@@ -76,6 +82,8 @@ bool hp_auth_require(struct hp_request *req, int roles)
         return false;
     }
     enum hp_db_status st = hp_accounts_principal(db, req->arena, hash, who);
+    if (st == HP_DB_NO_ROWS) /* not a machine's token: a signed-in user's? */
+        st = hp_sessions_principal(db, req->arena, hash, who);
     if (st == HP_DB_NO_ROWS)
         return unauthorized(req, "the token is not valid");
     if (st < 0) {

@@ -136,6 +136,12 @@ static struct request_state *begin(struct hp_app *app, struct MHD_Connection *co
     /* An unknown method matches no route and collects every method of the path. */
     req->route_index =
         hp_router_match(hp_routes, arena, req->method, req->path, req->params, &st->allowed);
+    /* The console's own paths (/haulier/fleet…) are its page: any GET
+     * outside /v1/ that nothing else serves goes to the route of "/". */
+    if (req->route_index < 0 && !st->allowed && (req->method == HP_GET || req->method == HP_HEAD) &&
+        strncmp(req->path, "/v1/", 4) != 0 && strcmp(req->path, "/v1") != 0 && !st->bad_path)
+        req->route_index = hp_router_match(hp_routes, arena, req->method, "/", req->params,
+                                           &st->allowed);
     req->route = req->route_index >= 0 ? &hp_routes[req->route_index] : NULL;
     st->body.limit = req->route && req->route->body == HP_BODY_KML ? KML_LIMIT : JSON_LIMIT;
     hp_arena_defer(arena, free_body, &st->body);

@@ -197,7 +197,7 @@ TEST(invalid_vehicles_are_422_with_the_pointer_of_the_field)
 
 TEST(a_refused_character_is_named_in_the_message)
 {
-    char *t = user("Bad Haulage", "haulier", "haulier", "bad");
+    char *t = user("Bad Haulage", "haulier", "haulier", "bad characters");
     struct hp_t_resp *r = post_vehicle(t, "ЖB123", NULL);
     CHECK_INT(r->status, 422);
     const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "errors"), 0);

@@ -325,6 +325,102 @@ TEST(zones_are_listed_as_geojson_feature_collection_on_request)
     }
 }
 
+/* The ids of the features of a FeatureCollection for bbox, as "id,id,". */
+static void ids_in_bbox(const char *bbox, char *out, size_t n)
+{
+    char path[160];
+    snprintf(path, sizeof(path), "/v1/zones?bbox=%s", bbox);
+    const char *h[] = {"Accept: application/geo+json", NULL};
+    struct hp_t_resp *r = hp_t_req("GET", path, haulier, NULL, NULL, 0, h);
+    CHECK_INT(r->status, 200);
+    out[0] = '\0';
+    const cJSON *f;
+    cJSON_ArrayForEach(f, cJSON_GetObjectItem(r->json, "features"))
+    {
+        size_t len = strlen(out);
+        snprintf(out + len, n - len, "%s,", cJSON_GetStringValue(cJSON_GetObjectItem(f, "id")));
+    }
+    hp_t_free(r);
+}
+
+TEST(bbox_gives_only_the_zones_a_map_view_meets)
+{
+    char far_id[37], near_id[37], got[4096];
+    hp_t_free(create("{\"name\":\"far away\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+                     "[[[100.0,20.0],[100.1,20.0],[100.1,20.1],[100.0,20.1],[100.0,20.0]]]},"
+                     "\"rules\":[]}", far_id));
+    hp_t_free(create("{\"name\":\"near\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+                     "[[[118.0,35.0],[118.1,35.0],[118.1,35.1],[118.0,35.1],[118.0,35.0]]]},"
+                     "\"rules\":[]}", near_id));
+    REQUIRE(far_id[0] && near_id[0]);
+    ids_in_bbox("117.9,34.9,118.05,35.05", got, sizeof(got)); /* a corner of "near" */
+    CHECK(strstr(got, near_id) != NULL);
+    CHECK(strstr(got, far_id) == NULL);
+    ids_in_bbox("99,19,101,21", got, sizeof(got));
+    CHECK(strstr(got, far_id) != NULL);
+    CHECK(strstr(got, near_id) == NULL);
+    ids_in_bbox("-180,-90,180,90", got, sizeof(got));
+    CHECK(strstr(got, far_id) != NULL && strstr(got, near_id) != NULL);
+    ids_in_bbox("0,0,1,1", got, sizeof(got));
+    CHECK_STR(got, "");
+    const char *bad[] = {"1,2,3", "1,2,3,4,5", "a,b,c,d", "10,0,5,1", "0,10,1,5", "-181,0,0,1",
+                         "0,0,1,91", "nan,0,1,1", "1,2,3,4x", ""};
+    const char *h[] = {"Accept: application/geo+json", NULL};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char path[160];
+        snprintf(path, sizeof(path), "/v1/zones?bbox=%s", bad[i]);
+        struct hp_t_resp *r = hp_t_req("GET", path, haulier, NULL, NULL, 0, h);
+        CHECK_INT(r->status, 400);
+        CHECK_STR(hp_t_str(r, "type"), "urn:haulpass:problem:bad-parameter");
+        hp_t_free(r);
+    }
+    /* Pages of JSON take no bbox: said, not ignored. */
+    struct hp_t_resp *r = hp_t_get("/v1/zones?bbox=0,0,1,1", haulier);
+    CHECK_INT(r->status, 400);
+    hp_t_free(r);
+}
+
+TEST(outlines_give_a_map_the_zones_in_view_light)
+{
+    char id[37];
+    hp_t_free(create("{\"name\":\"<b>outlined</b>\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+                     "[[[117.5,34.5],[117.6123456789,34.5],[117.6,34.6],[117.5,34.6],[117.5,34.5]]]},"
+                     "\"rules\":[]}", id));
+    REQUIRE(id[0]);
+    struct hp_t_resp *r = hp_t_get("/v1/zones/outlines?bbox=117.4,34.4,117.55,34.55", haulier);
+    CHECK_INT(r->status, 200);
+    CHECK_STR(hp_t_header(r, "Content-Type"), "application/geo+json");
+    CHECK_STR(hp_t_str(r, "type"), "FeatureCollection");
+    const cJSON *features = cJSON_GetObjectItem(r->json, "features");
+    CHECK_INT(cJSON_GetArraySize(features), 1);
+    const cJSON *f = cJSON_GetArrayItem(features, 0);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(f, "id")), id);
+    const cJSON *props = cJSON_GetObjectItem(f, "properties");
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(props, "name")), "<b>outlined</b>");
+    CHECK(cJSON_IsArray(cJSON_GetObjectItem(props, "rules")));
+    CHECK(r->body && strstr(r->body, "117.612346") != NULL); /* 6 decimals */
+    hp_t_free(r);
+    r = hp_t_get("/v1/zones/outlines?bbox=117.4,34.4,117.55,34.55&tolerance=0.001", haulier);
+    CHECK_INT(r->status, 200);
+    hp_t_free(r);
+    r = hp_t_get("/v1/zones/outlines?bbox=0,0,1,1", haulier);
+    CHECK_INT(r->status, 200);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "features")), 0);
+    hp_t_free(r);
+    const char *bad[] = {"/v1/zones/outlines", "/v1/zones/outlines?bbox=1,2,3",
+                         "/v1/zones/outlines?bbox=0,0,1,1&tolerance=-1",
+                         "/v1/zones/outlines?bbox=0,0,1,1&tolerance=1",
+                         "/v1/zones/outlines?bbox=0,0,1,1&tolerance=x"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        r = hp_t_get(bad[i], haulier);
+        CHECK_INT(r->status, 400);
+        hp_t_free(r);
+    }
+    r = hp_t_get("/v1/zones/outlines?bbox=0,0,1,1", NULL);
+    CHECK_INT(r->status, 401);
+    hp_t_free(r);
+}
+
 TEST(every_zone_write_is_in_the_audit_trail)
 {
     char id[37], path[160];

@@ -9,8 +9,10 @@ PGBIN=/usr/lib/postgresql/15/bin
 # Debian packages each script needs (tools/test adds TEST, tools/bench BENCH).
 HP_PKGS_RUN=(build-essential meson ninja-build pkg-config python3 libmicrohttpd-dev
   libpq-dev libxml2-dev libcjson-dev libgeos-dev libssl-dev libcurl4-openssl-dev libqrencode-dev
-  postgresql-15 postgresql-15-postgis-3 postgresql-contrib curl jq)
-HP_PKGS_TEST=(clang libclang-rt-14-dev nodejs npm librsvg2-bin zbar-tools)
+  postgresql-15 postgresql-15-postgis-3 postgresql-contrib curl jq nodejs npm)
+# chromium and a CJK font: the console's end-to-end tests (tests/e2e/), whose
+# screenshots a person reads; rsvg-convert and zbarimg read pass codes' QRs back.
+HP_PKGS_TEST=(clang libclang-rt-14-dev nodejs npm chromium fonts-wqy-zenhei librsvg2-bin zbar-tools)
 HP_PKGS_BENCH=(wrk postgresql-client)
 
 # build/ is shared by tools/run and tools/test: the same options for both, so
