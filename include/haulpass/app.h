@@ -22,6 +22,7 @@ struct hp_app {
     const struct hp_signing_key *signing_key;
     struct hp_rate_limit *public_rate; /* public routes; NULL: no limit */
     atomic_int in_flight; /* requests begun and not yet completed */
+    atomic_bool stopping; /* draining: new requests are not handed off */
     atomic_llong overloaded; /* requests refused with 503: every worker busy */
 };
 

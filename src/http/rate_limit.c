@@ -47,7 +47,8 @@ void hp_rate_limit_free(struct hp_rate_limit *rl)
     free(rl);
 }
 
-/* The address as 16 bytes (IPv4 mapped into IPv6); false for other kinds. */
+/* The client's bucket key as 16 bytes: an IPv4 address mapped into IPv6,
+ * an IPv6 address's /64; false for other kinds of address. */
 static bool key_of(const struct sockaddr *sa, unsigned char out[16])
 {
     memset(out, 0, 16);
@@ -59,6 +60,12 @@ static bool key_of(const struct sockaddr *sa, unsigned char out[16])
     }
     if (sa->sa_family == AF_INET6) {
         memcpy(out, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+        /* One bucket per /64: a host is handed a whole /64, and a bucket
+         * per address would give it 2^64 fresh bursts. IPv4 mapped into
+         * IPv6 stays one address. */
+        static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+        if (memcmp(out, mapped, 12) != 0)
+            memset(out + 8, 0, 8);
         return true;
     }
     return false;

@@ -21,7 +21,8 @@ static const struct {
     {405, "Method Not Allowed"},  {409, "Conflict"},
     {412, "Precondition Failed"}, {413, "Content Too Large"},
     {415, "Unsupported Media Type"}, {422, "Unprocessable Content"},
-    {428, "Precondition Required"}, {500, "Internal Server Error"},
+    {428, "Precondition Required"}, {429, "Too Many Requests"},
+    {500, "Internal Server Error"},
     {503, "Service Unavailable"},
 };
 
@@ -55,6 +56,11 @@ static void notify(struct hp_request *req, int status, const char *content_type,
 static void queue(struct hp_request *req, int status, const char *content_type,
                   struct MHD_Response *resp)
 {
+    if (!resp) {
+        /* libmicrohttpd could not allocate it: the server answers 503 itself. */
+        hp_log(HP_LOG_ERROR, "out of memory making a response", "path", req->path, NULL);
+        return;
+    }
     if (req->status) {
         /* A second reply is a bug in a handler: keep the first. */
         hp_log(HP_LOG_ERROR, "second reply ignored", "path", req->path, NULL);

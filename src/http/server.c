@@ -357,6 +357,8 @@ static void flush(struct request_state *st)
         return;
     if (req->route && req->route->stales_snapshot && req->status >= 200 && req->status <= 299)
         hp_check_feed_mark_stale();
+    if (atomic_load(&req->app->stopping)) /* keep-alive clients: go elsewhere */
+        MHD_add_response_header(req->response, MHD_HTTP_HEADER_CONNECTION, "close");
     if (MHD_queue_response(req->conn, (unsigned)req->status, req->response) != MHD_YES)
         hp_log(HP_LOG_WARN, "response not queued", "path", req->path, NULL);
     MHD_destroy_response(req->response);
@@ -404,6 +406,13 @@ static void hand_off(struct request_state *st, hp_work_fn fn)
 {
     struct hp_request *req = &st->req;
     struct hp_workers *w = req->app->workers;
+    if (atomic_load(&req->app->stopping)) {
+        /* Draining: nothing new may be suspended, or libmicrohttpd would
+         * refuse to stop. The client retries elsewhere. */
+        hp_reply_header(req, "Retry-After", "1");
+        hp_reply_problem(req, 503, "stopping", "this instance is stopping; try again");
+        return;
+    }
     if (!hp_workers_reserve(w)) {
         atomic_fetch_add(&req->app->overloaded, 1);
         hp_reply_header(req, "Retry-After", "1");
@@ -481,7 +490,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_NO;
         *con_cls = st;
         on_headers(st);
-        flush(st);
+        /* Once handed off, the request is the worker's until it resumes it. */
+        if (!st->suspended)
+            flush(st);
         return MHD_YES;
     }
     if (st->suspended) {
@@ -507,8 +518,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         hand_off(st, work_dispatch);
     else if (!st->req.status)
         dispatch(st);
+    if (st->suspended)
+        return MHD_YES;
     flush(st);
-    return MHD_YES;
+    /* No reply at all (libmicrohttpd could not allocate one): close. */
+    return st->req.status ? MHD_YES : MHD_NO;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -597,6 +611,10 @@ bool hp_server_stop(struct hp_app *app, int drain_ms)
 {
     if (!app->daemon)
         return true;
+    /* Before the wait: a request begun from now on sees it and is never
+     * suspended (begin() counts it in flight first, so the wait below
+     * cannot miss one that did not). */
+    atomic_store(&app->stopping, true);
     MHD_socket fd = MHD_quiesce_daemon(app->daemon); /* no new connections */
     int64_t deadline = hp_time_mono_us() + (int64_t)drain_ms * 1000;
     while (atomic_load(&app->in_flight) > 0 && hp_time_mono_us() < deadline)

@@ -5,6 +5,7 @@
 #include "harness.h"
 #include "test.h"
 
+#include <curl/curl.h>
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -143,4 +144,77 @@ TEST(a_database_request_refused_on_a_worker_before_its_body_is_read_still_gets_i
         hp_t_free(r);
     }
     free(big);
+}
+
+/* A client on one kept-alive connection, asking until told to stop or
+ * until the server has gone. */
+struct keeper {
+    struct hp_t_server *s;
+    atomic_int done;    /* requests answered */
+    atomic_int odd;     /* answers other than 200 and 503 stopping */
+    atomic_bool stop;
+};
+
+static size_t drop(char *p, size_t size, size_t n, void *ud)
+{
+    (void)p;
+    (void)ud;
+    return size * n;
+}
+
+static void *keep_asking(void *arg)
+{
+    struct keeper *k = arg;
+    CURL *c = curl_easy_init();
+    char url[128], auth[128];
+    snprintf(url, sizeof(url), "%s/v1/me", k->s->base);
+    snprintf(auth, sizeof(auth), "Authorization: Bearer %s", hp_t_admin);
+    struct curl_slist *h = curl_slist_append(NULL, auth);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, drop);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+    while (!atomic_load(&k->stop)) {
+        if (curl_easy_perform(c) != CURLE_OK)
+            break; /* the server has closed or gone: done */
+        long status = 0;
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        if (status != 200 && status != 503)
+            atomic_fetch_add(&k->odd, 1);
+        atomic_fetch_add(&k->done, 1);
+    }
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    return NULL;
+}
+
+static bool each_asked_twenty_times(void *arg)
+{
+    struct keeper *k = arg;
+    for (int i = 0; i < 4; i++)
+        if (atomic_load(&k[i].done) < 20)
+            return false;
+    return true;
+}
+
+TEST(sigterm_while_kept_alive_clients_keep_asking_drains_and_exits_0)
+{
+    /* Requests keep arriving on open connections after the listening
+     * socket closes: none may be suspended once the drain has begun. */
+    static const char *const env[] = {"HAULPASS_DB_POOL=2", NULL};
+    struct hp_t_server s = {0};
+    REQUIRE(hp_t_server_start(&s, env) == 0);
+    struct keeper k[4];
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) {
+        k[i] = (struct keeper){.s = &s};
+        pthread_create(&t[i], NULL, keep_asking, &k[i]);
+    }
+    CHECK(wait_for(each_asked_twenty_times, k));
+    CHECK_INT(hp_t_server_stop(&s), 0);
+    for (int i = 0; i < 4; i++) {
+        atomic_store(&k[i].stop, true);
+        pthread_join(t[i], NULL);
+        CHECK_INT(atomic_load(&k[i].odd), 0);
+    }
 }
