@@ -76,6 +76,10 @@ static bool list_signed(const cJSON *list, const cJSON *keys)
     }
     int n = cJSON_GetArraySize(items), i = 0;
     struct hp_revocation_entry *e = calloc((size_t)(n ? n : 1), sizeof(*e));
+    if (!e) {
+        fputs("haulpass: out of memory reading the revocation list\n", stderr);
+        return false;
+    }
     const cJSON *it;
     cJSON_ArrayForEach(it, items)
     {

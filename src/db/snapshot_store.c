@@ -173,7 +173,11 @@ static bool pass_row(struct reader *r, const PGresult *res, int i)
         .nzone_ids = nzones,
         .corridor_wkb = corridor ? (const unsigned char *)PQgetvalue(res, i, 5) : NULL,
         .corridor_len = corridor ? (size_t)PQgetlength(res, i, 5) : 0,
-        .corridor_width_m = corridor ? (int32_t)be32(PQgetvalue(res, i, 6)) : 0,
+        /* A corridor without a width (the passes table does not tie the
+         * two together) reads as width 0 rather than past the value. */
+        .corridor_width_m = corridor && PQgetlength(res, i, 6) == 4
+                                ? (int32_t)be32(PQgetvalue(res, i, 6))
+                                : 0,
         .from_day = (int32_t)be32(PQgetvalue(res, i, 7)),
         .to_day = (int32_t)be32(PQgetvalue(res, i, 8)),
         .hours = PQgetisnull(res, i, 9) ? NULL : PQgetvalue(res, i, 9),

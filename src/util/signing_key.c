@@ -53,6 +53,16 @@ static bool fill(struct hp_signing_key *key, char *err, size_t errlen)
     return true;
 }
 
+/* pem_password_cb: there is no passphrase to give. */
+static int no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+    (void)buf;
+    (void)size;
+    (void)rwflag;
+    (void)u;
+    return -1;
+}
+
 bool hp_signing_key_load(const char *path, struct hp_signing_key *key, char *err, size_t errlen)
 {
     memset(key, 0, sizeof(*key));
@@ -79,10 +89,12 @@ bool hp_signing_key_load(const char *path, struct hp_signing_key *key, char *err
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return false;
     }
-    key->pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+    /* No passphrase callback: OpenSSL's default would ask on a terminal and
+     * hold the service's start; an encrypted key is refused instead. */
+    key->pkey = PEM_read_PrivateKey(f, NULL, no_passphrase, NULL);
     fclose(f);
     if (!key->pkey) {
-        snprintf(err, errlen, "%s: not a PEM private key", path);
+        snprintf(err, errlen, "%s: not an unencrypted PEM private key", path);
         return false;
     }
     if (!fill(key, err, errlen)) {

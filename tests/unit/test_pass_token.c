@@ -6,6 +6,8 @@
 #include "haulpass/signing_key.h"
 
 #include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <stdio.h>
 #include <qrencode.h>
 #include <stdlib.h>
 #include <string.h>
@@ -270,6 +272,28 @@ TEST(a_key_file_readable_by_others_is_refused)
     chmod(path, 0640);
     CHECK(!hp_signing_key_load(path, &k, err, sizeof(err)));
     CHECK(strstr(err, "readable by others") != NULL);
+    unlink(path);
+}
+
+TEST(an_encrypted_key_file_is_refused_without_asking_for_a_passphrase)
+{
+    /* Written with a passphrase through OpenSSL itself; loading must fail
+     * at once, not wait on a prompt. */
+    char path[] = "/tmp/hp-test-key4-XXXXXX", err[256];
+    int fd = mkstemp(path);
+    REQUIRE(fd >= 0);
+    fchmod(fd, 0600);
+    FILE *f = fdopen(fd, "w");
+    EVP_PKEY *pk = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+    REQUIRE(pk != NULL);
+    static const char pass[] = "secret";
+    CHECK(PEM_write_PrivateKey(f, pk, EVP_aes_256_cbc(), (const unsigned char *)pass,
+                               (int)strlen(pass), NULL, NULL) == 1);
+    fclose(f);
+    EVP_PKEY_free(pk);
+    struct hp_signing_key k;
+    CHECK(!hp_signing_key_load(path, &k, err, sizeof(err)));
+    CHECK(strstr(err, "not an unencrypted PEM private key") != NULL);
     unlink(path);
 }
 
