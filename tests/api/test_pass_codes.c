@@ -236,6 +236,27 @@ TEST(the_qr_svg_rasterised_and_scanned_by_zbarimg_gives_back_the_code)
     hp_t_free(r);
 }
 
+/* The reason a code cut short must get. Which one depends on where the cut
+ * falls in the signature's characters: the reader drops blanks at the ends
+ * (a space is a base45 character too), then a lone character left over is
+ * not base45, two are a one-byte group only when they stand for at most
+ * 255 (RFC 9285), and whole groups decode to a layout that is too short. */
+static const char *cut_reason(const char *cut)
+{
+    static const char b45[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+    size_t n = strlen(cut);
+    while (n > 4 && cut[n - 1] == ' ')
+        n--;
+    size_t rest = (n - 4) % 3;
+    if (rest == 1)
+        return "not-base45";
+    if (rest == 2) {
+        int v = (int)(strchr(b45, cut[n - 2]) - b45) + 45 * (int)(strchr(b45, cut[n - 1]) - b45);
+        return v <= 255 ? "truncated" : "not-base45";
+    }
+    return "truncated";
+}
+
 /* Reason of a refused verification. */
 static void refused(const char *text, const char *reason)
 {
@@ -266,9 +287,9 @@ TEST(every_bad_code_gets_a_clear_answer_and_never_an_error)
     hp_t_free(r);
     /* Truncated: whole groups of three characters, and one character. */
     snprintf(bad, sizeof(bad), "%.*s", (int)(4 + (len - 4) / 3 * 3 - 3), text);
-    refused(bad, "truncated");
+    refused(bad, cut_reason(bad));
     snprintf(bad, sizeof(bad), "%.*s", (int)(4 + (len - 4) / 3 * 3 - 2), text);
-    refused(bad, "not-base45");
+    refused(bad, cut_reason(bad));
     refused("hello", "not-a-pass-code");
     refused("", "not-a-pass-code");
     refused("HP1:hello world", "not-base45");
