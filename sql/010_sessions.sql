@@ -1,4 +1,4 @@
--- Sign-in with a name and password (API.md section 11): a password per user,
+-- Sign-in with a name and password (docs/contract.md §11): a password per user,
 -- sessions whose token is a bearer token like any other, and the count of
 -- wrong passwords in a row per name.
 

@@ -20,6 +20,10 @@ struct hp_user {
 };
 
 /* The caller of a token whose SHA-256 is hash_hex; HP_DB_NO_ROWS when none. */
+/* Fills out from the first row of a result whose columns are user id,
+ * org id, user name, org name, org kind and role (strings stay r's). */
+void hp_accounts_read_principal(const PGresult *r, struct hp_principal *out);
+
 enum hp_db_status hp_accounts_principal(struct hp_db *db, struct hp_arena *arena,
                                         const char *hash_hex, struct hp_principal *out);
 
@@ -42,13 +46,16 @@ enum hp_db_status hp_accounts_org_list(struct hp_db *db, struct hp_arena *arena,
                                        const char *after, int limit, struct hp_org *out,
                                        int *n);
 
-/* A new user of org_id with the token whose hash is hash_hex. HP_DB_NO_ROWS
+/* A new user of org_id with the token whose hash is hash_hex and, unless
+ * password_hash is NULL, that password (in the caller's transaction: run it
+ * under hp_db_tx). HP_DB_NO_ROWS
  * when the organisation does not exist; HP_DB_HARD_ERROR with SQLSTATE 23514
  * (constraint users_role_suits_org) when the role does not suit it. */
 enum hp_db_status hp_accounts_user_create(struct hp_db *db, struct hp_arena *arena,
                                           const char *actor_id, const char *org_id,
                                           const char *name, const char *role,
-                                          const char *hash_hex, struct hp_user *out);
+                                          const char *hash_hex, const char *password_hash,
+                                          struct hp_user *out);
 
 /* Replaces the token of user_id; HP_DB_NO_ROWS when there is no such user. */
 enum hp_db_status hp_accounts_token_rotate(struct hp_db *db, struct hp_arena *arena,

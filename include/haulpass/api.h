@@ -133,6 +133,14 @@ bool hp_api_paging(struct hp_request *req, int *limit, const char **cursor);
 /* hp_api_paging for lists whose cursor is the last row's UUID. */
 bool hp_api_uuid_paging(struct hp_request *req, int *limit, const char **cursor);
 
+/* A fresh bearer token (HP_TOKEN_LEN + 1 bytes) and its SHA-256 hex
+ * (HP_SHA256_HEX_LEN + 1); false after replying 500. */
+bool hp_api_new_token(struct hp_request *req, char token[], char hash[]);
+
+/* The stored (scrypt) form of a new password into out (HP_PASSWORD_HASH_MAX
+ * bytes); false after replying 500. */
+bool hp_api_password_hash(struct hp_request *req, const char *password, char out[]);
+
 /* {"items": items, "next_cursor": next or null}. */
 cJSON *hp_api_page(cJSON *items, const char *next);
 

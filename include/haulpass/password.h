@@ -12,7 +12,7 @@
 
 /* Room for a stored hash, NUL included. */
 #define HP_PASSWORD_HASH_MAX 160
-/* Bounds on a new password, in characters (API.md: at least 10). */
+/* Bounds on a new password, in characters (docs/contract.md §11: at least 10). */
 #define HP_PASSWORD_MIN 10
 #define HP_PASSWORD_MAX 200
 

@@ -6,9 +6,11 @@
 #include "haulpass/db.h"
 #include "haulpass/json_body.h"
 #include "haulpass/opening_hours.h"
+#include "haulpass/password.h"
 #include "haulpass/plate.h"
 #include "haulpass/reply.h"
 #include "haulpass/time.h"
+#include "haulpass/token.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -255,4 +257,23 @@ const char *hp_api_read_hours(struct hp_request *req, const char *src, const cha
     const char *text = hp_arena_strdup(req->arena, hp_oh_text(oh));
     hp_oh_free(oh);
     return text;
+}
+
+bool hp_api_new_token(struct hp_request *req, char token[], char hash[])
+{
+    if (!hp_token_new(token)) {
+        hp_reply_internal(req, "the kernel gave no randomness");
+        return false;
+    }
+    hp_sha256_hex(token, strlen(token), hash);
+    return true;
+}
+
+bool hp_api_password_hash(struct hp_request *req, const char *password, char out[])
+{
+    if (!hp_password_hash(password, strlen(password), out)) {
+        hp_reply_internal(req, "scrypt failed (out of memory, or no randomness)");
+        return false;
+    }
+    return true;
 }

@@ -1,4 +1,4 @@
-/* Pass codes (API.md §12, docs/pass-code.md): the public keys, online
+/* Pass codes (docs/contract.md §12, docs/pass-code.md): the public keys, online
  * verification, the signed revocation list, and a pass's QR code. The
  * first three are public and rate-limited per address (route table). */
 #include "haulpass/api.h"

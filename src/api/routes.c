@@ -12,7 +12,7 @@ const struct hp_route hp_routes[] = {
     {.method = HP_GET, .pattern = "/debug/db-wait", .handler = hp_api_debug_db_wait},
 
     {.method = HP_GET, .pattern = "/print.css", .handler = hp_api_print_css, .in_memory = true},
-    /* Public: a roadside check needs no account (API.md §12). */
+    /* Public: a roadside check needs no account (docs/contract.md §12). */
     {.method = HP_GET, .pattern = "/v1/keys", .handler = hp_api_keys_list, .public_rate = true},
     {.method = HP_POST, .pattern = "/v1/verify", .handler = hp_api_verify, .body = HP_BODY_JSON,
      .public_rate = true},
@@ -24,7 +24,7 @@ const struct hp_route hp_routes[] = {
     {.method = HP_GET, .pattern = "/v1/console-config", .handler = hp_api_console_config,
      .in_memory = true},
 
-    /* Sign-in (API.md section 11). */
+    /* Sign-in (docs/contract.md §11). */
     {.method = HP_POST, .pattern = "/v1/sessions", .handler = hp_api_sessions_create,
      .body = HP_BODY_JSON},
     {.method = HP_DELETE, .pattern = "/v1/sessions/current",

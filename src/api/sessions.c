@@ -48,16 +48,6 @@ static void reply_locked(struct hp_request *req, int seconds)
                      (seconds + 59) / 60, (seconds + 59) / 60 == 1 ? "" : "s");
 }
 
-/* The stored form of a new password; false after replying 500. */
-static bool hash_new(struct hp_request *req, const char *password, char out[HP_PASSWORD_HASH_MAX])
-{
-    if (!hp_password_hash(password, strlen(password), out)) {
-        hp_reply_internal(req, "scrypt failed (out of memory, or no randomness)");
-        return false;
-    }
-    return true;
-}
-
 void hp_api_sessions_create(struct hp_request *req)
 {
     cJSON *body = hp_api_body(req);
@@ -97,11 +87,8 @@ void hp_api_sessions_create(struct hp_request *req)
         return;
     }
     char token[HP_TOKEN_LEN + 1], hash[HP_SHA256_HEX_LEN + 1];
-    if (!hp_token_new(token)) {
-        hp_reply_internal(req, "the kernel gave no randomness");
+    if (!hp_api_new_token(req, token, hash))
         return;
-    }
-    hp_sha256_hex(token, strlen(token), hash);
     int64_t expires_us;
     st = hp_sessions_open(db, req->arena, who.user_id, who.name, hash, &expires_us);
     if (st == HP_DB_NO_ROWS) {
@@ -186,7 +173,7 @@ void hp_api_me_password(struct hp_request *req)
         return;
     }
     char stored[HP_PASSWORD_HASH_MAX], hash[HP_SHA256_HEX_LEN + 1];
-    if (!hash_new(req, fresh, stored) || !hp_auth_bearer_hash(req, hash))
+    if (!hp_api_password_hash(req, fresh, stored) || !hp_auth_bearer_hash(req, hash))
         return;
     st = hp_sessions_set_password(db, req->arena, req->who->user_id, req->who->user_id, stored,
                                   hash);
@@ -213,7 +200,7 @@ void hp_api_users_password(struct hp_request *req)
         return;
     }
     char stored[HP_PASSWORD_HASH_MAX];
-    if (!hash_new(req, v[0]->valuestring, stored))
+    if (!hp_api_password_hash(req, v[0]->valuestring, stored))
         return;
     enum hp_db_status st =
         hp_sessions_set_password(req->db, req->arena, req->who->user_id, id, stored, NULL);
@@ -237,12 +224,8 @@ struct user_work {
 static enum hp_db_status create_user(struct hp_db *db, void *ctx)
 {
     struct user_work *w = ctx;
-    enum hp_db_status st = hp_accounts_user_create(db, w->arena, w->actor_id, w->org_id, w->name,
-                                                   w->role, w->token_hash, w->out);
-    if (st != HP_DB_ROWS || !w->password_hash)
-        return st;
-    st = hp_sessions_set_password(db, w->arena, w->actor_id, w->out->id, w->password_hash, NULL);
-    return st == HP_DB_NO_ROWS ? HP_DB_HARD_ERROR : st;
+    return hp_accounts_user_create(db, w->arena, w->actor_id, w->org_id, w->name, w->role,
+                                   w->token_hash, w->password_hash, w->out);
 }
 
 enum hp_db_status hp_api_user_create(struct hp_db *db, struct hp_arena *arena,

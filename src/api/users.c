@@ -21,18 +21,6 @@ static const struct hp_json_field user_spec[] = {
     {NULL},
 };
 
-/* A fresh token and its hash; false after replying 500. */
-static bool new_token(struct hp_request *req, char token[HP_TOKEN_LEN + 1],
-                      char hash[HP_SHA256_HEX_LEN + 1])
-{
-    if (!hp_token_new(token)) {
-        hp_reply_internal(req, "the kernel gave no randomness");
-        return false;
-    }
-    hp_sha256_hex(token, strlen(token), hash);
-    return true;
-}
-
 void hp_api_users_create(struct hp_request *req)
 {
     cJSON *body = hp_api_body(req);
@@ -44,13 +32,11 @@ void hp_api_users_create(struct hp_request *req)
         return;
     }
     char token[HP_TOKEN_LEN + 1], hash[HP_SHA256_HEX_LEN + 1];
-    if (!new_token(req, token, hash))
+    if (!hp_api_new_token(req, token, hash))
         return;
     char password[HP_PASSWORD_HASH_MAX];
-    if (v[3] && !hp_password_hash(v[3]->valuestring, strlen(v[3]->valuestring), password)) {
-        hp_reply_internal(req, "scrypt failed");
+    if (v[3] && !hp_api_password_hash(req, v[3]->valuestring, password))
         return;
-    }
     struct hp_user user;
     enum hp_db_status st =
         hp_api_user_create(req->db, req->arena, req->who->user_id, v[0]->valuestring,
@@ -97,7 +83,7 @@ void hp_api_users_rotate_token(struct hp_request *req)
         return;
     }
     char token[HP_TOKEN_LEN + 1], hash[HP_SHA256_HEX_LEN + 1];
-    if (!new_token(req, token, hash))
+    if (!hp_api_new_token(req, token, hash))
         return;
     enum hp_db_status st = hp_accounts_token_rotate(req->db, req->arena, req->who->user_id, id, hash);
     if (st == HP_DB_NO_ROWS) {

@@ -83,12 +83,8 @@ static enum hp_db_status create(struct hp_db *db, void *ctx)
         return HP_DB_HARD_ERROR;
     }
     struct hp_user user;
-    st = hp_accounts_user_create(db, w->arena, NULL, org.id, w->a->name, w->a->role, w->hash,
-                                 &user);
-    if (st != HP_DB_ROWS || !w->password_hash)
-        return st;
-    st = hp_sessions_set_password(db, w->arena, NULL, user.id, w->password_hash, NULL);
-    return st == HP_DB_NO_ROWS ? HP_DB_HARD_ERROR : st;
+    return hp_accounts_user_create(db, w->arena, NULL, org.id, w->a->name, w->a->role, w->hash,
+                                   w->password_hash, &user);
 }
 
 /* The first line of path ("-": standard input) hashed into out; false

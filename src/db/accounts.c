@@ -3,6 +3,7 @@
 
 #include "haulpass/arena.h"
 #include "haulpass/principal.h"
+#include "haulpass/sessions.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,20 +14,24 @@ static struct hp_sql principal_sql = HP_SQL("principal",
     "  FROM users u JOIN orgs o ON o.id = u.org_id"
     " WHERE u.token_hash = decode($1, 'hex')");
 
-enum hp_db_status hp_accounts_principal(struct hp_db *db, struct hp_arena *arena,
-                                        const char *hash_hex, struct hp_principal *out)
+void hp_accounts_read_principal(const PGresult *r, struct hp_principal *out)
 {
-    PGresult *r;
-    const char *params[] = {hash_hex};
-    enum hp_db_status st = hp_db_exec(db, arena, &principal_sql, 1, params, &r);
-    if (st != HP_DB_ROWS)
-        return st;
     snprintf(out->user_id, sizeof(out->user_id), "%s", PQgetvalue(r, 0, 0));
     snprintf(out->org_id, sizeof(out->org_id), "%s", PQgetvalue(r, 0, 1));
     out->user_name = PQgetvalue(r, 0, 2);
     out->org_name = PQgetvalue(r, 0, 3);
     out->org_kind = PQgetvalue(r, 0, 4);
     out->role = hp_role_from_name(PQgetvalue(r, 0, 5));
+}
+
+enum hp_db_status hp_accounts_principal(struct hp_db *db, struct hp_arena *arena,
+                                        const char *hash_hex, struct hp_principal *out)
+{
+    PGresult *r;
+    const char *params[] = {hash_hex};
+    enum hp_db_status st = hp_db_exec(db, arena, &principal_sql, 1, params, &r);
+    if (st == HP_DB_ROWS)
+        hp_accounts_read_principal(r, out);
     return st;
 }
 
@@ -119,11 +124,20 @@ static struct hp_sql user_create_sql = HP_SQL("user_create",
 enum hp_db_status hp_accounts_user_create(struct hp_db *db, struct hp_arena *arena,
                                           const char *actor_id, const char *org_id,
                                           const char *name, const char *role,
-                                          const char *hash_hex, struct hp_user *out)
+                                          const char *hash_hex, const char *password_hash,
+                                          struct hp_user *out)
 {
     PGresult *r;
     const char *params[] = {org_id, name, role, hash_hex, actor_id};
     enum hp_db_status st = hp_db_exec(db, arena, &user_create_sql, 5, params, &r);
+    if (st == HP_DB_ROWS && password_hash) {
+        /* Set as any password is (audited), in the caller's transaction. */
+        char id[37];
+        snprintf(id, sizeof(id), "%s", PQgetvalue(r, 0, 0));
+        enum hp_db_status pw = hp_sessions_set_password(db, arena, actor_id, id, password_hash, NULL);
+        if (pw != HP_DB_ROWS)
+            return pw == HP_DB_NO_ROWS ? HP_DB_HARD_ERROR : pw;
+    }
     if (st == HP_DB_ROWS) {
         out->id = PQgetvalue(r, 0, 0);
         out->name = PQgetvalue(r, 0, 1);

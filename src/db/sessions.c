@@ -1,6 +1,7 @@
 /* SQL of sign-in: passwords, sessions, wrong passwords by name (sessions.h). */
 #include "haulpass/sessions.h"
 
+#include "haulpass/accounts.h"
 #include "haulpass/arena.h"
 
 #include <stdio.h>
@@ -28,14 +29,8 @@ enum hp_db_status hp_sessions_principal(struct hp_db *db, struct hp_arena *arena
     PGresult *r;
     const char *params[] = {hash_hex};
     enum hp_db_status st = hp_db_exec(db, arena, &principal_sql, 1, params, &r);
-    if (st != HP_DB_ROWS)
-        return st;
-    snprintf(out->user_id, sizeof(out->user_id), "%s", PQgetvalue(r, 0, 0));
-    snprintf(out->org_id, sizeof(out->org_id), "%s", PQgetvalue(r, 0, 1));
-    out->user_name = PQgetvalue(r, 0, 2);
-    out->org_name = PQgetvalue(r, 0, 3);
-    out->org_kind = PQgetvalue(r, 0, 4);
-    out->role = hp_role_from_name(PQgetvalue(r, 0, 5));
+    if (st == HP_DB_ROWS)
+        hp_accounts_read_principal(r, out); /* the same columns as a machine's */
     return st;
 }
 

@@ -1,4 +1,4 @@
-/* Signed pass codes (API.md §12, docs/pass-code.md): every approved pass
+/* Signed pass codes (docs/contract.md §12, docs/pass-code.md): every approved pass
  * carries one; a real QR round trip (SVG -> rsvg-convert -> zbarimg); online
  * verification of good and bad codes; the signed revocation list and the
  * offline `haulpass verify`; key rotation; the printable permit; the public
