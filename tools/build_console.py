@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build step: the console (web/) bundled and embedded in the binary.
 
-    build_console.py OUT.c WEB_DIR WORK_DIR
+    build_console.py OUT.c WEB_DIR WORK_DIR [DEPFILE]
 
 Installs web/'s npm packages with `npm ci` when web/node_modules is missing
 or older than web/package-lock.json, bundles web/src/main.js and
@@ -11,9 +11,13 @@ inlined as data: URLs) into WORK_DIR, names each bundle after its content
 defining `hp_console_assets` (include/haulpass/console_assets.h): each
 file's URL path, type, bytes, gzip bytes when smaller, ETag, and whether it
 is fingerprinted (immutable). Output is reproducible: same input, same C.
+With DEPFILE, writes there every source file esbuild read (from its
+metafile), so a new module under web/src/ rebuilds the console without
+being listed in meson.build.
 """
 import gzip
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -39,10 +43,20 @@ def bundle(web, work):
     subprocess.run([esbuild, "src/main.js", "src/app.css", "--bundle", "--minify",
                     "--format=esm", "--target=es2020", "--legal-comments=none",
                     "--loader:.png=dataurl", "--loader:.svg=dataurl",
+                    "--metafile=" + os.path.join(work, "meta.json"),
                     "--outdir=" + out, "--log-level=warning"],
                    cwd=web, check=True, stdin=subprocess.DEVNULL)
     return {"app.js": open(os.path.join(out, "main.js"), "rb").read(),
             "app.css": open(os.path.join(out, "app.css"), "rb").read()}
+
+
+def write_depfile(depfile, target, web, work):
+    """Make-style: TARGET: every input esbuild read, outside node_modules."""
+    meta = json.load(open(os.path.join(work, "meta.json"), encoding="utf-8"))
+    deps = sorted(os.path.join(web, p) for p in meta["inputs"] if "node_modules" not in p)
+    deps += [os.path.join(web, n) for n in ("index.html", "package-lock.json")]
+    with open(depfile, "w", encoding="utf-8") as f:
+        f.write("%s: %s\n" % (target, " ".join(d.replace(" ", "\\ ") for d in deps)))
 
 
 def c_bytes(name, data):
@@ -56,6 +70,8 @@ def main():
     out, web, work = sys.argv[1], os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
     npm_ci(web)
     bundles = bundle(web, work)
+    if len(sys.argv) > 4:
+        write_depfile(sys.argv[4], out, web, work)
     assets = []  # (path, type, data, immutable)
     names = {}
     for name, data in sorted(bundles.items()):

@@ -2,7 +2,8 @@
 # End-to-end tests of the console in a real browser: Debian's chromium,
 # headless, driven by puppeteer-core (pinned in package-lock.json; it
 # downloads no browser), against a real `haulpass serve` on a fresh database
-# for each scenario (tests/e2e/console.test.mjs).
+# for each scenario (tests/e2e/*.test.mjs, run by main.mjs;
+# HAULPASS_E2E_ONLY=WORD runs only the files whose name contains WORD).
 #
 #   tests/e2e/run_e2e.sh BUILD_DIR
 #
@@ -35,4 +36,4 @@ if [ ! -f "$here/node_modules/.package-lock.json" ] ||
 fi
 
 mkdir -p "$root/var/e2e"
-HAULPASS_BIN=$bin HAULPASS_E2E_SHOTS=$root/var/e2e exec node "$here/console.test.mjs"
+HAULPASS_BIN=$bin HAULPASS_E2E_SHOTS=$root/var/e2e exec node "$here/main.mjs"

@@ -114,6 +114,18 @@ export function t(key, vars) {
   for (const [k, v] of Object.entries(vars || {})) s = s.replaceAll(`{${k}}`, String(v));
   return s;
 }
+// A screen module's own labels, added when the module loads, so each
+// screen keeps its words next to its code: addStrings({zh: {...}, en: {...}}).
+// A key defined twice is a mistake that would silently change another
+// screen's label, so it throws (at load, in every test).
+export function addStrings(more) {
+  for (const l of Object.keys(dicts)) {
+    for (const [k, v] of Object.entries(more[l] || {})) {
+      if (k in dicts[l]) throw new Error(`i18n: ${k} is defined twice`);
+      dicts[l][k] = v;
+    }
+  }
+}
 // A value from a closed list (status, type, class, role) in words.
 export function tv(prefix, value) {
   const k = `${prefix}_${value}`;
