@@ -27,6 +27,7 @@ void hp_config_from_env(struct hp_config *cfg)
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     memset(cfg, 0, sizeof(*cfg));
     cfg->db = env_or("HAULPASS_DB", "dbname=haulpass");
+    cfg->db_direct = env_or("HAULPASS_DB_DIRECT", NULL);
     cfg->listen = env_or("HAULPASS_LISTEN", "127.0.0.1:8080");
     cfg->tz = env_or("HAULPASS_TZ", "Asia/Shanghai");
     cfg->log_level = env_or("HAULPASS_LOG", "info");
@@ -54,7 +55,7 @@ int hp_config_flag(struct hp_config *cfg, int argc, char **argv, int *i)
 {
     static const char *const names[] = {"db", "listen", "tz", "threads", "log",
                                         "db-pool", "db-queue", "signing-key",
-                                        "public-rate", "tile-url", NULL};
+                                        "public-rate", "tile-url", "db-direct", NULL};
     const char *arg = argv[*i];
     if (strncmp(arg, "--", 2) != 0)
         return 0;
@@ -81,7 +82,8 @@ int hp_config_flag(struct hp_config *cfg, int argc, char **argv, int *i)
         case 6: return parse_int(value, 1, 100000, &cfg->db_queue) ? -1 : 1;
         case 7: cfg->signing_key = value; return 1;
         case 8: return parse_int(value, 0, 1000000, &cfg->public_rate) ? -1 : 1;
-        default: cfg->tile_url = *value ? value : NULL; return 1;
+        case 9: cfg->tile_url = *value ? value : NULL; return 1;
+        default: cfg->db_direct = *value ? value : NULL; return 1;
         }
     }
     return 0;
@@ -103,6 +105,11 @@ bool hp_config_listen_addr(const char *listen, char *host, int hostlen, int *por
     memcpy(host, h, n);
     host[n] = '\0';
     return true;
+}
+
+const char *hp_config_db_direct(const struct hp_config *cfg)
+{
+    return cfg->db_direct ? cfg->db_direct : cfg->db;
 }
 
 int hp_config_db_queue(const struct hp_config *cfg)

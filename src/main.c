@@ -34,6 +34,8 @@ static const char usage[] =
     "\n"
     "options (each also read from the environment variable in brackets):\n"
     "  --db CONNINFO       libpq connection string or URI [HAULPASS_DB]\n"
+    "  --db-direct CONNINFO  the database itself when --db is PgBouncer in\n"
+    "                      transaction mode [HAULPASS_DB_DIRECT]\n"
     "  --listen HOST:PORT  address to listen on [HAULPASS_LISTEN]\n"
     "  --tz ZONE           IANA time zone of local dates and hours [HAULPASS_TZ]\n"
     "  --threads N         network threads [HAULPASS_THREADS]\n"
@@ -102,7 +104,7 @@ static int serve(struct hp_config *cfg, int argc, char **argv)
 {
     static const char help[] =
         "usage: haulpass serve [--db C] [--listen H:P] [--tz Z] [--threads N] [--log L]\n"
-        "                      [--db-pool N] [--db-queue N]\n"
+        "                      [--db-pool N] [--db-queue N] [--db-direct C]\n"
         "Runs the HTTP service until SIGTERM or SIGINT, then drains in-flight\n"
         "requests (at most 10 s) and exits 0.\n";
     int rc = read_flags(cfg, argc, argv, help);
@@ -135,10 +137,14 @@ static int serve(struct hp_config *cfg, int argc, char **argv)
     }
     app.public_rate = hp_rate_limit_new(cfg->public_rate);
     app.pool = hp_db_pool_new(cfg->db, cfg->db_pool_size);
+    /* With a direct connection string, HAULPASS_DB is a pooler in
+     * transaction mode: no statement may outlive its transaction. */
+    if (app.pool && cfg->db_direct)
+        hp_db_pool_unprepared(app.pool);
     publish_key(&app);
     /* The check snapshot loads in the background: the service answers
      * /healthz at once, checks as soon as the database has answered. */
-    if (!app.pool || !hp_check_feed_start(cfg->db) || !hp_server_start(&app)) {
+    if (!app.pool || !hp_check_feed_start(hp_config_db_direct(cfg)) || !hp_server_start(&app)) {
         hp_check_feed_stop();
         hp_db_pool_free(app.pool);
         hp_rate_limit_free(app.public_rate);
@@ -175,7 +181,7 @@ static int migrate(struct hp_config *cfg, int argc, char **argv)
     hp_log_set_level(cfg->log_level);
     int applied = 0;
     char err[1024];
-    if (!hp_migrate(cfg->db, &applied, err, sizeof(err))) {
+    if (!hp_migrate(hp_config_db_direct(cfg), &applied, err, sizeof(err))) {
         fprintf(stderr, "haulpass: migration failed: %s\n", err);
         return 1;
     }

@@ -36,6 +36,12 @@ struct hp_check_feed_status {
     long long loaded_us; /* when it was read (µs since the epoch) */
     int zones;
     long long full_loads, delta_loads; /* since the start */
+    /* Since when a change known to this instance waits to be loaded (µs
+     * since the epoch; 0: none), and whether the last load, or the
+     * connection to the database, worked. Age alone means nothing: a quiet
+     * city keeps an old snapshot that is still exact. */
+    long long behind_since_us;
+    bool up;
 };
 bool hp_check_feed_status(struct hp_check_feed_status *out);
 

@@ -6,6 +6,8 @@
 
 struct hp_config {
     const char *db;         /* HAULPASS_DB: libpq conninfo or URI */
+    const char *db_direct;  /* HAULPASS_DB_DIRECT: the database itself when
+                             * HAULPASS_DB is a transaction-mode pooler; NULL: none */
     const char *listen;     /* HAULPASS_LISTEN: host:port */
     const char *tz;         /* HAULPASS_TZ: IANA zone name */
     int threads;            /* HAULPASS_THREADS: network threads */
@@ -34,6 +36,12 @@ bool hp_config_check(const struct hp_config *cfg, char *err, int errlen);
 /* Requests that may wait for a database worker (HAULPASS_DB_QUEUE, by
  * default 4 a worker); past that they are refused with 503. */
 int hp_config_db_queue(const struct hp_config *cfg);
+
+/* Where session-scoped work goes (LISTEN for the check snapshot,
+ * migrations and their advisory lock, the one-shot commands): past any
+ * pooler when HAULPASS_DB_DIRECT names the database itself, else
+ * HAULPASS_DB. */
+const char *hp_config_db_direct(const struct hp_config *cfg);
 
 /* Splits cfg->listen into host and port; false when malformed. */
 bool hp_config_listen_addr(const char *listen, char *host, int hostlen, int *port);

@@ -35,6 +35,13 @@ struct hp_db_pool;
  * service starts while the database is down). NULL when out of memory. */
 struct hp_db_pool *hp_db_pool_new(const char *conninfo, int size);
 
+/* Statements run unnamed (PQexecParams) instead of prepared once per
+ * connection: for a pool behind PgBouncer in transaction mode, where the
+ * next transaction may get another server connection, which has not seen
+ * the PREPARE (HAULPASS_DB_DIRECT, docs/contract.md section 1). Call
+ * before the pool is used. */
+void hp_db_pool_unprepared(struct hp_db_pool *pool);
+
 /* Closes every connection; accepts NULL. No connection may be in use. */
 void hp_db_pool_free(struct hp_db_pool *pool);
 

@@ -30,6 +30,10 @@ struct hp_route {
      * PostgreSQL. Every other route runs on a database worker, which
      * holds a connection for it (req->db) before the handler starts. */
     bool in_memory;
+    /* Runs on a database worker, but also when no connection can be had
+     * (req->db is then NULL): /metrics must answer while the database is
+     * away, which is when an operator most needs it. */
+    bool db_optional;
     /* A 2xx answer changed what the checks read (zones, vehicles, passes,
      * the calendar, accounts): the check snapshot is marked stale before
      * the reply leaves, so the caller's next check sees the change. */

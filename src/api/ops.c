@@ -47,6 +47,7 @@ static const char *snapshot_metrics(struct hp_arena *arena)
     struct hp_check_feed_status s;
     if (!hp_check_feed_status(&s))
         return "";
+    long long now = hp_time_now_us();
     return hp_arena_printf(
         arena,
         "# HELP haulpass_zone_snapshot_version zone_set_version of the snapshot checks answer from.\n"
@@ -61,20 +62,34 @@ static const char *snapshot_metrics(struct hp_arena *arena)
         "# HELP haulpass_snapshot_loads_total Snapshot loads: full, or of the changed plates.\n"
         "# TYPE haulpass_snapshot_loads_total counter\n"
         "haulpass_snapshot_loads_total{kind=\"full\"} %lld\n"
-        "haulpass_snapshot_loads_total{kind=\"delta\"} %lld\n",
-        s.version, (double)(hp_time_now_us() - s.loaded_us) / 1e6, s.zones, s.full_loads,
-        s.delta_loads);
+        "haulpass_snapshot_loads_total{kind=\"delta\"} %lld\n"
+        "# HELP haulpass_zone_snapshot_behind_seconds How long a change known to this instance has waited to reach the snapshot (0: none waits).\n"
+        "# TYPE haulpass_zone_snapshot_behind_seconds gauge\n"
+        "haulpass_zone_snapshot_behind_seconds %.3f\n"
+        "# HELP haulpass_zone_snapshot_feed_up 1 when the last snapshot load, or the database connection behind it, worked.\n"
+        "# TYPE haulpass_zone_snapshot_feed_up gauge\n"
+        "haulpass_zone_snapshot_feed_up %d\n",
+        s.version, (double)(now - s.loaded_us) / 1e6, s.zones, s.full_loads, s.delta_loads,
+        s.behind_since_us ? (double)(now - s.behind_since_us) / 1e6 : 0.0, s.up ? 1 : 0);
 }
 
-/* Open and overdue applications; nothing while the database is away, so
- * that the scrape still answers. */
+/* Whether this instance reaches the database, then the open and overdue
+ * applications; only the first while the database is away, so that the
+ * scrape still answers (the route is db_optional: req->db may be NULL). */
 static const char *queue_metrics(struct hp_request *req)
 {
+    static const char down[] =
+        "# HELP haulpass_db_up 1 when this instance can query the database.\n"
+        "# TYPE haulpass_db_up gauge\n"
+        "haulpass_db_up 0\n";
     struct hp_queue_depth q;
-    if (hp_queue_depth(req->db, req->arena, &q) != HP_DB_ROWS)
-        return "";
+    if (!req->db || hp_queue_depth(req->db, req->arena, &q) != HP_DB_ROWS)
+        return down;
     return hp_arena_printf(
         req->arena,
+        "# HELP haulpass_db_up 1 when this instance can query the database.\n"
+        "# TYPE haulpass_db_up gauge\n"
+        "haulpass_db_up 1\n"
         "# HELP haulpass_queue_depth Applications waiting for a decision (queued or in review).\n"
         "# TYPE haulpass_queue_depth gauge\n"
         "haulpass_queue_depth %d\n"

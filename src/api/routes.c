@@ -6,8 +6,9 @@
 const struct hp_route hp_routes[] = {
     {.method = HP_GET, .pattern = "/healthz", .handler = hp_api_healthz, .in_memory = true},
     {.method = HP_GET, .pattern = "/readyz", .handler = hp_api_readyz},
-    /* The queue's gauges come from the database: a worker runs it. */
-    {.method = HP_GET, .pattern = "/metrics", .handler = hp_api_metrics},
+    /* The queue's gauges come from the database: a worker runs it, with or
+     * without a connection. */
+    {.method = HP_GET, .pattern = "/metrics", .handler = hp_api_metrics, .db_optional = true},
     {.method = HP_GET, .pattern = "/openapi.yaml", .handler = hp_api_openapi, .in_memory = true},
     {.method = HP_GET, .pattern = "/debug/db-wait", .handler = hp_api_debug_db_wait},
 

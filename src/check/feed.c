@@ -18,6 +18,7 @@
 #include "haulpass/log.h"
 #include "haulpass/snapshot.h"
 #include "haulpass/snapshot_store.h"
+#include "haulpass/time.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -54,6 +55,9 @@ static struct {
     long long tried;
     bool failing;
     long long full_loads, delta_loads;
+    /* Since when a known change waits to be loaded (0: none), and when the
+     * load in progress began: what monitoring reads as "behind". */
+    long long behind_since_us, load_began_us;
 } feed = {.lock = PTHREAD_MUTEX_INITIALIZER, .loaded_cond = PTHREAD_COND_INITIALIZER,
           .wake = -1};
 
@@ -61,6 +65,8 @@ static void want_reload(bool own)
 {
     pthread_mutex_lock(&feed.lock);
     feed.wanted++;
+    if (!feed.behind_since_us)
+        feed.behind_since_us = hp_time_now_us();
     if (own)
         feed.own = feed.wanted;
     pthread_mutex_unlock(&feed.lock);
@@ -209,11 +215,19 @@ static void attempt_ended(long long gen, bool failed)
  * a delta, or nothing when no notification came since the last load (a
  * local write whose notice was already taken in); false when a load
  * failed. */
+/* After a load of generation `loaded` (under feed.lock): changes signalled
+ * while it ran are at most as old as its start. */
+static void caught_up(void)
+{
+    feed.behind_since_us = feed.loaded < feed.wanted ? feed.load_began_us : 0;
+}
+
 static bool reload(struct pg_conn *conn)
 {
     pthread_mutex_lock(&feed.lock);
     long long gen = feed.wanted;
     bool have = feed.current != NULL;
+    feed.load_began_us = hp_time_now_us();
     pthread_mutex_unlock(&feed.lock);
     /* The round trip that brings in every committed change's notice. */
     bool up = hp_snapshot_store_sync(conn);
@@ -234,6 +248,7 @@ static bool reload(struct pg_conn *conn)
         pthread_mutex_lock(&feed.lock);
         feed.loaded = feed.tried = gen;
         feed.failing = false;
+        caught_up();
         pthread_cond_broadcast(&feed.loaded_cond);
         pthread_mutex_unlock(&feed.lock);
         return true;
@@ -267,6 +282,7 @@ static bool reload(struct pg_conn *conn)
     feed.loaded = gen;
     feed.tried = gen;
     feed.failing = false;
+    caught_up();
     if (full)
         feed.full_loads++;
     else
@@ -376,7 +392,8 @@ bool hp_check_feed_status(struct hp_check_feed_status *out)
     const struct hp_snapshot *s = feed.current;
     if (s)
         *out = (struct hp_check_feed_status){s->version, s->loaded_us, s->nzones,
-                                             feed.full_loads, feed.delta_loads};
+                                             feed.full_loads, feed.delta_loads,
+                                             feed.behind_since_us, !feed.failing};
     pthread_mutex_unlock(&feed.lock);
     return s != NULL;
 }

@@ -49,7 +49,7 @@ int hp_cli_import_kml(struct hp_config *cfg, int argc, char **argv)
     if (!data)
         return 1;
     hp_kml_global_init();
-    struct hp_db_pool *pool = hp_db_pool_new(cfg->db, 1);
+    struct hp_db_pool *pool = hp_db_pool_new(hp_config_db_direct(cfg), 1);
     struct hp_db *db = pool && !dry_run ? hp_db_acquire(pool) : NULL;
     int rc = 1;
     if (!dry_run && !db) {

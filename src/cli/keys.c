@@ -56,7 +56,7 @@ int hp_cli_keys(struct hp_config *cfg, int argc, char **argv)
         fputs("haulpass: name the key file with HAULPASS_SIGNING_KEY or --signing-key\n", stderr);
         return 2;
     }
-    struct hp_db_pool *pool = hp_db_pool_new(cfg->db, 1);
+    struct hp_db_pool *pool = hp_db_pool_new(hp_config_db_direct(cfg), 1);
     struct hp_db *db = pool ? hp_db_acquire(pool) : NULL;
     if (!db) {
         fputs("haulpass: cannot reach the database\n", stderr);

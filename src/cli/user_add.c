@@ -129,7 +129,7 @@ int hp_cli_user_add(struct hp_config *cfg, int argc, char **argv)
     char password[HP_PASSWORD_HASH_MAX];
     if (a.password_file && !read_password(a.password_file, password))
         return 1;
-    struct hp_db_pool *pool = hp_db_pool_new(cfg->db, 1);
+    struct hp_db_pool *pool = hp_db_pool_new(hp_config_db_direct(cfg), 1);
     struct hp_db *db = pool ? hp_db_acquire(pool) : NULL;
     if (!db) {
         fputs("haulpass: cannot reach the database\n", stderr);

@@ -37,6 +37,7 @@ struct hp_db {
 struct hp_db_pool {
     char *conninfo;
     int size, in_use;
+    bool unprepared; /* behind a transaction-mode pooler: no PREPARE */
     pthread_mutex_t lock;
     pthread_cond_t freed;
     int64_t last_failure_us;
@@ -84,6 +85,11 @@ struct hp_db_pool *hp_db_pool_new(const char *conninfo, int size)
     pthread_mutex_init(&pool->lock, NULL);
     pthread_cond_init(&pool->freed, NULL);
     return pool;
+}
+
+void hp_db_pool_unprepared(struct hp_db_pool *pool)
+{
+    pool->unprepared = true;
 }
 
 void hp_db_pool_free(struct hp_db_pool *pool)
@@ -220,27 +226,42 @@ static int slot_of(struct hp_sql *sql)
     return expected; /* another thread won; its slot stands */
 }
 
+/* Prepares sql on db's connection the first time it runs there; false,
+ * with *st, when PostgreSQL refuses. */
+static bool prepare_once(struct hp_db *db, struct hp_sql *sql, enum hp_db_status *st)
+{
+    int slot = slot_of(sql);
+    if (db->prepared[slot])
+        return true;
+    PGresult *p = PQprepare(db->conn, sql->name, sql->text, 0, NULL);
+    if (PQresultStatus(p) != PGRES_COMMAND_OK) {
+        *st = classify(db, p);
+        if (*st == HP_DB_HARD_ERROR)
+            hp_log(HP_LOG_ERROR, "prepare failed", "statement", sql->name, "error", db->message,
+                   NULL);
+        PQclear(p);
+        return false;
+    }
+    PQclear(p);
+    db->prepared[slot] = true;
+    return true;
+}
+
 static enum hp_db_status exec_once(struct hp_db *db, struct hp_arena *arena, struct hp_sql *sql,
                                    int nparams, const char *const *params, PGresult **res)
 {
     *res = NULL;
     if (!db->conn)
         return HP_DB_UNAVAILABLE;
-    int slot = slot_of(sql);
-    if (!db->prepared[slot]) {
-        PGresult *p = PQprepare(db->conn, sql->name, sql->text, 0, NULL);
-        if (PQresultStatus(p) != PGRES_COMMAND_OK) {
-            enum hp_db_status st = classify(db, p);
-            if (st == HP_DB_HARD_ERROR)
-                hp_log(HP_LOG_ERROR, "prepare failed", "statement", sql->name,
-                       "error", db->message, NULL);
-            PQclear(p);
+    PGresult *r;
+    if (db->pool->unprepared) {
+        r = PQexecParams(db->conn, sql->text, nparams, NULL, params, NULL, NULL, 0);
+    } else {
+        enum hp_db_status st;
+        if (!prepare_once(db, sql, &st))
             return st;
-        }
-        PQclear(p);
-        db->prepared[slot] = true;
+        r = PQexecPrepared(db->conn, sql->name, nparams, params, NULL, NULL, 0);
     }
-    PGresult *r = PQexecPrepared(db->conn, sql->name, nparams, params, NULL, NULL, 0);
     ExecStatusType rs = PQresultStatus(r);
     if (rs != PGRES_TUPLES_OK && rs != PGRES_COMMAND_OK) {
         enum hp_db_status st = classify(db, r);

@@ -334,7 +334,7 @@ static void dispatch(struct request_state *st)
         hp_reply_invalid(req);
         return;
     }
-    if (!req->route->in_memory && !hp_req_db(req)) {
+    if (!req->route->in_memory && !hp_req_db(req) && !req->route->db_optional) {
         hp_reply_unavailable(req);
         return;
     }

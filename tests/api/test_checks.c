@@ -992,6 +992,44 @@ TEST(until_its_first_snapshot_is_loaded_a_server_is_not_ready_and_checks_answer_
     CHECK_INT(hp_t_server_stop(&second), 0);
 }
 
+/* A gauge in /metrics ("NAME VALUE" at the start of a line), or -1. */
+static double metrics_gauge(struct hp_t_server *s, const char *name)
+{
+    struct hp_t_resp *r = hp_t_on(s, "GET", "/metrics", NULL, NULL);
+    char key[128];
+    snprintf(key, sizeof(key), "\n%s ", name);
+    const char *at = r->body ? strstr(r->body, key) : NULL;
+    double v = at ? atof(at + strlen(key)) : -1;
+    hp_t_free(r);
+    return v;
+}
+
+TEST(metrics_say_how_long_a_known_change_has_waited_to_reach_the_snapshot)
+{
+    once();
+    struct hp_t_server second;
+    REQUIRE(hp_t_server_start(&second, NULL) == 0);
+    HP_T_EVENTUALLY(metrics_gauge(&second, "haulpass_zone_snapshot_behind_seconds") == 0);
+    CHECK(metrics_gauge(&second, "haulpass_zone_snapshot_feed_up") == 1);
+    /* Hold the zones table, then announce a change: the reload it starts
+     * waits on the lock, and the gauge counts the wait. */
+    PGconn *db = hp_t_db();
+    PQclear(PQexec(db, "BEGIN"));
+    PGresult *lock = PQexec(db, "LOCK TABLE zones IN ACCESS EXCLUSIVE MODE");
+    CHECK(PQresultStatus(lock) == PGRES_COMMAND_OK);
+    PQclear(lock);
+    PGconn *other = PQconnectdb(hp_t.conninfo);
+    REQUIRE(PQstatus(other) == CONNECTION_OK);
+    PQclear(PQexec(other, "NOTIFY haulpass_snapshot"));
+    PQfinish(other);
+    HP_T_EVENTUALLY(metrics_gauge(&second, "haulpass_zone_snapshot_behind_seconds") > 0.2);
+    /* Let go: the load ends and nothing waits any more. */
+    PQclear(PQexec(db, "COMMIT"));
+    HP_T_EVENTUALLY(metrics_gauge(&second, "haulpass_zone_snapshot_behind_seconds") == 0);
+    CHECK(metrics_gauge(&second, "haulpass_zone_snapshot_feed_up") == 1);
+    CHECK_INT(hp_t_server_stop(&second), 0);
+}
+
 TEST(another_module_gets_the_route_check_json_for_a_linestring_a_plate_and_a_departure)
 {
     once();

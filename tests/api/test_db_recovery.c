@@ -18,6 +18,16 @@ static long me_status(void)
     return st;
 }
 
+/* haulpass_zone_snapshot_feed_up in /metrics, or -1 when it shows none. */
+static int feed_up(void)
+{
+    struct hp_t_resp *r = hp_t_get("/metrics", NULL);
+    const char *at = r->body ? strstr(r->body, "\nhaulpass_zone_snapshot_feed_up ") : NULL;
+    int v = at ? atoi(at + strlen("\nhaulpass_zone_snapshot_feed_up ")) : -1;
+    hp_t_free(r);
+    return v;
+}
+
 TEST(while_the_database_is_down_requests_get_503_and_the_service_recovers_alone)
 {
     const char *pg_ctl = getenv("HAULPASS_PG_CTL");
@@ -42,6 +52,13 @@ TEST(while_the_database_is_down_requests_get_503_and_the_service_recovers_alone)
     r = hp_t_post("/v1/orgs", hp_t_admin, "{\"name\":\"While down\",\"kind\":\"site\"}");
     CHECK_INT(r->status, 503);
     hp_t_free(r);
+    /* Monitoring still answers, and sees the database and the snapshot's
+     * feed cut off (the checks go on). */
+    HP_T_EVENTUALLY(feed_up() == 0);
+    r = hp_t_get("/metrics", NULL);
+    CHECK_INT(r->status, 200);
+    CHECK(r->body && strstr(r->body, "\nhaulpass_db_up 0\n") != NULL);
+    hp_t_free(r);
 
     REQUIRE(hp_t_sh("%s start >/dev/null 2>&1", pg_ctl) == 0);
     /* It recovers by itself: polled, with patience (PostgreSQL and the
@@ -52,6 +69,10 @@ TEST(while_the_database_is_down_requests_get_503_and_the_service_recovers_alone)
     hp_t_free(r);
     r = hp_t_post("/v1/orgs", hp_t_admin, "{\"name\":\"After\",\"kind\":\"site\"}");
     CHECK_INT(r->status, 201);
+    hp_t_free(r);
+    HP_T_EVENTUALLY(feed_up() == 1);
+    r = hp_t_get("/metrics", NULL);
+    CHECK(r->body && strstr(r->body, "\nhaulpass_db_up 1\n") != NULL);
     hp_t_free(r);
 }
 

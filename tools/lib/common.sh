@@ -11,8 +11,11 @@ HP_PKGS_RUN=(build-essential meson ninja-build pkg-config python3 libmicrohttpd-
   libpq-dev libxml2-dev libcjson-dev libgeos-dev libssl-dev libcurl4-openssl-dev libqrencode-dev
   postgresql-15 postgresql-15-postgis-3 postgresql-contrib curl jq nodejs npm)
 # chromium and a CJK font: the console's end-to-end tests (tests/e2e/), whose
-# screenshots a person reads; rsvg-convert and zbarimg read pass codes' QRs back.
-HP_PKGS_TEST=(clang libclang-rt-14-dev nodejs npm chromium fonts-wqy-zenhei librsvg2-bin zbar-tools)
+# screenshots a person reads; rsvg-convert and zbarimg read pass codes' QRs back;
+# promtool (in prometheus) and mandoc check the deployment files; the service
+# is tested behind pgbouncer.
+HP_PKGS_TEST=(clang libclang-rt-14-dev nodejs npm chromium fonts-wqy-zenhei librsvg2-bin zbar-tools
+  prometheus mandoc pgbouncer)
 HP_PKGS_BENCH=(wrk postgresql-client)
 
 # build/ is shared by tools/run and tools/test: the same options for both, so
