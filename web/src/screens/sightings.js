@@ -46,7 +46,8 @@ export async function sightings(main) {
   main.append(h('div.split', null, mapEl, h('div.side', null, form, result)));
   const map = await createMap(mapEl);
   let hot = new Set();
-  const zones = zonesLayer(map, {styleOf: f => (hot.has(f.id) ? 'violated' : 'zone'), labels: true});
+  // No standing labels: they would hide the point clicked; names show on hover.
+  const zones = zonesLayer(map, {styleOf: f => (hot.has(f.id) ? 'violated' : 'zone')});
   zones.load().catch(err => sayError(msg, err));
   const mark = L.circleMarker([0, 0], {radius: 8, color: '#1a202c', weight: 3, fillColor: '#f6e05e', fillOpacity: 1});
   const place = () => {
