@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {PASSWORDS, scenario, signIn, ready, text, snap, expect} from './harness.mjs';
+import {PASSWORDS, scenario, signIn, ready, text, snap, expect, sleep} from './harness.mjs';
 
 // A token for API set-up (signing in as that user).
 async function tokenOf(srv, name) {
@@ -38,7 +38,7 @@ const go = async (page, href) => {
 };
 
 export async function run(browser, all) {
-  all.push(...await scenario(browser, 'the officer draws a zone, fixes a bad rule at its field, compares versions, opens its audit trail and imports KML after a dry-run preview', async (page, srv) => {
+  all.push(...await scenario(browser, 'the officer draws a zone, fixes a bad rule at its field, compares versions, retires it, opens its audit trail and imports KML after a dry-run preview', async (page, srv) => {
     expect(await signIn(page, srv.base, 'li', PASSWORDS.li) === 201, 'signed in');
     await ready(page, '/officer/queue');
     await go(page, '/officer/zones');
@@ -82,12 +82,16 @@ export async function run(browser, all) {
     expect(await page.$$eval('.map path[stroke="#6b46c1"]', p => p.length) >= 1 && await page.$$eval('.map path[stroke="#4a5568"]', p => p.length) >= 1,
       'both versions drawn');
     await snap(page, 'officer-zone-versions');
-    // Its audit trail, from the zone's own link.
-    await page.click('form.card a[href^="/officer/audit"]');
+    // Retired (a second press confirms), then its audit trail from the link left behind.
+    await page.click('form.card button.danger');
+    expect((await text(page, 'form.card button.danger')) === '确认停用', 'asked to confirm');
+    await Promise.all([page.waitForResponse(r => r.request().method() === 'DELETE'), page.click('form.card button.danger')]);
+    await page.waitForSelector('main .msg.ok a.audit-link');
+    await page.click('main .msg.ok a.audit-link');
     await ready(page, '/officer/audit');
     await page.waitForSelector('main table');
     const actions = await page.$$eval('main table td[data-action]', c => c.map(x => x.dataset.action));
-    expect(actions.includes('create') && actions.includes('update'), `create and update in the trail (got ${actions.join(', ')})`);
+    expect(actions.join() === 'create,update,retire', `create, update and retire in the trail (got ${actions.join(', ')})`);
     await snap(page, 'officer-audit-trail');
 
     // KML: the dry run drawn on the map, nothing written; then for real.
@@ -112,7 +116,7 @@ export async function run(browser, all) {
     fs.unlinkSync(file);
   }));
 
-  all.push(...await scenario(browser, 'the officer checks a sighting and confirms an escort on its unit\'s timeline', async (page, srv) => {
+  all.push(...await scenario(browser, 'the officer checks a sighting, confirms an escort on its unit\'s timeline and marks one done', async (page, srv) => {
     const zhang = await tokenOf(srv, 'zhang');
     await srv.call('POST', '/v1/vehicles', zhang, {plate: '鲁Q12345', class: 'heavy_truck', gross_weight_kg: 31000});
     const chen = await tokenOf(srv, 'chen');
@@ -148,6 +152,20 @@ export async function run(browser, all) {
     await page.waitForSelector('.timeline .bar.st-confirmed');
     expect((await srv.call('GET', `/v1/escorts/${booked.id}`, srv.admin)).status === 'confirmed', 'confirmed on the server');
     await snap(page, 'officer-escort-confirmed');
+    // One under way today: confirmed, then marked done (it has started).
+    const now = await srv.call('POST', '/v1/escorts', chen, {project_id: project.id, plates: ['鲁Q30001'],
+      origin: {type: 'Point', coordinates: [118.36, 35.12]}, destination: {type: 'Point', coordinates: [118.34, 35.11]},
+      earliest_start: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), latest_start: new Date(Date.now() + 3600000).toISOString().replace(/\.\d+Z$/, 'Z')});
+    await page.$eval('input[name=date]', (el, d) => { el.value = d; }, now.start.slice(0, 10));
+    await Promise.all([page.waitForResponse(r => r.url().includes('/schedule?date=')), page.click('main form button[type=submit]')]);
+    await Promise.all([page.waitForResponse(r => r.url().endsWith(`/v1/escorts/${now.id}/confirm`)), page.click(`tr[data-escort="${now.id}"] button`)]);
+    await page.waitForSelector(`tr[data-escort="${now.id}"].st-confirmed`);
+    await sleep(Math.max(0, Date.parse(now.start) - Date.now()) + 1000); // until it has begun
+    await Promise.all([page.waitForResponse(r => r.url().includes('/schedule?date=')), page.click('main form button[type=submit]')]);
+    await page.waitForSelector(`tr[data-escort="${now.id}"].st-confirmed button`);
+    await Promise.all([page.waitForResponse(r => r.url().endsWith(`/v1/escorts/${now.id}/complete`)), page.click(`tr[data-escort="${now.id}"] button`)]);
+    await page.waitForSelector('main .msg.ok');
+    expect((await srv.call('GET', `/v1/escorts/${now.id}`, srv.admin)).status === 'completed', 'completed on the server');
   }));
 
   all.push(...await scenario(browser, 'the administrator adds a holiday to the year\'s calendar, an officer sees it read-only', async (page, srv) => {

@@ -18,7 +18,7 @@ addStrings({
     escorts_routeOk: '路线允许', escorts_routeBad: '路线有违规', escorts_routeUnknown: '未检查',
     escorts_confirm: '确认', escorts_complete: '标记完成', escorts_confirmed: '已确认预约。', escorts_completed: '已标记完成。',
     escorts_st_scheduled: '待确认', escorts_st_confirmed: '已确认', escorts_st_cancelled: '已取消', escorts_st_completed: '已完成',
-    escorts_timeline: '{unit} 在 {date} 的时间轴：灰色为值勤时段，色块为预约', escorts_vehicles: '{n} 辆', escorts_audit: '记录',
+    escorts_timeline: '{unit} 在 {date} 的时间轴：灰色为值勤时段，色块为预约', escorts_vehicles: '{n} 辆', escorts_audit: '记录', escorts_notYet: '{at} 开始后可标记完成',
   },
   en: {
     nav_escorts: 'Escorts', escorts_title: 'Escort units and their days', escorts_units: 'Escort units', escorts_unit: 'Escort unit',
@@ -28,7 +28,7 @@ addStrings({
     escorts_routeOk: 'route allowed', escorts_routeBad: 'route breaks rules', escorts_routeUnknown: 'not checked',
     escorts_confirm: 'Confirm', escorts_complete: 'Mark done', escorts_confirmed: 'Booking confirmed.', escorts_completed: 'Marked done.',
     escorts_st_scheduled: 'to confirm', escorts_st_confirmed: 'confirmed', escorts_st_cancelled: 'cancelled', escorts_st_completed: 'done',
-    escorts_timeline: 'Timeline of {unit} on {date}: grey is on duty, coloured blocks are bookings', escorts_vehicles: '{n} vehicles', escorts_audit: 'Audit',
+    escorts_timeline: 'Timeline of {unit} on {date}: grey is on duty, coloured blocks are bookings', escorts_vehicles: '{n} vehicles', escorts_audit: 'Audit', escorts_notYet: 'can be marked done from {at}',
   },
 });
 
@@ -95,7 +95,10 @@ export async function escorts(main, sess, go) {
           h('td', {class: b.route_check && !b.route_check.allowed ? 'bad-text' : null}, rc(b)),
           h('td', null,
             b.status === 'scheduled' ? h('button', {type: 'button', onclick: () => act(b, 'confirm')}, t('escorts_confirm')) : null,
-            b.status === 'confirmed' ? h('button', {type: 'button', onclick: () => act(b, 'complete')}, t('escorts_complete')) : null,
+            // Done only once it has begun (else the API's 409 not-started).
+            b.status === 'confirmed' ? (Date.parse(b.start) <= Date.now()
+              ? h('button', {type: 'button', onclick: () => act(b, 'complete')}, t('escorts_complete'))
+              : h('span.help', null, t('escorts_notYet', {at: hhmm(b.start)}))) : null,
             ' ', h('a', {href: `/officer/audit?entity=escort&id=${b.id}`, onclick: e => { e.preventDefault(); go(`/officer/audit?entity=escort&id=${b.id}`); }}, t('escorts_audit'))))))
         : h('p', null, t('escorts_noBookings')));
   }

@@ -270,13 +270,18 @@ export async function zonesEdit(main, sess, go) {
     h('button.secondary', {type: 'button', onclick: () => { rules.push(ruleForm({})); drawRules(); }}, t('zonesEdit_addRule')),
     h('div.row.actions', null, h('button', {type: 'submit'}, t('zonesEdit_save')),
       z && !z.retired_at ? retireButton(z, msg) : null,
-      z ? h('a', {href: `/officer/audit?entity=zone&id=${z.id}`, onclick: ev => { ev.preventDefault(); go(`/officer/audit?entity=zone&id=${z.id}`); }}, t('zonesEdit_audit')) : null));
+      z ? auditLink(z.id) : null));
     editor.append(form);
     if (z) editor.append(await versionsCard(z));
     onShape(false);
     if (keep || pts.length) map.fitBounds(L.geoJSON(g).getBounds(), {padding: [30, 30], maxZoom: 16});
     if (!z) setDrawing(true);
     name.focus();
+  }
+
+  function auditLink(id) {
+    const href = `/officer/audit?entity=zone&id=${id}`;
+    return h('a.audit-link', {href, onclick: ev => { ev.preventDefault(); go(href); }}, t('zonesEdit_audit'));
   }
 
   function retireButton(z, msg) {
@@ -286,9 +291,11 @@ export async function zonesEdit(main, sess, go) {
       try {
         const r = await api('DELETE', `/v1/zones/${z.id}`, undefined, {headers: {'If-Match': `"${z.version}"`}});
         await zones.load();
-        clear(editor); draft.clearLayers();
-        editor.append(h('div.msg'));
-        say(editor.firstChild, 'ok', t('zonesEdit_retired', {name: r.name}));
+        clear(editor); draft.clearLayers(); versionsLayer.clearLayers();
+        const done = h('div.msg');
+        editor.append(done);
+        say(done, 'ok', t('zonesEdit_retired', {name: r.name}));
+        done.append(auditLink(r.id));
       } catch (err) { sayError(msg, err); }
     }}, t('zonesEdit_retire'));
     return b;
