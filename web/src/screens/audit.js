@@ -43,6 +43,8 @@ const positions = g => JSON.stringify(g.coordinates).split('],[').length;
 const short = v => {
   if (v === undefined) return t('audit_removed');
   if (v && typeof v === 'object' && typeof v.type === 'string' && Array.isArray(v.coordinates)) return t('audit_shape', {n: positions(v)});
+  // An instant as the database wrote it, to the second, in the city's time.
+  if (typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/.test(v)) return `${v.slice(0, 10)} ${v.slice(11, 19)}`;
   const s = typeof v === 'string' ? v : JSON.stringify(v);
   return s.length > 90 ? `${s.slice(0, 87)}…` : s;
 };
