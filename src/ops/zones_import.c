@@ -42,6 +42,7 @@ static void add_reason(void *ctx, const char *pointer, const char *message)
 struct candidate {
     struct hp_zone_input in;
     const char *name;
+    const struct hp_kml_zone *kml; /* what a dry run's preview draws */
 };
 
 struct import {
@@ -83,6 +84,32 @@ static void skip(cJSON *skipped, const struct hp_kml_skip *s, const char *name, 
         cJSON_AddNumberToObject(o, "placemark", s ? s->index : index);
     cJSON_AddStringToObject(o, "reason", reason);
     cJSON_AddItemToArray(skipped, o);
+}
+
+/* What a dry run would create, drawable before anything is written (the
+ * console draws it on its map): a GeoJSON FeatureCollection, one Feature a
+ * zone in would_create's order, properties {index, name, rules} with the
+ * rule as the Placemark's ExtendedData read it. The server's own parse, so
+ * the preview never disagrees with what the import would write. */
+static cJSON *preview(const struct import *im)
+{
+    cJSON *fc = cJSON_CreateObject();
+    cJSON_AddStringToObject(fc, "type", "FeatureCollection");
+    cJSON *features = cJSON_AddArrayToObject(fc, "features");
+    for (int i = 0; i < im->n; i++) {
+        const struct hp_kml_zone *z = im->c[i].kml;
+        cJSON *f = cJSON_CreateObject();
+        cJSON_AddStringToObject(f, "type", "Feature");
+        cJSON_AddItemToObject(f, "geometry", cJSON_Duplicate(z->geometry, 1));
+        cJSON *props = cJSON_AddObjectToObject(f, "properties");
+        cJSON_AddNumberToObject(props, "index", z->index);
+        cJSON_AddStringToObject(props, "name", z->name);
+        cJSON *rules = cJSON_AddArrayToObject(props, "rules");
+        if (z->rule->child)
+            cJSON_AddItemToArray(rules, cJSON_Duplicate(z->rule, 1));
+        cJSON_AddItemToArray(features, f);
+    }
+    return fc;
 }
 
 static enum hp_zones_import_outcome parse_outcome(enum hp_kml_status ks)
@@ -129,6 +156,7 @@ enum hp_zones_import_outcome hp_ops_zones_import_kml(struct hp_db *db, struct hp
         struct candidate *c = &im.c[im.n];
         if (hp_zone_input_read(geos, body, NULL, "", &c->in, add_reason, &why)) {
             c->name = z->name;
+            c->kml = z;
             im.n++;
         } else {
             char reason[700];
@@ -171,6 +199,7 @@ enum hp_zones_import_outcome hp_ops_zones_import_kml(struct hp_db *db, struct hp
         cJSON *would = cJSON_AddArrayToObject(*answer, "would_create");
         for (int i = 0; i < im.n; i++)
             cJSON_AddItemToArray(would, cJSON_CreateString(im.c[i].name));
+        cJSON_AddItemToObject(*answer, "preview", preview(&im));
     }
     return HP_ZONES_IMPORT_DONE;
 }

@@ -477,10 +477,24 @@ TEST(kml_import_creates_the_good_placemarks_and_skips_the_bad_with_reasons)
     CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "created")), 0);
     CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "would_create")), 2);
     CHECK_INT(count_zones(), before);
+    /* The preview: a Feature a zone to be, in would_create's order, drawable. */
+    const cJSON *preview = cJSON_GetObjectItem(r->json, "preview");
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(preview, "type")), "FeatureCollection");
+    const cJSON *features = cJSON_GetObjectItem(preview, "features");
+    REQUIRE(cJSON_GetArraySize(features) == 2);
+    for (int i = 0; i < 2; i++) {
+        const cJSON *f = cJSON_GetArrayItem(features, i);
+        const cJSON *g = cJSON_GetObjectItem(f, "geometry");
+        CHECK(strstr(cJSON_GetStringValue(cJSON_GetObjectItem(g, "type")), "Polygon") != NULL);
+        CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(g, "coordinates")) > 0);
+        CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(f, "properties"), "name")),
+                  cJSON_GetStringValue(cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "would_create"), i)));
+    }
     hp_t_free(r);
 
     r = hp_t_req("POST", "/v1/zones/import", officer, kml_type, kml, len, NULL);
     CHECK_INT(r->status, 200);
+    CHECK(cJSON_GetObjectItem(r->json, "preview") == NULL); /* dry runs only */
     const cJSON *created = cJSON_GetObjectItem(r->json, "created");
     const cJSON *skipped = cJSON_GetObjectItem(r->json, "skipped");
     CHECK_INT(cJSON_GetArraySize(created), 2);

@@ -27,6 +27,7 @@ export async function api(method, path, body, opts = {}) {
   const headers = {Accept: opts.accept || 'application/json'};
   const s = session();
   if (s && s.token && !opts.anonymous) headers.Authorization = `Bearer ${s.token}`;
+  Object.assign(headers, opts.headers || {}); // If-Match, for instance
   let payload;
   if (body !== undefined) {
     headers['Content-Type'] = opts.contentType || 'application/json';

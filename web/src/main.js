@@ -5,6 +5,12 @@ import {api, session, setSession, whenExpired} from './api.js';
 import {h, clear} from './dom.js';
 import {t, tv, currentLang, setLang} from './i18n.js';
 import * as s from './screens.js';
+// The officer's own screens (issue 14), one module each.
+import {zonesEdit} from './screens/zones.js';
+import {calendar} from './screens/calendar.js';
+import {sightings} from './screens/sightings.js';
+import {escorts} from './screens/escorts.js';
+import {audit} from './screens/audit.js';
 
 // Screens by path, and which roles see them in the bar.
 const SCREENS = [
@@ -17,6 +23,11 @@ const SCREENS = [
   {path: '/zones', key: 'nav_zones', roles: ['haulier', 'site', 'officer', 'admin'], run: s.zonesMap},
   {path: '/admin/users', key: 'nav_users', roles: ['admin'], run: s.users},
   {path: '/me/password', key: 'nav_password', roles: ['haulier', 'site', 'officer', 'admin'], run: s.password},
+  {path: '/officer/zones', key: 'nav_zonesEdit', roles: ['officer', 'admin'], run: zonesEdit},
+  {path: '/officer/calendar', key: 'nav_calendar', roles: ['officer', 'admin'], run: calendar},
+  {path: '/officer/sightings', key: 'nav_sightings', roles: ['officer', 'admin'], run: sightings},
+  {path: '/officer/escorts', key: 'nav_escorts', roles: ['officer', 'admin'], run: escorts},
+  {path: '/officer/audit', key: 'nav_audit', roles: ['officer', 'admin'], run: audit},
 ];
 const HOME = {haulier: '/haulier/fleet', site: '/site/endorse', officer: '/officer/queue', admin: '/officer/queue'};
 

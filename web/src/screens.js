@@ -264,7 +264,7 @@ export async function applicationDetail(main, s, go, id) {
 }
 
 // --- officer queue ------------------------------------------------------------------
-export async function queue(main) {
+export async function queue(main, sess, go) {
   title(main, 'queue');
   const msg = h('div.msg');
   const stats = h('p.stats');
@@ -318,7 +318,7 @@ export async function queue(main) {
           missing.map((d, i) => h('label.check', null, checks[i], ` ${d.name}`)), field(t('documentsDue'), due)) : null,
         h('div.row', null, h('button', {type: 'button', onclick: () => decide('approve')}, t('approve')),
           missing.length ? h('button', {type: 'button', onclick: () => decide('approve_provisional')}, t('approveProvisional')) : null,
-          h('button.danger', {type: 'button', onclick: () => decide('reject')}, t('reject'))));
+          h('button.danger', {type: 'button', onclick: () => decide('reject')}, t('reject')), auditLink(go, 'application', a.id)));
       work.append(h('h2', null, t('claimed', {plates: (full.plates || []).join(', ')})));
       await showApplication(work, full, actions, dmsg);
       await refresh();
@@ -368,7 +368,7 @@ export async function endorse(main, s, go) {
 }
 
 // --- passes: find by plate or code; the police revoke with a reason -------------
-export async function passes(main, sess) {
+export async function passes(main, sess, go) {
   title(main, 'passes');
   const police = ['officer', 'admin'].includes(sess.user.role);
   const q = h('input', {name: 'q', maxlength: 60});
@@ -387,7 +387,7 @@ export async function passes(main, sess) {
             say(msg, 'ok', t('revokedPass', {code: r.code}));
             await search();
           } catch (err) { sayError(msg, err); }
-        }}, t('revoke')) : null) : null)))
+        }}, t('revoke')) : null, ' ', auditLink(go, 'pass', p.code)) : null)))
       : h('p', null, t('noPasses')));
   }
   async function search() {
@@ -454,3 +454,9 @@ export function password(main) {
 }
 
 export {session};
+
+// A link to an item's audit trail (web/src/screens/audit.js), for the police.
+function auditLink(go, entity, id) {
+  const href = `/officer/audit?entity=${entity}&id=${encodeURIComponent(id)}`;
+  return h('a.audit-link', {href, onclick: e => { e.preventDefault(); go(href); }}, t('nav_audit'));
+}
