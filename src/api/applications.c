@@ -121,6 +121,9 @@ cJSON *hp_api_application_json(const struct hp_application *a,
     cJSON_AddItemToObject(j, "missing_documents",
                           strings_or_null(a->missing_documents, a->nmissing));
     add_time_or_null(j, "documents_due", a->documents_due_us);
+    cJSON_AddStringToObject(j, "kind", a->kind);
+    add_str_or_null(j, "pass_code", a->pass_code);
+    add_str_or_null(j, "reason", a->reason);
     if (!history)
         return j;
     cJSON *h = cJSON_AddArrayToObject(j, "history");
@@ -245,9 +248,8 @@ static bool read_documents(struct hp_request *req, const cJSON *docs,
     return ok;
 }
 
-/* Reads the body into in; false after replying 422. */
-static bool read_input(struct hp_request *req, const cJSON *body,
-                       struct hp_application_input *in)
+bool hp_api_application_input(struct hp_request *req, const cJSON *body,
+                              struct hp_application_input *in)
 {
     const cJSON *v[F_COUNT];
     bool ok = hp_api_read(req, body, create_spec, "", v);
@@ -302,7 +304,7 @@ void hp_api_applications_create(struct hp_request *req)
 {
     cJSON *body = hp_api_body(req);
     struct hp_application_input in;
-    if (!body || !read_input(req, body, &in))
+    if (!body || !hp_api_application_input(req, body, &in))
         return;
     struct create_tx t = {.arena = req->arena, .in = &in};
     enum hp_db_status st = hp_db_tx(req->db, create_run, &t);
@@ -407,8 +409,11 @@ static void change(struct hp_request *req, bool endorse)
     const char *id = app_id(req);
     if (!id)
         return;
+    const char *reason = NULL;
+    if (!endorse && !hp_api_optional_reason(req, &reason))
+        return;
     struct change_tx t = {.arena = req->arena, .id = id, .org_id = req->who->org_id,
-                          .actor = req->who->user_id, .endorse = endorse};
+                          .actor = req->who->user_id, .reason = reason, .endorse = endorse};
     enum hp_db_status st = hp_db_tx(req->db, change_run, &t);
     if (st < 0)
         hp_api_db_failed(req, st);
