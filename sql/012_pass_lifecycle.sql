@@ -130,3 +130,33 @@ BEGIN
             to_jsonb(nxt) - 'corridor_route' || jsonb_build_object('reason', p_reason));
     RETURN nxt.revision;
 END $$;
+
+-- Road-occupation permits (占道/挖掘道路交通组织方案): an application of type
+-- road_occupation, filed by a site for no plates, with the works: the area
+-- occupied (works_area: the polygon sent, or the line sent buffered to its
+-- width) and, in works, what was sent (area, width_m, classes, plan). Approved,
+-- it becomes a zone of kind roadworks (src/db/roadworks.c) that retires
+-- itself after ends_on, its last day.
+ALTER TABLE applications DROP CONSTRAINT applications_type_check;
+ALTER TABLE applications ADD CONSTRAINT applications_type_check
+    CHECK (type IN ('construction', 'urban_delivery', 'oversize', 'hazmat', 'temporary',
+                    'road_occupation'));
+ALTER TABLE applications DROP CONSTRAINT applications_plates_check;
+ALTER TABLE applications ADD CONSTRAINT applications_plates_check
+    CHECK (cardinality(plates) BETWEEN CASE type WHEN 'road_occupation' THEN 0 ELSE 1 END
+                                   AND 3000
+           AND (type <> 'road_occupation' OR cardinality(plates) = 0));
+ALTER TABLE applications
+    ADD COLUMN works jsonb CHECK (works IS NULL OR jsonb_typeof(works) = 'object'),
+    ADD COLUMN works_area geometry(MultiPolygon, 4326) CHECK (ST_IsValid(works_area)),
+    ADD CHECK ((type = 'road_occupation') = (works IS NOT NULL AND works_area IS NOT NULL)),
+    ADD CHECK (type <> 'road_occupation' OR kind = 'new');
+
+ALTER TABLE zones
+    ADD COLUMN kind text NOT NULL DEFAULT 'restriction' CHECK (kind IN ('restriction', 'roadworks')),
+    ADD COLUMN application_id uuid REFERENCES applications (id),
+    ADD COLUMN ends_on date,
+    ADD CHECK ((kind = 'roadworks') = (application_id IS NOT NULL AND ends_on IS NOT NULL));
+CREATE UNIQUE INDEX zones_roadworks_application ON zones (application_id)
+    WHERE application_id IS NOT NULL;
+CREATE INDEX zones_roadworks_live ON zones (ends_on) WHERE kind = 'roadworks' AND retired_at IS NULL;

@@ -71,6 +71,13 @@ struct hp_application_input;
 bool hp_api_application_input(struct hp_request *req, const cJSON *body,
                               struct hp_application_input *in);
 
+/* The works of a road-occupation application (road_works.c) into in
+ * (works, works_area, works_width_m); false after recording why. works may
+ * be NULL (then it records that it is required); docs: the application's
+ * documents, one of which the works' plan must name. */
+bool hp_api_read_works(struct hp_request *req, const cJSON *works, const cJSON *docs,
+                       struct hp_application_input *in);
+
 cJSON *hp_api_application_json(const struct hp_application *a,
                                const struct hp_application_history *history);
 /* queue.c */
@@ -97,9 +104,10 @@ struct hp_pass;
 bool hp_api_pass_for_code(struct hp_request *req, struct hp_pass *p);
 /* A pass as the API shows it (passes.c). */
 cJSON *hp_api_pass_json(const struct hp_pass *p);
-/* Runs the lazy sweep of passes (hp_passes_sweep) for today; false after
- * replying when the database failed. */
-bool hp_api_passes_swept(struct hp_request *req);
+/* Runs the lazy sweeps of passes (hp_passes_sweep) and of road works past
+ * their last day (hp_roadworks_sweep) for today; false after replying when
+ * the database failed. */
+bool hp_api_sweep_lapsed(struct hp_request *req);
 /* checks.c */
 void hp_api_checks_route(struct hp_request *req);
 void hp_api_checks_sightings(struct hp_request *req);

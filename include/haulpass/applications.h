@@ -30,6 +30,8 @@ struct hp_application {
     bool fast_track;
     const char *kind;      /* "new" or "amendment" */
     const char *pass_code, *reason; /* an amendment's pass and why; else NULL */
+    const char *works;           /* road_occupation: JSON object text; else NULL */
+    const char *roadworks_zone_id; /* the zone an approved one became; else NULL */
     int64_t submitted_us, endorsed_us, due_us, claim_expires_us, decided_us,
         documents_due_us; /* 0: none */
 };
@@ -48,6 +50,10 @@ struct hp_application_input {
      * project and fast_track (set by the caller) and enters the queue. */
     const char *pass_code, *reason;
     bool fast_track;
+    /* A road-occupation permit's works: what was sent (JSON object text),
+     * its area (GeoJSON Polygon or LineString) and, for a line, its width. */
+    const char *works, *works_area;
+    int works_width_m;
 };
 
 /* What create found wrong: indexes (-1 ended) of plates not the org's and

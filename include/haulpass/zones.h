@@ -18,6 +18,7 @@ struct hp_zone_row {
     int64_t created_us, updated_us;
     int64_t retired_us;   /* 0: live */
     const char *retire_reason; /* why it was retired; NULL: none given */
+    const char *kind;     /* "restriction", or "roadworks" (docs/contract.md §13) */
 };
 
 /* Names the acting user for the zone history trigger, inside a transaction. */

@@ -254,7 +254,7 @@ void hp_api_passes_amend(struct hp_request *req)
         return;
     }
     struct hp_pass p;
-    if (!hp_api_passes_swept(req) || !hp_api_pass_for_code(req, &p))
+    if (!hp_api_sweep_lapsed(req) || !hp_api_pass_for_code(req, &p))
         return;
     bool police = (req->who->role & HP_ROLE_POLICE) != 0;
     if (!police && strcmp(p.holder_org_id, req->who->org_id) != 0) {
@@ -318,7 +318,7 @@ static cJSON *revision_json(const struct hp_pass_revision *r)
 void hp_api_passes_revisions(struct hp_request *req)
 {
     struct hp_pass p;
-    if (!hp_api_passes_swept(req) || !hp_api_pass_for_code(req, &p))
+    if (!hp_api_sweep_lapsed(req) || !hp_api_pass_for_code(req, &p))
         return;
     struct hp_pass_revision *revs;
     int n;

@@ -10,16 +10,19 @@
 #include "haulpass/passes.h"
 #include "haulpass/plate.h"
 #include "haulpass/reply.h"
+#include "haulpass/roadworks.h"
 
 #include <string.h>
 
 /* Runs the sweep on the request's connection; false after replying 500
  * when it failed. */
-bool hp_api_passes_swept(struct hp_request *req)
+bool hp_api_sweep_lapsed(struct hp_request *req)
 {
     char today[11];
     hp_api_today(today);
     enum hp_db_status st = hp_passes_sweep(req->db, req->arena, today);
+    if (st >= 0)
+        st = hp_roadworks_sweep(req->db, req->arena, today);
     if (st < 0) {
         hp_api_db_failed(req, st);
         return false;
@@ -107,7 +110,7 @@ void hp_api_passes_list(struct hp_request *req)
         hp_reply_problem(req, 400, "bad-parameter", "plate is not a plate");
         return;
     }
-    if (!hp_api_passes_swept(req))
+    if (!hp_api_sweep_lapsed(req))
         return;
     struct hp_pass *rows = hp_arena_calloc(req->arena, (size_t)limit + 1, sizeof(*rows));
     int n;
@@ -125,7 +128,7 @@ void hp_api_passes_list(struct hp_request *req)
 
 void hp_api_passes_get(struct hp_request *req)
 {
-    if (!hp_api_passes_swept(req))
+    if (!hp_api_sweep_lapsed(req))
         return;
     struct hp_pass p;
     if (hp_api_pass_for_code(req, &p))
@@ -168,7 +171,7 @@ void hp_api_passes_revoke(struct hp_request *req)
         hp_reply_invalid(req);
         return;
     }
-    if (!hp_api_passes_swept(req))
+    if (!hp_api_sweep_lapsed(req))
         return;
     struct revoke_tx t = {.arena = req->arena, .code = code, .actor = req->who->user_id,
                           .reason = v[0]->valuestring};

@@ -90,7 +90,7 @@ static const char *zone_id(struct hp_request *req)
 void hp_api_zones_get(struct hp_request *req)
 {
     const char *id = zone_id(req);
-    if (!id)
+    if (!id || !hp_api_sweep_lapsed(req)) /* road works past their last day retire */
         return;
     struct hp_zone_row z;
     enum hp_db_status st = hp_zones_get(req->db, req->arena, id, false, &z);
@@ -154,7 +154,7 @@ void hp_api_zones_list(struct hp_request *req)
         return;
     double bbox[4];
     bool in_bbox;
-    if (!hp_api_read_bbox(req, geojson, bbox, &in_bbox))
+    if (!hp_api_read_bbox(req, geojson, bbox, &in_bbox) || !hp_api_sweep_lapsed(req))
         return;
     const char *retired = hp_req_query(req, "include_retired");
     if (retired && strcmp(retired, "true") != 0 && strcmp(retired, "false") != 0) {

@@ -9,6 +9,7 @@
 #include "haulpass/pass_amendments.h"
 #include "haulpass/pass_code.h"
 #include "haulpass/passes.h"
+#include "haulpass/roadworks.h"
 
 #include <stdio.h>
 #include <time.h>
@@ -214,6 +215,11 @@ enum hp_db_status hp_queue_decide(struct hp_db *db, struct hp_arena *arena, cons
         const char *amended = NULL;
         if (strcmp(out->kind, "amendment") == 0 &&
             (st = hp_pass_amend_approved(db, arena, id, officer, &amended)) < 0)
+            return st;
+        /* An approved road-occupation permit is a roadworks zone. */
+        if (strcmp(out->type, "road_occupation") == 0 &&
+            ((st = hp_roadworks_open(db, arena, id, officer)) < 0 ||
+             (st = hp_applications_get(db, arena, id, NULL, out)) < 0))
             return st;
         enum hp_db_status signed_st =
             hp_passes_sign(db, arena, key, amended ? NULL : id, amended);

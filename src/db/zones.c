@@ -11,7 +11,7 @@
 #define ZONE_COLUMNS                                                              \
     "id, version, name, encode(ST_AsBinary(geom), 'hex'), sent_as_polygon,"       \
     " rules::text, hp_us(created_at), hp_us(updated_at), coalesce(hp_us(retired_at), 0),"       \
-    " retire_reason"
+    " retire_reason, kind"
 
 static void read_row(PGresult *r, int i, struct hp_zone_row *z)
 {
@@ -25,6 +25,7 @@ static void read_row(PGresult *r, int i, struct hp_zone_row *z)
     z->updated_us = strtoll(PQgetvalue(r, i, 7), NULL, 10);
     z->retired_us = strtoll(PQgetvalue(r, i, 8), NULL, 10);
     z->retire_reason = hp_db_text(r, i, 9);
+    z->kind = PQgetvalue(r, i, 10);
 }
 
 static enum hp_db_status one(struct hp_db *db, struct hp_arena *arena, struct hp_sql *sql,

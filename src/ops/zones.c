@@ -59,6 +59,8 @@ cJSON *hp_ops_zone_json(GEOSContextHandle_t geos, const struct hp_zone_row *z)
     cJSON_AddStringToObject(j, "id", z->id);
     cJSON_AddNumberToObject(j, "version", z->version);
     cJSON_AddStringToObject(j, "name", z->name);
+    if (z->kind) /* NULL for a version (versions keep no kind) */
+        cJSON_AddStringToObject(j, "kind", z->kind);
     cJSON_AddItemToObject(j, "geometry", geometry);
     cJSON_AddItemToObject(j, "rules", ordered_rules(z->rules));
     add_time(j, "created_at", z->created_us);
