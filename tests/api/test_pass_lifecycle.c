@@ -457,3 +457,40 @@ TEST(withdrawing_cancelling_and_retiring_keep_an_optional_reason)
     CHECK_INT(r->status, 415);
     hp_t_free(r);
 }
+
+TEST(cancelling_an_escort_keeps_its_reason_on_the_booking_and_in_the_audit_trail)
+{
+    once();
+    struct hp_t_who site = hp_t_who_add("Life Site", "site", "site", "life site office");
+    hp_t_vehicle_add(site.token, "鲁QS7001");
+    char project[64], unit[64], escort[64], b[1024];
+    hp_t_project_add(officer.token, site.org, officer.id, project);
+    hp_t_create("/v1/escort-units", officer.token,
+                "{\"name\":\"Life unit\",\"base\":{\"type\":\"Point\",\"coordinates\":[118.35,35.0]},"
+                "\"hours\":\"24/7\",\"capacity\":3}", unit);
+    snprintf(b, sizeof(b),
+             "{\"project_id\":\"%s\",\"plates\":[\"鲁QS7001\"],"
+             "\"origin\":{\"type\":\"Point\",\"coordinates\":[118.35,35.0]},"
+             "\"destination\":{\"type\":\"Point\",\"coordinates\":[118.35,35.1]},"
+             "\"earliest_start\":\"%s\",\"latest_start\":\"%s\"}", project,
+             sql_text("SELECT to_char(now() AT TIME ZONE 'UTC' + interval '1 day',"
+                      " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"),
+             sql_text("SELECT to_char(now() AT TIME ZONE 'UTC' + interval '3 days',"
+                      " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"));
+    hp_t_create("/v1/escorts", site.token, b, escort);
+    char path[160];
+    snprintf(path, sizeof(path), "/v1/escorts/%s/cancel", escort);
+    struct hp_t_resp *r = hp_t_post(path, site.token, "{\"reason\":\"the crane is late\",\"x\":1}");
+    CHECK_INT(r->status, 422);
+    hp_t_free(r);
+    r = hp_t_post(path, site.token, "{\"reason\":\"the crane is late\"}");
+    CHECK_INT(r->status, 200);
+    CHECK_STR(hp_t_str(r, "status"), "cancelled");
+    CHECK_STR(hp_t_str(r, "cancel_reason"), "the crane is late");
+    hp_t_free(r);
+    char sql[256];
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit WHERE entity = 'escort'"
+                               " AND entity_id = '%s' AND after->>'cancel_reason' = 'the crane is late'",
+             escort);
+    CHECK_INT(hp_t_sql_int(sql), 1);
+}
