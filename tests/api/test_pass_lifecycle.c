@@ -196,6 +196,7 @@ TEST(a_plate_swap_makes_revision_two_and_the_old_one_lifts_only_until_it_starts)
     r = verify(first_code);
     CHECK_INT(r->status, 200);
     CHECK_STR(hp_t_str(r, "pass.status"), "superseded");
+    CHECK_STR(hp_t_str(r, "pass.plate"), "鲁QL8001"); /* as printed, not the new plate */
     hp_t_free(r);
     r = verify(second_code);
     CHECK_STR(hp_t_str(r, "pass.status"), "active");
