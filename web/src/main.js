@@ -5,6 +5,7 @@ import {api, session, setSession, whenExpired} from './api.js';
 import {h, clear} from './dom.js';
 import {t, tv, currentLang, setLang} from './i18n.js';
 import * as s from './screens.js';
+import {amend} from './screens/amend.js';
 
 // Screens by path, and which roles see them in the bar.
 const SCREENS = [
@@ -17,6 +18,7 @@ const SCREENS = [
   {path: '/zones', key: 'nav_zones', roles: ['haulier', 'site', 'officer', 'admin'], run: s.zonesMap},
   {path: '/admin/users', key: 'nav_users', roles: ['admin'], run: s.users},
   {path: '/me/password', key: 'nav_password', roles: ['haulier', 'site', 'officer', 'admin'], run: s.password},
+  {path: '/passes/amend', key: 'amend_nav', roles: ['haulier', 'site', 'officer', 'admin'], run: amend},
 ];
 const HOME = {haulier: '/haulier/fleet', site: '/site/endorse', officer: '/officer/queue', admin: '/officer/queue'};
 
