@@ -65,6 +65,19 @@ void hp_api_applications_documents(struct hp_request *req);
  * not NULL. */
 struct hp_application;
 struct hp_application_history;
+/* Reads an application's body (POST /v1/applications) into in, for the
+ * caller's organisation; false after replying 422. Pointers into body. */
+struct hp_application_input;
+bool hp_api_application_input(struct hp_request *req, const cJSON *body,
+                              struct hp_application_input *in);
+
+/* The works of a road-occupation application (road_works.c) into in
+ * (works, works_area, works_width_m); false after recording why. works may
+ * be NULL (then it records that it is required); docs: the application's
+ * documents, one of which the works' plan must name. */
+bool hp_api_read_works(struct hp_request *req, const cJSON *works, const cJSON *docs,
+                       struct hp_application_input *in);
+
 cJSON *hp_api_application_json(const struct hp_application *a,
                                const struct hp_application_history *history);
 /* queue.c */
@@ -80,6 +93,8 @@ void hp_api_keys_list(struct hp_request *req);
 void hp_api_verify(struct hp_request *req);
 void hp_api_passes_revocations(struct hp_request *req);
 void hp_api_passes_qr(struct hp_request *req);
+void hp_api_passes_amend(struct hp_request *req);
+void hp_api_passes_revisions(struct hp_request *req);
 void hp_api_passes_print(struct hp_request *req);
 void hp_api_print_css(struct hp_request *req);
 /* The pass of the path (params[0]) as the caller may see it, signed first
@@ -87,6 +102,12 @@ void hp_api_print_css(struct hp_request *req);
  * replying (404, 503). */
 struct hp_pass;
 bool hp_api_pass_for_code(struct hp_request *req, struct hp_pass *p);
+/* A pass as the API shows it (passes.c). */
+cJSON *hp_api_pass_json(const struct hp_pass *p);
+/* Runs the lazy sweeps of passes (hp_passes_sweep) and of road works past
+ * their last day (hp_roadworks_sweep) for today; false after replying when
+ * the database failed. */
+bool hp_api_sweep_lapsed(struct hp_request *req);
 /* checks.c */
 void hp_api_checks_route(struct hp_request *req);
 void hp_api_checks_sightings(struct hp_request *req);
@@ -121,6 +142,11 @@ cJSON *hp_api_escort_json(const struct hp_escort *e);
 /* The JSON body of req as an object, or NULL after replying 400 (not JSON)
  * or 422 (not an object). Owned by the request. */
 cJSON *hp_api_body(struct hp_request *req);
+
+/* The optional body {reason} of a status change (withdraw, cancel,
+ * retire): *reason is NULL when no body, {} or a null reason came; false
+ * after replying 400 or 422. */
+bool hp_api_optional_reason(struct hp_request *req, const char **reason);
 
 /* Reads obj against spec (see hp_json_read), recording each error on req
  * with hp_req_invalid; true when there was none. */

@@ -28,6 +28,10 @@ struct hp_application {
     const char *hours, *project_id, *note, *decision_reason, *claimed_by; /* or NULL */
     const char *project_site_org_id; /* NULL without a project */
     bool fast_track;
+    const char *kind;      /* "new" or "amendment" */
+    const char *pass_code, *reason; /* an amendment's pass and why; else NULL */
+    const char *works;           /* road_occupation: JSON object text; else NULL */
+    const char *roadworks_zone_id; /* the zone an approved one became; else NULL */
     int64_t submitted_us, endorsed_us, due_us, claim_expires_us, decided_us,
         documents_due_us; /* 0: none */
 };
@@ -42,6 +46,14 @@ struct hp_application_input {
     const char *corridor;  /* GeoJSON LineString or NULL */
     int width_m;           /* 0 without a corridor */
     const char *valid_from, *valid_to, *hours, *project_id, *note;
+    /* An amendment of pass_code, with its reason: it keeps the pass's
+     * project and fast_track (set by the caller) and enters the queue. */
+    const char *pass_code, *reason;
+    bool fast_track;
+    /* A road-occupation permit's works: what was sent (JSON object text),
+     * its area (GeoJSON Polygon or LineString) and, for a line, its width. */
+    const char *works, *works_area;
+    int works_width_m;
 };
 
 /* What create found wrong: indexes (-1 ended) of plates not the org's and

@@ -61,6 +61,7 @@ struct hp_escort {
     bool route_given;
     double length_m;
     int64_t start_us, end_us, free_us, created_us, updated_us;
+    const char *cancel_reason; /* why it was cancelled; NULL: none given */
 };
 
 /* What a booking request names, checked against the database before the
@@ -127,10 +128,10 @@ struct hp_escort_move {
 };
 
 /* Makes move m on booking id (of site_org_id's projects only unless NULL),
- * audited as done by actor. */
+ * audited as done by actor; reason (or NULL) is kept on a cancellation. */
 enum hp_db_status hp_escorts_change(struct hp_db *db, struct hp_arena *arena, const char *id,
                                     const char *site_org_id, const char *actor,
-                                    const struct hp_escort_move *m,
+                                    const struct hp_escort_move *m, const char *reason,
                                     enum hp_escort_change_outcome *outcome,
                                     struct hp_escort *out);
 

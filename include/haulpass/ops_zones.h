@@ -61,7 +61,7 @@ enum hp_db_status hp_ops_zone_replace(struct hp_db *db, struct hp_arena *arena,
                                       struct hp_zone_written *out);
 enum hp_db_status hp_ops_zone_retire(struct hp_db *db, struct hp_arena *arena,
                                      GEOSContextHandle_t geos, const char *actor,
-                                     const char *id, int expected_version,
+                                     const char *id, int expected_version, const char *reason,
                                      enum hp_zone_outcome *outcome, struct hp_zone_written *out);
 
 enum hp_zones_import_outcome {

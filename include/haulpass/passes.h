@@ -21,6 +21,15 @@ struct hp_pass {
     int64_t issued_us, documents_due_us, revoked_us; /* 0: none */
     int revision;
     const char *signed_code; /* NULL until signed (hp_passes_sign) */
+    /* The current revision (docs/contract.md §13): when it started (0:
+     * revision 1, at issued_us), who made it and from which amendment
+     * application (NULL: revision 1, or an officer's direct amendment),
+     * why, and the fields it changed (a JSON array text). */
+    int64_t revised_us;
+    const char *revised_by, *revision_application_id, *revise_reason, *revise_changes;
+    int extensions;          /* revisions that only moved valid_to later */
+    const char *holder_org_id; /* the organisation that applied for it */
+    bool fast_track;         /* its application's */
 };
 
 /* Marks provisional passes whose documents_due has passed suspended, and

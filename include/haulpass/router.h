@@ -41,6 +41,9 @@ struct hp_route {
     /* Open to the world: each client address may call the public routes
      * HAULPASS_PUBLIC_RATE times a second (burst 5x), else 429. */
     bool public_rate;
+    /* The JSON body may be left out altogether (no Content-Type needed
+     * then): an optional {reason} on a status change. */
+    bool body_optional;
 };
 
 /* The service's routes, ended by an entry whose pattern is NULL. */

@@ -72,6 +72,7 @@ struct hp_snap_pass {
     bool provisional;    /* lifts only before documents_due */
     time_t documents_due;
     int64_t from_day, to_day;
+    time_t starts, ends; /* its revision lifts in [starts, ends); 0: unbounded */
     const struct hp_oh *hours; /* NULL: at all hours; shared, see hours below */
     int *zones;          /* indexes of its zones in the snapshot */
     int nzones;

@@ -48,6 +48,10 @@ struct hp_stored_pass {
     int32_t from_day, to_day; /* days since 1970-01-01 */
     const char *hours;        /* NULL: at all hours */
     time_t documents_due;     /* 0: none */
+    /* The instants between which this revision lifts rules (0: unbounded):
+     * a revision starts when it is made and stops when the next one
+     * starts (docs/contract.md §13). */
+    time_t starts, ends;
 };
 
 struct hp_stored_user {

@@ -8,6 +8,9 @@ extern const char *const hp_vehicle_classes[];
 
 /* construction, urban_delivery, oversize, hazmat, temporary */
 extern const char *const hp_pass_types[];
+/* What an application may ask for: a pass of one of hp_pass_types, or a
+ * road-occupation permit (which becomes a roadworks zone, no pass). */
+extern const char *const hp_application_types[];
 
 /* The index of s in list, or -1. */
 int hp_vocab_index(const char *const *list, const char *s);

@@ -17,6 +17,8 @@ struct hp_zone_row {
     const char *rules;    /* JSON array text */
     int64_t created_us, updated_us;
     int64_t retired_us;   /* 0: live */
+    const char *retire_reason; /* why it was retired; NULL: none given */
+    const char *kind;     /* "restriction", or "roadworks" (docs/contract.md §13) */
 };
 
 /* Names the acting user for the zone history trigger, inside a transaction. */
@@ -39,7 +41,7 @@ enum hp_db_status hp_zones_update(struct hp_db *db, struct hp_arena *arena, cons
 
 /* Retires a live zone as its next version; HP_DB_NO_ROWS when it is not live. */
 enum hp_db_status hp_zones_retire(struct hp_db *db, struct hp_arena *arena, const char *id,
-                                  struct hp_zone_row *out);
+                                  const char *reason, struct hp_zone_row *out);
 
 /* Up to limit zones in creation order after the zone after (NULL: from the
  * start); retired ones only when include_retired. *n rows into out. */
@@ -64,6 +66,7 @@ struct hp_zone_version {
     int64_t written_us;
     const char *written_by;
     bool retired;
+    const char *reason; /* why it was retired, on the retiring version */
 };
 
 /* Every version of zone id, oldest first: *n of them in *out (arena

@@ -10,6 +10,7 @@
 #include "haulpass/calendar.h"
 #include "haulpass/json_body.h"
 #include "haulpass/passes.h"
+#include "haulpass/principal.h"
 #include "haulpass/reply.h"
 #include "haulpass/vocab.h"
 
@@ -20,12 +21,13 @@
 
 enum {
     F_TYPE, F_PLATES, F_ZONES, F_CORRIDOR, F_FROM, F_TO, F_HOURS, F_PROJECT, F_DOCS, F_NOTE,
-    F_COUNT
+    F_WORKS, F_COUNT
 };
 
 static const struct hp_json_field create_spec[] = {
-    {"type", HP_JSON_ENUM, .required = true, .choices = hp_pass_types},
-    {"plates", HP_JSON_ARRAY, .required = true, .min = 1, .max = 3000},
+    {"type", HP_JSON_ENUM, .required = true, .choices = hp_application_types},
+    /* Required but for a road-occupation permit, which names none. */
+    {"plates", HP_JSON_ARRAY, .min = 1, .max = 3000},
     {"zone_ids", HP_JSON_ARRAY, .max = 500},
     {"corridor", HP_JSON_OBJECT, .nullable = true},
     {"valid_from", HP_JSON_STRING, .required = true},
@@ -34,6 +36,7 @@ static const struct hp_json_field create_spec[] = {
     {"project_id", HP_JSON_UUID, .nullable = true},
     {"documents", HP_JSON_ARRAY, .required = true, .max = 50},
     {"note", HP_JSON_STRING, .nullable = true, .max = 2000},
+    {"works", HP_JSON_OBJECT},
     {NULL},
 };
 
@@ -121,6 +124,11 @@ cJSON *hp_api_application_json(const struct hp_application *a,
     cJSON_AddItemToObject(j, "missing_documents",
                           strings_or_null(a->missing_documents, a->nmissing));
     add_time_or_null(j, "documents_due", a->documents_due_us);
+    cJSON_AddStringToObject(j, "kind", a->kind);
+    add_str_or_null(j, "pass_code", a->pass_code);
+    add_str_or_null(j, "reason", a->reason);
+    cJSON_AddItemToObject(j, "works", hp_api_json_or_null(a->works));
+    add_str_or_null(j, "roadworks_zone_id", a->roadworks_zone_id);
     if (!history)
         return j;
     cJSON *h = cJSON_AddArrayToObject(j, "history");
@@ -245,9 +253,8 @@ static bool read_documents(struct hp_request *req, const cJSON *docs,
     return ok;
 }
 
-/* Reads the body into in; false after replying 422. */
-static bool read_input(struct hp_request *req, const cJSON *body,
-                       struct hp_application_input *in)
+bool hp_api_application_input(struct hp_request *req, const cJSON *body,
+                              struct hp_application_input *in)
 {
     const cJSON *v[F_COUNT];
     bool ok = hp_api_read(req, body, create_spec, "", v);
@@ -271,6 +278,34 @@ static bool read_input(struct hp_request *req, const cJSON *body,
     if (v[F_DOCS] && !read_documents(req, v[F_DOCS], in))
         ok = false;
     in->note = v[F_NOTE] ? v[F_NOTE]->valuestring : NULL;
+    bool works = in->type && strcmp(in->type, "road_occupation") == 0;
+    if (works) {
+        /* A permit for road works (road_works.c): no plates, no zones. */
+        if (!hp_api_read_works(req, v[F_WORKS], v[F_DOCS], in))
+            ok = false;
+        for (int i = 0; i < F_COUNT; i++)
+            if ((i == F_PLATES || i == F_ZONES || i == F_CORRIDOR) && v[i]) {
+                hp_req_invalid(req, i == F_PLATES ? "/plates" : i == F_ZONES ? "/zone_ids" : "/corridor",
+                               "a road-occupation permit names none: its area is in works");
+                ok = false;
+            }
+        if (req->who->role != HP_ROLE_SITE) {
+            hp_req_invalid(req, "/type", "road-occupation permits are filed by a construction site");
+            ok = false;
+        }
+        in->plates = hp_arena_calloc(req->arena, 1, sizeof(*in->plates));
+        if (!ok)
+            hp_reply_invalid(req);
+        return ok;
+    }
+    if (v[F_WORKS]) {
+        hp_req_invalid(req, "/works", "only a road_occupation application has works");
+        ok = false;
+    }
+    if (!v[F_PLATES] && !cJSON_GetObjectItemCaseSensitive(body, "plates")) {
+        hp_req_invalid(req, "/plates", "is required");
+        ok = false;
+    }
     /* A pass covers its zones and its corridor: with neither it would lift
      * nothing anywhere. Said last, after what is wrong in the fields. */
     const cJSON *zones = cJSON_GetObjectItemCaseSensitive(body, "zone_ids");
@@ -302,7 +337,7 @@ void hp_api_applications_create(struct hp_request *req)
 {
     cJSON *body = hp_api_body(req);
     struct hp_application_input in;
-    if (!body || !read_input(req, body, &in))
+    if (!body || !hp_api_application_input(req, body, &in))
         return;
     struct create_tx t = {.arena = req->arena, .in = &in};
     enum hp_db_status st = hp_db_tx(req->db, create_run, &t);
@@ -407,8 +442,11 @@ static void change(struct hp_request *req, bool endorse)
     const char *id = app_id(req);
     if (!id)
         return;
+    const char *reason = NULL;
+    if (!endorse && !hp_api_optional_reason(req, &reason))
+        return;
     struct change_tx t = {.arena = req->arena, .id = id, .org_id = req->who->org_id,
-                          .actor = req->who->user_id, .endorse = endorse};
+                          .actor = req->who->user_id, .reason = reason, .endorse = endorse};
     enum hp_db_status st = hp_db_tx(req->db, change_run, &t);
     if (st < 0)
         hp_api_db_failed(req, st);

@@ -39,6 +39,31 @@ cJSON *hp_api_body(struct hp_request *req)
     return doc;
 }
 
+bool hp_api_optional_reason(struct hp_request *req, const char **reason)
+{
+    static const struct hp_json_field spec[] = {
+        {"reason", HP_JSON_STRING, .nullable = true, .min = 1, .max = 2000, .trimmed = true},
+        {NULL},
+    };
+    *reason = NULL;
+    size_t i = 0;
+    while (req->body && i < req->body_len && req->body[i] &&
+           strchr(" \t\r\n", req->body[i]))
+        i++;
+    if (!req->body || i == req->body_len)
+        return true;
+    cJSON *body = hp_api_body(req);
+    const cJSON *v[1];
+    if (!body)
+        return false;
+    if (!hp_api_read(req, body, spec, "", v)) {
+        hp_reply_invalid(req);
+        return false;
+    }
+    *reason = v[0] && cJSON_IsString(v[0]) ? v[0]->valuestring : NULL;
+    return true;
+}
+
 static void on_invalid(void *ctx, const char *pointer, const char *message)
 {
     hp_req_invalid(ctx, pointer, "%s", message);

@@ -35,6 +35,9 @@ cJSON *hp_api_escort_json(const struct hp_escort *e)
     cJSON_AddStringToObject(j, "booked_by", e->booked_by);
     hp_api_add_time(j, "created_at", e->created_us);
     hp_api_add_time(j, "updated_at", e->updated_us);
+    cJSON_AddItemToObject(j, "cancel_reason", e->cancel_reason
+                                                  ? cJSON_CreateString(e->cancel_reason)
+                                                  : cJSON_CreateNull());
     return j;
 }
 
@@ -128,7 +131,7 @@ void hp_api_escorts_get(struct hp_request *req)
 
 struct change_tx {
     struct hp_arena *arena;
-    const char *id, *org, *actor;
+    const char *id, *org, *actor, *reason;
     const struct hp_escort_move *move;
     enum hp_escort_change_outcome outcome;
     struct hp_escort e;
@@ -137,7 +140,8 @@ struct change_tx {
 static enum hp_db_status change_run(struct hp_db *db, void *ctx)
 {
     struct change_tx *t = ctx;
-    return hp_escorts_change(db, t->arena, t->id, t->org, t->actor, t->move, &t->outcome, &t->e);
+    return hp_escorts_change(db, t->arena, t->id, t->org, t->actor, t->move, t->reason,
+                             &t->outcome, &t->e);
 }
 
 /* Makes move m on the booking of the path. */
@@ -148,8 +152,11 @@ static void change(struct hp_request *req, const struct hp_escort_move *m)
         hp_reply_problem(req, 404, "not-found", "no escort has this id");
         return;
     }
+    const char *reason = NULL;
+    if (strcmp(m->to, "cancelled") == 0 && !hp_api_optional_reason(req, &reason))
+        return;
     struct change_tx t = {.arena = req->arena, .id = id, .org = hp_api_own_org(req),
-                          .actor = req->who->user_id, .move = m};
+                          .actor = req->who->user_id, .reason = reason, .move = m};
     enum hp_db_status st = hp_db_tx(req->db, change_run, &t);
     if (st < 0)
         hp_api_db_failed(req, st);

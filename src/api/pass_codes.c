@@ -115,10 +115,14 @@ void hp_api_verify(struct hp_request *req)
     cJSON *p = cJSON_AddObjectToObject(out, "pass");
     cJSON_AddStringToObject(p, "code", c->code);
     cJSON_AddNumberToObject(p, "revision", c->revision);
-    cJSON_AddStringToObject(p, "plate", now.plate);
+    /* A superseded revision's code says what it said when printed: the
+     * current plate and dates are the next revision's, not its bearer's
+     * (docs/contract.md §13). */
+    bool superseded = now.revision > (int)c->revision;
+    cJSON_AddStringToObject(p, "plate", superseded ? c->plate : now.plate);
     cJSON_AddStringToObject(p, "type", now.type);
-    cJSON_AddStringToObject(p, "valid_from", now.valid_from);
-    cJSON_AddStringToObject(p, "valid_to", now.valid_to);
+    cJSON_AddStringToObject(p, "valid_from", superseded ? c->valid_from : now.valid_from);
+    cJSON_AddStringToObject(p, "valid_to", superseded ? c->valid_to : now.valid_to);
     if (now.hours)
         cJSON_AddStringToObject(p, "hours", now.hours);
     else
@@ -127,7 +131,6 @@ void hp_api_verify(struct hp_request *req)
                                   : NULL;
     cJSON_AddItemToObject(p, "zone_names", names ? names : cJSON_CreateArray());
     cJSON_AddBoolToObject(p, "corridor", now.has_corridor);
-    bool superseded = now.revision > (int)c->revision;
     cJSON_AddStringToObject(p, "status", superseded ? "superseded" : now.status);
     if (!superseded && strcmp(now.status, "provisional") == 0 && now.documents_due_us)
         hp_api_add_time(p, "documents_due", now.documents_due_us);

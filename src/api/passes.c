@@ -10,16 +10,19 @@
 #include "haulpass/passes.h"
 #include "haulpass/plate.h"
 #include "haulpass/reply.h"
+#include "haulpass/roadworks.h"
 
 #include <string.h>
 
 /* Runs the sweep on the request's connection; false after replying 500
  * when it failed. */
-static bool swept(struct hp_request *req)
+bool hp_api_sweep_lapsed(struct hp_request *req)
 {
     char today[11];
     hp_api_today(today);
     enum hp_db_status st = hp_passes_sweep(req->db, req->arena, today);
+    if (st >= 0)
+        st = hp_roadworks_sweep(req->db, req->arena, today);
     if (st < 0) {
         hp_api_db_failed(req, st);
         return false;
@@ -38,7 +41,7 @@ static const char *pass_code(struct hp_request *req)
     return code;
 }
 
-static cJSON *pass_json(const struct hp_pass *p)
+cJSON *hp_api_pass_json(const struct hp_pass *p)
 {
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "code", p->code);
@@ -80,6 +83,14 @@ static cJSON *pass_json(const struct hp_pass *p)
         hp_api_add_time(j, "revoked_at", p->revoked_us);
         cJSON_AddStringToObject(j, "revoke_reason", p->revoke_reason ? p->revoke_reason : "");
     }
+    /* The current revision's making (docs/contract.md §13). */
+    if (p->revised_us)
+        hp_api_add_time(j, "revised_at", p->revised_us);
+    else
+        cJSON_AddNullToObject(j, "revised_at");
+    cJSON_AddItemToObject(j, "revise_reason", p->revise_reason ? cJSON_CreateString(p->revise_reason)
+                                                               : cJSON_CreateNull());
+    cJSON_AddNumberToObject(j, "extensions", p->extensions);
     return j;
 }
 
@@ -99,7 +110,7 @@ void hp_api_passes_list(struct hp_request *req)
         hp_reply_problem(req, 400, "bad-parameter", "plate is not a plate");
         return;
     }
-    if (!swept(req))
+    if (!hp_api_sweep_lapsed(req))
         return;
     struct hp_pass *rows = hp_arena_calloc(req->arena, (size_t)limit + 1, sizeof(*rows));
     int n;
@@ -111,17 +122,17 @@ void hp_api_passes_list(struct hp_request *req)
     }
     cJSON *items = cJSON_CreateArray();
     for (int i = 0; i < n && i < limit; i++)
-        cJSON_AddItemToArray(items, pass_json(&rows[i]));
+        cJSON_AddItemToArray(items, hp_api_pass_json(&rows[i]));
     hp_reply_json(req, 200, hp_api_page(items, n > limit ? rows[limit - 1].code : NULL));
 }
 
 void hp_api_passes_get(struct hp_request *req)
 {
-    if (!swept(req))
+    if (!hp_api_sweep_lapsed(req))
         return;
     struct hp_pass p;
     if (hp_api_pass_for_code(req, &p))
-        hp_reply_json(req, 200, pass_json(&p));
+        hp_reply_json(req, 200, hp_api_pass_json(&p));
 }
 
 static const struct hp_json_field revoke_spec[] = {
@@ -160,7 +171,7 @@ void hp_api_passes_revoke(struct hp_request *req)
         hp_reply_invalid(req);
         return;
     }
-    if (!swept(req))
+    if (!hp_api_sweep_lapsed(req))
         return;
     struct revoke_tx t = {.arena = req->arena, .code = code, .actor = req->who->user_id,
                           .reason = v[0]->valuestring};
@@ -172,5 +183,5 @@ void hp_api_passes_revoke(struct hp_request *req)
     else if (!t.changed)
         hp_reply_problem(req, 409, "wrong-status", "the pass is %s", t.pass.status);
     else
-        hp_reply_json(req, 200, pass_json(&t.pass));
+        hp_reply_json(req, 200, hp_api_pass_json(&t.pass));
 }

@@ -18,6 +18,8 @@ void hp_api_zones_outlines(struct hp_request *req)
         hp_reply_problem(req, 400, "bad-parameter", "bbox is required: west,south,east,north");
         return;
     }
+    if (!hp_api_sweep_lapsed(req)) /* road works past their last day retire */
+        return;
     double tolerance = 0;
     const char *t = hp_req_query(req, "tolerance");
     if (t) {

@@ -90,7 +90,7 @@ static const char *zone_id(struct hp_request *req)
 void hp_api_zones_get(struct hp_request *req)
 {
     const char *id = zone_id(req);
-    if (!id)
+    if (!id || !hp_api_sweep_lapsed(req)) /* road works past their last day retire */
         return;
     struct hp_zone_row z;
     enum hp_db_status st = hp_zones_get(req->db, req->arena, id, false, &z);
@@ -154,7 +154,7 @@ void hp_api_zones_list(struct hp_request *req)
         return;
     double bbox[4];
     bool in_bbox;
-    if (!hp_api_read_bbox(req, geojson, bbox, &in_bbox))
+    if (!hp_api_read_bbox(req, geojson, bbox, &in_bbox) || !hp_api_sweep_lapsed(req))
         return;
     const char *retired = hp_req_query(req, "include_retired");
     if (retired && strcmp(retired, "true") != 0 && strcmp(retired, "false") != 0) {
@@ -230,12 +230,16 @@ void hp_api_zones_retire(struct hp_request *req)
     const char *id = zone_id(req);
     if (!id)
         return;
+    const char *reason;
+    if (!hp_api_optional_reason(req, &reason))
+        return;
     int version = hp_etag_if_match(hp_req_header(req, "If-Match"));
     int expected = version == -2 ? -1 : version < 0 ? 0 : version;
     enum hp_zone_outcome outcome;
     struct hp_zone_written w;
     enum hp_db_status st = hp_ops_zone_retire(req->db, req->arena, hp_geo_thread_context(),
-                                              req->who->user_id, id, expected, &outcome, &w);
+                                              req->who->user_id, id, expected, reason, &outcome,
+                                              &w);
     reply_written(req, 200, id, expected, st, outcome, &w);
 }
 
@@ -265,12 +269,16 @@ void hp_api_zones_versions(struct hp_request *req)
         cJSON_DeleteItemFromObject(v, "created_at");
         cJSON_DeleteItemFromObject(v, "updated_at");
         cJSON_DeleteItemFromObject(v, "retired_at");
+        cJSON_DeleteItemFromObject(v, "retire_reason");
         hp_api_add_time(v, "written_at", zv->written_us);
         if (!zv->written_by)
             cJSON_AddNullToObject(v, "written_by");
         else
             cJSON_AddStringToObject(v, "written_by", zv->written_by);
         cJSON_AddBoolToObject(v, "retired", zv->retired);
+        if (zv->retired)
+            cJSON_AddItemToObject(v, "reason", zv->reason ? cJSON_CreateString(zv->reason)
+                                                          : cJSON_CreateNull());
         cJSON_AddItemToArray(items, v);
     }
     hp_reply_json(req, 200, hp_api_page(items, NULL));

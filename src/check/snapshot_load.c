@@ -417,6 +417,8 @@ static bool on_pass(void *ctx, const struct hp_stored_pass *row)
     p->documents_due = row->documents_due;
     p->from_day = row->from_day;
     p->to_day = row->to_day;
+    p->starts = row->starts;
+    p->ends = row->ends;
     return pass_zones(l, p, row) && pass_hours(l, p, row->hours) && pass_corridor(l, p, row);
 }
 

@@ -68,6 +68,8 @@ static bool pass_valid(const struct hp_snap_pass *p, time_t t, const struct hp_c
 {
     if (p->provisional && t >= p->documents_due)
         return false;
+    if ((p->starts && t < p->starts) || (p->ends && t >= p->ends))
+        return false;
     return in_days(cal, p->from_day, p->to_day, t) && (!p->hours || hp_oh_is_open(p->hours, t, cal));
 }
 
@@ -104,6 +106,10 @@ bool hp_check_rule_violated(const struct hp_rule *r, const struct hp_snap_pass *
             next = min_t(next, hours_change(p->hours, t, b, cal));
             if (p->provisional && p->documents_due > t)
                 next = min_t(next, p->documents_due);
+            if (p->starts > t)
+                next = min_t(next, p->starts);
+            if (p->ends > t)
+                next = min_t(next, p->ends);
         }
         t = next;
     }

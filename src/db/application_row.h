@@ -17,7 +17,9 @@
     " a.project_id, a.note, a.decision_reason, a.claimed_by,"                           \
     " (SELECT site_org_id FROM projects WHERE id = a.project_id), a.fast_track,"        \
     " hp_us(a.submitted_at), hp_us(a.endorsed_at), hp_us(a.due_at),"                    \
-    " hp_us(a.claim_expires_at), hp_us(a.decided_at), hp_us(a.documents_due)"
+    " hp_us(a.claim_expires_at), hp_us(a.decided_at), hp_us(a.documents_due),"          \
+    " a.kind, a.pass_code, a.reason, a.works::text,"                                    \
+    " (SELECT z.id FROM zones z WHERE z.application_id = a.id)"
 
 /* Reads the HP_APP_COLS of row into a (pointing into r, and into arena
  * for the arrays). */

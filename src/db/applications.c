@@ -50,6 +50,11 @@ void hp_applications_read(struct hp_arena *arena, const PGresult *r, int row,
     a->claim_expires_us = hp_db_int64(r, row, c++);
     a->decided_us = hp_db_int64(r, row, c++);
     a->documents_due_us = hp_db_int64(r, row, c++);
+    a->kind = PQgetvalue(r, row, c++);
+    a->pass_code = hp_db_text(r, row, c++);
+    a->reason = hp_db_text(r, row, c++);
+    a->works = hp_db_text(r, row, c++);
+    a->roadworks_zone_id = hp_db_text(r, row, c++);
 }
 
 /* due_at for a clock starting at now_us, from the calendar in the
@@ -96,16 +101,23 @@ static struct hp_sql project_sql = HP_SQL("applications_project",
 static struct hp_sql insert_sql = HP_SQL("applications_insert",
     "WITH a AS (INSERT INTO applications (org_id, applicant_id, type, plates, zone_ids,"
     "             corridor_route, corridor_width_m, valid_from, valid_to, hours, project_id,"
-    "             documents, note, status, fast_track, submitted_at, due_at)"
+    "             documents, note, status, fast_track, submitted_at, due_at, kind, pass_code,"
+    "             reason, works, works_area)"
     "           SELECT $1::uuid, $2::uuid, $3,"
     "                  ARRAY(SELECT json_array_elements_text($4::json)),"
     "                  ARRAY(SELECT json_array_elements_text($5::json)::uuid),"
     "                  ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON($6)), 4326), $7::int,"
     "                  $8::date, $9::date, $10, $11::uuid, $12::jsonb, $13, $14, $15::bool,"
-    "                  to_timestamp($16::bigint / 1e6), to_timestamp($17::bigint / 1e6)"
+    "                  to_timestamp($16::bigint / 1e6), to_timestamp($17::bigint / 1e6),"
+    "                  CASE WHEN $18::text IS NULL THEN 'new' ELSE 'amendment' END, $18, $19,"
+    "                  $20::jsonb, ST_Multi(CASE WHEN $22::int IS NULL"
+    "                      THEN ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON($21)), 4326)"
+    "                      ELSE ST_Buffer(ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON($21)), 4326)"
+    "                                     ::geography, $22::int / 2.0)::geometry END)"
     "           RETURNING *),"
-    "     e AS (INSERT INTO application_events (application_id, at, actor_id, to_status)"
-    "           SELECT id, submitted_at, applicant_id, status FROM a),"
+    "     e AS (INSERT INTO application_events (application_id, at, actor_id, to_status,"
+    "                                           reason)"
+    "           SELECT id, submitted_at, applicant_id, status, reason FROM a),"
     "     au AS (INSERT INTO audit (actor_id, entity, entity_id, action, after)"
     "            SELECT $2::uuid, 'application', a.id::text, 'create',"
     "                   to_jsonb(a) - 'corridor_route' FROM a)"
@@ -132,8 +144,9 @@ enum hp_db_status hp_applications_create(struct hp_db *db, struct hp_arena *aren
     if ((st = hp_db_exec(db, arena, &bad_zones_sql, 1, p2, &r)) < 0)
         return st;
     refusal->bad_zones = indexes(arena, r);
-    bool fast = false, queued = true;
-    if (in->project_id) {
+    bool fast = in->fast_track, queued = true;
+    /* An amendment keeps its pass's project and fast track. */
+    if (in->project_id && !in->pass_code) {
         const char *p3[] = {in->project_id};
         if ((st = hp_db_exec(db, arena, &project_sql, 1, p3, &r)) < 0)
             return st;
@@ -153,8 +166,10 @@ enum hp_db_status hp_applications_create(struct hp_db *db, struct hp_arena *aren
         width, in->valid_from, in->valid_to, in->hours, in->project_id, documents,
         in->note, queued ? "queued" : "awaiting_endorsement", fast ? "true" : "false",
         hp_arena_printf(arena, "%lld", (long long)now),
-        queued ? hp_arena_printf(arena, "%lld", (long long)due) : NULL};
-    if ((st = hp_db_exec(db, arena, &insert_sql, 17, params, &r)) == HP_DB_ROWS)
+        queued ? hp_arena_printf(arena, "%lld", (long long)due) : NULL,
+        in->pass_code, in->reason, in->works, in->works_area,
+        in->works_width_m ? hp_arena_printf(arena, "%d", in->works_width_m) : NULL};
+    if ((st = hp_db_exec(db, arena, &insert_sql, 22, params, &r)) == HP_DB_ROWS)
         hp_applications_read(arena, r, 0, out);
     return st;
 }
@@ -237,7 +252,7 @@ static struct hp_sql change_sql = HP_SQL("applications_change",
     "           SELECT id, $4::uuid, $2, $3, $7 FROM u),"
     "     au AS (INSERT INTO audit (actor_id, entity, entity_id, action, after)"
     "            SELECT $4::uuid, 'application', u.id::text, $3, to_jsonb(u) - 'corridor_route'"
-    "              FROM u)"
+    "                   || jsonb_build_object('reason', $7::text) FROM u)"
     "SELECT " HP_APP_COLS " FROM u a");
 
 static enum hp_db_status change(struct hp_db *db, struct hp_arena *arena,

@@ -134,7 +134,7 @@ enum hp_db_status hp_escorts_busy(struct hp_db *db, struct hp_arena *arena, int6
     " ST_AsGeoJSON(e.origin, 15), ST_AsGeoJSON(e.destination, 15),"                      \
     " ST_AsGeoJSON(e.route, 15), e.cargo::text, e.route_given, e.length_m,"              \
     " e.route_check::text, hp_us(e.starts_at), hp_us(e.ends_at), hp_us(e.free_at),"      \
-    " hp_us(e.created_at), hp_us(e.updated_at)"
+    " hp_us(e.created_at), hp_us(e.updated_at), e.cancel_reason"
 
 /* A booking as the audit trail keeps it: geometry as GeoJSON. */
 #define ESCORT_AUDIT(e)                                                                  \
@@ -165,6 +165,7 @@ static void read_escort(struct hp_arena *arena, const PGresult *r, int row, int 
     e->free_us = hp_db_int64(r, row, c++);
     e->created_us = hp_db_int64(r, row, c++);
     e->updated_us = hp_db_int64(r, row, c++);
+    e->cancel_reason = hp_db_text(r, row, c++);
 }
 
 /* Plates are reported only for a project the caller may book for, so a
@@ -334,7 +335,9 @@ enum hp_db_status hp_escorts_list(struct hp_db *db, struct hp_arena *arena,
 static struct hp_sql change_sql = HP_SQL("escorts_change",
     "WITH old AS (SELECT e.* FROM escorts e WHERE e.id = $1::uuid AND " ESCORT_VISIBLE("$2")
     "              FOR UPDATE),"
-    "     new AS (UPDATE escorts e SET status = $6, updated_at = clock_timestamp() FROM old"
+    "     new AS (UPDATE escorts e SET status = $6, updated_at = clock_timestamp(),"
+    "                cancel_reason = CASE WHEN $6 = 'cancelled' THEN $8 ELSE e.cancel_reason END"
+    "              FROM old"
     "              WHERE e.id = old.id AND old.status = ANY ($5::text[])"
     "                AND (NOT $7::boolean OR old.starts_at <= clock_timestamp())"
     "              RETURNING e.*),"
@@ -347,14 +350,14 @@ static struct hp_sql change_sql = HP_SQL("escorts_change",
 
 enum hp_db_status hp_escorts_change(struct hp_db *db, struct hp_arena *arena, const char *id,
                                     const char *site_org_id, const char *actor,
-                                    const struct hp_escort_move *m,
+                                    const struct hp_escort_move *m, const char *reason,
                                     enum hp_escort_change_outcome *outcome,
                                     struct hp_escort *out)
 {
     PGresult *r;
     const char *params[] = {id,   site_org_id, actor, m->action, m->from,
-                            m->to, m->after_start ? "true" : "false"};
-    enum hp_db_status st = hp_db_exec(db, arena, &change_sql, 7, params, &r);
+                            m->to, m->after_start ? "true" : "false", reason};
+    enum hp_db_status st = hp_db_exec(db, arena, &change_sql, 8, params, &r);
     *outcome = HP_ESCORT_NOT_FOUND;
     if (st != HP_DB_ROWS)
         return st;

@@ -17,7 +17,12 @@
     " ST_AsGeoJSON(p.corridor_route, 15), p.corridor_width_m,"                          \
     " to_char(p.valid_from, 'YYYY-MM-DD'), to_char(p.valid_to, 'YYYY-MM-DD'), p.hours,"  \
     " p.project_id, p.revoke_reason, hp_us(p.issued_at), hp_us(p.documents_due),"       \
-    " hp_us(p.revoked_at), p.revision, p.signed_code"
+    " hp_us(p.revoked_at), p.revision, p.signed_code, hp_us(p.revised_at), p.revised_by,"  \
+    " p.revision_application_id, p.revise_reason, to_json(p.revise_changes)::text,"      \
+    " p.extensions, o.org_id, o.fast_track"
+
+/* The application that first issued pass p, for PASS_COLS. */
+#define PASS_FROM " FROM passes p JOIN applications o ON o.id = p.application_id"
 
 /* Who sees pass p: all when $N is NULL, else the organisation that applied
  * for it or that owns the vehicle now. */
@@ -48,6 +53,14 @@ static void read_pass(struct hp_arena *arena, const PGresult *r, int row, struct
     p->revoked_us = hp_db_int64(r, row, 15);
     p->revision = atoi(PQgetvalue(r, row, 16));
     p->signed_code = hp_db_text(r, row, 17);
+    p->revised_us = hp_db_int64(r, row, 18);
+    p->revised_by = hp_db_text(r, row, 19);
+    p->revision_application_id = hp_db_text(r, row, 20);
+    p->revise_reason = hp_db_text(r, row, 21);
+    p->revise_changes = hp_db_text(r, row, 22);
+    p->extensions = atoi(PQgetvalue(r, row, 23));
+    p->holder_org_id = PQgetvalue(r, row, 24);
+    p->fast_track = strcmp(PQgetvalue(r, row, 25), "t") == 0;
 }
 
 static struct hp_sql sweep_sql = HP_SQL("passes_sweep",
@@ -64,7 +77,7 @@ enum hp_db_status hp_passes_sweep(struct hp_db *db, struct hp_arena *arena, cons
 }
 
 static struct hp_sql list_sql = HP_SQL("passes_list",
-    "SELECT " PASS_COLS " FROM passes p"
+    "SELECT " PASS_COLS PASS_FROM
     " WHERE " PASS_VISIBLE("$1") " AND ($2::text IS NULL OR p.plate = $2)"
     "   AND ($3::text IS NULL OR (p.issued_at, p.code)"
     "        > (SELECT issued_at, code FROM passes WHERE code = $3))"
@@ -86,7 +99,7 @@ enum hp_db_status hp_passes_list(struct hp_db *db, struct hp_arena *arena, const
 }
 
 static struct hp_sql get_sql = HP_SQL("passes_get",
-    "SELECT " PASS_COLS " FROM passes p WHERE p.code = $1 AND " PASS_VISIBLE("$2"));
+    "SELECT " PASS_COLS PASS_FROM " WHERE p.code = $1 AND " PASS_VISIBLE("$2"));
 
 enum hp_db_status hp_passes_get(struct hp_db *db, struct hp_arena *arena, const char *code,
                                 const char *org_id, struct hp_pass *out)
@@ -191,7 +204,7 @@ enum hp_db_status hp_passes_supply(struct hp_db *db, struct hp_arena *arena, con
 /* The passes still without a signed code of application $1 or code $2,
  * unless key $3 is retired (a key not yet published is not). */
 static struct hp_sql unsigned_sql = HP_SQL("passes_unsigned",
-    "SELECT " PASS_COLS " FROM passes p"
+    "SELECT " PASS_COLS PASS_FROM
     " WHERE p.signed_code IS NULL AND (p.application_id = $1::uuid OR p.code = $2)"
     "   AND NOT EXISTS (SELECT 1 FROM signing_keys k"
     "                    WHERE k.kid = $3 AND k.retired_at IS NOT NULL)"
@@ -222,7 +235,8 @@ static bool claims_of(const struct hp_pass *p, uint32_t kid, struct hp_pass_clai
     c->type = p->type;
     snprintf(c->valid_from, sizeof(c->valid_from), "%s", p->valid_from);
     snprintf(c->valid_to, sizeof(c->valid_to), "%s", p->valid_to);
-    c->issued_s = p->issued_us / 1000000;
+    /* A revision's code is issued when the revision is made. */
+    c->issued_s = (p->revised_us ? p->revised_us : p->issued_us) / 1000000;
     return hp_pass_token_coverage(p->zone_ids, p->nzones, p->corridor, p->corridor_width_m,
                                   p->hours, c->coverage);
 }

@@ -6,8 +6,10 @@
 
 #include "haulpass/arena.h"
 #include "haulpass/calendar.h"
+#include "haulpass/pass_amendments.h"
 #include "haulpass/pass_code.h"
 #include "haulpass/passes.h"
+#include "haulpass/roadworks.h"
 
 #include <stdio.h>
 #include <time.h>
@@ -131,7 +133,7 @@ static struct hp_sql decide_sql = HP_SQL("queue_decide",
     "                  CASE u.status WHEN 'approved' THEN 'active' ELSE 'provisional' END,"
     "                  u.documents_due"
     "             FROM u, json_array_elements_text($7::json) WITH ORDINALITY c(code, i)"
-    "            WHERE u.status IN ('approved', 'approved_provisional')"
+    "            WHERE u.status IN ('approved', 'approved_provisional') AND u.kind = 'new'"
     "              AND c.i <= cardinality(u.plates)"
     "           RETURNING code),"
     "     pa AS (INSERT INTO audit (actor_id, entity, entity_id, action, after)"
@@ -208,7 +210,19 @@ enum hp_db_status hp_queue_decide(struct hp_db *db, struct hp_arena *arena, cons
     *outcome = HP_DECIDE_DONE;
     hp_applications_read(arena, r, 0, out);
     if (d->kind != HP_DECISION_REJECT) {
-        enum hp_db_status signed_st = hp_passes_sign(db, arena, key, id, NULL);
+        /* An approved amendment makes the next revision of its pass, which
+         * needs a code of its own; a new application's passes are new. */
+        const char *amended = NULL;
+        if (strcmp(out->kind, "amendment") == 0 &&
+            (st = hp_pass_amend_approved(db, arena, id, officer, &amended)) < 0)
+            return st;
+        /* An approved road-occupation permit is a roadworks zone. */
+        if (strcmp(out->type, "road_occupation") == 0 &&
+            ((st = hp_roadworks_open(db, arena, id, officer)) < 0 ||
+             (st = hp_applications_get(db, arena, id, NULL, out)) < 0))
+            return st;
+        enum hp_db_status signed_st =
+            hp_passes_sign(db, arena, key, amended ? NULL : id, amended);
         if (signed_st < 0)
             return signed_st;
     }

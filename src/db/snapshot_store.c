@@ -151,12 +151,25 @@ static int read_uuid_array(struct reader *r, const char *arr, int len)
     return got;
 }
 
-/* Only passes that may still lift a rule: active or provisional. */
-#define PASSES_SQL(and)                                                                   \
+/* Only passes that may still lift a rule: active or provisional; with
+ * each its revision's start (revision 1 lifts from its first day, as it
+ * always did), and the superseded revisions of the last week with their
+ * end (the instant the next revision started), so a check of an instant
+ * before an amendment finds the revision then in force. Checks judge whole
+ * seconds: both instants are rounded up alike, so the revisions of a pass
+ * neither overlap nor leave a gap. */
+#define PASS_FIELDS                                                                      \
     "SELECT plate, code, type, status, zone_ids, ST_AsBinary(corridor_route),"          \
     " corridor_width_m, valid_from - DATE '1970-01-01', valid_to - DATE '1970-01-01',"   \
-    " hours, extract(epoch FROM documents_due)::int8"                                    \
-    " FROM passes WHERE status IN ('active', 'provisional')" and " ORDER BY plate, code"
+    " hours, extract(epoch FROM documents_due)::int8,"
+#define PASSES_SQL(and)                                                                   \
+    PASS_FIELDS " ceil(extract(epoch FROM revised_at))::int8, NULL::int8"               \
+    " FROM passes WHERE status IN ('active', 'provisional')" and                         \
+    " UNION ALL " PASS_FIELDS                                                            \
+    " ceil(extract(epoch FROM CASE WHEN revision > 1 THEN started_at END))::int8,"       \
+    " ceil(extract(epoch FROM superseded_at))::int8 FROM pass_revisions"                \
+    " WHERE status IN ('active', 'provisional') AND valid_to >= current_date - 7" and    \
+    " ORDER BY 1, 2"
 
 static bool pass_row(struct reader *r, const PGresult *res, int i)
 {
@@ -182,6 +195,8 @@ static bool pass_row(struct reader *r, const PGresult *res, int i)
         .to_day = (int32_t)be32(PQgetvalue(res, i, 8)),
         .hours = PQgetisnull(res, i, 9) ? NULL : PQgetvalue(res, i, 9),
         .documents_due = PQgetisnull(res, i, 10) ? 0 : (time_t)be64(PQgetvalue(res, i, 10)),
+        .starts = PQgetisnull(res, i, 11) ? 0 : (time_t)be64(PQgetvalue(res, i, 11)),
+        .ends = PQgetisnull(res, i, 12) ? 0 : (time_t)be64(PQgetvalue(res, i, 12)),
     };
     return nzones >= 0 ? r->sink->pass(r->sink->ctx, &p) : fail(r, "out of memory");
 }

@@ -10,7 +10,8 @@
 
 #define ZONE_COLUMNS                                                              \
     "id, version, name, encode(ST_AsBinary(geom), 'hex'), sent_as_polygon,"       \
-    " rules::text, hp_us(created_at), hp_us(updated_at), coalesce(hp_us(retired_at), 0)"
+    " rules::text, hp_us(created_at), hp_us(updated_at), coalesce(hp_us(retired_at), 0),"       \
+    " retire_reason, kind"
 
 static void read_row(PGresult *r, int i, struct hp_zone_row *z)
 {
@@ -23,6 +24,8 @@ static void read_row(PGresult *r, int i, struct hp_zone_row *z)
     z->created_us = strtoll(PQgetvalue(r, i, 6), NULL, 10);
     z->updated_us = strtoll(PQgetvalue(r, i, 7), NULL, 10);
     z->retired_us = strtoll(PQgetvalue(r, i, 8), NULL, 10);
+    z->retire_reason = hp_db_text(r, i, 9);
+    z->kind = PQgetvalue(r, i, 10);
 }
 
 static enum hp_db_status one(struct hp_db *db, struct hp_arena *arena, struct hp_sql *sql,
@@ -88,15 +91,15 @@ enum hp_db_status hp_zones_update(struct hp_db *db, struct hp_arena *arena, cons
 
 static struct hp_sql retire_sql = HP_SQL("zones_retire",
     "UPDATE zones SET version = version + 1, retired_at = clock_timestamp(),"
-    "       updated_at = clock_timestamp()"
+    "       updated_at = clock_timestamp(), retire_reason = $2"
     " WHERE id = $1::uuid AND retired_at IS NULL"
     " RETURNING " ZONE_COLUMNS);
 
 enum hp_db_status hp_zones_retire(struct hp_db *db, struct hp_arena *arena, const char *id,
-                                  struct hp_zone_row *out)
+                                  const char *reason, struct hp_zone_row *out)
 {
-    const char *params[] = {id};
-    return one(db, arena, &retire_sql, 1, params, out);
+    const char *params[] = {id, reason};
+    return one(db, arena, &retire_sql, 2, params, out);
 }
 
 static struct hp_sql list_sql = HP_SQL("zones_list",
@@ -167,7 +170,7 @@ enum hp_db_status hp_zones_live_in_bbox(struct hp_db *db, struct hp_arena *arena
 
 static struct hp_sql versions_sql = HP_SQL("zones_versions",
     "SELECT version, name, encode(ST_AsBinary(geom), 'hex'), sent_as_polygon, rules::text,"
-    "       hp_us(written_at), written_by, retired"
+    "       hp_us(written_at), written_by, retired, reason"
     "  FROM zone_versions WHERE zone_id = $1::uuid ORDER BY version");
 
 enum hp_db_status hp_zones_versions(struct hp_db *db, struct hp_arena *arena, const char *id,
@@ -191,6 +194,7 @@ enum hp_db_status hp_zones_versions(struct hp_db *db, struct hp_arena *arena, co
                      .rules = PQgetvalue(r, i, 4)},
             .written_us = hp_db_int64(r, i, 5),
             .written_by = hp_db_text(r, i, 6),
-            .retired = PQgetvalue(r, i, 7)[0] == 't'};
+            .retired = PQgetvalue(r, i, 7)[0] == 't',
+            .reason = hp_db_text(r, i, 8)};
     return st;
 }

@@ -194,6 +194,15 @@ static bool content_type_fits(struct hp_request *req)
     return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
 }
 
+/* Whether the request says it carries no body (no length, or 0, and no
+ * chunks): a route whose body is optional then needs no Content-Type. */
+static bool declares_no_body(struct hp_request *req)
+{
+    const char *cl = hp_req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    const char *te = hp_req_header(req, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    return !te && (!cl || strtoull(cl, NULL, 10) == 0);
+}
+
 /* 413 for a body over the route's limit; 503 when memory ran out reading it. */
 static bool body_refused(struct request_state *st)
 {
@@ -269,7 +278,8 @@ static bool screen_body(struct request_state *st)
         st->body.too_large = true; /* refused before the client sends it */
     if (st->body.too_large || st->body.out_of_memory)
         return body_refused(st);
-    if (req->route->body != HP_BODY_NONE && !content_type_fits(req)) {
+    if (req->route->body != HP_BODY_NONE && !content_type_fits(req) &&
+        !(req->route->body_optional && declares_no_body(req))) {
         hp_reply_problem(req, 415, "unsupported-media-type",
                          "this endpoint reads %s",
                          req->route->body == HP_BODY_JSON ? "application/json"

@@ -59,13 +59,20 @@ cJSON *hp_ops_zone_json(GEOSContextHandle_t geos, const struct hp_zone_row *z)
     cJSON_AddStringToObject(j, "id", z->id);
     cJSON_AddNumberToObject(j, "version", z->version);
     cJSON_AddStringToObject(j, "name", z->name);
+    if (z->kind) /* NULL for a version (versions keep no kind) */
+        cJSON_AddStringToObject(j, "kind", z->kind);
     cJSON_AddItemToObject(j, "geometry", geometry);
     cJSON_AddItemToObject(j, "rules", ordered_rules(z->rules));
     add_time(j, "created_at", z->created_us);
     add_time(j, "updated_at", z->updated_us);
-    if (z->retired_us)
+    if (z->retired_us) {
         add_time(j, "retired_at", z->retired_us);
-    else
+        /* Only on a retired zone, so live zones read as before. */
+        if (z->retire_reason)
+            cJSON_AddStringToObject(j, "retire_reason", z->retire_reason);
+        else
+            cJSON_AddNullToObject(j, "retire_reason");
+    } else
         cJSON_AddNullToObject(j, "retired_at");
     return j;
 }
@@ -80,6 +87,7 @@ struct write {
     GEOSContextHandle_t geos;
     const char *actor;
     const char *id;                 /* replace and retire */
+    const char *reason;             /* retire: why, or NULL */
     int expected_version;           /* 0: any */
     const struct hp_zone_input *in; /* insert and replace */
     const char *wkb_hex;
@@ -160,7 +168,7 @@ static enum hp_db_status change_tx(struct hp_db *db, void *ctx)
         st = hp_zones_update(db, w->arena, w->id, w->in->name, w->wkb_hex,
                              w->in->sent_as_polygon, w->rules, &w->out.row);
     else
-        st = hp_zones_retire(db, w->arena, w->id, &w->out.row);
+        st = hp_zones_retire(db, w->arena, w->id, w->reason, &w->out.row);
     if (st >= 0)
         st = audit(db, w, w->in ? "update" : "retire", before);
     return st;
@@ -230,11 +238,11 @@ enum hp_db_status hp_ops_zone_replace(struct hp_db *db, struct hp_arena *arena,
 
 enum hp_db_status hp_ops_zone_retire(struct hp_db *db, struct hp_arena *arena,
                                      GEOSContextHandle_t geos, const char *actor,
-                                     const char *id, int expected_version,
+                                     const char *id, int expected_version, const char *reason,
                                      enum hp_zone_outcome *outcome, struct hp_zone_written *out)
 {
     struct write w = {.arena = arena, .geos = geos, .actor = actor, .id = id,
-                      .expected_version = expected_version};
+                      .expected_version = expected_version, .reason = reason};
     *out = (struct hp_zone_written){0};
     return run(db, &w, change_tx, true, outcome, out);
 }

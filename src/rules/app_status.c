@@ -68,6 +68,8 @@ static const struct {
 } types[] = {
     {"construction", 1, 90}, {"urban_delivery", 3, 90}, {"oversize", 3, 90},
     {"hazmat", 0, 90},       {"temporary", 1, 3},
+    /* A works' traffic plan is reviewed within 5 working days. */
+    {"road_occupation", 5, 90},
 };
 
 int hp_app_due_days(const char *type, bool fast_track)

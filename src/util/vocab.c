@@ -13,6 +13,10 @@ const char *const hp_pass_types[] = {
     "construction", "urban_delivery", "oversize", "hazmat", "temporary", NULL,
 };
 
+const char *const hp_application_types[] = {
+    "construction", "urban_delivery", "oversize", "hazmat", "temporary", "road_occupation", NULL,
+};
+
 int hp_vocab_index(const char *const *list, const char *s)
 {
     for (int i = 0; list[i]; i++)

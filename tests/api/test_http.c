@@ -183,21 +183,23 @@ TEST(json_that_is_not_an_object_or_has_wrong_types_is_422)
 
 TEST(a_body_sent_to_an_endpoint_that_reads_none_is_422_unless_it_says_nothing)
 {
-    const char *zone = "/v1/zones/00000000-0000-0000-0000-000000000000";
+    /* Confirming an escort reads no body (retiring a zone now reads an
+     * optional {reason}, docs/contract.md §13). */
+    const char *escort = "/v1/escorts/00000000-0000-0000-0000-000000000000/confirm";
     const char *refused[] = {"{\"reason\":\"because\"}", "[]", "x", "null", "{} {\"reason\":1}",
                              "{}x"};
     for (int i = 0; i < 6; i++) {
-        struct hp_t_resp *r = hp_t_req("DELETE", zone, hp_t_admin, NULL, refused[i],
+        struct hp_t_resp *r = hp_t_req("POST", escort, hp_t_admin, NULL, refused[i],
                                        strlen(refused[i]), NULL);
         check_problem(r, 422, "urn:haulpass:problem:invalid");
         const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "errors"), 0);
         CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(e, "pointer")), "");
         hp_t_free(r);
     }
-    /* Nothing, blanks or {} reach the handler, which knows no such zone. */
+    /* Nothing, blanks or {} reach the handler, which knows no such escort. */
     const char *accepted[] = {"", " \r\n", " { } "};
     for (int i = 0; i < 3; i++) {
-        struct hp_t_resp *r = hp_t_req("DELETE", zone, hp_t_admin, NULL, accepted[i],
+        struct hp_t_resp *r = hp_t_req("POST", escort, hp_t_admin, NULL, accepted[i],
                                        strlen(accepted[i]), NULL);
         CHECK_INT(r->status, 404);
         hp_t_free(r);

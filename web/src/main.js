@@ -11,8 +11,10 @@ import {calendar} from './screens/calendar.js';
 import {sightings} from './screens/sightings.js';
 import {escorts} from './screens/escorts.js';
 import {audit} from './screens/audit.js';
+import {amend} from './screens/amend.js';
 
-// Screens by path, and which roles see them in the bar.
+// Screens by path, and which roles see them in the bar (hidden: reached by
+// a link from another screen only, e.g. amending a pass from the passes list).
 const SCREENS = [
   {path: '/haulier/fleet', key: 'nav_fleet', roles: ['haulier', 'site'], run: s.fleet},
   {path: '/haulier/trip', key: 'nav_trip', roles: ['haulier', 'site', 'officer', 'admin'], run: s.trip},
@@ -28,6 +30,7 @@ const SCREENS = [
   {path: '/officer/sightings', key: 'nav_sightings', roles: ['officer', 'admin'], run: sightings},
   {path: '/officer/escorts', key: 'nav_escorts', roles: ['officer', 'admin'], run: escorts},
   {path: '/officer/audit', key: 'nav_audit', roles: ['officer', 'admin'], run: audit},
+  {path: '/passes/amend', key: 'amend_nav', roles: ['haulier', 'site', 'officer', 'admin'], run: amend, hidden: true},
 ];
 const HOME = {haulier: '/haulier/fleet', site: '/site/endorse', officer: '/officer/queue', admin: '/officer/queue'};
 
@@ -48,7 +51,7 @@ function drawBar(sess) {
   const brand = h('span.brand', null, t('app'));
   if (!sess) { bar.append(brand, h('span.spacer'), lang); return; }
   const here = location.pathname;
-  const nav = h('nav', {'aria-label': t('app')}, SCREENS.filter(x => x.roles.includes(sess.user.role)).map(x =>
+  const nav = h('nav', {'aria-label': t('app')}, SCREENS.filter(x => x.roles.includes(sess.user.role) && !x.hidden).map(x =>
     h('a', {href: x.path, 'aria-current': here === x.path ? 'page' : null,
       onclick: e => { e.preventDefault(); go(x.path); }}, t(x.key))));
   const out = h('button.secondary', {type: 'button', onclick: async () => {
