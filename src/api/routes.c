@@ -144,5 +144,9 @@ const struct hp_route hp_routes[] = {
      .roles = HP_ROLE_ANY, .body = HP_BODY_JSON, .snapshot_auth = true, .in_memory = true},
     {.method = HP_POST, .pattern = "/v1/checks/sightings", .handler = hp_api_checks_sightings,
      .roles = HP_ROLE_POLICE, .body = HP_BODY_JSON, .snapshot_auth = true, .in_memory = true},
+
+    /* Open data: the restrictions for anyone, from memory (docs/open-data.md). */
+    {.method = HP_GET, .pattern = "/v1/public/restrictions", .handler = hp_api_public_restrictions,
+     .in_memory = true, .public_rate = true},
     {.pattern = NULL},
 };
