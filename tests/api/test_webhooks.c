@@ -319,6 +319,57 @@ TEST(every_event_arrives_once_in_order_and_signed_through_failures_and_hang_ups)
     pthread_mutex_unlock(&rx.mu);
 }
 
+TEST(a_pass_issued_and_then_revoked_arrives_as_two_events_in_that_order)
+{
+    once();
+    char app[64], path[160];
+    file(&haulier, "鲁H10001", app);
+    /* The queue hands out the oldest first: reject the others' before it. */
+    struct hp_t_resp *r;
+    for (int i = 0; i < 10; i++) {
+        r = hp_t_post("/v1/queue/claim", officer.token, NULL);
+        CHECK_INT(r->status, 200);
+        bool mine = hp_t_str(r, "id") && strcmp(hp_t_str(r, "id"), app) == 0;
+        snprintf(path, sizeof(path), "/v1/applications/%s/decision",
+                 hp_t_str(r, "id") ? hp_t_str(r, "id") : "");
+        hp_t_free(r);
+        r = hp_t_post(path, officer.token,
+                      mine ? "{\"decision\":\"approve\",\"reason\":\"checked\"}"
+                           : "{\"decision\":\"reject\",\"reason\":\"not this one\"}");
+        CHECK_INT(r->status, 200);
+        hp_t_free(r);
+        if (mine)
+            break;
+    }
+    char sql[256], code[32] = "";
+    snprintf(sql, sizeof(sql), "SELECT code FROM passes WHERE application_id = '%s'", app);
+    PGresult *q = PQexec(hp_t_db(), sql);
+    if (PQresultStatus(q) == PGRES_TUPLES_OK && PQntuples(q) == 1)
+        snprintf(code, sizeof(code), "%s", PQgetvalue(q, 0, 0));
+    PQclear(q);
+    REQUIRE(code[0]);
+    snprintf(path, sizeof(path), "/v1/passes/%s/revoke", code);
+    r = hp_t_post(path, officer.token, "{\"reason\":\"overloaded\"}");
+    CHECK_INT(r->status, 200);
+    hp_t_free(r);
+    char subject[96];
+    snprintf(subject, sizeof(subject), "pass:%s", code);
+    long long ids[16];
+    REQUIRE(events_of(subject, ids) == 2);
+    HP_T_EVENTUALLY(acks_of(ids[0]) == 1 && acks_of(ids[1]) == 1);
+    CHECK(in_order(subject));
+    pthread_mutex_lock(&rx.mu);
+    int seen = 0;
+    for (int i = 0; i < rx.ngot; i++) {
+        if (strcmp(rx.got[i].subject, subject) != 0)
+            continue;
+        CHECK_STR(rx.got[i].event, seen == 0 ? "pass.issued" : "pass.revoked");
+        seen++;
+    }
+    CHECK_INT(seen, 2);
+    pthread_mutex_unlock(&rx.mu);
+}
+
 TEST(the_owner_reads_the_delivery_log_and_no_one_else_does)
 {
     once();
