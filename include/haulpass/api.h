@@ -198,6 +198,7 @@ void hp_api_zones_outlines(struct hp_request *req);
 
 /* The restrictions as open data (public_restrictions.c). */
 void hp_api_public_restrictions(struct hp_request *req);
+void hp_api_public_restrictions_datex2(struct hp_request *req);
 
 /* Webhooks and their delivery log (webhooks.c). */
 void hp_api_webhooks_create(struct hp_request *req);

@@ -19,6 +19,7 @@ struct hp_snapshot;
 
 enum hp_public_format {
     HP_PUBLIC_GEOJSON, /* RFC 7946 FeatureCollection */
+    HP_PUBLIC_DATEX2,  /* DATEX II v3 TrafficRegulationPublication */
     HP_PUBLIC_FORMATS,
 };
 
@@ -26,7 +27,7 @@ enum hp_public_format {
 struct hp_public_body {
     atomic_int refs;
     int64_t version;        /* the full snapshot's version it shows */
-    char etag[48];          /* without its quotes: "g-<version>" */
+    char etag[48];          /* without its quotes: "g-<version>", "d-<version>" */
     char last_modified[40]; /* IMF-fixdate of the latest zone write */
     time_t modified;
     char *data;
@@ -44,5 +45,9 @@ void hp_public_body_unref(struct hp_public_body *b);
 /* The GeoJSON text of s's zones (malloc'd, *len its length); NULL when
  * out of memory. tz: the local time zone rules are read in. */
 char *hp_public_geojson(const struct hp_snapshot *s, const char *tz, size_t *len);
+
+/* The DATEX II v3 XML of s's zones (malloc'd, *len its length); NULL when
+ * out of memory. */
+char *hp_public_datex2(const struct hp_snapshot *s, size_t *len);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * GET /v1/public/restrictions: the restrictions as open data, for anyone
+ * GET /v1/public/restrictions (GeoJSON) and .datex2.xml (DATEX II v3): the
+ * restrictions as open data, for anyone
  * (docs/open-data.md). Answered on the network thread from the rendered
  * feed (public_feed.h), so a navigation provider polling every minute
  * costs a header comparison, and a change costs one rendering.
@@ -57,4 +58,9 @@ static void serve(struct hp_request *req, enum hp_public_format format,
 void hp_api_public_restrictions(struct hp_request *req)
 {
     serve(req, HP_PUBLIC_GEOJSON, "application/geo+json");
+}
+
+void hp_api_public_restrictions_datex2(struct hp_request *req)
+{
+    serve(req, HP_PUBLIC_DATEX2, "application/xml; charset=utf-8");
 }

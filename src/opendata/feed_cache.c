@@ -13,7 +13,7 @@
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct hp_public_body *cached[HP_PUBLIC_FORMATS];
 
-static const char etag_prefix[HP_PUBLIC_FORMATS] = {'g'};
+static const char etag_prefix[HP_PUBLIC_FORMATS] = {'g', 'd'};
 
 void hp_public_body_unref(struct hp_public_body *b)
 {
@@ -29,7 +29,8 @@ static struct hp_public_body *render(enum hp_public_format f, const struct hp_sn
     struct hp_public_body *b = calloc(1, sizeof(*b));
     if (!b)
         return NULL;
-    b->data = hp_public_geojson(s, tz, &b->len);
+    b->data = f == HP_PUBLIC_DATEX2 ? hp_public_datex2(s, &b->len)
+                                    : hp_public_geojson(s, tz, &b->len);
     if (!b->data) {
         free(b);
         return NULL;

@@ -4,6 +4,11 @@
 #include "harness.h"
 #include "test.h"
 
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +148,128 @@ TEST(a_client_with_the_current_etag_or_date_gets_304_without_a_body)
     r = hp_t_req("GET", "/v1/public/restrictions", NULL, NULL, NULL, 0, h4);
     CHECK_INT(r->status, 200);
     hp_t_free(r);
+}
+
+/* --- DATEX II ------------------------------------------------------- */
+
+/* Whether text validates against our schema of the DATEX II subset
+ * (schemas/datex2/README.md: the official one could not be had). */
+static bool datex_valid(const char *text, size_t len)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s/datex2/subset-d2Payload.xsd", getenv("HAULPASS_SCHEMAS"));
+    xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(path);
+    xmlSchemaPtr schema = pc ? xmlSchemaParse(pc) : NULL;
+    xmlSchemaValidCtxtPtr vc = schema ? xmlSchemaNewValidCtxt(schema) : NULL;
+    xmlDocPtr doc = xmlReadMemory(text, (int)len, "datex2.xml", NULL, XML_PARSE_NONET);
+    bool ok = vc && doc && xmlSchemaValidateDoc(vc, doc) == 0;
+    xmlFreeDoc(doc);
+    xmlSchemaFreeValidCtxt(vc);
+    xmlSchemaFree(schema);
+    xmlSchemaFreeParserCtxt(pc);
+    return ok;
+}
+
+static xmlDocPtr datex_doc;
+
+/* The string value of XPath expr (printf form) over the document. */
+static const char *xpath(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static const char *xpath(const char *fmt, ...)
+{
+    static char out[4096];
+    char expr[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(expr, sizeof(expr), fmt, ap);
+    va_end(ap);
+    xmlXPathContextPtr c = xmlXPathNewContext(datex_doc);
+    xmlXPathRegisterNs(c, BAD_CAST "tro", BAD_CAST "http://datex2.eu/schema/3/trafficRegulation");
+    xmlXPathRegisterNs(c, BAD_CAST "com", BAD_CAST "http://datex2.eu/schema/3/common");
+    xmlXPathRegisterNs(c, BAD_CAST "loc", BAD_CAST "http://datex2.eu/schema/3/locationReferencing");
+    xmlXPathRegisterNs(c, BAD_CAST "xsi", BAD_CAST "http://www.w3.org/2001/XMLSchema-instance");
+    xmlXPathObjectPtr o = xmlXPathEvalExpression(BAD_CAST expr, c);
+    xmlChar *v = o ? xmlXPathCastToString(o) : NULL;
+    snprintf(out, sizeof(out), "%s", v ? (const char *)v : "");
+    xmlFree(v);
+    xmlXPathFreeObject(o);
+    xmlXPathFreeContext(c);
+    return out;
+}
+
+#define ORDER "//tro:trafficRegulationOrder[@id='%s']"
+#define VALIDITY "//tro:conditions[@xsi:type='tro:ValidityCondition']/tro:validity/com:validityTimeSpecification"
+
+TEST(the_datex_document_validates_against_the_subset_schema_and_says_what_the_rules_say)
+{
+    once();
+    struct hp_t_resp *r = hp_t_get("/v1/public/restrictions.datex2.xml", NULL);
+    CHECK_INT(r->status, 200);
+    CHECK_STR(hp_t_header(r, "Content-Type"), "application/xml; charset=utf-8");
+    REQUIRE(r->body);
+    CHECK(datex_valid(r->body, r->len));
+    datex_doc = xmlReadMemory(r->body, (int)r->len, "datex2.xml", NULL, XML_PARSE_NONET);
+    REQUIRE(datex_doc);
+    CHECK_STR(xpath("count(//tro:trafficRegulationOrder)"), "3");
+    CHECK_STR(xpath("string(" ORDER "/@version)", daytime), "1");
+    /* Above 4.5 t, said as such. */
+    CHECK_STR(xpath("string(" ORDER "//com:grossWeightCharacteristic/com:comparisonOperator)",
+                    daytime), "greaterThan");
+    CHECK_STR(xpath("string(" ORDER "//com:grossVehicleWeight)", daytime), "4.5");
+    CHECK_STR(xpath("string(" ORDER "//com:vehicleType)", daytime), "lorry");
+    /* 07:00-22:00 every day, except the holiday from the calendar. */
+    CHECK_STR(xpath("count(" ORDER VALIDITY "/com:validPeriod)", daytime), "1");
+    CHECK_STR(xpath("string(" ORDER VALIDITY "/com:validPeriod//com:startTimeOfPeriod)", daytime),
+              "07:00:00");
+    CHECK_STR(xpath("string(" ORDER VALIDITY "/com:exceptionPeriod/com:startOfPeriod)", daytime),
+              "2026-10-01T00:00:00+08:00");
+    CHECK_STR(xpath("string(" ORDER VALIDITY "/com:exceptionPeriod/com:endOfPeriod)", daytime),
+              "2026-10-02T00:00:00+08:00");
+    /* 22:00-06:00 Monday to Friday: two periods, the second the next morning. */
+    CHECK_STR(xpath("count(" ORDER VALIDITY "/com:validPeriod)", overnight), "2");
+    CHECK_STR(xpath("string(" ORDER VALIDITY "/com:validPeriod[1]//com:endTimeOfPeriod)",
+                    overnight), "23:59:59");
+    CHECK_STR(xpath("string(" ORDER VALIDITY "/com:validPeriod[2]//com:startTimeOfPeriod)",
+                    overnight), "00:00:00");
+    CHECK_STR(xpath("string(" ORDER VALIDITY "/com:validPeriod[2]//com:endTimeOfPeriod)",
+                    overnight), "06:00:00");
+    CHECK_STR(xpath("string(" ORDER VALIDITY "/com:validPeriod[2]//com:applicableDay[1])",
+                    overnight), "tuesday");
+    CHECK_STR(xpath("string(" ORDER VALIDITY "/com:validPeriod[2]//com:applicableDay[5])",
+                    overnight), "saturday");
+    CHECK_STR(xpath("string(" ORDER VALIDITY "/com:overallStartTime)", overnight),
+              "2026-01-01T00:00:00+08:00");
+    CHECK_STR(xpath("string(" ORDER VALIDITY "/com:overallEndTime)", overnight),
+              "2027-01-01T00:00:00+08:00");
+    /* The courtyard is a hole; the two parks are two polygons. */
+    CHECK_STR(xpath("count(" ORDER "//loc:gmlPolygon/loc:interior)", daytime), "1");
+    CHECK_STR(xpath("count(" ORDER "//loc:gmlPolygon)", twin), "2");
+    CHECK(strncmp(xpath("string(" ORDER "//loc:exterior/loc:posList)", overnight), "35 118.4", 8) == 0);
+    xmlFreeDoc(datex_doc);
+    datex_doc = NULL;
+    /* The validation has teeth: a rule "above" something is not DATEX. */
+    char *bad = strstr(r->body, "greaterThan");
+    REQUIRE(bad);
+    memcpy(bad, "greaterThen", 11);
+    CHECK(!datex_valid(r->body, r->len));
+    hp_t_free(r);
+}
+
+TEST(the_datex_document_has_its_own_etag_and_answers_304_to_it)
+{
+    once();
+    struct hp_t_resp *g = hp_t_get("/v1/public/restrictions", NULL);
+    struct hp_t_resp *d = hp_t_get("/v1/public/restrictions.datex2.xml", NULL);
+    REQUIRE(hp_t_header(g, "ETag") && hp_t_header(d, "ETag"));
+    char etag[64], inm[96];
+    snprintf(etag, sizeof(etag), "%s", hp_t_header(d, "ETag"));
+    CHECK(strcmp(etag, hp_t_header(g, "ETag")) != 0);
+    hp_t_free(g);
+    hp_t_free(d);
+    snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
+    const char *h[] = {inm, NULL};
+    d = hp_t_req("GET", "/v1/public/restrictions.datex2.xml", NULL, NULL, NULL, 0, h);
+    CHECK_INT(d->status, 304);
+    hp_t_free(d);
 }
 
 TEST(a_zone_change_gives_a_new_etag_and_a_retired_zone_leaves_the_feed)
