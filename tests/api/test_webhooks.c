@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 
 /* Short timeouts and back-off, so retries and leases run out within a
  * test (the defaults are 10 s and 1 s). */
@@ -367,6 +368,61 @@ TEST(a_pass_issued_and_then_revoked_arrives_as_two_events_in_that_order)
         seen++;
     }
     CHECK_INT(seen, 2);
+    pthread_mutex_unlock(&rx.mu);
+}
+
+TEST(a_sites_escort_booked_confirmed_and_cancelled_arrives_as_three_events_in_order)
+{
+    once();
+    struct hp_t_who site = hp_t_who_add("Hook Site", "site", "site", "hook site office");
+    hp_t_vehicle_add(site.token, "鲁H30001");
+    char project[64], unit[64], site_hook[64], escort[64], b[1024], path[160];
+    hp_t_project_add(officer.token, site.org, officer.id, project);
+    hp_t_create("/v1/escort-units", officer.token,
+                "{\"name\":\"hook unit\",\"base\":{\"type\":\"Point\",\"coordinates\":"
+                "[118.36,35.0]},\"hours\":\"24/7\",\"capacity\":2}",
+                unit);
+    snprintf(b, sizeof(b),
+             "{\"url\":\"http://127.0.0.1:%d/site\",\"events\":[\"escort.scheduled\","
+             "\"escort.changed\",\"escort.cancelled\"]}",
+             rx.port);
+    hp_t_create("/v1/webhooks", site.token, b, site_hook);
+    REQUIRE(site_hook[0]);
+    /* A week ahead, so the escort cannot have started by the confirmation. */
+    time_t t = time(NULL) + 8 * 3600 + 7 * 86400;
+    struct tm tm;
+    char d[16];
+    gmtime_r(&t, &tm);
+    strftime(d, sizeof(d), "%Y-%m-%d", &tm);
+    snprintf(b, sizeof(b),
+             "{\"project_id\":\"%s\",\"plates\":[\"鲁H30001\"],"
+             "\"origin\":{\"type\":\"Point\",\"coordinates\":[118.35,35.0]},"
+             "\"destination\":{\"type\":\"Point\",\"coordinates\":[118.35,35.1]},"
+             "\"earliest_start\":\"%sT09:00:00+08:00\",\"latest_start\":\"%sT17:00:00+08:00\"}",
+             project, d, d);
+    hp_t_create("/v1/escorts", site.token, b, escort);
+    REQUIRE(escort[0]);
+    snprintf(path, sizeof(path), "/v1/escorts/%s/confirm", escort);
+    struct hp_t_resp *r = hp_t_post(path, officer.token, NULL);
+    CHECK_INT(r->status, 200);
+    hp_t_free(r);
+    snprintf(path, sizeof(path), "/v1/escorts/%s/cancel", escort);
+    r = hp_t_post(path, site.token, NULL);
+    CHECK_INT(r->status, 200);
+    hp_t_free(r);
+    char subject[96];
+    snprintf(subject, sizeof(subject), "escort:%s", escort);
+    long long ids[16];
+    REQUIRE(events_of(subject, ids) == 3);
+    HP_T_EVENTUALLY(acks_of(ids[0]) == 1 && acks_of(ids[1]) == 1 && acks_of(ids[2]) == 1);
+    CHECK(in_order(subject));
+    const char *want[] = {"escort.scheduled", "escort.changed", "escort.cancelled"};
+    pthread_mutex_lock(&rx.mu);
+    int seen = 0;
+    for (int i = 0; i < rx.ngot; i++)
+        if (strcmp(rx.got[i].subject, subject) == 0 && seen < 3)
+            CHECK_STR(rx.got[i].event, want[seen++]);
+    CHECK_INT(seen, 3);
     pthread_mutex_unlock(&rx.mu);
 }
 
