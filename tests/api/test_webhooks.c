@@ -512,6 +512,34 @@ TEST(a_deleted_webhook_gets_nothing_more)
     CHECK_INT(hp_t_sql_int(sql), 0);
 }
 
+TEST(two_instances_deliver_side_by_side_and_never_send_one_event_twice)
+{
+    once();
+    struct hp_t_server s2 = {0};
+    REQUIRE(hp_t_server_start(&s2, env) == 0);
+    pthread_mutex_lock(&rx.mu);
+    int before = rx.ngot;
+    pthread_mutex_unlock(&rx.mu);
+    char apps[12][64];
+    for (int i = 0; i < 12; i++)
+        file(&haulier, "鲁H10001", apps[i]);
+    for (int i = 0; i < 12; i++) {
+        char subject[128];
+        long long ids[16];
+        snprintf(subject, sizeof(subject), "application:%.64s", apps[i]);
+        REQUIRE(events_of(subject, ids) == 1);
+        HP_T_EVENTUALLY(acks_of(ids[0]) >= 1);
+    }
+    /* Every request since is one of these twelve events, each once. */
+    pthread_mutex_lock(&rx.mu);
+    CHECK_INT(rx.ngot - before, 12);
+    for (int i = before; i < rx.ngot; i++)
+        for (int j = before; j < i; j++)
+            CHECK(rx.got[i].event_id != rx.got[j].event_id);
+    pthread_mutex_unlock(&rx.mu);
+    CHECK_INT(hp_t_server_stop(&s2), 0);
+}
+
 TEST(a_server_killed_mid_delivery_loses_nothing_and_its_successor_delivers_it)
 {
     once();
