@@ -45,6 +45,12 @@ void hp_config_from_env(struct hp_config *cfg)
     cfg->public_rate = 20;
     if ((v = getenv("HAULPASS_PUBLIC_RATE")) && *v)
         parse_int(v, 0, 1000000, &cfg->public_rate);
+    cfg->webhook_timeout_ms = 10000;
+    if ((v = getenv("HAULPASS_WEBHOOK_TIMEOUT_MS")) && *v)
+        parse_int(v, 100, 600000, &cfg->webhook_timeout_ms);
+    cfg->webhook_backoff_ms = 1000;
+    if ((v = getenv("HAULPASS_WEBHOOK_BACKOFF_MS")) && *v)
+        parse_int(v, 1, 3600000, &cfg->webhook_backoff_ms);
     v = getenv("HAULPASS_TILE_URL");
     cfg->tile_url = v && *v ? v : NULL;
     v = getenv("HAULPASS_DEBUG_ROUTES");

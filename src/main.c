@@ -7,6 +7,7 @@
 #include "haulpass/http.h"
 #include "haulpass/kml.h"
 #include "haulpass/log.h"
+#include "haulpass/webhook_deliver.h"
 #include "haulpass/migrate.h"
 #include "haulpass/arena.h"
 #include "haulpass/rate_limit.h"
@@ -143,8 +144,12 @@ static int serve(struct hp_config *cfg, int argc, char **argv)
         hp_db_pool_unprepared(app.pool);
     publish_key(&app);
     /* The check snapshot loads in the background: the service answers
-     * /healthz at once, checks as soon as the database has answered. */
-    if (!app.pool || !hp_check_feed_start(hp_config_db_direct(cfg)) || !hp_server_start(&app)) {
+     * /healthz at once, checks as soon as the database has answered. The
+     * snapshot's loader and the webhook deliverer LISTEN, so they connect
+     * past any pooler. */
+    if (!app.pool || !hp_check_feed_start(hp_config_db_direct(cfg)) || !hp_server_start(&app) ||
+        !hp_webhook_deliver_start(hp_config_db_direct(cfg), cfg->webhook_timeout_ms,
+                                  cfg->webhook_backoff_ms)) {
         hp_check_feed_stop();
         hp_db_pool_free(app.pool);
         hp_rate_limit_free(app.public_rate);
@@ -160,6 +165,7 @@ static int serve(struct hp_config *cfg, int argc, char **argv)
         hp_log(HP_LOG_INFO, "stopped", NULL);
         _exit(0);
     }
+    hp_webhook_deliver_stop();
     hp_check_feed_stop();
     hp_db_pool_free(app.pool);
     hp_rate_limit_free(app.public_rate);

@@ -222,6 +222,16 @@ bool hp_api_read_bbox(struct hp_request *req, bool allowed, double bbox[4], bool
 /* GET /v1/zones/outlines (zone_outlines.c). */
 void hp_api_zones_outlines(struct hp_request *req);
 
+/* The restrictions as open data (public_restrictions.c). */
+void hp_api_public_restrictions(struct hp_request *req);
+void hp_api_public_restrictions_datex2(struct hp_request *req);
+
+/* Webhooks and their delivery log (webhooks.c). */
+void hp_api_webhooks_create(struct hp_request *req);
+void hp_api_webhooks_list(struct hp_request *req);
+void hp_api_webhooks_delete(struct hp_request *req);
+void hp_api_webhooks_deliveries(struct hp_request *req);
+
 /* The console (console.c): its page, its assets, its configuration. */
 void hp_api_console_page(struct hp_request *req);
 void hp_api_console_asset(struct hp_request *req);

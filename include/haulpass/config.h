@@ -20,6 +20,9 @@ struct hp_config {
                              * public routes, burst 5x; 0: no limit */
     const char *tile_url;   /* HAULPASS_TILE_URL: the console map's own tile
                              * server ("https://host/{z}/{x}/{y}.png"); NULL: none */
+    int webhook_timeout_ms; /* HAULPASS_WEBHOOK_TIMEOUT_MS: one delivery's bound */
+    int webhook_backoff_ms; /* HAULPASS_WEBHOOK_BACKOFF_MS: the first retry's wait,
+                             * doubled each time up to an hour, for a day */
 };
 
 /* Fills cfg from the environment and the defaults of docs/contract.md section 1. */

@@ -2,6 +2,8 @@
 #ifndef HAULPASS_ETAG_H
 #define HAULPASS_ETAG_H
 
+#include <stdbool.h>
+
 struct hp_arena;
 
 /* The ETag of version, in arena memory. */
@@ -18,5 +20,10 @@ int hp_etag_if_match(const char *header);
  * "($n::int IS NULL OR version = $n::int)": NULL (any) for -1 and 0, "0"
  * (which no row has) for -2, else the version; arena memory. */
 const char *hp_etag_sql_version(struct hp_arena *arena, int if_version);
+
+/* Whether an If-None-Match header value (NULL: none) names etag (given
+ * without quotes), or is "*": the client's copy is current (304). Weak
+ * and strong forms both match (RFC 9110 13.1.2 compares weakly). Pure. */
+bool hp_etag_none_match(const char *header, const char *etag);
 
 #endif

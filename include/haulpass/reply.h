@@ -22,6 +22,11 @@ void hp_reply_json(struct hp_request *req, int status, cJSON *body);
 void hp_reply_static(struct hp_request *req, int status, const char *content_type,
                      const char *data, size_t len);
 
+/* A body of bytes shared with other replies: release(cls) runs once
+ * libmicrohttpd is done with them (also when the reply is never sent). */
+void hp_reply_shared(struct hp_request *req, int status, const char *content_type,
+                     const char *data, size_t len, void (*release)(void *cls), void *cls);
+
 /* A body copied from data. */
 void hp_reply_copy(struct hp_request *req, int status, const char *content_type,
                    const char *data, size_t len);

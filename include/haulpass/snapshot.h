@@ -56,6 +56,8 @@ struct hp_snap_zone {
     struct hp_area area; /* the same rings as flat arrays, for route_clip */
     struct hp_rule *rules; /* rule_fields.h */
     int nrules;
+    int version;           /* the zone's own version (the public feed shows it) */
+    time_t updated;        /* its last write */
 };
 
 /* A corridor's area, shared by every pass that has the same corridor (the
@@ -131,6 +133,12 @@ struct hp_snapshot {
     int nusers;
     struct hp_snap_index by_token;
     struct hp_calendar *cal;
+    /* The public holidays of cal (days since 1970-01-01, ascending) and the
+     * latest write or retirement of any zone: what the public feed shows
+     * besides the zones (public_feed.h). */
+    int64_t *holidays;
+    int nholidays;
+    time_t zones_changed;
     /* How long the load took, in ms, by part (for logs and benchmarks). */
     struct {
         double zones, vehicles, passes, total;

@@ -27,6 +27,9 @@ struct hp_stored_zone {
     const unsigned char *wkb; /* its (Multi)Polygon */
     size_t wkb_len;
     const char *rules_json;   /* the rules as stored (a JSON array) */
+    int version;              /* the zone's own version */
+    time_t updated;           /* its last write */
+    time_t zones_changed;     /* the latest write or retirement of any zone */
 };
 
 struct hp_stored_vehicle {

@@ -12,6 +12,7 @@
 #include "haulpass/arena.h"
 #include "haulpass/config.h"
 #include "haulpass/console_assets.h"
+#include "haulpass/etag.h"
 #include "haulpass/reply.h"
 
 #include <string.h>
@@ -74,21 +75,6 @@ static bool takes_gzip(const char *accept)
     return false;
 }
 
-/* Whether If-None-Match names etag (or is "*"). */
-static bool not_modified(struct hp_request *req, const char *etag)
-{
-    const char *inm = hp_req_header(req, "If-None-Match");
-    if (!inm)
-        return false;
-    if (strcmp(inm, "*") == 0)
-        return true;
-    size_t n = strlen(etag);
-    for (const char *p = strstr(inm, etag); p; p = strstr(p + 1, etag))
-        if (p > inm && p[-1] == '"' && p[n] == '"')
-            return true;
-    return false;
-}
-
 static void serve(struct hp_request *req, const struct hp_console_asset *a)
 {
     security_headers(req);
@@ -100,7 +86,7 @@ static void serve(struct hp_request *req, const struct hp_console_asset *a)
     /* The two encodings are two representations: two ETags. */
     const char *etag = hp_arena_printf(req->arena, "%s%s", a->etag, gz ? "-gz" : "");
     hp_reply_header(req, "ETag", hp_arena_printf(req->arena, "\"%s\"", etag));
-    if (not_modified(req, etag)) {
+    if (hp_etag_none_match(hp_req_header(req, "If-None-Match"), etag)) {
         hp_reply_static(req, 304, NULL, "", 0);
         return;
     }

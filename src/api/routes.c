@@ -152,5 +152,20 @@ const struct hp_route hp_routes[] = {
      .roles = HP_ROLE_ANY, .body = HP_BODY_JSON, .snapshot_auth = true, .in_memory = true},
     {.method = HP_POST, .pattern = "/v1/checks/sightings", .handler = hp_api_checks_sightings,
      .roles = HP_ROLE_POLICE, .body = HP_BODY_JSON, .snapshot_auth = true, .in_memory = true},
+
+    /* Open data: the restrictions for anyone, from memory (docs/open-data.md). */
+    {.method = HP_GET, .pattern = "/v1/public/restrictions", .handler = hp_api_public_restrictions,
+     .in_memory = true, .public_rate = true},
+    {.method = HP_GET, .pattern = "/v1/public/restrictions.datex2.xml",
+     .handler = hp_api_public_restrictions_datex2, .in_memory = true, .public_rate = true},
+    /* Webhooks: an organisation's own events (docs/webhooks.md). */
+    {.method = HP_POST, .pattern = "/v1/webhooks", .handler = hp_api_webhooks_create,
+     .roles = HP_ROLE_HAULIER | HP_ROLE_SITE, .body = HP_BODY_JSON, .idempotent = true},
+    {.method = HP_GET, .pattern = "/v1/webhooks", .handler = hp_api_webhooks_list,
+     .roles = HP_ROLE_HAULIER | HP_ROLE_SITE},
+    {.method = HP_DELETE, .pattern = "/v1/webhooks/{id}", .handler = hp_api_webhooks_delete,
+     .roles = HP_ROLE_HAULIER | HP_ROLE_SITE},
+    {.method = HP_GET, .pattern = "/v1/webhooks/{id}/deliveries",
+     .handler = hp_api_webhooks_deliveries, .roles = HP_ROLE_HAULIER | HP_ROLE_SITE},
     {.pattern = NULL},
 };

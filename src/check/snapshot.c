@@ -78,6 +78,7 @@ static void snapshot_free(struct hp_snapshot *s)
         free(s->users);
         free(s->by_token.slot);
         hp_calendar_free(s->cal);
+        free(s->holidays);
     }
     struct hp_snapshot *base = s->base;
     free(s);

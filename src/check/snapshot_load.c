@@ -207,6 +207,10 @@ static bool on_zone(void *ctx, const struct hp_stored_zone *row)
     struct hp_snap_zone *z = &s->zones[s->nzones++];
     snprintf(z->id, sizeof(z->id), "%s", row->id);
     z->name = strdup(row->name);
+    z->version = row->version;
+    z->updated = row->updated;
+    if (row->zones_changed > s->zones_changed)
+        s->zones_changed = row->zones_changed;
     z->geom = GEOSWKBReader_read_r(s->geos, l->wkb, row->wkb, row->wkb_len);
     if (!z->geom)
         return fail(l, "zone %s: geometry cannot be read", z->id);
@@ -445,9 +449,23 @@ static bool on_day(void *ctx, const struct hp_stored_day *row)
     return true;
 }
 
+static int by_day(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
 static bool calendar_done(struct loader *l)
 {
     bool ok = hp_calendar_new(l->days, (size_t)l->ndays, &l->s->cal, NULL) == HP_CALENDAR_OK;
+    struct hp_snapshot *s = l->s;
+    if (ok && !(s->holidays = malloc(((size_t)l->ndays + 1) * sizeof(*s->holidays))))
+        return fail(l, "out of memory");
+    for (int i = 0; ok && i < l->ndays; i++)
+        if (l->days[i].kind == HP_CALENDAR_HOLIDAY)
+            s->holidays[s->nholidays++] = hp_calendar_date_to_days(l->days[i].date);
+    if (ok)
+        qsort(s->holidays, (size_t)s->nholidays, sizeof(*s->holidays), by_day);
     /* Checks read local time for every crossing and rule: keep it a table
      * lookup for the years they are about, whatever the calendar lists. */
     int year = hp_calendar_local_date(NULL, time(NULL)).year;
@@ -488,6 +506,8 @@ static void borrow(struct hp_snapshot *s, struct hp_snapshot *base)
     s->by_zone_id = base->by_zone_id;
     s->users = base->users, s->nusers = base->nusers, s->by_token = base->by_token;
     s->cal = base->cal;
+    s->holidays = base->holidays, s->nholidays = base->nholidays;
+    s->zones_changed = base->zones_changed;
 }
 
 struct hp_snapshot *hp_snapshot_load(struct pg_conn *conn, char *err, size_t errlen)

@@ -86,7 +86,10 @@ static int64_t be64(const char *p)
 }
 
 #define ZONES_SQL                                                                        \
-    "SELECT id::text, name, ST_AsBinary(geom), rules::text FROM zones"                  \
+    "SELECT id::text, name, ST_AsBinary(geom), rules::text, version,"                   \
+    " extract(epoch FROM updated_at)::int8,"                                              \
+    " (SELECT extract(epoch FROM max(greatest(updated_at, retired_at)))::int8 FROM zones)" \
+    " FROM zones"                                                                         \
     " WHERE retired_at IS NULL ORDER BY id"
 
 static bool zone_row(struct reader *r, const PGresult *res, int i)
@@ -97,6 +100,10 @@ static bool zone_row(struct reader *r, const PGresult *res, int i)
         .wkb = (const unsigned char *)PQgetvalue(res, i, 2),
         .wkb_len = (size_t)PQgetlength(res, i, 2),
         .rules_json = PQgetvalue(res, i, 3),
+        /* Binary columns: int4, int8 epoch seconds. */
+        .version = (int)be32(PQgetvalue(res, i, 4)),
+        .updated = (time_t)be64(PQgetvalue(res, i, 5)),
+        .zones_changed = (time_t)be64(PQgetvalue(res, i, 6)),
     };
     return r->sink->zone(r->sink->ctx, &z);
 }

@@ -96,6 +96,17 @@ void hp_reply_static(struct hp_request *req, int status, const char *content_typ
     queue(req, status, content_type, resp);
 }
 
+void hp_reply_shared(struct hp_request *req, int status, const char *content_type,
+                     const char *data, size_t len, void (*release)(void *cls), void *cls)
+{
+    notify(req, status, content_type, data, len);
+    struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback_cls(
+        len, (void *)data, release, cls);
+    if (!resp)
+        release(cls);
+    queue(req, status, content_type, resp);
+}
+
 void hp_etag_reply(struct hp_request *req, int version)
 {
     hp_reply_header(req, "ETag", hp_etag_of(req->arena, version));

@@ -41,3 +41,16 @@ const char *hp_etag_sql_version(struct hp_arena *arena, int if_version)
         return "0";
     return if_version > 0 ? hp_arena_printf(arena, "%d", if_version) : NULL;
 }
+
+bool hp_etag_none_match(const char *inm, const char *etag)
+{
+    if (!inm)
+        return false;
+    if (strcmp(inm, "*") == 0)
+        return true;
+    size_t n = strlen(etag);
+    for (const char *p = strstr(inm, etag); p; p = strstr(p + 1, etag))
+        if (p > inm && p[-1] == '"' && p[n] == '"')
+            return true;
+    return false;
+}

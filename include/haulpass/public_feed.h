@@ -1,0 +1,53 @@
+/*
+ * The public restrictions feed (docs/open-data.md): every live zone with
+ * its rules, rendered from the check snapshot, never the database, and
+ * kept rendered until the zones or the calendar change. A delta snapshot
+ * (vehicles and passes only) keeps the rendering of its base: the feed
+ * shows neither.
+ *
+ * Threads: any thread may ask; one renders while the others wait for it.
+ */
+#ifndef HAULPASS_PUBLIC_FEED_H
+#define HAULPASS_PUBLIC_FEED_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct hp_snapshot;
+
+enum hp_public_format {
+    HP_PUBLIC_GEOJSON, /* RFC 7946 FeatureCollection */
+    HP_PUBLIC_DATEX2,  /* DATEX II v3 TrafficRegulationPublication */
+    HP_PUBLIC_FORMATS,
+};
+
+/* A rendered feed, shared by every reply that sends it. */
+struct hp_public_body {
+    atomic_int refs;
+    int64_t version;        /* the full snapshot's version it shows */
+    char etag[48];          /* without its quotes: "g-<version>", "d-<version>" */
+    char last_modified[40]; /* IMF-fixdate of the latest zone write */
+    time_t modified;
+    char *data;
+    size_t len;
+};
+
+/* The body of format for the current snapshot, a reference the caller
+ * drops with hp_public_body_unref; NULL when no snapshot is loaded yet or
+ * rendering failed (out of memory). tz: as for hp_public_geojson. */
+struct hp_public_body *hp_public_feed_get(enum hp_public_format format, const char *tz);
+
+/* Drops a reference; the last one frees. NULL is fine. */
+void hp_public_body_unref(struct hp_public_body *b);
+
+/* The GeoJSON text of s's zones (malloc'd, *len its length); NULL when
+ * out of memory. tz: the local time zone rules are read in. */
+char *hp_public_geojson(const struct hp_snapshot *s, const char *tz, size_t *len);
+
+/* The DATEX II v3 XML of s's zones (malloc'd, *len its length); NULL when
+ * out of memory. */
+char *hp_public_datex2(const struct hp_snapshot *s, size_t *len);
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * GET /v1/public/restrictions (GeoJSON) and .datex2.xml (DATEX II v3): the
+ * restrictions as open data, for anyone
+ * (docs/open-data.md). Answered on the network thread from the rendered
+ * feed (public_feed.h), so a navigation provider polling every minute
+ * costs a header comparison, and a change costs one rendering.
+ */
+#include "haulpass/api.h"
+
+#include "haulpass/app.h"
+#include "haulpass/arena.h"
+#include "haulpass/config.h"
+#include "haulpass/etag.h"
+#include "haulpass/public_feed.h"
+#include "haulpass/reply.h"
+
+#include <time.h>
+
+static void release(void *cls)
+{
+    hp_public_body_unref(cls);
+}
+
+/* If-Modified-Since at or after the feed's last change (only when there
+ * is no If-None-Match, which wins: RFC 9110 13.2.2). */
+static bool unmodified_since(struct hp_request *req, time_t modified)
+{
+    const char *ims = hp_req_header(req, "If-Modified-Since");
+    struct tm tm = {0};
+    const char *end = ims ? strptime(ims, "%a, %d %b %Y %H:%M:%S GMT", &tm) : NULL;
+    return end && !*end && timegm(&tm) >= modified;
+}
+
+static void serve(struct hp_request *req, enum hp_public_format format,
+                  const char *content_type)
+{
+    struct hp_public_body *b = hp_public_feed_get(format, req->app->cfg->tz);
+    if (!b) {
+        hp_reply_header(req, "Retry-After", "1");
+        hp_reply_problem(req, 503, "zones-not-loaded", "the zones are not loaded yet");
+        return;
+    }
+    hp_reply_header(req, "ETag", hp_arena_printf(req->arena, "\"%s\"", b->etag));
+    hp_reply_header(req, "Last-Modified", hp_arena_strdup(req->arena, b->last_modified));
+    /* Revalidate every time: a restriction must not outlive its repeal in
+     * a cache; the 304 makes that cheap. Any site may read it. */
+    hp_reply_header(req, "Cache-Control", "public, no-cache");
+    hp_reply_header(req, "Access-Control-Allow-Origin", "*");
+    const char *inm = hp_req_header(req, "If-None-Match");
+    if (inm ? hp_etag_none_match(inm, b->etag) : unmodified_since(req, b->modified)) {
+        hp_public_body_unref(b);
+        hp_reply_static(req, 304, NULL, "", 0);
+        return;
+    }
+    hp_reply_shared(req, 200, content_type, b->data, b->len, release, b);
+}
+
+void hp_api_public_restrictions(struct hp_request *req)
+{
+    serve(req, HP_PUBLIC_GEOJSON, "application/geo+json");
+}
+
+void hp_api_public_restrictions_datex2(struct hp_request *req)
+{
+    serve(req, HP_PUBLIC_DATEX2, "application/xml; charset=utf-8");
+}

@@ -1,0 +1,73 @@
+/* The rendered public feed, one body per format, kept until a snapshot of
+ * other zones or another calendar comes (public_feed.h). */
+#include "haulpass/public_feed.h"
+
+#include "haulpass/check_feed.h"
+#include "haulpass/snapshot.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct hp_public_body *cached[HP_PUBLIC_FORMATS];
+
+static const char etag_prefix[HP_PUBLIC_FORMATS] = {'g', 'd'};
+
+void hp_public_body_unref(struct hp_public_body *b)
+{
+    if (b && atomic_fetch_sub(&b->refs, 1) == 1) {
+        free(b->data);
+        free(b);
+    }
+}
+
+static struct hp_public_body *render(enum hp_public_format f, const struct hp_snapshot *s,
+                                     const char *tz)
+{
+    struct hp_public_body *b = calloc(1, sizeof(*b));
+    if (!b)
+        return NULL;
+    b->data = f == HP_PUBLIC_DATEX2 ? hp_public_datex2(s, &b->len)
+                                    : hp_public_geojson(s, tz, &b->len);
+    if (!b->data) {
+        free(b);
+        return NULL;
+    }
+    atomic_init(&b->refs, 1);
+    b->version = s->version;
+    snprintf(b->etag, sizeof(b->etag), "%c-%lld", etag_prefix[f], (long long)s->version);
+    b->modified = s->zones_changed;
+    struct tm tm;
+    gmtime_r(&b->modified, &tm);
+    strftime(b->last_modified, sizeof(b->last_modified), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    return b;
+}
+
+struct hp_public_body *hp_public_feed_get(enum hp_public_format f, const char *tz)
+{
+    struct hp_snapshot *cur = hp_check_feed_current();
+    if (!cur)
+        return NULL;
+    /* A delta shows the zones and calendar of its base. */
+    const struct hp_snapshot *s = cur->base ? cur->base : cur;
+    pthread_mutex_lock(&lock);
+    struct hp_public_body *b = cached[f];
+    if (!b || b->version != s->version) {
+        /* Rendering under the lock: the others asking meanwhile wait for
+         * this one rather than each render the same text. */
+        struct hp_public_body *fresh = render(f, s, tz);
+        if (fresh) {
+            hp_public_body_unref(b);
+            b = cached[f] = fresh;
+        } else {
+            b = NULL;
+        }
+    }
+    if (b)
+        atomic_fetch_add(&b->refs, 1);
+    pthread_mutex_unlock(&lock);
+    hp_snapshot_unref(cur);
+    return b;
+}
