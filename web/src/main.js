@@ -5,17 +5,25 @@ import {api, session, setSession, whenExpired} from './api.js';
 import {h, clear} from './dom.js';
 import {t, tv, currentLang, setLang} from './i18n.js';
 import * as s from './screens.js';
+import {escorts} from './screens/escorts.js';
+import {zonesByVehicle} from './screens/zonetime.js';
+import {applications} from './screens/apply.js';
+import {projects} from './screens/projects.js';
+import {orgs} from './screens/orgs.js';
 
 // Screens by path, and which roles see them in the bar.
 const SCREENS = [
   {path: '/haulier/fleet', key: 'nav_fleet', roles: ['haulier', 'site'], run: s.fleet},
   {path: '/haulier/trip', key: 'nav_trip', roles: ['haulier', 'site', 'officer', 'admin'], run: s.trip},
-  {path: '/applications', key: 'nav_applications', roles: ['haulier', 'site'], run: s.applications},
+  {path: '/applications', key: 'nav_applications', roles: ['haulier', 'site'], run: applications},
   {path: '/site/endorse', key: 'nav_endorse', roles: ['site'], run: s.endorse},
   {path: '/officer/queue', key: 'nav_queue', roles: ['officer', 'admin'], run: s.queue},
   {path: '/passes', key: 'nav_passes', roles: ['haulier', 'site', 'officer', 'admin'], run: s.passes},
-  {path: '/zones', key: 'nav_zones', roles: ['haulier', 'site', 'officer', 'admin'], run: s.zonesMap},
+  {path: '/zones', key: 'nav_zones', roles: ['haulier', 'site', 'officer', 'admin'], run: zonesByVehicle},
   {path: '/admin/users', key: 'nav_users', roles: ['admin'], run: s.users},
+  {path: '/site/escorts', key: 'nav_siteEscorts', roles: ['site'], run: escorts},
+  {path: '/site/projects', key: 'nav_siteProjects', roles: ['site'], run: projects},
+  {path: '/admin/orgs', key: 'nav_adminOrgs', roles: ['admin'], run: orgs},
   {path: '/me/password', key: 'nav_password', roles: ['haulier', 'site', 'officer', 'admin'], run: s.password},
 ];
 const HOME = {haulier: '/haulier/fleet', site: '/site/endorse', officer: '/officer/queue', admin: '/officer/queue'};
