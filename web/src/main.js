@@ -57,7 +57,9 @@ function drawBar(sess) {
     h('span.who', null, t('signedInAs', {name: sess.user.name, role: tv('role', sess.user.role)})), lang, out);
 }
 
+let renders = 0; // a screen still loading when the user moves on must not mark itself ready
 async function render() {
+  const mine = ++renders;
   const sess = session();
   delete main.dataset.ready; // set again once the screen is drawn (the tests wait for it)
   drawBar(sess);
@@ -79,6 +81,7 @@ async function render() {
   } catch (err) {
     main.append(h('p.msg.error', {role: 'alert'}, (err.problem && err.problem.detail) || err.message || t('error')));
   }
+  if (mine !== renders) return; // a later screen has taken over
   // Focus moves to the new screen, unless the user is already in it.
   if (!main.contains(document.activeElement)) main.focus({preventScroll: true});
   main.dataset.ready = path;
