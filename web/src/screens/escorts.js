@@ -25,7 +25,7 @@ addStrings({
     escorts_bookAlt: '改约 {at}', escorts_option: '方案', escorts_mine: '本工地的护卫预约', escorts_none: '还没有护卫预约。',
     escorts_cancel: '取消预约', escorts_cancelled: '已取消 {start} 的护卫预约。', escorts_clearPoints: '重新选点',
     escorts_violations: '违规', escorts_pointsSet: '起点 {o}；终点 {d}', escorts_pointsNone: '尚未选点',
-    estatus_scheduled: '已安排', estatus_confirmed: '已确认', estatus_cancelled: '已取消', estatus_completed: '已完成',
+    escorts_st_scheduled: '已安排', escorts_st_confirmed: '已确认', escorts_st_cancelled: '已取消', escorts_st_completed: '已完成',
   },
   en: {
     nav_siteEscorts: 'Escorts',
@@ -41,7 +41,7 @@ addStrings({
     escorts_bookAlt: 'Book {at}', escorts_option: 'Option', escorts_mine: 'Your site\'s escorts', escorts_none: 'No escort booked yet.',
     escorts_cancel: 'Cancel booking', escorts_cancelled: 'The escort at {start} is cancelled.', escorts_clearPoints: 'Choose again',
     escorts_violations: 'Violations', escorts_pointsSet: 'Origin {o}; destination {d}', escorts_pointsNone: 'No point chosen yet',
-    estatus_scheduled: 'scheduled', estatus_confirmed: 'confirmed', estatus_cancelled: 'cancelled', estatus_completed: 'completed',
+    escorts_st_scheduled: 'scheduled', escorts_st_confirmed: 'confirmed', escorts_st_cancelled: 'cancelled', escorts_st_completed: 'completed',
   },
 });
 
@@ -125,7 +125,7 @@ export async function escorts(main) {
     items.map(e => h(`tr${e.status === 'cancelled' ? '.muted' : ''}`, {'data-escort': e.id},
       h('td', null, when(e.start)), h('td', null, when(e.end)), h('td', null, names[e.project_id] || '—'),
       h('td', null, (e.plates || []).join(', ')), h('td', null, h('code', null, unitTag(e.unit_id))),
-      h('td', null, tv('estatus', e.status)), h('td', null, routeVerdict(e.route_check)),
+      h('td', null, tv('escorts_st', e.status)), h('td', null, routeVerdict(e.route_check)),
       h('td', null, ['scheduled', 'confirmed'].includes(e.status) ? h('button.danger', {type: 'button',
         'aria-label': `${t('escorts_cancel')} ${when(e.start)}`, onclick: async () => {
           try {

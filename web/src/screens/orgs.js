@@ -14,7 +14,7 @@ addStrings({
     orgs_users: '用户', orgs_role: '角色', orgs_pick: '查看用户', orgs_usersOf: '{org} 的用户', orgs_noUsers: '该单位还没有用户。',
     orgs_since: '创建于', orgs_newPassword: '新密码', orgs_setPassword: '重置密码', orgs_passwordSet: '已重置 {name} 的密码，其已登录的会话全部失效。',
     orgs_rotate: '更换接口令牌', orgs_rotated: '{name} 的新接口令牌（只显示这一次，旧令牌已失效）：', orgs_needPassword: '请先填写至少 10 个字符的新密码。',
-    okind_police: '交警', okind_haulier: '运输企业', okind_site: '项目工地',
+    orgs_kind_police: '交警', orgs_kind_haulier: '运输企业', orgs_kind_site: '项目工地',
   },
   en: {
     nav_adminOrgs: 'Organisations',
@@ -22,7 +22,7 @@ addStrings({
     orgs_users: 'Users', orgs_role: 'Role', orgs_pick: 'Show users', orgs_usersOf: 'Users of {org}', orgs_noUsers: 'This organisation has no user yet.',
     orgs_since: 'Created', orgs_newPassword: 'New password', orgs_setPassword: 'Reset password', orgs_passwordSet: 'The password of {name} is reset; their open sessions have ended.',
     orgs_rotate: 'Rotate machine token', orgs_rotated: 'The new machine token of {name} (shown this once; the old one no longer works):', orgs_needPassword: 'Write a new password of 10 characters at least first.',
-    okind_police: 'police', okind_haulier: 'haulier', okind_site: 'project site',
+    orgs_kind_police: 'police', orgs_kind_haulier: 'haulier', orgs_kind_site: 'project site',
   },
 });
 
@@ -32,7 +32,7 @@ export async function orgs(main) {
   const list = h('div');
   const people = h('div');
   const name = h('input', {name: 'org_name', required: true, maxlength: 200});
-  const kind = h('select', {name: 'org_kind'}, ['haulier', 'site', 'police'].map(k => h('option', {value: k}, tv('okind', k))));
+  const kind = h('select', {name: 'org_kind'}, ['haulier', 'site', 'police'].map(k => h('option', {value: k}, tv('orgs_kind', k))));
   const form = h('form.card', {onsubmit: async e => {
     e.preventDefault();
     try {
@@ -48,7 +48,7 @@ export async function orgs(main) {
   async function refresh() {
     const items = await all('/v1/orgs');
     clear(list).append(table([t('orgs_name'), t('orgs_kind'), t('orgs_since'), ''], items.map(o =>
-      h('tr', {'data-org': o.id}, h('td', null, o.name), h('td', null, tv('okind', o.kind)), h('td', null, when(o.created_at)),
+      h('tr', {'data-org': o.id}, h('td', null, o.name), h('td', null, tv('orgs_kind', o.kind)), h('td', null, when(o.created_at)),
         h('td', null, h('button.secondary', {type: 'button', 'aria-label': `${t('orgs_pick')}: ${o.name}`, onclick: () => showUsers(o)}, t('orgs_pick')))))));
   }
 

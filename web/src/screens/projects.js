@@ -15,7 +15,7 @@ addStrings({
     projects_level: '级别', projects_validTo: '有效期至', projects_state: '状态', projects_apps: '注明该项目的申请',
     projects_valid: '有效，还剩 {n} 天', projects_lastDay: '今天是最后一天', projects_expired: '已过期',
     projects_noApps: '还没有申请注明该项目。', projects_waiting: '{n} 件待背书', projects_appCount: '{n} 件申请',
-    plevel_provincial: '省级', plevel_municipal: '市级',
+    projects_lv_provincial: '省级', projects_lv_municipal: '市级',
   },
   en: {
     nav_siteProjects: 'Projects',
@@ -23,7 +23,7 @@ addStrings({
     projects_level: 'Level', projects_validTo: 'Valid to', projects_state: 'State', projects_apps: 'Applications naming it',
     projects_valid: 'valid, {n} days left', projects_lastDay: 'valid today, the last day', projects_expired: 'expired',
     projects_noApps: 'No application names this project yet.', projects_waiting: '{n} awaiting endorsement', projects_appCount: '{n} applications',
-    plevel_provincial: 'provincial', plevel_municipal: 'municipal',
+    projects_lv_provincial: 'provincial', projects_lv_municipal: 'municipal',
   },
 });
 
@@ -46,7 +46,7 @@ export async function projects(main, s, go) {
   const rows = items.map(p => {
     const mine = byProject(p.id);
     const waiting = mine.filter(a => a.status === 'awaiting_endorsement').length;
-    return h('tr', {'data-project': p.id}, h('td', null, p.name), h('td', null, tv('plevel', p.level)),
+    return h('tr', {'data-project': p.id}, h('td', null, p.name), h('td', null, tv('projects_lv', p.level)),
       h('td', null, p.valid_to), h('td', null, validity(p)),
       h('td', null, t('projects_appCount', {n: mine.length}), waiting ? [' · ', h('strong', null, t('projects_waiting', {n: waiting}))] : null));
   });
