@@ -90,7 +90,7 @@ try {
   await page.evaluate(x => sessionStorage.setItem('haulpass.session', JSON.stringify(x)), s);
   await page.goto(`${base}/zones`);
   await page.waitForSelector('.map[data-at]', {timeout: 60000});
-  const steps = [];
+  const steps = [], counts = [];
   for (let k = 2; k <= 46; k += 4) {
     const before = await page.$eval('.map', el => el.dataset.at);
     const t1 = Date.now();
@@ -98,8 +98,9 @@ try {
     await page.waitForFunction(b => document.querySelector('.map').dataset.at !== b, {timeout: 60000}, before);
     await page.evaluate(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))));
     steps.push(Date.now() - t1);
+    counts.push(await page.$eval('p.count', el => el.textContent.match(/\d+/g).pop()));
   }
-  console.log(`coloured map: ${await page.$eval('p.count', el => el.textContent)}`);
+  console.log(`zones restricting the truck at each step: ${counts.join(', ')}`);
   console.log(`slider step to recoloured (ms): ${steps.join(', ')}; median ${med(steps)}`);
   await ctx.close();
 } finally {
