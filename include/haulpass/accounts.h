@@ -62,4 +62,11 @@ enum hp_db_status hp_accounts_token_rotate(struct hp_db *db, struct hp_arena *ar
                                            const char *actor_id, const char *user_id,
                                            const char *hash_hex);
 
+/* Up to limit users after the one with id after (NULL: from the start), of
+ * org_id (NULL: every organisation), in creation order; *n is how many were
+ * stored in out. */
+enum hp_db_status hp_accounts_user_list(struct hp_db *db, struct hp_arena *arena,
+                                        const char *org_id, const char *after, int limit,
+                                        struct hp_user *out, int *n);
+
 #endif

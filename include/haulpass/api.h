@@ -22,6 +22,7 @@ void hp_api_orgs_get(struct hp_request *req);
 /* users.c */
 void hp_api_users_create(struct hp_request *req);
 void hp_api_users_rotate_token(struct hp_request *req);
+void hp_api_users_list(struct hp_request *req);
 void hp_api_me(struct hp_request *req);
 
 /* zones.c, zones_import.c */
@@ -111,6 +112,7 @@ bool hp_api_sweep_lapsed(struct hp_request *req);
 /* checks.c */
 void hp_api_checks_route(struct hp_request *req);
 void hp_api_checks_sightings(struct hp_request *req);
+void hp_api_checks_zones(struct hp_request *req);
 
 /* The route check of docs/contract.md §8 as the JSON of its answer (ops_route.h
  * gives it as structs, which is what other modules use): route is a

@@ -87,6 +87,17 @@ bool hp_check_sighting(const struct hp_snapshot *s, GEOSContextHandle_t ctx,
                        struct hp_sighting_check *out);
 void hp_sighting_check_free(struct hp_sighting_check *c);
 
+/* The zones whose bounding boxes meet [minx, maxx] x [miny, maxy] that
+ * restrict vehicle v at instant at: one violation (crossing -1) for each
+ * rule of theirs that applies to v, is in force then and is not lifted by
+ * a pass naming the zone. A corridor pass does not lift a whole zone (it
+ * lifts only along the corridor, which the route check judges), so a zone
+ * it crosses still counts. For the map of zones coloured for a vehicle.
+ * false when out of memory; free *out (malloc'd) either way. */
+bool hp_check_zones_at(const struct hp_snapshot *s, GEOSContextHandle_t ctx,
+                       const struct hp_check_vehicle *v, double minx, double miny, double maxx,
+                       double maxy, time_t at, struct hp_check_violation **out, int *n);
+
 /* A sentence for the haulier: which zone, which rule, why it applies to
  * this vehicle, when it is in force, and the instant it was broken (when,
  * formatted by the caller). */

@@ -291,3 +291,24 @@ void hp_check_answer_sightings_end(struct hp_text *t)
 {
     puts_(t, "]}");
 }
+
+void hp_check_answer_zones(struct hp_text *t, const struct hp_snapshot *s,
+                           const struct hp_check_vehicle *v, time_t at,
+                           const struct hp_check_violation *x, int n)
+{
+    char b[64];
+    snprintf(b, sizeof(b), "{\"zone_set_version\":%lld,\"at\":", (long long)s->version);
+    puts_(t, b);
+    instant(t, s, (double)at);
+    puts_(t, ",\"restricting\":[");
+    for (int i = 0; i < n; i++) {
+        puts_(t, i ? ",{" : "{");
+        key(t, "zone_id");
+        str(t, s->zones[x[i].zone].id);
+        puts_(t, ",\"zone_name\":");
+        str(t, s->zones[x[i].zone].name);
+        rule_and_reason(t, s, v, &x[i]);
+        puts_(t, "}");
+    }
+    puts_(t, "]}");
+}

@@ -109,6 +109,32 @@ static const struct hp_json_field vehicle_spec[] = {
     {NULL},
 };
 
+/* The vehicle a check is for: plate (its normal form into norm) or
+ * vehicle (its traits into given), exactly one of them (asked only when
+ * the body read well so far: complete); false after recording why. */
+static bool read_vehicle(struct hp_request *req, bool complete, const cJSON *plate,
+                         const cJSON *vehicle, char norm[HP_PLATE_BUF],
+                         struct hp_check_vehicle *given)
+{
+    const cJSON *w[VH_HAZMAT + 1];
+    bool ok = true;
+    if (complete && !plate == !vehicle) {
+        hp_req_invalid(req, "/plate", "give either plate or vehicle, not both nor neither");
+        ok = false;
+    }
+    if (plate && hp_plate_normalise(plate->valuestring, norm, NULL) != HP_PLATE_OK) {
+        hp_req_invalid(req, "/plate", "is not a plate");
+        ok = false;
+    }
+    if (vehicle && hp_api_read(req, vehicle, vehicle_spec, "/vehicle", w))
+        *given = (struct hp_check_vehicle){hp_vocab_index(hp_vehicle_classes,
+                                                          w[VH_CLASS]->valuestring),
+                                           w[VH_WEIGHT]->valueint, cJSON_IsTrue(w[VH_HAZMAT])};
+    else if (vehicle)
+        ok = false;
+    return ok;
+}
+
 /* An instant with its offset at pointer, or false after recording why.
  * Checks stay inside 1970-01-01T00:00:00Z .. HP_TIME_LAST_US, arrival
  * included, so every instant an answer writes has a four-digit year. */
@@ -131,26 +157,13 @@ static bool read_instant(struct hp_request *req, const cJSON *v, const char *poi
 void hp_api_checks_route(struct hp_request *req)
 {
     cJSON *body = hp_api_body(req);
-    const cJSON *v[RC_SPEED + 1], *w[VH_HAZMAT + 1];
+    const cJSON *v[RC_SPEED + 1];
     if (!body)
         return;
     bool ok = hp_api_read(req, body, route_spec, "", v);
     char norm[HP_PLATE_BUF];
     struct hp_check_vehicle given = {0};
-    if (ok && !v[RC_PLATE] == !v[RC_VEHICLE]) {
-        hp_req_invalid(req, "/plate", "give either plate or vehicle, not both nor neither");
-        ok = false;
-    }
-    if (v[RC_PLATE] && hp_plate_normalise(v[RC_PLATE]->valuestring, norm, NULL) != HP_PLATE_OK) {
-        hp_req_invalid(req, "/plate", "is not a plate");
-        ok = false;
-    }
-    if (v[RC_VEHICLE] && hp_api_read(req, v[RC_VEHICLE], vehicle_spec, "/vehicle", w))
-        given = (struct hp_check_vehicle){hp_vocab_index(hp_vehicle_classes,
-                                                         w[VH_CLASS]->valuestring),
-                                          w[VH_WEIGHT]->valueint, cJSON_IsTrue(w[VH_HAZMAT])};
-    else if (v[RC_VEHICLE])
-        ok = false;
+    ok = read_vehicle(req, ok, v[RC_PLATE], v[RC_VEHICLE], norm, &given) && ok;
     int64_t depart = 0;
     if (v[RC_DEPART] && !read_instant(req, v[RC_DEPART], "/depart_at", &depart))
         ok = false;
@@ -313,5 +326,95 @@ void hp_api_checks_sightings(struct hp_request *req)
         hp_reply_copy(req, 200, "application/json", t.p, t.len);
     else
         hp_reply_internal(req, "out of memory checking sightings");
+    hp_text_free(&t);
+}
+
+enum { CZ_PLATE, CZ_VEHICLE, CZ_AT, CZ_BBOX };
+static const struct hp_json_field zones_spec[] = {
+    [CZ_PLATE] = {"plate", HP_JSON_STRING, .min = 1, .max = 64},
+    [CZ_VEHICLE] = {"vehicle", HP_JSON_OBJECT},
+    [CZ_AT] = {"at", HP_JSON_STRING, .required = true, .min = 1, .max = 64},
+    [CZ_BBOX] = {"bbox", HP_JSON_ARRAY, .required = true, .min = 4, .max = 4},
+    {NULL},
+};
+
+/* [west, south, east, north] in range, west <= east, south <= north. */
+static bool read_bbox(struct hp_request *req, const cJSON *list, double b[4])
+{
+    int i = 0;
+    for (const cJSON *x = list->child; x; x = x->next, i++) {
+        double limit = i % 2 ? 90 : 180;
+        if (!cJSON_IsNumber(x) || !isfinite(x->valuedouble) || fabs(x->valuedouble) > limit) {
+            hp_req_invalid(req, "/bbox", "must be [west, south, east, north] in degrees");
+            return false;
+        }
+        b[i] = x->valuedouble;
+    }
+    if (b[0] > b[2] || b[1] > b[3]) {
+        hp_req_invalid(req, "/bbox", "must be [west, south, east, north] with west <= east "
+                                     "and south <= north");
+        return false;
+    }
+    return true;
+}
+
+/* POST /v1/checks/zones: which zones in a box restrict this vehicle at
+ * this instant, for the haulier's map coloured by vehicle and time: one
+ * answer per position of its time slider, from memory. */
+void hp_api_checks_zones(struct hp_request *req)
+{
+    cJSON *body = hp_api_body(req);
+    const cJSON *v[CZ_BBOX + 1];
+    if (!body)
+        return;
+    bool ok = hp_api_read(req, body, zones_spec, "", v);
+    char norm[HP_PLATE_BUF];
+    struct hp_check_vehicle given = {0};
+    ok = read_vehicle(req, ok, v[CZ_PLATE], v[CZ_VEHICLE], norm, &given) && ok;
+    int64_t at = 0;
+    if (v[CZ_AT] && !read_instant(req, v[CZ_AT], "/at", &at))
+        ok = false;
+    double b[4];
+    if (v[CZ_BBOX] && !read_bbox(req, v[CZ_BBOX], b))
+        ok = false;
+    if (!ok) {
+        hp_reply_invalid(req);
+        return;
+    }
+    struct hp_snapshot *s = hp_check_feed_current();
+    if (!s) {
+        hp_reply_problem(req, 503, "checks-unavailable",
+                         "the zones are not loaded yet; try again shortly");
+        return;
+    }
+    struct hp_check_vehicle cv = given;
+    if (v[CZ_PLATE]) {
+        /* As the route check: police any plate, everyone else their own. */
+        const struct hp_snap_vehicle *sv = hp_snapshot_vehicle(s, norm);
+        unsigned char org[16] = {0};
+        bool police = (req->who->role & HP_ROLE_POLICE) != 0;
+        if (!police)
+            hp_uuid_bytes(req->who->org_id, org);
+        if (!sv || (!police && memcmp(sv->org, org, sizeof(org)) != 0)) {
+            hp_snapshot_unref(s);
+            hp_reply_problem(req, 404, "unknown-vehicle", "no vehicle has plate %s", norm);
+            return;
+        }
+        cv = hp_ops_check_vehicle(s, sv);
+    }
+    GEOSContextHandle_t ctx = hp_geo_thread_context();
+    struct hp_check_violation *list = NULL;
+    int n = 0;
+    time_t when = (time_t)(at / 1000000);
+    struct hp_text t = {0};
+    ok = ctx && hp_check_zones_at(s, ctx, &cv, b[0], b[1], b[2], b[3], when, &list, &n);
+    if (ok)
+        hp_check_answer_zones(&t, s, &cv, when, list, n);
+    free(list);
+    hp_snapshot_unref(s);
+    if (ok && !t.failed)
+        hp_reply_copy(req, 200, "application/json", t.p, t.len);
+    else
+        hp_reply_internal(req, "out of memory checking zones");
     hp_text_free(&t);
 }

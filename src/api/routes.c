@@ -43,6 +43,8 @@ const struct hp_route hp_routes[] = {
      .roles = HP_ROLE_ADMIN},
     {.method = HP_POST, .pattern = "/v1/users", .handler = hp_api_users_create,
      .roles = HP_ROLE_ADMIN, .body = HP_BODY_JSON, .idempotent = true, .stales_snapshot = true},
+    {.method = HP_GET, .pattern = "/v1/users", .handler = hp_api_users_list,
+     .roles = HP_ROLE_ADMIN},
     {.method = HP_POST, .pattern = "/v1/users/{id}/token", .handler = hp_api_users_rotate_token,
      .roles = HP_ROLE_ADMIN, .stales_snapshot = true},
     {.method = HP_GET, .pattern = "/v1/audit", .handler = hp_api_audit_list,
@@ -152,6 +154,8 @@ const struct hp_route hp_routes[] = {
      .roles = HP_ROLE_ANY, .body = HP_BODY_JSON, .snapshot_auth = true, .in_memory = true},
     {.method = HP_POST, .pattern = "/v1/checks/sightings", .handler = hp_api_checks_sightings,
      .roles = HP_ROLE_POLICE, .body = HP_BODY_JSON, .snapshot_auth = true, .in_memory = true},
+    {.method = HP_POST, .pattern = "/v1/checks/zones", .handler = hp_api_checks_zones,
+     .roles = HP_ROLE_ANY, .body = HP_BODY_JSON, .snapshot_auth = true, .in_memory = true},
 
     /* Open data: the restrictions for anyone, from memory (docs/open-data.md). */
     {.method = HP_GET, .pattern = "/v1/public/restrictions", .handler = hp_api_public_restrictions,

@@ -1,4 +1,5 @@
-/* POST /v1/users, POST /v1/users/{id}/token (admin); GET /v1/me (anyone). */
+/* POST /v1/users, GET /v1/users, POST /v1/users/{id}/token (admin); GET /v1/me
+ * (anyone). */
 #include "haulpass/api.h"
 
 #include "haulpass/accounts.h"
@@ -73,6 +74,45 @@ void hp_api_users_create(struct hp_request *req)
     cJSON_AddStringToObject(j, "token", token);
     hp_reply_header(req, "Cache-Control", "no-store");
     hp_reply_json(req, 201, j);
+}
+
+static cJSON *user_json(const struct hp_user *u)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "id", u->id);
+    cJSON_AddStringToObject(j, "name", u->name);
+    cJSON_AddStringToObject(j, "role", u->role);
+    cJSON_AddStringToObject(j, "org_id", u->org_id);
+    hp_api_add_time(j, "created_at", u->created_us);
+    return j;
+}
+
+/* The users, of one organisation with ?org_id=, so an administrator can
+ * find the one whose password or token to reset. Never a token or a hash. */
+void hp_api_users_list(struct hp_request *req)
+{
+    int limit;
+    const char *cursor;
+    const char *org = hp_req_query(req, "org_id");
+    if (org && !hp_uuid_valid(org)) {
+        hp_reply_problem(req, 400, "bad-parameter", "org_id must be an id");
+        return;
+    }
+    if (!hp_api_uuid_paging(req, &limit, &cursor))
+        return;
+    /* One more than asked tells whether another page follows. */
+    struct hp_user *users = hp_arena_calloc(req->arena, (size_t)limit + 1, sizeof(*users));
+    int n;
+    enum hp_db_status st = hp_accounts_user_list(req->db, req->arena, org, cursor, limit + 1,
+                                                 users, &n);
+    if (st < 0) {
+        hp_api_db_failed(req, st);
+        return;
+    }
+    cJSON *items = cJSON_CreateArray();
+    for (int i = 0; i < n && i < limit; i++)
+        cJSON_AddItemToArray(items, user_json(&users[i]));
+    hp_reply_json(req, 200, hp_api_page(items, n > limit ? users[limit - 1].id : NULL));
 }
 
 void hp_api_users_rotate_token(struct hp_request *req)

@@ -301,3 +301,21 @@ void hp_sighting_check_free(struct hp_sighting_check *c)
     free(c->violations);
     memset(c, 0, sizeof(*c));
 }
+
+bool hp_check_zones_at(const struct hp_snapshot *s, GEOSContextHandle_t ctx,
+                       const struct hp_check_vehicle *v, double minx, double miny, double maxx,
+                       double maxy, time_t at, struct hp_check_violation **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    struct candidates c = {0};
+    const struct hp_snap_pass **scratch = malloc(((size_t)v->npasses + 1) * sizeof(*scratch));
+    bool ok = scratch && zones_near(s, ctx, minx, miny, maxx, maxy, &c);
+    /* No place: only the passes naming the zone are asked (lifting_passes). */
+    for (int i = 0; ok && i < c.n; i++)
+        ok = judge(s, ctx, v, c.zone[i], -1, (double)at, (double)at, NULL, scratch, out, n,
+                   NULL);
+    free(c.zone);
+    free(scratch);
+    return ok;
+}

@@ -163,3 +163,31 @@ enum hp_db_status hp_accounts_token_rotate(struct hp_db *db, struct hp_arena *ar
     const char *params[] = {user_id, hash_hex, actor_id};
     return hp_db_exec(db, arena, &token_rotate_sql, 3, params, &r);
 }
+
+static struct hp_sql user_list_sql = HP_SQL("user_list",
+    "SELECT id, name, role, org_id, hp_us(created_at) FROM users"
+    " WHERE ($1::uuid IS NULL OR org_id = $1::uuid)"
+    "   AND ($2::uuid IS NULL"
+    "    OR (created_at, id) > (SELECT created_at, id FROM users WHERE id = $2::uuid))"
+    " ORDER BY created_at, id LIMIT $3::int");
+
+enum hp_db_status hp_accounts_user_list(struct hp_db *db, struct hp_arena *arena,
+                                        const char *org_id, const char *after, int limit,
+                                        struct hp_user *out, int *n)
+{
+    PGresult *r;
+    const char *params[] = {org_id, after, hp_arena_printf(arena, "%d", limit)};
+    enum hp_db_status st = hp_db_exec(db, arena, &user_list_sql, 3, params, &r);
+    *n = 0;
+    if (st < 0)
+        return st;
+    for (int i = 0; i < PQntuples(r) && i < limit; i++) {
+        struct hp_user *u = &out[(*n)++];
+        u->id = PQgetvalue(r, i, 0);
+        u->name = PQgetvalue(r, i, 1);
+        u->role = PQgetvalue(r, i, 2);
+        u->org_id = PQgetvalue(r, i, 3);
+        u->created_us = strtoll(PQgetvalue(r, i, 4), NULL, 10);
+    }
+    return st;
+}

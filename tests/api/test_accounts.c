@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int hp_test_setup(void) { return hp_t_setup(NULL); }
 void hp_test_teardown(void) { hp_t_teardown(); }
@@ -322,4 +323,35 @@ TEST(user_add_on_the_command_line_refuses_a_role_that_does_not_suit)
     CHECK(hp_t_user_add("CLI Haulage", "haulier", "haulier", "x") != NULL);
     /* The same organisation name with another kind is refused. */
     CHECK(hp_t_user_add("CLI Haulage", "site", "site", "y") == NULL);
+}
+
+TEST(users_are_listed_by_organisation_without_tokens_and_only_to_an_admin)
+{
+    char org[64];
+    snprintf(org, sizeof(org), "%s", make_org("Listed Haulier", "haulier"));
+    const char *token = make_user(org, "listed one", "haulier");
+    make_user(org, "listed two", "haulier");
+    char path[160];
+    snprintf(path, sizeof(path), "/v1/users?org_id=%s", org);
+    struct hp_t_resp *r = hp_t_get(path, hp_t_admin);
+    CHECK_INT(r->status, 200);
+    const cJSON *items = cJSON_GetObjectItem(r->json, "items");
+    CHECK_INT(cJSON_GetArraySize(items), 2);
+    const cJSON *first = cJSON_GetArrayItem(items, 0);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(first, "name")), "listed one");
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(first, "role")), "haulier");
+    CHECK(cJSON_GetObjectItem(first, "token") == NULL);
+    CHECK(strstr(r->body, "hp_") == NULL);
+    hp_t_free(r);
+    /* Every organisation without the filter: the admin is there too. */
+    r = hp_t_get("/v1/users?limit=500", hp_t_admin);
+    CHECK_INT(r->status, 200);
+    CHECK(strstr(r->body, "test admin") != NULL);
+    hp_t_free(r);
+    r = hp_t_get("/v1/users?org_id=nope", hp_t_admin);
+    CHECK_INT(r->status, 400);
+    hp_t_free(r);
+    r = hp_t_get("/v1/users", token);
+    CHECK_INT(r->status, 403);
+    hp_t_free(r);
 }

@@ -70,6 +70,39 @@ try {
   const med = a => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
   console.log(`cold load to the first map drawn (ms): ${results.cold.join(', ')}; median ${med(results.cold)}`);
   console.log(`pan to redrawn (ms): ${results.pan.join(', ')}; median ${med(results.pan)}`);
+
+  // The map coloured for a vehicle (screens/zonetime.js): every zone closed
+  // to heavy trucks, half at rush hours and half at night (the trigger on
+  // zones reloads the server's snapshot). A step of the time slider asks
+  // POST /v1/checks/zones for the loaded area and restyles the outlines:
+  // measured from the slider's input event (its 120 ms debounce included)
+  // to the new colours painted.
+  psql(db, `UPDATE zones SET rules = jsonb_build_array(jsonb_build_object('id', gen_random_uuid(),
+    'vehicle_classes', jsonb_build_array('heavy_truck'), 'liftable_by', jsonb_build_array(),
+    'hours', CASE WHEN random() < 0.5 THEN 'Mo-Fr 07:00-09:00,17:00-19:00' ELSE '22:00-06:00' END))`);
+  await sleep(3000);
+  const ctx = await browser.createBrowserContext();
+  const page = await ctx.newPage();
+  await page.setViewport({width: 1280, height: 860});
+  await page.goto(`${base}/`);
+  const s = await (await fetch(`${base}/v1/sessions`, {method: 'POST', headers: {'Content-Type': 'application/json'},
+    body: JSON.stringify({name: 'bench', password: 'bench password'})})).json();
+  await page.evaluate(x => sessionStorage.setItem('haulpass.session', JSON.stringify(x)), s);
+  await page.goto(`${base}/zones`);
+  await page.waitForSelector('.map[data-at]', {timeout: 60000});
+  const steps = [], counts = [];
+  for (let k = 2; k <= 46; k += 4) {
+    const before = await page.$eval('.map', el => el.dataset.at);
+    const t1 = Date.now();
+    await page.$eval('input[name=at_step]', (el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', {bubbles: true})); }, k);
+    await page.waitForFunction(b => document.querySelector('.map').dataset.at !== b, {timeout: 60000}, before);
+    await page.evaluate(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))));
+    steps.push(Date.now() - t1);
+    counts.push(await page.$eval('p.count', el => el.textContent.match(/\d+/g).pop()));
+  }
+  console.log(`zones restricting the truck at each step: ${counts.join(', ')}`);
+  console.log(`slider step to recoloured (ms): ${steps.join(', ')}; median ${med(steps)}`);
+  await ctx.close();
 } finally {
   await browser.close();
   proc.kill('SIGTERM');

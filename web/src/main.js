@@ -12,18 +12,27 @@ import {sightings} from './screens/sightings.js';
 import {escorts} from './screens/escorts.js';
 import {audit} from './screens/audit.js';
 import {amend} from './screens/amend.js';
+// The site's, the haulier's and the admin's further screens (issue 14).
+import {escorts as siteEscorts} from './screens/site_escorts.js';
+import {zonesByVehicle} from './screens/zonetime.js';
+import {applications} from './screens/apply.js';
+import {projects} from './screens/projects.js';
+import {orgs} from './screens/orgs.js';
 
 // Screens by path, and which roles see them in the bar (hidden: reached by
 // a link from another screen only, e.g. amending a pass from the passes list).
 const SCREENS = [
   {path: '/haulier/fleet', key: 'nav_fleet', roles: ['haulier', 'site'], run: s.fleet},
   {path: '/haulier/trip', key: 'nav_trip', roles: ['haulier', 'site', 'officer', 'admin'], run: s.trip},
-  {path: '/applications', key: 'nav_applications', roles: ['haulier', 'site'], run: s.applications},
+  {path: '/applications', key: 'nav_applications', roles: ['haulier', 'site'], run: applications},
   {path: '/site/endorse', key: 'nav_endorse', roles: ['site'], run: s.endorse},
   {path: '/officer/queue', key: 'nav_queue', roles: ['officer', 'admin'], run: s.queue},
   {path: '/passes', key: 'nav_passes', roles: ['haulier', 'site', 'officer', 'admin'], run: s.passes},
-  {path: '/zones', key: 'nav_zones', roles: ['haulier', 'site', 'officer', 'admin'], run: s.zonesMap},
+  {path: '/zones', key: 'nav_zones', roles: ['haulier', 'site', 'officer', 'admin'], run: zonesByVehicle},
   {path: '/admin/users', key: 'nav_users', roles: ['admin'], run: s.users},
+  {path: '/site/escorts', key: 'nav_siteEscorts', roles: ['site'], run: siteEscorts},
+  {path: '/site/projects', key: 'nav_siteProjects', roles: ['site'], run: projects},
+  {path: '/admin/orgs', key: 'nav_adminOrgs', roles: ['admin'], run: orgs},
   {path: '/me/password', key: 'nav_password', roles: ['haulier', 'site', 'officer', 'admin'], run: s.password},
   {path: '/officer/zones', key: 'nav_zonesEdit', roles: ['officer', 'admin'], run: zonesEdit},
   {path: '/officer/calendar', key: 'nav_calendar', roles: ['officer', 'admin'], run: calendar},
@@ -63,7 +72,9 @@ function drawBar(sess) {
     h('span.who', null, t('signedInAs', {name: sess.user.name, role: tv('role', sess.user.role)})), lang, out);
 }
 
+let renders = 0; // a screen still loading when the user moves on must not mark itself ready
 async function render() {
+  const mine = ++renders;
   const sess = session();
   delete main.dataset.ready; // set again once the screen is drawn (the tests wait for it)
   drawBar(sess);
@@ -85,6 +96,7 @@ async function render() {
   } catch (err) {
     main.append(h('p.msg.error', {role: 'alert'}, (err.problem && err.problem.detail) || err.message || t('error')));
   }
+  if (mine !== renders) return; // a later screen has taken over
   // Focus moves to the new screen, unless the user is already in it.
   if (!main.contains(document.activeElement)) main.focus({preventScroll: true});
   main.dataset.ready = path;

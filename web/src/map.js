@@ -34,6 +34,9 @@ const STYLE = {
   zone: {color: '#2b6cb0', weight: 1.5, fillOpacity: 0.12},
   crossed: {color: '#dd6b20', weight: 2.5, fillOpacity: 0.25},
   violated: {color: '#c53030', weight: 3, fillOpacity: 0.35},
+  // The map coloured for a vehicle at a time: restricting, or not.
+  restricts: {color: '#c53030', weight: 2.5, fillColor: '#e53e3e', fillOpacity: 0.45},
+  neutral: {color: '#718096', weight: 1, fillColor: '#a0aec0', fillOpacity: 0.1},
 };
 
 // The live zones inside the map's view, reloaded after each pan or zoom

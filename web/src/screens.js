@@ -168,51 +168,6 @@ function statusCell(a) {
 }
 
 
-export async function applications(main, s, go) {
-  title(main, 'applications');
-  const msg = h('div.msg');
-  const list = h('div');
-  async function refresh() {
-    const items = await all('/v1/applications');
-    clear(list).append(items.length ? table([t('type'), t('platesCol'), t('status'), t('due'), ''],
-      items.map(a => h('tr', null, h('td', null, tv('type', a.type)), h('td', null, (a.plates || []).join(', ')), statusCell(a),
-        h('td', null, when(a.due_at)),
-        h('td', null, h('a', {href: `/applications/${a.id}`, onclick: e => { e.preventDefault(); go(`/applications/${a.id}`); }}, t('detail'))))))
-      : h('p', null, t('noApplications')));
-  }
-  const [vehicles, projects, zoneList] = await Promise.all([all('/v1/vehicles'), all('/v1/projects'), all('/v1/zones')]);
-  const type = h('select', {name: 'type'}, TYPES.map(x => h('option', {value: x}, tv('type', x))));
-  const plates = h('select', {name: 'plates', multiple: true, size: 4}, vehicles.map(v => h('option', {value: v.plate}, v.plate)));
-  const zones = h('select', {name: 'zone_ids', multiple: true, size: 4}, zoneList.map(z => h('option', {value: z.id}, z.name)));
-  const project = h('select', {name: 'project_id'}, h('option', {value: ''}, t('noProject')), projects.map(p => h('option', {value: p.id}, p.name)));
-  const from = h('input', {name: 'valid_from', type: 'date', value: today(), required: true});
-  const to = h('input', {name: 'valid_to', type: 'date', value: today(30), required: true});
-  const docs = h('textarea', {name: 'documents', rows: 3}, '行驶证 vehicle licence');
-  const later = h('textarea', {name: 'documents_missing', rows: 2});
-  const note = h('input', {name: 'note', maxlength: 500});
-  const form = h('form.card', {
-    onsubmit: async e => {
-      e.preventDefault();
-      const body = {type: type.value, plates: [...plates.selectedOptions].map(o => o.value),
-        zone_ids: [...zones.selectedOptions].map(o => o.value), valid_from: from.value, valid_to: to.value,
-        documents: [...lines(docs).map(name => ({name, provided: true})), ...lines(later).map(name => ({name, provided: false}))]};
-      if (project.value) body.project_id = project.value;
-      if (note.value.trim()) body.note = note.value.trim();
-      try {
-        await api('POST', '/v1/applications', body);
-        say(msg, 'ok', t('submitted'));
-        await refresh();
-      } catch (err) { sayError(msg, err); }
-    },
-  }, h('h2', null, t('newApplication')),
-  h('div.row', null, field(t('type'), type), field(t('plates'), plates), field(t('zonesPick'), zones)),
-  h('div.row', null, field(t('project'), project), field(t('validFrom'), from), field(t('validTo'), to)),
-  h('div.row', null, field(t('documents'), docs), field(t('documentsLater'), later), field(t('note'), note)),
-  h('button', {type: 'submit'}, t('submit')), msg);
-  main.append(list, form);
-  await refresh();
-}
-
 // The application with its zones on a map, its history, and what the
 // caller may do with it (actions: [{label, run}]).
 async function showApplication(container, a, actions, msg) {
@@ -325,26 +280,6 @@ export async function queue(main, sess, go) {
     } catch (err) { sayError(msg, err); }
   });
   await refresh();
-}
-
-// --- zones map ----------------------------------------------------------------------
-export async function zonesMap(main) {
-  title(main, 'zonesMap');
-  const count = h('p.count', {'aria-live': 'polite'});
-  const mapEl = h('div.map.tall');
-  const msg = h('div.msg');
-  const names = h('ul.zones');
-  main.append(count, msg, h('div.split', null, mapEl, h('div.side', null, names)));
-  const map = await createMap(mapEl);
-  // The zones in view by name (the first 200): a click shows one whole.
-  const list = features => {
-    count.textContent = t('zoneCount', {n: features.length});
-    clear(names).append(...features.slice(0, 200).map(f => h('li', null, h('button.link', {type: 'button', onclick: () => {
-      map.fitBounds(L.geoJSON(f).getBounds(), {padding: [30, 30], maxZoom: 16});
-    }}, f.properties.name), ` · ${t('rules')}: ${(f.properties.rules || []).length}`)));
-  };
-  const zones = zonesLayer(map, {onLoad: list, labels: true});
-  await zones.load().catch(err => sayError(msg, err));
 }
 
 // --- site: endorse --------------------------------------------------------------------

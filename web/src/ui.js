@@ -30,6 +30,10 @@ export function title(main, key) {
 }
 
 export function table(headers, rows) {
+  // Each cell knows its column's name, so a phone can show rows as cards (app.css).
+  for (const tr of [rows].flat()) {
+    if (tr && tr.children) [...tr.children].forEach((td, i) => { if (headers[i]) td.dataset.label = headers[i]; });
+  }
   return h('table', null,
     h('thead', null, h('tr', null, headers.map(x => h('th', {scope: 'col'}, x)))),
     h('tbody', null, rows));
