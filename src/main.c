@@ -36,6 +36,7 @@ static const char usage[] =
     "  --db CONNINFO       libpq connection string or URI [HAULPASS_DB]\n"
     "  --db-direct CONNINFO  the database itself when --db is PgBouncer in\n"
     "                      transaction mode [HAULPASS_DB_DIRECT]\n"
+    "  --db-read CONNINFO  a hot standby the checks read from [HAULPASS_DB_READ]\n"
     "  --listen HOST:PORT  address to listen on [HAULPASS_LISTEN]\n"
     "  --tz ZONE           IANA time zone of local dates and hours [HAULPASS_TZ]\n"
     "  --threads N         network threads [HAULPASS_THREADS]\n"
@@ -104,7 +105,7 @@ static int serve(struct hp_config *cfg, int argc, char **argv)
 {
     static const char help[] =
         "usage: haulpass serve [--db C] [--listen H:P] [--tz Z] [--threads N] [--log L]\n"
-        "                      [--db-pool N] [--db-queue N] [--db-direct C]\n"
+        "                      [--db-pool N] [--db-queue N] [--db-direct C] [--db-read C]\n"
         "Runs the HTTP service until SIGTERM or SIGINT, then drains in-flight\n"
         "requests (at most 10 s) and exits 0.\n";
     int rc = read_flags(cfg, argc, argv, help);
@@ -144,7 +145,11 @@ static int serve(struct hp_config *cfg, int argc, char **argv)
     publish_key(&app);
     /* The check snapshot loads in the background: the service answers
      * /healthz at once, checks as soon as the database has answered. */
-    if (!app.pool || !hp_check_feed_start(hp_config_db_direct(cfg)) || !hp_server_start(&app)) {
+    /* With a standby to read, the snapshot comes from it and the primary
+     * is asked only where its own writes stand (check_feed.h). */
+    bool feed = cfg->db_read ? hp_check_feed_start_replica(cfg->db_read, hp_config_db_direct(cfg))
+                             : hp_check_feed_start(hp_config_db_direct(cfg));
+    if (!app.pool || !feed || !hp_server_start(&app)) {
         hp_check_feed_stop();
         hp_db_pool_free(app.pool);
         hp_rate_limit_free(app.public_rate);

@@ -5,7 +5,8 @@
 
 const struct hp_route hp_routes[] = {
     {.method = HP_GET, .pattern = "/healthz", .handler = hp_api_healthz, .in_memory = true},
-    {.method = HP_GET, .pattern = "/readyz", .handler = hp_api_readyz},
+    /* Also without a connection: on a standby's snapshot, checks stay ready. */
+    {.method = HP_GET, .pattern = "/readyz", .handler = hp_api_readyz, .db_optional = true},
     /* The queue's gauges come from the database: a worker runs it, with or
      * without a connection. */
     {.method = HP_GET, .pattern = "/metrics", .handler = hp_api_metrics, .db_optional = true},
