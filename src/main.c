@@ -142,6 +142,9 @@ static int serve(struct hp_config *cfg, int argc, char **argv)
      * transaction mode: no statement may outlive its transaction. */
     if (app.pool && cfg->db_direct)
         hp_db_pool_unprepared(app.pool);
+    /* One standby connection a worker at most, for the public reads. */
+    if (cfg->db_read)
+        app.read_pool = hp_db_pool_new(cfg->db_read, cfg->db_pool_size);
     publish_key(&app);
     /* The check snapshot loads in the background: the service answers
      * /healthz at once, checks as soon as the database has answered. */
@@ -149,9 +152,10 @@ static int serve(struct hp_config *cfg, int argc, char **argv)
      * is asked only where its own writes stand (check_feed.h). */
     bool feed = cfg->db_read ? hp_check_feed_start_replica(cfg->db_read, hp_config_db_direct(cfg))
                              : hp_check_feed_start(hp_config_db_direct(cfg));
-    if (!app.pool || !feed || !hp_server_start(&app)) {
+    if (!app.pool || (cfg->db_read && !app.read_pool) || !feed || !hp_server_start(&app)) {
         hp_check_feed_stop();
         hp_db_pool_free(app.pool);
+        hp_db_pool_free(app.read_pool);
         hp_rate_limit_free(app.public_rate);
         hp_signing_key_free(&key);
         return 1;
@@ -167,6 +171,7 @@ static int serve(struct hp_config *cfg, int argc, char **argv)
     }
     hp_check_feed_stop();
     hp_db_pool_free(app.pool);
+    hp_db_pool_free(app.read_pool);
     hp_rate_limit_free(app.public_rate);
     hp_signing_key_free(&key);
     hp_log_flush();
