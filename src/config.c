@@ -28,6 +28,7 @@ void hp_config_from_env(struct hp_config *cfg)
     memset(cfg, 0, sizeof(*cfg));
     cfg->db = env_or("HAULPASS_DB", "dbname=haulpass");
     cfg->db_direct = env_or("HAULPASS_DB_DIRECT", NULL);
+    cfg->db_read = env_or("HAULPASS_DB_READ", NULL);
     cfg->listen = env_or("HAULPASS_LISTEN", "127.0.0.1:8080");
     cfg->tz = env_or("HAULPASS_TZ", "Asia/Shanghai");
     cfg->log_level = env_or("HAULPASS_LOG", "info");
@@ -61,7 +62,8 @@ int hp_config_flag(struct hp_config *cfg, int argc, char **argv, int *i)
 {
     static const char *const names[] = {"db", "listen", "tz", "threads", "log",
                                         "db-pool", "db-queue", "signing-key",
-                                        "public-rate", "tile-url", "db-direct", NULL};
+                                        "public-rate", "tile-url", "db-direct", "db-read",
+                                        NULL};
     const char *arg = argv[*i];
     if (strncmp(arg, "--", 2) != 0)
         return 0;
@@ -89,7 +91,8 @@ int hp_config_flag(struct hp_config *cfg, int argc, char **argv, int *i)
         case 7: cfg->signing_key = value; return 1;
         case 8: return parse_int(value, 0, 1000000, &cfg->public_rate) ? -1 : 1;
         case 9: cfg->tile_url = *value ? value : NULL; return 1;
-        default: cfg->db_direct = *value ? value : NULL; return 1;
+        case 10: cfg->db_direct = *value ? value : NULL; return 1;
+        default: cfg->db_read = *value ? value : NULL; return 1;
         }
     }
     return 0;

@@ -37,6 +37,7 @@ static const char usage[] =
     "  --db CONNINFO       libpq connection string or URI [HAULPASS_DB]\n"
     "  --db-direct CONNINFO  the database itself when --db is PgBouncer in\n"
     "                      transaction mode [HAULPASS_DB_DIRECT]\n"
+    "  --db-read CONNINFO  a hot standby the checks read from [HAULPASS_DB_READ]\n"
     "  --listen HOST:PORT  address to listen on [HAULPASS_LISTEN]\n"
     "  --tz ZONE           IANA time zone of local dates and hours [HAULPASS_TZ]\n"
     "  --threads N         network threads [HAULPASS_THREADS]\n"
@@ -105,7 +106,7 @@ static int serve(struct hp_config *cfg, int argc, char **argv)
 {
     static const char help[] =
         "usage: haulpass serve [--db C] [--listen H:P] [--tz Z] [--threads N] [--log L]\n"
-        "                      [--db-pool N] [--db-queue N] [--db-direct C]\n"
+        "                      [--db-pool N] [--db-queue N] [--db-direct C] [--db-read C]\n"
         "Runs the HTTP service until SIGTERM or SIGINT, then drains in-flight\n"
         "requests (at most 10 s) and exits 0.\n";
     int rc = read_flags(cfg, argc, argv, help);
@@ -142,16 +143,23 @@ static int serve(struct hp_config *cfg, int argc, char **argv)
      * transaction mode: no statement may outlive its transaction. */
     if (app.pool && cfg->db_direct)
         hp_db_pool_unprepared(app.pool);
+    /* One standby connection a worker at most, for the public reads. */
+    if (cfg->db_read)
+        app.read_pool = hp_db_pool_new(cfg->db_read, cfg->db_pool_size);
     publish_key(&app);
     /* The check snapshot loads in the background: the service answers
-     * /healthz at once, checks as soon as the database has answered. The
-     * snapshot's loader and the webhook deliverer LISTEN, so they connect
-     * past any pooler. */
-    if (!app.pool || !hp_check_feed_start(hp_config_db_direct(cfg)) || !hp_server_start(&app) ||
+     * /healthz at once, checks as soon as the database has answered. With a
+     * standby to read, the snapshot comes from it and the primary is asked
+     * only where its own writes stand (check_feed.h). The snapshot's loader
+     * and the webhook deliverer LISTEN, so they connect past any pooler. */
+    bool feed = cfg->db_read ? hp_check_feed_start_replica(cfg->db_read, hp_config_db_direct(cfg))
+                             : hp_check_feed_start(hp_config_db_direct(cfg));
+    if (!app.pool || (cfg->db_read && !app.read_pool) || !feed || !hp_server_start(&app) ||
         !hp_webhook_deliver_start(hp_config_db_direct(cfg), cfg->webhook_timeout_ms,
                                   cfg->webhook_backoff_ms)) {
         hp_check_feed_stop();
         hp_db_pool_free(app.pool);
+        hp_db_pool_free(app.read_pool);
         hp_rate_limit_free(app.public_rate);
         hp_signing_key_free(&key);
         return 1;
@@ -168,6 +176,7 @@ static int serve(struct hp_config *cfg, int argc, char **argv)
     hp_webhook_deliver_stop();
     hp_check_feed_stop();
     hp_db_pool_free(app.pool);
+    hp_db_pool_free(app.read_pool);
     hp_rate_limit_free(app.public_rate);
     hp_signing_key_free(&key);
     hp_log_flush();

@@ -14,6 +14,9 @@ struct hp_rate_limit;
 struct hp_app {
     const struct hp_config *cfg;
     struct hp_db_pool *pool;
+    /* HAULPASS_DB_READ's standby, for the public reads of pass codes
+     * (hp_route.reads_standby); NULL: everything uses pool. */
+    struct hp_db_pool *read_pool;
     struct MHD_Daemon *daemon;
     struct hp_workers *workers; /* run the requests that need the database */
     /* HAULPASS_SIGNING_KEY's key, NULL when none is configured (passes are

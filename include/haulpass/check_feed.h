@@ -20,6 +20,14 @@ struct hp_snapshot;
  * first snapshot arrives as soon as the database answers. */
 bool hp_check_feed_start(const char *conninfo);
 
+/* The same for an instance whose checks read a hot standby (standby:
+ * HAULPASS_DB_READ), which delivers no notifications: the loader polls it
+ * every 200 ms for the replicated change counter and loads in full when it
+ * moved. After a write through this instance it asks primary for its WAL
+ * position and waits (at most 2 s) until the standby has replayed past it
+ * before reloading, so the writer still sees its own change. */
+bool hp_check_feed_start_replica(const char *standby, const char *primary);
+
 /* Stops the loader and drops the current snapshot. */
 void hp_check_feed_stop(void);
 
@@ -42,6 +50,10 @@ struct hp_check_feed_status {
      * city keeps an old snapshot that is still exact. */
     long long behind_since_us;
     bool up;
+    /* Loaded from a hot standby (HAULPASS_DB_READ), whose replay was this
+     * many seconds behind the primary at the last poll. */
+    bool replica;
+    double replica_lag_s;
 };
 bool hp_check_feed_status(struct hp_check_feed_status *out);
 

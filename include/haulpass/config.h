@@ -8,6 +8,8 @@ struct hp_config {
     const char *db;         /* HAULPASS_DB: libpq conninfo or URI */
     const char *db_direct;  /* HAULPASS_DB_DIRECT: the database itself when
                              * HAULPASS_DB is a transaction-mode pooler; NULL: none */
+    const char *db_read;    /* HAULPASS_DB_READ: a hot standby the check snapshot
+                             * loads from; NULL: the primary */
     const char *listen;     /* HAULPASS_LISTEN: host:port */
     const char *tz;         /* HAULPASS_TZ: IANA zone name */
     int threads;            /* HAULPASS_THREADS: network threads */

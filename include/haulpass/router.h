@@ -34,6 +34,10 @@ struct hp_route {
      * (req->db is then NULL): /metrics must answer while the database is
      * away, which is when an operator most needs it. */
     bool db_optional;
+    /* Reads only, and may lag the primary a little: on an instance with a
+     * standby (HAULPASS_DB_READ) it runs there, so it still answers while
+     * the primary is away (docs/contract.md section 15). */
+    bool reads_standby;
     /* A 2xx answer changed what the checks read (zones, vehicles, passes,
      * the calendar, accounts): the check snapshot is marked stale before
      * the reply leaves, so the caller's next check sees the change. */

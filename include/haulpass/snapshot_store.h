@@ -107,6 +107,26 @@ bool hp_snapshot_store_read(struct pg_conn *conn, bool delta, char *const *plate
  * the database cannot be reached. Close it with hp_snapshot_store_close. */
 struct pg_conn *hp_snapshot_store_listen(const char *conninfo);
 
+/* A hot standby (HAULPASS_DB_READ) delivers no notifications: the loader
+ * opens a plain connection to it and polls. NULL when it cannot be
+ * reached. */
+struct pg_conn *hp_snapshot_store_open(const char *conninfo);
+
+/* On a standby: the version its snapshot would have now (the replicated
+ * change counter, sql/008_snapshot_version.sql) and how far its replay is
+ * behind the primary in seconds (0 when it has replayed all it received).
+ * False when the standby did not answer, or is no standby. */
+bool hp_snapshot_store_replica_poll(struct pg_conn *conn, int64_t *version, double *lag_s);
+
+/* On the primary: where its WAL ends now, as text ("0/3000148"): past
+ * every commit made so far; false
+ * when it did not answer. */
+bool hp_snapshot_store_wal_lsn(struct pg_conn *primary, char *lsn, size_t len);
+
+/* On a standby: 1 when it has replayed up to lsn, 0 when not yet, -1 when
+ * it did not answer. */
+int hp_snapshot_store_replayed(struct pg_conn *standby, const char *lsn);
+
 /* Closes conn; accepts NULL. */
 void hp_snapshot_store_close(struct pg_conn *conn);
 

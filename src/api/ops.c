@@ -25,13 +25,26 @@ void hp_api_healthz(struct hp_request *req)
 
 void hp_api_readyz(struct hp_request *req)
 {
-    if (hp_db_probe_ready(req->db, req->arena) != HP_DB_ROWS) {
-        hp_reply_unavailable(req);
+    /* The route is db_optional: req->db is NULL when no connection could
+     * be had. */
+    struct hp_check_feed_status snap;
+    bool loaded = hp_check_feed_status(&snap);
+    if (!req->db || hp_db_probe_ready(req->db, req->arena) != HP_DB_ROWS) {
+        /* An instance on a standby still answers checks from its snapshot
+         * while the primary is away: ready for them, and it says writes are
+         * not (docs/contract.md section 15). */
+        static const char checks_only[] =
+            "{\"status\":\"ready\",\"checks\":\"ready\",\"writes\":\"unavailable\","
+            "\"detail\":\"the primary database cannot be reached: checks answer from the "
+            "standby's snapshot, writes get 503\"}";
+        if (loaded && snap.replica)
+            hp_reply_static(req, 200, "application/json", checks_only, sizeof(checks_only) - 1);
+        else
+            hp_reply_unavailable(req);
         return;
     }
     /* Checks answer 503 until the first snapshot is in: not ready yet. */
-    struct hp_check_feed_status snap;
-    if (!hp_check_feed_status(&snap)) {
+    if (!loaded) {
         hp_reply_header(req, "Retry-After", "1");
         hp_reply_problem(req, 503, "zones-not-loaded",
                          "the zones, vehicles and passes are not loaded yet");
@@ -68,9 +81,17 @@ static const char *snapshot_metrics(struct hp_arena *arena)
         "haulpass_zone_snapshot_behind_seconds %.3f\n"
         "# HELP haulpass_zone_snapshot_feed_up 1 when the last snapshot load, or the database connection behind it, worked.\n"
         "# TYPE haulpass_zone_snapshot_feed_up gauge\n"
-        "haulpass_zone_snapshot_feed_up %d\n",
+        "haulpass_zone_snapshot_feed_up %d\n"
+        "%s",
         s.version, (double)(now - s.loaded_us) / 1e6, s.zones, s.full_loads, s.delta_loads,
-        s.behind_since_us ? (double)(now - s.behind_since_us) / 1e6 : 0.0, s.up ? 1 : 0);
+        s.behind_since_us ? (double)(now - s.behind_since_us) / 1e6 : 0.0, s.up ? 1 : 0,
+        !s.replica ? ""
+                   : hp_arena_printf(
+                         arena,
+                         "# HELP haulpass_replica_lag_seconds How far the standby the checks read is behind the primary (0: it has replayed all it received).\n"
+                         "# TYPE haulpass_replica_lag_seconds gauge\n"
+                         "haulpass_replica_lag_seconds %.3f\n",
+                         s.replica_lag_s));
 }
 
 /* Whether this instance reaches the database, then the open and overdue

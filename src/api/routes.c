@@ -5,7 +5,8 @@
 
 const struct hp_route hp_routes[] = {
     {.method = HP_GET, .pattern = "/healthz", .handler = hp_api_healthz, .in_memory = true},
-    {.method = HP_GET, .pattern = "/readyz", .handler = hp_api_readyz},
+    /* Also without a connection: on a standby's snapshot, checks stay ready. */
+    {.method = HP_GET, .pattern = "/readyz", .handler = hp_api_readyz, .db_optional = true},
     /* The queue's gauges come from the database: a worker runs it, with or
      * without a connection. */
     {.method = HP_GET, .pattern = "/metrics", .handler = hp_api_metrics, .db_optional = true},
@@ -14,9 +15,10 @@ const struct hp_route hp_routes[] = {
 
     {.method = HP_GET, .pattern = "/print.css", .handler = hp_api_print_css, .in_memory = true},
     /* Public: a roadside check needs no account (docs/contract.md §12). */
-    {.method = HP_GET, .pattern = "/v1/keys", .handler = hp_api_keys_list, .public_rate = true},
+    {.method = HP_GET, .pattern = "/v1/keys", .handler = hp_api_keys_list, .public_rate = true,
+     .reads_standby = true},
     {.method = HP_POST, .pattern = "/v1/verify", .handler = hp_api_verify, .body = HP_BODY_JSON,
-     .public_rate = true},
+     .public_rate = true, .reads_standby = true},
     /* The console: its page (also at every unknown path outside /v1/,
      * src/http/server.c) and its bundles, from memory (console_assets.h). */
     {.method = HP_GET, .pattern = "/", .handler = hp_api_console_page, .in_memory = true},

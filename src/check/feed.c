@@ -58,6 +58,12 @@ static struct {
     /* Since when a known change waits to be loaded (0: none), and when the
      * load in progress began: what monitoring reads as "behind". */
     long long behind_since_us, load_began_us;
+    /* Replica mode (hp_check_feed_start_replica): conninfo is the standby,
+     * primary where own writes' WAL positions are asked; the standby's
+     * replay lag at the last poll. */
+    char *primary;
+    bool replica;
+    double replica_lag_s;
 } feed = {.lock = PTHREAD_MUTEX_INITIALIZER, .loaded_cond = PTHREAD_COND_INITIALIZER,
           .wake = -1};
 
@@ -324,18 +330,136 @@ static void *loader(void *arg)
     return NULL;
 }
 
-bool hp_check_feed_start(const char *conninfo)
+/* --- replica mode ---------------------------------------------------------
+ * A hot standby delivers no notifications, so the loader polls it every
+ * REPLICA_POLL_MS for the replicated change counter (which is the version a
+ * snapshot read now would carry) and its replay lag, and loads in full when
+ * the counter moved (no plate deltas: it does not know which plates). After
+ * a write through this instance it first asks the primary for its WAL
+ * position and waits until the standby has replayed past it, so that the
+ * reload the writer's next check waits for holds the write. */
+#define REPLICA_POLL_MS 200
+#define REPLAY_POLL_MS 10
+
+/* The primary, for WAL positions only: opened on the first own write,
+ * dropped when it fails (and tried again at the next). */
+static struct pg_conn *primary_conn;
+
+/* Waits, at most WAIT_FOR_OWN_WRITE_MS, until the standby has replayed
+ * the primary's WAL as of now; gives up at once when the primary cannot be
+ * asked (a check must not wait on a primary that is away: it answers from
+ * what the standby has). */
+static void replay_own_write(struct pg_conn *standby)
+{
+    char lsn[64];
+    bool asked = false;
+    /* Twice: a connection kept from before a restart of the primary fails
+     * once before a new one works. */
+    for (int i = 0; i < 2 && !asked; i++) {
+        if (!primary_conn && !(primary_conn = hp_snapshot_store_open(feed.primary)))
+            return;
+        if (!(asked = hp_snapshot_store_wal_lsn(primary_conn, lsn, sizeof(lsn)))) {
+            hp_snapshot_store_close(primary_conn);
+            primary_conn = NULL;
+        }
+    }
+    if (!asked)
+        return;
+    long long until = hp_time_now_us() + WAIT_FOR_OWN_WRITE_MS * 1000LL;
+    while (hp_snapshot_store_replayed(standby, lsn) == 0 && hp_time_now_us() < until &&
+           still_running())
+        usleep(REPLAY_POLL_MS * 1000);
+}
+
+/* One poll of the standby: notes its lag and asks for a load when its
+ * counter differs from the current snapshot's version; false when the
+ * standby did not answer. */
+static bool poll_standby(struct pg_conn *conn)
+{
+    int64_t version;
+    double lag;
+    if (!hp_snapshot_store_replica_poll(conn, &version, &lag))
+        return false;
+    pthread_mutex_lock(&feed.lock);
+    feed.replica_lag_s = lag;
+    bool moved = feed.current && feed.current->version != version && feed.loaded >= feed.wanted;
+    bool own = feed.loaded < feed.own;
+    pthread_mutex_unlock(&feed.lock);
+    if (moved)
+        want_reload(false);
+    if (own)
+        replay_own_write(conn);
+    return true;
+}
+
+static void *replica_loader(void *arg)
+{
+    (void)arg;
+    struct pg_conn *conn = NULL;
+    while (still_running()) {
+        if (!conn) {
+            if ((conn = hp_snapshot_store_open(feed.conninfo))) {
+                want_reload(false); /* a (re)connect: whatever changed is unknown */
+            } else {
+                pthread_mutex_lock(&feed.lock);
+                long long gen = feed.wanted;
+                pthread_mutex_unlock(&feed.lock);
+                attempt_ended(gen, true);
+                wait_for(NULL, RETRY_MS);
+                continue;
+            }
+        }
+        bool failed = !poll_standby(conn);
+        if (!failed) {
+            pthread_mutex_lock(&feed.lock);
+            bool stale = feed.loaded < feed.wanted;
+            pthread_mutex_unlock(&feed.lock);
+            owe_full();
+            failed = stale && !reload(conn);
+        } else {
+            pthread_mutex_lock(&feed.lock);
+            long long gen = feed.wanted;
+            pthread_mutex_unlock(&feed.lock);
+            attempt_ended(gen, true);
+        }
+        if (!hp_snapshot_store_up(conn)) {
+            hp_log(HP_LOG_WARN, "check feed lost its connection to the standby", NULL);
+            hp_snapshot_store_close(conn);
+            conn = NULL;
+        }
+        /* The wake fd cuts the wait short after a write through here. */
+        wait_for(NULL, failed ? RETRY_MS : REPLICA_POLL_MS);
+    }
+    hp_snapshot_store_close(conn);
+    hp_snapshot_store_close(primary_conn);
+    primary_conn = NULL;
+    return NULL;
+}
+
+static bool start(const char *conninfo, void *(*run)(void *))
 {
     feed.conninfo = strdup(conninfo);
     feed.wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (!feed.conninfo || feed.wake < 0)
         return false;
     feed.running = true;
-    if (pthread_create(&feed.thread, NULL, loader, NULL) != 0) {
+    if (pthread_create(&feed.thread, NULL, run, NULL) != 0) {
         feed.running = false;
         return false;
     }
     return true;
+}
+
+bool hp_check_feed_start(const char *conninfo)
+{
+    return start(conninfo, loader);
+}
+
+bool hp_check_feed_start_replica(const char *standby, const char *primary)
+{
+    feed.replica = true;
+    feed.primary = strdup(primary);
+    return feed.primary && start(standby, replica_loader);
 }
 
 void hp_check_feed_stop(void)
@@ -361,6 +485,9 @@ void hp_check_feed_stop(void)
     feed.wake = -1;
     free(feed.conninfo);
     feed.conninfo = NULL;
+    free(feed.primary);
+    feed.primary = NULL;
+    feed.replica = false;
 }
 
 /* Whether a check should wait for a load (feed.lock held): the first
@@ -393,7 +520,8 @@ bool hp_check_feed_status(struct hp_check_feed_status *out)
     if (s)
         *out = (struct hp_check_feed_status){s->version, s->loaded_us, s->nzones,
                                              feed.full_loads, feed.delta_loads,
-                                             feed.behind_since_us, !feed.failing};
+                                             feed.behind_since_us, !feed.failing,
+                                             feed.replica, feed.replica_lag_s};
     pthread_mutex_unlock(&feed.lock);
     return s != NULL;
 }

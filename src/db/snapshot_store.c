@@ -315,6 +315,63 @@ struct pg_conn *hp_snapshot_store_listen(const char *conninfo)
     return NULL;
 }
 
+struct pg_conn *hp_snapshot_store_open(const char *conninfo)
+{
+    char err[256];
+    PGconn *conn = hp_db_connect(conninfo, err, sizeof(err));
+    if (conn)
+        PQclear(PQexec(conn, "SET application_name = 'haulpass-checks'"));
+    return conn;
+}
+
+/* The first row's columns of sql as text into out (NULL for a NULL); false
+ * when it fails or has no row. */
+static bool one_row(PGconn *conn, const char *sql, const char *param, int ncols, char **out,
+                    size_t len)
+{
+    PGresult *res = PQexecParams(conn, sql, param ? 1 : 0, NULL, &param, NULL, NULL, 0);
+    bool ok = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+              PQnfields(res) == ncols;
+    for (int i = 0; ok && i < ncols; i++)
+        snprintf(out[i], len, "%s", PQgetisnull(res, 0, i) ? "" : PQgetvalue(res, 0, i));
+    PQclear(res);
+    return ok;
+}
+
+bool hp_snapshot_store_replica_poll(struct pg_conn *conn, int64_t *version, double *lag_s)
+{
+    /* The lag is 0 when the standby has replayed all it received: else the
+     * age of the last transaction it replayed, which in a quiet city grows
+     * although nothing is missing. */
+    static const char sql[] =
+        "SELECT (SELECT sum(n) FROM snapshot_changes)::text,"
+        " CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
+        " ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END::float8::text";
+    char v[32], lag[32], *cols[] = {v, lag};
+    if (!one_row(conn, sql, NULL, 2, cols, sizeof(v)))
+        return false;
+    *version = atoll(v);
+    *lag_s = *lag ? atof(lag) : 0.0;
+    return true;
+}
+
+bool hp_snapshot_store_wal_lsn(struct pg_conn *primary, char *lsn, size_t len)
+{
+    /* The insert position, not the write position: with synchronous_commit
+     * off a commit may still sit in the WAL buffers, past the latter. */
+    return one_row(primary, "SELECT pg_current_wal_insert_lsn()::text", NULL, 1, &lsn, len) &&
+           *lsn;
+}
+
+int hp_snapshot_store_replayed(struct pg_conn *standby, const char *lsn)
+{
+    char yes[8], *cols[] = {yes};
+    if (!one_row(standby, "SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn", lsn, 1, cols,
+                 sizeof(yes)))
+        return -1;
+    return yes[0] == 't';
+}
+
 void hp_snapshot_store_close(struct pg_conn *conn)
 {
     PQfinish(conn);

@@ -79,10 +79,18 @@ const char *hp_req_query(struct hp_request *req, const char *name)
     return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+/* The pool a request's connection comes from: the standby's for the
+ * routes that may read there, when there is one. */
+static struct hp_db_pool *pool_of(const struct hp_request *req)
+{
+    return req->route && req->route->reads_standby && req->app->read_pool ? req->app->read_pool
+                                                                          : req->app->pool;
+}
+
 struct hp_db *hp_req_db(struct hp_request *req)
 {
     if (!req->db)
-        req->db = hp_db_acquire(req->app->pool);
+        req->db = hp_db_acquire(pool_of(req));
     return req->db;
 }
 
@@ -305,7 +313,7 @@ static bool screen_caller(struct request_state *st)
 static void release_db(struct hp_request *req)
 {
     if (req->db) {
-        hp_db_release(req->app->pool, req->db);
+        hp_db_release(pool_of(req), req->db);
         req->db = NULL;
     }
 }

@@ -9,7 +9,7 @@
 #   tests/deploy/run_deploy.sh BUILD_DIR
 #
 # Needs what tools/test exports (HAULPASS_TEST_PG, HAULPASS_TEST_TEMPLATE,
-# HAULPASS_BIN). Prints TAP-like lines and "# N passed, M failed".
+# HAULPASS_BIN, HAULPASS_TEST_STANDBY). Prints TAP-like lines and "# N passed, M failed".
 set -u
 
 build=$(cd "$1" && pwd)
@@ -121,8 +121,13 @@ assert d["panels"] and all(p["targets"] for p in d["panels"]), "a panel without 
 # Every metric the rules and the dashboard name, in a live /metrics.
 psql_pg -c "CREATE DATABASE $db TEMPLATE $HAULPASS_TEST_TEMPLATE" >/dev/null
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-HAULPASS_DB="$HAULPASS_TEST_PG dbname=$db" HAULPASS_LISTEN=127.0.0.1:$port HAULPASS_LOG=warn \
-  HAULPASS_THREADS=1 HAULPASS_DB_POOL=2 "$bin" serve 2>"$scratch/serve.log" &
+# On the standby tools/test starts (HAULPASS_TEST_STANDBY): only an instance
+# reading one shows haulpass_replica_lag_seconds, which an alert and a panel
+# use. Without a standby that metric is reported missing.
+read_db=
+[ -z "${HAULPASS_TEST_STANDBY:-}" ] || read_db="$HAULPASS_TEST_STANDBY dbname=$db"
+HAULPASS_DB="$HAULPASS_TEST_PG dbname=$db" HAULPASS_DB_READ=$read_db HAULPASS_LISTEN=127.0.0.1:$port \
+  HAULPASS_LOG=warn HAULPASS_THREADS=1 HAULPASS_DB_POOL=2 "$bin" serve 2>"$scratch/serve.log" &
 server_pid=$!
 for _ in $(seq 300); do
   curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
@@ -137,4 +142,4 @@ for m in $(grep -oh 'haulpass_[a-z_]*' "$root/deploy/prometheus/haulpass.rules.y
   grep -q "^$m[ {]" <<<"$metrics" || missing="$missing $m"
 done
 if [ -n "$metrics" ] && [ -z "$missing" ]; then ok "every metric the alerts and the dashboard use is exposed by haulpass serve"
-else not_ok "every metric the alerts and the dashboard use is exposed by haulpass serve" "missing:$missing $(tail -n 5 "$scratch/serve.log")"; fi
+else not_ok "every metric the alerts and the dashboard use is exposed by haulpass serve" "missing:$missing ${read_db:-(no standby: HAULPASS_TEST_STANDBY unset)} $(tail -n 5 "$scratch/serve.log")"; fi

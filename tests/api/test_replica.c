@@ -1,0 +1,276 @@
+/* Checks on a hot standby (HAULPASS_DB_READ, docs/contract.md section 15).
+ * tools/test starts a standby of the test cluster by streaming replication
+ * (tools/pg standby-start; HAULPASS_TEST_STANDBY); a second server reads its
+ * check snapshot there and writes to the primary. This test stops and
+ * starts the standby and the primary itself (HAULPASS_PG_CTL), and leaves
+ * both running. */
+#include "harness.h"
+#include "test.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct hp_t_server rep;
+static bool started;
+static struct hp_t_who cop, haulier;
+
+int hp_test_setup(void) { return hp_t_setup(NULL); }
+void hp_test_teardown(void)
+{
+    if (started)
+        hp_t_server_stop(&rep);
+    hp_t_teardown();
+}
+
+static char read_env[1200], db_env[1100];
+
+/* The server on the standby, started once. */
+static void start_rep(void)
+{
+    if (started)
+        return;
+    started = true;
+    const char *standby = getenv("HAULPASS_TEST_STANDBY");
+    REQUIRE(standby && *standby); /* tools/test sets it; without it this test fails */
+    const char *dbname = strstr(hp_t.conninfo, "dbname=");
+    REQUIRE(dbname != NULL);
+    snprintf(read_env, sizeof(read_env), "HAULPASS_DB_READ=%s %s", standby, dbname);
+    snprintf(db_env, sizeof(db_env), "HAULPASS_DB=%s", hp_t.conninfo);
+    cop = hp_t_who_add("Replica Police", "police", "officer", "replica officer");
+    haulier = hp_t_who_add("Replica Haulage", "haulier", "haulier", "replica dispatcher");
+    static const char *env[] = {db_env, read_env, NULL};
+    REQUIRE(hp_t_server_start(&rep, env) == 0);
+}
+
+/* tools/pg, which tools/test names; without it the commands fail, and so
+ * does the test. */
+static const char *pg_ctl(void)
+{
+    const char *c = getenv("HAULPASS_PG_CTL");
+    return c && *c ? c : "false";
+}
+
+/* A sighting of plate on server s, outside every zone: its status ("ok"
+ * for a known vehicle, "unknown_vehicle" otherwise), 0 when the check
+ * itself failed. */
+static long sighting_status(struct hp_t_server *s, const char *plate, bool *ok)
+{
+    char body[256];
+    snprintf(body, sizeof(body),
+             "{\"sightings\":[{\"plate\":\"%s\",\"lon\":118.91,\"lat\":35.51,"
+             "\"at\":\"2026-12-01T12:00:00+08:00\"}]}",
+             plate);
+    struct hp_t_resp *r = hp_t_on(s, "POST", "/v1/checks/sightings", cop.token, body);
+    long st = r->status;
+    *ok = st == 200 && r->body && strstr(r->body, "\"status\":\"ok\"") != NULL;
+    hp_t_free(r);
+    return st;
+}
+
+static bool known(struct hp_t_server *s, const char *plate)
+{
+    bool ok;
+    sighting_status(s, plate, &ok);
+    return ok;
+}
+
+/* A vehicle written straight into the primary, as another instance would. */
+static void insert_in_primary(const char *plate)
+{
+    char sql[512];
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO vehicles (org_id, org_kind, plate, class, gross_weight_kg)"
+             " VALUES ('%s', 'haulier', '%s', 'heavy_truck', 31000)",
+             haulier.org, plate);
+    PGresult *r = PQexec(hp_t_db(), sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        /* The primary was restarted under the kept connection. */
+        PQclear(r);
+        PQreset(hp_t_db());
+        r = PQexec(hp_t_db(), sql);
+    }
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        fprintf(stderr, "    %s", PQresultErrorMessage(r));
+    CHECK(PQresultStatus(r) == PGRES_COMMAND_OK);
+    PQclear(r);
+}
+
+/* A metric's value in s's /metrics, or -1 when it shows none. */
+static double metric(struct hp_t_server *s, const char *name)
+{
+    struct hp_t_resp *r = hp_t_on(s, "GET", "/metrics", NULL, NULL);
+    char key[128];
+    snprintf(key, sizeof(key), "\n%s ", name);
+    const char *at = r->body ? strstr(r->body, key) : NULL;
+    double v = at ? atof(at + strlen(key)) : -1;
+    hp_t_free(r);
+    return v;
+}
+
+TEST(an_instance_on_the_standby_answers_checks_and_picks_up_a_change_made_in_the_primary)
+{
+    start_rep();
+    bool ok;
+    CHECK_INT(sighting_status(&rep, "REPNONE1", &ok), 200);
+    CHECK(!ok); /* not a vehicle anyone registered */
+    insert_in_primary("REPPRIM1");
+    /* Polled every 200 ms on the standby, then a full load: within the
+     * bound (a loaded machine's, HP_T_PROMPT_MS), normally well under 2 s. */
+    long long t0 = hp_t_now_ms();
+    HP_T_EVENTUALLY(known(&rep, "REPPRIM1"));
+    long long took = hp_t_now_ms() - t0;
+    fprintf(stderr, "    a change made in the primary reached the standby's instance in %lld ms\n",
+            took);
+    CHECK(took <= HP_T_PROMPT_MS);
+}
+
+TEST(its_own_write_is_seen_by_its_next_check_at_once)
+{
+    start_rep();
+    /* The write goes to the primary; the loader waits until the standby has
+     * replayed past it, and the writer's next check waits for that load. */
+    for (int i = 0; i < 3; i++) {
+        char body[160], plate[16];
+        snprintf(plate, sizeof(plate), "REPOWN%d", i);
+        snprintf(body, sizeof(body),
+                 "{\"plate\":\"%s\",\"class\":\"heavy_truck\",\"gross_weight_kg\":25000}", plate);
+        struct hp_t_resp *r = hp_t_on(&rep, "POST", "/v1/vehicles", haulier.token, body);
+        CHECK_INT(r->status, 201);
+        hp_t_free(r);
+        CHECK(known(&rep, plate));
+    }
+}
+
+TEST(metrics_show_the_replica_lag_on_the_standby_instance_only)
+{
+    start_rep();
+    double lag = metric(&rep, "haulpass_replica_lag_seconds");
+    fprintf(stderr, "    haulpass_replica_lag_seconds %.3f\n", lag);
+    CHECK(lag >= 0);
+    CHECK(metric(&hp_t, "haulpass_replica_lag_seconds") < 0);
+    CHECK(metric(&rep, "haulpass_zone_snapshot_feed_up") == 1);
+}
+
+/* The answers of s to the same sightings and route, with its
+ * zone_set_version in *version; the bodies in out (freed by the caller). */
+static void answers(struct hp_t_server *s, long long *version, char **sightings, char **route)
+{
+    struct hp_t_resp *r = hp_t_on(
+        s, "POST", "/v1/checks/sightings", cop.token,
+        "{\"sightings\":[{\"plate\":\"REPSAME1\",\"lon\":118.41,\"lat\":35.01,"
+        "\"at\":\"2026-12-01T12:00:00+08:00\"},{\"plate\":\"REPSAME1\",\"lon\":118.91,"
+        "\"lat\":35.51,\"at\":\"2026-12-01T12:00:00+08:00\"},{\"plate\":\"REPNONE2\","
+        "\"lon\":118.41,\"lat\":35.01,\"at\":\"2026-12-01T12:00:00+08:00\"}]}");
+    const cJSON *v = r->json ? cJSON_GetObjectItem(r->json, "zone_set_version") : NULL;
+    *version = cJSON_IsNumber(v) ? (long long)v->valuedouble : -1;
+    *sightings = strdup(r->status == 200 && r->body ? r->body : "failed");
+    hp_t_free(r);
+    r = hp_t_on(s, "POST", "/v1/checks/route", haulier.token,
+                "{\"vehicle\":{\"class\":\"heavy_truck\",\"gross_weight_kg\":31000},"
+                "\"route\":{\"type\":\"LineString\",\"coordinates\":[[118.39,35.01],"
+                "[118.43,35.01]]},\"depart_at\":\"2026-12-01T06:50:00+08:00\"}");
+    *route = strdup(r->status == 200 && r->body ? r->body : "failed");
+    hp_t_free(r);
+}
+
+static bool same_version(void)
+{
+    long long a, b;
+    char *s1, *r1, *s2, *r2;
+    answers(&hp_t, &a, &s1, &r1);
+    answers(&rep, &b, &s2, &r2);
+    free(s1), free(r1), free(s2), free(r2);
+    return a == b && a > 0;
+}
+
+TEST(two_instances_one_on_the_primary_one_on_the_standby_give_the_same_answers_for_one_version)
+{
+    start_rep();
+    char zone[64];
+    hp_t_create("/v1/zones", cop.token,
+                "{\"name\":\"Replica Port\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":["
+                "[[118.40,35.00],[118.42,35.00],[118.42,35.02],[118.40,35.02],[118.40,35.00]]]},"
+                "\"rules\":[{\"vehicle_classes\":[\"heavy_truck\"],\"liftable_by\":[]}]}",
+                zone);
+    hp_t_vehicle_add(haulier.token, "REPSAME1");
+    HP_T_EVENTUALLY(same_version());
+    long long a, b;
+    char *s1, *r1, *s2, *r2;
+    answers(&hp_t, &a, &s1, &r1);
+    answers(&rep, &b, &s2, &r2);
+    if (a == b) { /* a write elsewhere in between would move one of them */
+        CHECK_STR(s2, s1);
+        CHECK_STR(r2, r1);
+        CHECK(strstr(s1, zone) != NULL); /* the zone is in the answers */
+    }
+    free(s1), free(r1), free(s2), free(r2);
+}
+
+TEST(it_survives_the_standby_restarting)
+{
+    start_rep();
+    CHECK_INT(hp_t_sh("%s standby-stop >/dev/null 2>&1", pg_ctl()), 0);
+    /* Checks go on from the snapshot while the standby is away. */
+    bool ok;
+    CHECK_INT(sighting_status(&rep, "REPOWN0", &ok), 200);
+    CHECK(ok);
+    HP_T_EVENTUALLY(metric(&rep, "haulpass_zone_snapshot_feed_up") == 0);
+    CHECK_INT(sighting_status(&rep, "REPOWN0", &ok), 200);
+    insert_in_primary("REPBACK1");
+    CHECK_INT(hp_t_sh("%s standby-start >/dev/null 2>&1", pg_ctl()), 0);
+    /* It reconnects by itself and loads what it missed. */
+    HP_T_EVENTUALLY(known(&rep, "REPBACK1"));
+    HP_T_EVENTUALLY(metric(&rep, "haulpass_zone_snapshot_feed_up") == 1);
+}
+
+static long status_of(struct hp_t_server *s, const char *path)
+{
+    struct hp_t_resp *r = hp_t_on(s, "GET", path, NULL, NULL);
+    long st = r->status;
+    hp_t_free(r);
+    return st;
+}
+
+TEST(with_the_primary_away_it_answers_checks_and_pass_code_reads_refuses_writes_and_says_so_in_readyz)
+{
+    start_rep();
+    REQUIRE(known(&rep, "REPOWN1"));
+    REQUIRE(hp_t_sh("%s stop >/dev/null 2>&1", pg_ctl()) == 0);
+    bool ok;
+    CHECK_INT(sighting_status(&rep, "REPOWN1", &ok), 200);
+    CHECK(ok);
+    struct hp_t_resp *r = hp_t_on(&rep, "POST", "/v1/vehicles", haulier.token,
+                                  "{\"plate\":\"REPDOWN1\",\"class\":\"pickup\","
+                                  "\"gross_weight_kg\":2000}");
+    CHECK_INT(r->status, 503);
+    hp_t_free(r);
+    r = hp_t_on(&rep, "GET", "/readyz", NULL, NULL);
+    CHECK_INT(r->status, 200);
+    CHECK_STR(hp_t_str(r, "checks"), "ready");
+    CHECK_STR(hp_t_str(r, "writes"), "unavailable");
+    hp_t_free(r);
+    /* The public reads of pass codes go to the standby there: a roadside
+     * verification does not need the primary. */
+    CHECK_INT(status_of(&rep, "/v1/keys"), 200);
+    CHECK_INT(status_of(&hp_t, "/v1/keys"), 503);
+    /* The instance on the primary has no snapshot source left: not ready. */
+    CHECK_INT(status_of(&hp_t, "/readyz"), 503);
+    /* Still checks a while later (the snapshot does not expire). */
+    CHECK(metric(&rep, "haulpass_db_up") == 0);
+    CHECK_INT(sighting_status(&rep, "REPOWN1", &ok), 200);
+    CHECK(ok);
+
+    /* The tests after this one need the primary. */
+    REQUIRE(hp_t_sh("%s start >/dev/null 2>&1", pg_ctl()) == 0);
+    HP_T_EVENTUALLY(status_of(&rep, "/readyz") == 200 && status_of(&hp_t, "/readyz") == 200);
+    /* The standby streams again only when its WAL receiver has retried
+     * (every 5 s by default): until then no own write can be replayed. */
+    insert_in_primary("REPUP0");
+    HP_T_EVENTUALLY(known(&rep, "REPUP0"));
+    r = hp_t_on(&rep, "POST", "/v1/vehicles", haulier.token,
+                "{\"plate\":\"REPUP1\",\"class\":\"pickup\",\"gross_weight_kg\":2000}");
+    CHECK_INT(r->status, 201);
+    hp_t_free(r);
+    CHECK(known(&rep, "REPUP1"));
+}
