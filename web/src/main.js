@@ -5,6 +5,7 @@ import {api, session, setSession, whenExpired} from './api.js';
 import {h, clear} from './dom.js';
 import {t, tv, currentLang, setLang} from './i18n.js';
 import * as s from './screens.js';
+import {verify} from './screens/verify.js';
 
 // Screens by path, and which roles see them in the bar.
 const SCREENS = [
@@ -16,8 +17,11 @@ const SCREENS = [
   {path: '/passes', key: 'nav_passes', roles: ['haulier', 'site', 'officer', 'admin'], run: s.passes},
   {path: '/zones', key: 'nav_zones', roles: ['haulier', 'site', 'officer', 'admin'], run: s.zonesMap},
   {path: '/admin/users', key: 'nav_users', roles: ['admin'], run: s.users},
+  {path: '/verify', key: 'verify_nav', roles: ['officer', 'admin'], run: verify},
   {path: '/me/password', key: 'nav_password', roles: ['haulier', 'site', 'officer', 'admin'], run: s.password},
 ];
+// Screens anyone may open without signing in (a roadside check).
+const PUBLIC = {'/verify': verify};
 const HOME = {haulier: '/haulier/fleet', site: '/site/endorse', officer: '/officer/queue', admin: '/officer/queue'};
 
 const bar = document.getElementById('bar');
@@ -54,6 +58,11 @@ async function render() {
   delete main.dataset.ready; // set again once the screen is drawn (the tests wait for it)
   drawBar(sess);
   clear(main);
+  if (!sess && PUBLIC[location.pathname]) {
+    await PUBLIC[location.pathname](main, null, go);
+    main.dataset.ready = location.pathname;
+    return;
+  }
   if (!sess) {
     if (notice) { main.append(h('p.msg.error', {role: 'alert'}, notice)); notice = null; }
     s.signIn(main, () => go(HOME[session().user.role] || '/zones', true));
