@@ -30,6 +30,10 @@ struct hp_route {
      * PostgreSQL. Every other route runs on a database worker, which
      * holds a connection for it (req->db) before the handler starts. */
     bool in_memory;
+    /* Tries first on the network thread, once the body is in, to answer
+     * from memory; a request it leaves unanswered goes on to a worker and
+     * handler (hp_api_verify_from_memory: a code checked before). */
+    hp_handler from_memory;
     /* A 2xx answer changed what the checks read (zones, vehicles, passes,
      * the calendar, accounts): the check snapshot is marked stale before
      * the reply leaves, so the caller's next check sees the change. */
