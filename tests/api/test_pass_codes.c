@@ -125,6 +125,21 @@ static bool valid(const struct hp_t_resp *r)
     return cJSON_IsTrue(cJSON_GetObjectItem(r->json, "valid"));
 }
 
+/* Revokes pass code as the officer; the very next verification of its
+ * signed text must say revoked. */
+static void revoke_and_see_it(const char *code, const char *text)
+{
+    char path[96];
+    snprintf(path, sizeof(path), "/v1/passes/%s/revoke", code);
+    struct hp_t_resp *r = hp_t_post(path, officer.token, "{\"reason\":\"overloaded\"}");
+    CHECK_INT(r->status, 200);
+    hp_t_free(r);
+    r = verify_on(NULL, text);
+    CHECK(valid(r));
+    CHECK_STR(hp_t_str(r, "pass.status"), "revoked");
+    hp_t_free(r);
+}
+
 /* Runs sql (a change made behind the service's back, as another instance
  * would), then waits up to 5 s until the main server's check snapshot has
  * seen it: verify answers a code it has answered before from memory until
@@ -389,15 +404,7 @@ TEST(a_revoked_pass_is_revoked_online_in_the_next_list_and_offline)
     char line[256];
     CHECK_INT(cli_verify(text, keys_path, before_path, line), 0);
     CHECK(strncmp(line, "valid", 5) == 0);
-    char path[96];
-    snprintf(path, sizeof(path), "/v1/passes/%s/revoke", code);
-    r = hp_t_post(path, officer.token, "{\"reason\":\"overloaded\"}");
-    CHECK_INT(r->status, 200);
-    hp_t_free(r);
-    r = verify_on(NULL, text);
-    CHECK(valid(r));
-    CHECK_STR(hp_t_str(r, "pass.status"), "revoked");
-    hp_t_free(r);
+    revoke_and_see_it(code, text);
     /* The list since the last one, the '+' of its offset URL-encoded. */
     char enc[160] = "/v1/passes/revocations?since=";
     size_t o = strlen(enc);
@@ -449,15 +456,7 @@ TEST(a_code_checked_again_gets_the_same_answer_and_a_revocation_is_seen_at_once)
     hp_t_free(a);
     /* Revoked: the very next check says so, though the code was answered
      * from memory a moment ago. */
-    char path[96];
-    snprintf(path, sizeof(path), "/v1/passes/%s/revoke", code);
-    a = hp_t_post(path, officer.token, "{\"reason\":\"overloaded\"}");
-    CHECK_INT(a->status, 200);
-    hp_t_free(a);
-    a = verify_on(NULL, text);
-    CHECK(valid(a));
-    CHECK_STR(hp_t_str(a, "pass.status"), "revoked");
-    hp_t_free(a);
+    revoke_and_see_it(code, text);
     /* A tampered code is refused each time, never from a kept answer. */
     char bad[HP_PASS_TOKEN_BUF];
     snprintf(bad, sizeof(bad), "%s", text);

@@ -76,6 +76,7 @@ async function render() {
   try {
     if (m) await s.applicationDetail(main, sess, go, m[1]);
     else if (screen && screen.roles.includes(sess.user.role)) await screen.run(main, sess, go);
+    else if (PUBLIC[path]) await PUBLIC[path](main, sess, go);
     else main.append(h('h1', null, t('notFoundPage')));
   } catch (err) {
     main.append(h('p.msg.error', {role: 'alert'}, (err.problem && err.problem.detail) || err.message || t('error')));
