@@ -21,7 +21,7 @@ addStrings({
     verify_cameraFailed: '无法打开摄像头（{why}）。可以改用“拍照识别二维码”。',
     verify_empty: '请先扫码或粘贴通行码。',
     verify_valid: '有效', verify_invalid: '无效', verify_unknown: '签名有效，状态未知',
-    verify_sigOk: '签名有效', verify_statusNow: '当前状态（已联网核验，{at}）',
+    verify_sigOk: '签名有效', verify_statusNow: '已联网核验（{at}）', verify_statusIs: '当前状态：{status}',
     verify_asOf: '签名有效；状态截至 {at}', verify_noList: '签名有效；本机没有吊销名单，无法确认是否已吊销',
     verify_notYet: '尚未生效', verify_superseded: '已被新版本取代', verify_plate: '车牌', verify_code_: '通行证号',
     verify_dates: '有效期', verify_hours: '通行时段', verify_zones: '通行区域', verify_corridor: '含专用路线',
@@ -44,7 +44,7 @@ addStrings({
     verify_cameraFailed: 'The camera cannot be opened ({why}). Use "Take a photo of the QR" instead.',
     verify_empty: 'Scan a QR code or paste a code first.',
     verify_valid: 'VALID', verify_invalid: 'INVALID', verify_unknown: 'SIGNATURE VALID, STATUS UNKNOWN',
-    verify_sigOk: 'signature valid', verify_statusNow: 'status now (checked online, {at})',
+    verify_sigOk: 'signature valid', verify_statusNow: 'checked online ({at})', verify_statusIs: 'status now: {status}',
     verify_asOf: 'signature valid; status as of {at}', verify_noList: 'signature valid; no revocation list on this phone, so a revocation cannot be ruled out',
     verify_notYet: 'not yet valid', verify_superseded: 'replaced by a newer revision', verify_plate: 'Plate', verify_code_: 'Pass',
     verify_dates: 'Valid', verify_hours: 'Hours', verify_zones: 'Zones', verify_corridor: 'with a corridor',
@@ -91,7 +91,7 @@ export function judge(local, online, list, today) {
     const p = online.pass;
     const good = p.status === 'active' || p.status === 'provisional';
     return {kind: good ? 'ok' : 'bad', head: good ? t('verify_valid') : t('verify_invalid'),
-      sub: p.status === 'superseded' ? t('verify_superseded') : tv('pstatus', p.status), pass: p,
+      sub: t('verify_statusIs', {status: p.status === 'superseded' ? t('verify_superseded') : tv('pstatus', p.status)}), pass: p,
       footer: t('verify_statusNow', {at: when(localIso())})};
   }
   if (!local.valid) return {kind: 'bad', head: t('verify_invalid'), sub: reasonText(local.reason)};
