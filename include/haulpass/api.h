@@ -92,6 +92,7 @@ void hp_api_passes_revoke(struct hp_request *req);
 /* pass_codes.c, pass_print.c */
 void hp_api_keys_list(struct hp_request *req);
 void hp_api_verify(struct hp_request *req);
+void hp_api_verify_from_memory(struct hp_request *req);
 void hp_api_passes_revocations(struct hp_request *req);
 void hp_api_passes_qr(struct hp_request *req);
 void hp_api_passes_amend(struct hp_request *req);

@@ -38,6 +38,10 @@ struct hp_route {
      * standby (HAULPASS_DB_READ) it runs there, so it still answers while
      * the primary is away (docs/contract.md section 15). */
     bool reads_standby;
+    /* Tries first on the network thread, once the body is in, to answer
+     * from memory; a request it leaves unanswered goes on to a worker and
+     * handler (hp_api_verify_from_memory: a code checked before). */
+    hp_handler from_memory;
     /* A 2xx answer changed what the checks read (zones, vehicles, passes,
      * the calendar, accounts): the check snapshot is marked stale before
      * the reply leaves, so the caller's next check sees the change. */

@@ -5,6 +5,7 @@
 
 #include "haulpass/app.h"
 #include "haulpass/arena.h"
+#include "haulpass/check_feed.h"
 #include "haulpass/json_body.h"
 #include "haulpass/pass_code.h"
 #include "haulpass/pass_token.h"
@@ -13,7 +14,9 @@
 #include "haulpass/reply.h"
 #include "haulpass/signing_key.h"
 #include "haulpass/signing_keys.h"
+#include "haulpass/snapshot.h"
 #include "haulpass/time.h"
+#include "haulpass/verify_cache.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -63,8 +66,36 @@ static void refuse(struct hp_request *req, const char *reason, const char *kid)
     hp_reply_json(req, 200, out);
 }
 
+/* An answer given before to the same body, while nothing it depends on
+ * has changed (include/haulpass/verify_cache.h): on the network thread,
+ * no database, no Ed25519. Leaves any other request to hp_api_verify. */
+void hp_api_verify_from_memory(struct hp_request *req)
+{
+    if (!req->body || !req->body_len)
+        return;
+    unsigned char key[32];
+    hp_verify_cache_key(req->body, req->body_len, key);
+    /* Waits for a reload owed to a write through this instance (a
+     * revocation just committed), like a check. */
+    struct hp_snapshot *snap = hp_check_feed_current();
+    if (!snap)
+        return;
+    char today[11];
+    hp_api_today(today);
+    size_t len = 0;
+    const char *text =
+        hp_verify_cache_get(key, snap->version, today, hp_time_now_us(), req->arena, &len);
+    hp_snapshot_unref(snap);
+    if (text)
+        hp_reply_copy(req, 200, "application/json", text, len);
+}
+
 void hp_api_verify(struct hp_request *req)
 {
+    /* The snapshot's version before anything is read: an answer kept under
+     * it is at least as new as what that snapshot saw. */
+    struct hp_check_feed_status feed;
+    bool cacheable = hp_check_feed_status(&feed);
     cJSON *body = hp_api_body(req);
     const cJSON *v[1];
     if (!body)
@@ -132,9 +163,31 @@ void hp_api_verify(struct hp_request *req)
     cJSON_AddItemToObject(p, "zone_names", names ? names : cJSON_CreateArray());
     cJSON_AddBoolToObject(p, "corridor", now.has_corridor);
     cJSON_AddStringToObject(p, "status", superseded ? "superseded" : now.status);
-    if (!superseded && strcmp(now.status, "provisional") == 0 && now.documents_due_us)
+    bool provisional = !superseded && strcmp(now.status, "provisional") == 0;
+    if (provisional && now.documents_due_us)
         hp_api_add_time(p, "documents_due", now.documents_due_us);
-    hp_reply_json(req, 200, out);
+    char *answer = cJSON_PrintUnformatted(out);
+    cJSON_Delete(out);
+    if (!answer) {
+        hp_reply_internal(req, "out of memory printing JSON");
+        return;
+    }
+    /* Kept only while in date: past valid_to, a retired key (changed with
+     * no write the snapshot sees) would make it key-retired. Tagged with
+     * the snapshot's version read before the query: the database is never
+     * behind it, the standby included (an instance with HAULPASS_DB_READ
+     * loads its snapshot from that standby, which only moves forward), so
+     * an answer is dropped no later than the change it misses. */
+    if (cacheable && strcmp(now.valid_to, today) >= 0 && strcmp(c->valid_to, today) >= 0) {
+        struct hp_verify_stamp stamp = {.version = feed.version,
+                                        .until_us = provisional ? now.documents_due_us : 0};
+        memcpy(stamp.day, today, sizeof(stamp.day));
+        unsigned char key[32];
+        hp_verify_cache_key(req->body, req->body_len, key);
+        hp_verify_cache_put(key, &stamp, answer, strlen(answer));
+    }
+    hp_reply_copy(req, 200, "application/json", answer, strlen(answer));
+    free(answer);
 }
 
 #define AS_OF_MARGIN_US (60 * 1000000LL)

@@ -18,7 +18,7 @@ const struct hp_route hp_routes[] = {
     {.method = HP_GET, .pattern = "/v1/keys", .handler = hp_api_keys_list, .public_rate = true,
      .reads_standby = true},
     {.method = HP_POST, .pattern = "/v1/verify", .handler = hp_api_verify, .body = HP_BODY_JSON,
-     .public_rate = true, .reads_standby = true},
+     .public_rate = true, .reads_standby = true, .from_memory = hp_api_verify_from_memory},
     /* The console: its page (also at every unknown path outside /v1/,
      * src/http/server.c) and its bundles, from memory (console_assets.h). */
     {.method = HP_GET, .pattern = "/", .handler = hp_api_console_page, .in_memory = true},

@@ -532,6 +532,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_data_size = 0;
         return MHD_YES;
     }
+    if (!st->req.status && st->req.route->from_memory && !st->body.too_large &&
+        !st->body.out_of_memory) {
+        st->req.body = st->body.data;
+        st->req.body_len = st->body.len;
+        st->req.route->from_memory(&st->req);
+    }
     if (!st->req.status && !st->req.route->in_memory)
         hand_off(st, work_dispatch);
     else if (!st->req.status)

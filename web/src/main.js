@@ -18,6 +18,7 @@ import {zonesByVehicle} from './screens/zonetime.js';
 import {applications} from './screens/apply.js';
 import {projects} from './screens/projects.js';
 import {orgs} from './screens/orgs.js';
+import {verify} from './screens/verify.js';
 
 // Screens by path, and which roles see them in the bar (hidden: reached by
 // a link from another screen only, e.g. amending a pass from the passes list).
@@ -33,6 +34,7 @@ const SCREENS = [
   {path: '/site/escorts', key: 'nav_siteEscorts', roles: ['site'], run: siteEscorts},
   {path: '/site/projects', key: 'nav_siteProjects', roles: ['site'], run: projects},
   {path: '/admin/orgs', key: 'nav_adminOrgs', roles: ['admin'], run: orgs},
+  {path: '/verify', key: 'verify_nav', roles: ['officer', 'admin'], run: verify},
   {path: '/me/password', key: 'nav_password', roles: ['haulier', 'site', 'officer', 'admin'], run: s.password},
   {path: '/officer/zones', key: 'nav_zonesEdit', roles: ['officer', 'admin'], run: zonesEdit},
   {path: '/officer/calendar', key: 'nav_calendar', roles: ['officer', 'admin'], run: calendar},
@@ -41,6 +43,8 @@ const SCREENS = [
   {path: '/officer/audit', key: 'nav_audit', roles: ['officer', 'admin'], run: audit},
   {path: '/passes/amend', key: 'amend_nav', roles: ['haulier', 'site', 'officer', 'admin'], run: amend, hidden: true},
 ];
+// Screens anyone may open without signing in (a roadside check).
+const PUBLIC = {'/verify': verify};
 const HOME = {haulier: '/haulier/fleet', site: '/site/endorse', officer: '/officer/queue', admin: '/officer/queue'};
 
 const bar = document.getElementById('bar');
@@ -79,6 +83,11 @@ async function render() {
   delete main.dataset.ready; // set again once the screen is drawn (the tests wait for it)
   drawBar(sess);
   clear(main);
+  if (!sess && PUBLIC[location.pathname]) {
+    await PUBLIC[location.pathname](main, null, go);
+    main.dataset.ready = location.pathname;
+    return;
+  }
   if (!sess) {
     if (notice) { main.append(h('p.msg.error', {role: 'alert'}, notice)); notice = null; }
     s.signIn(main, () => go(HOME[session().user.role] || '/zones', true));
@@ -92,6 +101,7 @@ async function render() {
   try {
     if (m) await s.applicationDetail(main, sess, go, m[1]);
     else if (screen && screen.roles.includes(sess.user.role)) await screen.run(main, sess, go);
+    else if (PUBLIC[path]) await PUBLIC[path](main, sess, go);
     else main.append(h('h1', null, t('notFoundPage')));
   } catch (err) {
     main.append(h('p.msg.error', {role: 'alert'}, (err.problem && err.problem.detail) || err.message || t('error')));
