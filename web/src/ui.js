@@ -56,7 +56,12 @@ export function localNow(addMinutes = 0) {
 export function when(s) {
   return s ? `${s.slice(0, 10)} ${s.slice(11, 16)}` : '—';
 }
-export const today = (days = 0) => new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
+// The local date (the browser's, which is the city's) days from now:
+// toISOString would give the UTC date, a day behind in Linyi before 08:00.
+export const today = (days = 0) => {
+  const d = new Date(Date.now() + days * 86400000);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+};
 
 // The non-blank lines of a textarea.
 export const lines = el => el.value.split('\n').map(x => x.trim()).filter(Boolean);
