@@ -329,8 +329,11 @@ static struct hp_sql revocations_sql = HP_SQL("passes_revocations",
     "  SELECT code, revision, status, CASE status WHEN 'revoked' THEN revoked_at"
     "                                             ELSE suspended_at END AS at"
     "    FROM passes WHERE (status = 'revoked' AND revoked_at >= to_timestamp($1::bigint / 1e6))"
-    "       OR (status = 'suspended' AND suspended_at >= to_timestamp($1::bigint / 1e6))) x"
-    " ORDER BY at, code LIMIT $2::int");
+    "       OR (status = 'suspended' AND suspended_at >= to_timestamp($1::bigint / 1e6))"
+    /* A revision an amendment replaced: its printed code stops at once. */
+    "  UNION ALL SELECT code, revision, 'superseded', superseded_at FROM pass_revisions"
+    "    WHERE superseded_at >= to_timestamp($1::bigint / 1e6)) x"
+    " ORDER BY at, code, revision LIMIT $2::int");
 
 enum hp_db_status hp_passes_revocations(struct hp_db *db, struct hp_arena *arena,
                                         int64_t since_us, int max,

@@ -201,6 +201,24 @@ TEST(a_plate_swap_makes_revision_two_and_the_old_one_lifts_only_until_it_starts)
     r = verify(second_code);
     CHECK_STR(hp_t_str(r, "pass.status"), "active");
     hp_t_free(r);
+    /* A handheld learns it offline too: the revocation list names revision
+     * 1 as superseded (and not revision 2). */
+    r = hp_t_get("/v1/passes/revocations", NULL);
+    CHECK_INT(r->status, 200);
+    int superseded = 0, current = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(r->json, "items"))
+    {
+        if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(it, "code")), code) != 0)
+            continue;
+        int rev = cJSON_GetObjectItem(it, "revision")->valueint;
+        const char *st = cJSON_GetStringValue(cJSON_GetObjectItem(it, "status"));
+        superseded += rev == 1 && strcmp(st, "superseded") == 0;
+        current += rev == 2;
+    }
+    CHECK_INT(superseded, 1);
+    CHECK_INT(current, 0);
+    hp_t_free(r);
 
     char path[96];
     snprintf(path, sizeof(path), "/v1/passes/%s/revisions", code);

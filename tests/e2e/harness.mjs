@@ -149,6 +149,10 @@ export async function signIn(page, base, name, password) {
     page.waitForResponse(r => r.url().endsWith('/v1/sessions')),
     page.click('form button[type=submit]'),
   ]);
+  // A refusal is handled after the answer arrives: the message is written,
+  // then the password field emptied. Wait for that, so that the caller reads
+  // the new message and the next sign-in's typing is not wiped.
+  if (resp.status() !== 201) await page.waitForFunction(() => document.querySelector('input[name=password]')?.value === '');
   return resp.status();
 }
 

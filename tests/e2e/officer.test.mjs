@@ -75,8 +75,8 @@ export async function run(browser, all) {
     });
     expect((await page.$eval('input[name=zone_coords]', el => el.value)).split(';').length === 5, 'five corners');
     await Promise.all([page.waitForResponse(r => /\/v1\/zones\/[0-9a-f-]{36}$/.test(r.url()) && r.request().method() === 'PUT'), page.click('form.card button[type=submit]')]);
-    await page.waitForSelector('form.card .msg.ok');
-    expect((await text(page, 'form.card h2')).includes('2'), 'version 2 in the title');
+    // The editor is drawn again for version 2 after the answer: wait for its title.
+    await page.waitForFunction(() => (document.querySelector('form.card h2')?.textContent || '').includes('2'));
     await page.click('section.versions button.secondary');
     await page.waitForSelector('section.versions table');
     expect(await page.$$eval('.map path[stroke="#6b46c1"]', p => p.length) >= 1 && await page.$$eval('.map path[stroke="#4a5568"]', p => p.length) >= 1,
@@ -158,6 +158,7 @@ export async function run(browser, all) {
       earliest_start: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), latest_start: new Date(Date.now() + 3600000).toISOString().replace(/\.\d+Z$/, 'Z')});
     await page.$eval('input[name=date]', (el, d) => { el.value = d; }, now.start.slice(0, 10));
     await Promise.all([page.waitForResponse(r => r.url().includes('/schedule?date=')), page.click('main form button[type=submit]')]);
+    await page.waitForSelector(`tr[data-escort="${now.id}"] button`); // drawn after the schedule is read
     await Promise.all([page.waitForResponse(r => r.url().endsWith(`/v1/escorts/${now.id}/confirm`)), page.click(`tr[data-escort="${now.id}"] button`)]);
     await page.waitForSelector(`tr[data-escort="${now.id}"].st-confirmed`);
     await sleep(Math.max(0, Date.parse(now.start) - Date.now()) + 1000); // until it has begun

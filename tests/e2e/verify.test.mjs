@@ -38,11 +38,19 @@ function tamper(code) {
   return code.slice(0, i) + (code[i] === 'A' ? 'B' : 'A') + code.slice(i + 1);
 }
 
+// Checks code and waits for that check's final verdict (the page draws the
+// phone's own verdict first and the service's when it comes; data-done
+// marks the end), or for its error message.
 async function check(page, code) {
+  const before = await page.$eval('.vf-verdict', el => el.dataset.done || '');
   await page.$eval('textarea[name=code]', el => { el.value = ''; });
   await page.type('textarea[name=code]', code);
   await page.click('button.vf-check');
-  await page.waitForSelector('.vf-verdict.ok, .vf-verdict.bad, .vf-verdict.warn, .msg.error');
+  await page.waitForFunction(b => {
+    const v = document.querySelector('.vf-verdict');
+    const e = document.querySelector('main .msg.error');
+    return (v && (v.dataset.done || '') !== b) || (e && e.textContent);
+  }, {}, before);
   const r = await page.$eval('main', m => ({kind: (m.querySelector('.vf-verdict') || {}).className || '', text: m.textContent}));
   return r;
 }

@@ -33,7 +33,8 @@ export async function api(method, path, body, opts = {}) {
     headers['Content-Type'] = opts.contentType || 'application/json';
     payload = typeof body === 'string' ? body : JSON.stringify(body);
   }
-  const r = await fetch(path, {method, headers, body: payload, cache: 'no-store'});
+  // opts.signal: a caller that cannot wait long (the roadside verifier) aborts.
+  const r = await fetch(path, {method, headers, body: payload, cache: 'no-store', signal: opts.signal});
   const text = await r.text();
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch { json = null; }

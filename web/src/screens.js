@@ -313,7 +313,7 @@ export async function passes(main, sess, go) {
   async function show(items) {
     clear(list).append(items.length ? table([t('code'), t('plate'), t('type'), t('validity'), t('status'), police ? '' : null],
       items.map(p => h(`tr${['revoked', 'suspended', 'expired'].includes(p.status) ? '.bad' : ''}`, null,
-        h('td', null, h('code', null, p.code), ' ', h('a', {href: `/passes/amend?code=${encodeURIComponent(p.code)}`}, t('amend_nav'))), h('td', null, p.plate), h('td', null, tv('type', p.type)),
+        h('td', null, h('code', null, p.code), ' ', h('a', {href: `/passes/amend?code=${encodeURIComponent(p.code)}`, onclick: e => { e.preventDefault(); go(`/passes/amend?code=${encodeURIComponent(p.code)}`); }}, t('amend_nav'))), h('td', null, p.plate), h('td', null, tv('type', p.type)),
         h('td', null, `${p.valid_from} – ${p.valid_to}`), h('td', null, tv('pstatus', p.status), p.revoke_reason ? ` · ${p.revoke_reason}` : ''),
         police ? h('td', null, ['active', 'provisional', 'suspended'].includes(p.status) ? h('button.danger', {type: 'button', onclick: async () => {
           if (!reason.value.trim()) { say(msg, 'error', t('needReason')); reason.focus(); return; }

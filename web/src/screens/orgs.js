@@ -49,7 +49,7 @@ export async function orgs(main) {
     const items = await all('/v1/orgs');
     clear(list).append(table([t('orgs_name'), t('orgs_kind'), t('orgs_since'), ''], items.map(o =>
       h('tr', {'data-org': o.id}, h('td', null, o.name), h('td', null, tv('orgs_kind', o.kind)), h('td', null, when(o.created_at)),
-        h('td', null, h('button.secondary', {type: 'button', 'aria-label': `${t('orgs_pick')}: ${o.name}`, onclick: () => showUsers(o)}, t('orgs_pick')))))));
+        h('td', null, h('button.secondary', {type: 'button', 'aria-label': `${t('orgs_pick')}: ${o.name}`, onclick: () => showUsers(o).catch(err => sayError(msg, err))}, t('orgs_pick')))))));
   }
 
   async function showUsers(o) {

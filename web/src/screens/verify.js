@@ -71,15 +71,28 @@ const localToday = () => localIso().slice(0, 10);
 const reasonText = r => t(`verify_r_${String(r).replace(/-/g, '_')}`);
 
 // Fresh keys and revocation list from the service, kept for offline use;
-// the saved ones stay when the network fails. A list whose signature does
-// not hold is not kept.
+// the saved ones stay when the network fails. The list comes in pages
+// (at most 10,000 items each): every page's signature must hold and the
+// last must say complete, else nothing is kept (a list cut short would pass
+// the codes it misses). Its as_of is the first page's, the earliest.
 async function refresh(note) {
   if (!navigator.onLine) return;
   try {
     const keys = await api('GET', '/v1/keys', undefined, {anonymous: true});
     store(KEYS, {...keys, saved_at: localIso()});
-    const list = await api('GET', '/v1/passes/revocations', undefined, {anonymous: true});
-    if (revocationsValid(list, keys)) store(LIST, list);
+    let first = null, last = null, since = null;
+    const items = [];
+    for (let page = 0; page < 100 && !(last && last.complete); page++) {
+      const q = since ? `?since=${encodeURIComponent(since)}` : '';
+      const list = await api('GET', `/v1/passes/revocations${q}`, undefined, {anonymous: true});
+      if (!revocationsValid(list, keys)) { note.listBad = true; return; }
+      first = first || list;
+      last = list;
+      items.push(...list.items);
+      if (!list.items.length) break;
+      since = list.items[list.items.length - 1].at;
+    }
+    if (last && last.complete) store(LIST, {...first, items, complete: true});
     else note.listBad = true;
   } catch { /* offline or refused: the saved copies serve */ }
 }
@@ -90,6 +103,11 @@ export function judge(local, online, list, today) {
     if (!online.valid) return {kind: 'bad', head: t('verify_invalid'), sub: reasonText(online.reason)};
     const p = online.pass;
     const good = p.status === 'active' || p.status === 'provisional';
+    // The service says active from issue; the road is closed to it until valid_from.
+    if (good && p.valid_from > today) {
+      return {kind: 'bad', head: t('verify_invalid'), sub: t('verify_notYet'), pass: p,
+        footer: t('verify_statusNow', {at: when(localIso())})};
+    }
     return {kind: good ? 'ok' : 'bad', head: good ? t('verify_valid') : t('verify_invalid'),
       sub: t('verify_statusIs', {status: p.status === 'superseded' ? t('verify_superseded') : tv('pstatus', p.status)}), pass: p,
       footer: t('verify_statusNow', {at: when(localIso())})};
@@ -173,27 +191,43 @@ export async function verify(main) {
     if (note.listBad) state.append(h('p', null, t('verify_listBad')));
   }
 
+  // The phone's own verdict is drawn at once; the service's, when it comes
+  // within a few seconds, replaces it (a weak signal must not keep an
+  // officer waiting). seq: a later check's answer is never overwritten by
+  // an earlier one's.
+  let seq = 0;
   async function check(text) {
+    const mine = ++seq;
     clear(msg);
     msg.className = 'msg';
     if (!text.trim()) { clear(verdict); verdict.className = 'vf-verdict'; msg.className = 'msg error'; msg.append(h('p', null, t('verify_empty'))); return; }
     const keys = load(KEYS);
     const local = keys ? verifyCode(text, keys, localToday()) : null;
+    clear(verdict);
+    verdict.className = 'vf-verdict';
+    if (local) {
+      drawVerdict(verdict, judge(local, null, load(LIST), localToday()));
+      verdict.scrollIntoView({block: 'start'});
+    }
     let online = null;
     if (navigator.onLine) {
       try {
-        online = await api('POST', '/v1/verify', {code: text}, {anonymous: true});
+        online = await api('POST', '/v1/verify', {code: text}, {anonymous: true, signal: AbortSignal.timeout(4000)});
       } catch (err) {
-        // Refused (429: too many checks from here) or unreachable: the
-        // check on the phone stands; a 4xx other than that is the code's.
+        // Refused (429: too many checks from here), unreachable or too
+        // slow: the check on the phone stands; a 422 is the code's own.
         if (err instanceof ApiError && err.status === 422) online = {valid: false, reason: 'malformed'};
       }
+      if (mine !== seq) return;
       // Keys rotated since they were saved: fetch them for next time.
       if (online && online.valid && local && local.reason === 'unknown-key') refresh(note).then(showState);
     }
     if (!online && !local) { clear(verdict); verdict.className = 'vf-verdict'; msg.className = 'msg error'; msg.append(h('p', null, t('verify_noKeys'))); return; }
-    drawVerdict(verdict, judge(local, online, load(LIST), localToday()));
-    verdict.scrollIntoView({block: 'start'});
+    if (online) {
+      drawVerdict(verdict, judge(local, online, load(LIST), localToday()));
+      verdict.scrollIntoView({block: 'start'});
+    }
+    verdict.dataset.done = String(mine);
     showState();
   }
 

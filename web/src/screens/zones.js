@@ -104,7 +104,7 @@ export async function zonesEdit(main, sess, go) {
     count.textContent = t('zonesEdit_inView', {n: hits.length});
     clear(names).append(...hits.slice(0, 200).map(f => h('li', null,
       h('button.link', {type: 'button', onclick: () => map.fitBounds(L.geoJSON(f).getBounds(), {padding: [30, 30], maxZoom: 16})}, f.properties.name),
-      ' ', h('button.small', {type: 'button', 'data-zone': f.id, onclick: () => edit(f.id)}, t('zonesEdit_edit')))));
+      ' ', h('button.small', {type: 'button', 'data-zone': f.id, onclick: () => edit(f.id).catch(err => { const m = h('div.msg'); clear(editor).append(m); sayError(m, err); })}, t('zonesEdit_edit')))));
   };
   q.addEventListener('input', listZones);
   const zones = zonesLayer(map, {onLoad: f => { inView = f; listZones(); }});
