@@ -49,6 +49,8 @@ void hp_config_from_env(struct hp_config *cfg)
     cfg->webhook_timeout_ms = 10000;
     if ((v = getenv("HAULPASS_WEBHOOK_TIMEOUT_MS")) && *v)
         parse_int(v, 100, 600000, &cfg->webhook_timeout_ms);
+    v = getenv("HAULPASS_WEBHOOK_PRIVATE");
+    cfg->webhook_private = v && strcmp(v, "1") == 0;
     cfg->webhook_backoff_ms = 1000;
     if ((v = getenv("HAULPASS_WEBHOOK_BACKOFF_MS")) && *v)
         parse_int(v, 1, 3600000, &cfg->webhook_backoff_ms);

@@ -156,7 +156,7 @@ static int serve(struct hp_config *cfg, int argc, char **argv)
                              : hp_check_feed_start(hp_config_db_direct(cfg));
     if (!app.pool || (cfg->db_read && !app.read_pool) || !feed || !hp_server_start(&app) ||
         !hp_webhook_deliver_start(hp_config_db_direct(cfg), cfg->webhook_timeout_ms,
-                                  cfg->webhook_backoff_ms)) {
+                                  cfg->webhook_backoff_ms, cfg->webhook_private)) {
         hp_check_feed_stop();
         hp_db_pool_free(app.pool);
         hp_db_pool_free(app.read_pool);

@@ -23,6 +23,8 @@ struct hp_config {
     const char *tile_url;   /* HAULPASS_TILE_URL: the console map's own tile
                              * server ("https://host/{z}/{x}/{y}.png"); NULL: none */
     int webhook_timeout_ms; /* HAULPASS_WEBHOOK_TIMEOUT_MS: one delivery's bound */
+    bool webhook_private;   /* HAULPASS_WEBHOOK_PRIVATE=1: receivers on loopback or
+                             * private networks are allowed (tests, an intranet) */
     int webhook_backoff_ms; /* HAULPASS_WEBHOOK_BACKOFF_MS: the first retry's wait,
                              * doubled each time up to an hour, for a day */
 };

@@ -31,12 +31,16 @@ struct hp_revision_input {
     const char *corridor; /* GeoJSON LineString or NULL */
     int width_m;
     const char *valid_from, *valid_to, *hours;
+    /* The revision these fields were merged from: the change applies only
+     * while it is still the current one (0: no such check). */
+    int base_revision;
 };
 
 enum hp_direct_outcome {
     HP_DIRECT_DONE,
     HP_DIRECT_NOT_AMENDABLE, /* revoked or expired */
     HP_DIRECT_OPEN,          /* an amendment application is open */
+    HP_DIRECT_MOVED,         /* another revision was made since base_revision */
     HP_DIRECT_BAD_PLATE,     /* not a vehicle of the holder */
     HP_DIRECT_BAD_ZONE,      /* *bad_zone: the first zone not live */
 };

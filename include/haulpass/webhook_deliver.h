@@ -17,8 +17,11 @@
 #define HP_DELIVER_IN_FLIGHT 64
 
 /* Starts the thread; false when it cannot. timeout_ms bounds one request
- * (connecting included); backoff_ms is the first retry's wait. */
-bool hp_webhook_deliver_start(const char *conninfo, int timeout_ms, int backoff_ms);
+ * (connecting included); backoff_ms is the first retry's wait;
+ * allow_private lets receivers on loopback and private networks through
+ * (webhook_address.h refuses them otherwise). */
+bool hp_webhook_deliver_start(const char *conninfo, int timeout_ms, int backoff_ms,
+                              bool allow_private);
 
 /* Stops it; what it was sending goes out again after its lease. */
 void hp_webhook_deliver_stop(void);

@@ -211,7 +211,7 @@ static void amend_directly(struct hp_request *req, struct hp_pass *p,
     struct hp_revision_input r = {
         .plate = in->plates[0], .zone_ids = in->zone_ids, .nzones = in->nzones,
         .corridor = in->corridor, .width_m = in->width_m, .valid_from = in->valid_from,
-        .valid_to = in->valid_to, .hours = in->hours};
+        .valid_to = in->valid_to, .hours = in->hours, .base_revision = p->revision};
     struct direct_tx t = {.arena = req->arena, .key = req->app->signing_key, .code = p->code,
                           .holder = p->holder_org_id, .actor = req->who->user_id,
                           .reason = in->reason, .in = &r};
@@ -220,6 +220,9 @@ static void amend_directly(struct hp_request *req, struct hp_pass *p,
         hp_api_db_failed(req, st);
     } else if (t.outcome == HP_DIRECT_NOT_AMENDABLE) {
         hp_reply_problem(req, 409, "pass-not-amendable", "the pass cannot be amended now");
+    } else if (t.outcome == HP_DIRECT_MOVED) {
+        hp_reply_problem(req, 409, "superseded",
+                         "the pass was amended meanwhile: read it again and amend the new revision");
     } else if (t.outcome == HP_DIRECT_OPEN) {
         hp_reply_problem(req, 409, "amendment-open",
                          "an amendment of this pass is open: decide it first");

@@ -43,7 +43,9 @@ static struct hp_sql direct_check_sql = HP_SQL("pass_amend_direct_check",
     "       EXISTS (SELECT 1 FROM vehicles v WHERE v.plate = $3 AND v.org_id = $2::uuid),"
     "       (SELECT min(i) FROM json_array_elements_text($4::json) WITH ORDINALITY u(z, i)"
     "         WHERE NOT EXISTS (SELECT 1 FROM zones WHERE id = u.z::uuid"
-    "                             AND retired_at IS NULL))"
+    "                             AND retired_at IS NULL)),"
+    /* Under the row lock: still the revision the change was merged from? */
+    "       $5::int = 0 OR p.revision = $5::int"
     "  FROM p");
 
 static struct hp_sql direct_sql = HP_SQL("pass_amend_direct",
@@ -63,13 +65,18 @@ enum hp_db_status hp_pass_amend_direct(struct hp_db *db, struct hp_arena *arena,
     const char *zones = hp_db_json_of_strings(arena, in->zone_ids, in->nzones);
     if (!zones)
         return HP_DB_HARD_ERROR;
-    const char *p1[] = {code, holder_org, in->plate, zones};
-    enum hp_db_status st = hp_db_exec(db, arena, &direct_check_sql, 4, p1, &r);
+    const char *p1[] = {code, holder_org, in->plate, zones,
+                        hp_arena_printf(arena, "%d", in->base_revision)};
+    enum hp_db_status st = hp_db_exec(db, arena, &direct_check_sql, 5, p1, &r);
     *outcome = HP_DIRECT_NOT_AMENDABLE;
     if (st != HP_DB_ROWS)
         return st;
     if (PQgetvalue(r, 0, 0)[0] != 't')
         return st;
+    if (PQgetvalue(r, 0, 4)[0] != 't') {
+        *outcome = HP_DIRECT_MOVED;
+        return st;
+    }
     if (PQgetvalue(r, 0, 1)[0] == 't') {
         *outcome = HP_DIRECT_OPEN;
         return st;

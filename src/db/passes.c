@@ -170,7 +170,10 @@ static struct hp_sql activate_sql = HP_SQL("passes_activate",
     "WITH u AS (UPDATE passes SET status = CASE WHEN valid_to < $3::date THEN 'expired'"
     "                                           WHEN documents_due <= clock_timestamp()"
     "                                           THEN 'suspended' ELSE 'active' END"
-    "            WHERE application_id = $1::uuid AND status = 'provisional'"
+    /* An amendment approved provisionally made a revision of a pass whose
+     * application_id is the first application's: match it too. */
+    "            WHERE (application_id = $1::uuid OR revision_application_id = $1::uuid)"
+    "              AND status = 'provisional'"
     "            RETURNING code, status)"
     "INSERT INTO audit (actor_id, entity, entity_id, action, after)"
     " SELECT $2::uuid, 'pass', code,"

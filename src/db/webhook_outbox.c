@@ -51,6 +51,11 @@ bool hp_outbox_claim(struct pg_conn *conn, int max, int lease_s, struct hp_outbo
         it->secret = dup(PQgetvalue(r, i, 2));
         it->event = dup(PQgetvalue(r, i, 3));
         it->body = dup(PQgetvalue(r, i, 4));
+        if (!it->url || !it->secret || !it->event || !it->body) {
+            /* Out of memory: leave it; its lease runs out and it is claimed again. */
+            free(it->url), free(it->secret), free(it->event), free(it->body);
+            (*n)--;
+        }
     }
     PQclear(r);
     return true;

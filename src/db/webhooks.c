@@ -41,7 +41,9 @@ static void read_words(struct hp_arena *arena, const char *lit, struct hp_webhoo
         n += *p == ',';
     h->events = hp_arena_calloc(arena, (size_t)n, sizeof(*h->events));
     h->nevents = 0;
-    for (char *tok = strtok(s, ","); tok; tok = strtok(NULL, ","))
+    /* strtok_r: workers read webhooks on several threads at once. */
+    char *save = NULL;
+    for (char *tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
         h->events[h->nevents++] = tok;
 }
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct hp_public_body *cached[HP_PUBLIC_FORMATS];
@@ -24,7 +25,7 @@ void hp_public_body_unref(struct hp_public_body *b)
 }
 
 static struct hp_public_body *render(enum hp_public_format f, const struct hp_snapshot *s,
-                                     const char *tz)
+                                     const char *tz, time_t previous)
 {
     struct hp_public_body *b = calloc(1, sizeof(*b));
     if (!b)
@@ -38,7 +39,14 @@ static struct hp_public_body *render(enum hp_public_format f, const struct hp_sn
     atomic_init(&b->refs, 1);
     b->version = s->version;
     snprintf(b->etag, sizeof(b->etag), "%c-%lld", etag_prefix[f], (long long)s->version);
-    b->modified = s->zones_changed;
+    /* Last-Modified: when this body was made, rounded up, and always later
+     * than the body it replaces. Not the newest zone's change: a retired
+     * last zone or a new holiday changes the feed without one, and two
+     * changes within one second must not share a date (a client that
+     * sends If-Modified-Since would get a 304 for the second). */
+    b->modified = time(NULL) + 1;
+    if (b->modified <= previous)
+        b->modified = previous + 1;
     struct tm tm;
     gmtime_r(&b->modified, &tm);
     strftime(b->last_modified, sizeof(b->last_modified), "%a, %d %b %Y %H:%M:%S GMT", &tm);
@@ -57,7 +65,7 @@ struct hp_public_body *hp_public_feed_get(enum hp_public_format f, const char *t
     if (!b || b->version != s->version) {
         /* Rendering under the lock: the others asking meanwhile wait for
          * this one rather than each render the same text. */
-        struct hp_public_body *fresh = render(f, s, tz);
+        struct hp_public_body *fresh = render(f, s, tz, b ? b->modified : 0);
         if (fresh) {
             hp_public_body_unref(b);
             b = cached[f] = fresh;

@@ -58,9 +58,17 @@ struct out {
     bool cut;
 };
 
+/* The bytes of the UTF-8 character whose lead byte is c. */
+static size_t utf8_len(unsigned char c)
+{
+    return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+}
+
 static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void put(struct out *o, const char *fmt, ...)
 {
+    if (o->cut)
+        return; /* nothing after a cut: the text stays a prefix */
     va_list ap;
     va_start(ap, fmt);
     size_t room = o->n - o->len;
@@ -69,6 +77,19 @@ static void put(struct out *o, const char *fmt, ...)
     if (k < 0 || (size_t)k >= room) {
         o->cut = true;
         o->len = o->n ? o->n - 1 : 0;
+        /* Never end inside a UTF-8 character (the Chinese sentence): back
+         * up over continuation bytes and the lead byte they follow. */
+        size_t end = o->len;
+        while (end > 0 && ((unsigned char)o->p[end - 1] & 0xC0) == 0x80)
+            end--;
+        if (end > 0 && ((unsigned char)o->p[end - 1] & 0x80))
+            end--;
+        /* ...unless that character was whole: keep it. */
+        if (end < o->len && end + utf8_len((unsigned char)o->p[end]) == o->len)
+            end = o->len;
+        o->len = end;
+        if (o->n)
+            o->p[o->len] = '\0';
     } else {
         o->len += (size_t)k;
     }

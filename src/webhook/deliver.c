@@ -5,6 +5,7 @@
 #include "haulpass/db.h"
 #include "haulpass/log.h"
 #include "haulpass/time.h"
+#include "haulpass/webhook_address.h"
 #include "haulpass/webhook_outbox.h"
 #include "haulpass/webhook_sign.h"
 
@@ -12,6 +13,7 @@
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,7 @@ struct slot {
     struct curl_slist *headers;
     struct hp_outbox_item item;
     char error[CURL_ERROR_SIZE];
+    bool refused; /* the receiver's address is not a public one */
 };
 
 static struct {
@@ -31,8 +34,22 @@ static struct {
     atomic_bool stop;
     char *conninfo;
     int timeout_ms, backoff_ms, lease_s;
+    bool allow_private; /* HAULPASS_WEBHOOK_PRIVATE=1: tests, an intranet */
     CURLM *multi;
 } d;
+
+/* Every connection a delivery opens, after DNS: a receiver on the
+ * service's own network is refused (webhook_address.h). */
+static curl_socket_t open_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
+{
+    struct slot *s = clientp;
+    (void)purpose;
+    if (!d.allow_private && !hp_webhook_address_public(&a->addr)) {
+        s->refused = true;
+        return CURL_SOCKET_BAD;
+    }
+    return socket(a->family, a->socktype, a->protocol);
+}
 
 static size_t discard(char *p, size_t size, size_t n, void *cls)
 {
@@ -71,6 +88,7 @@ static bool start(struct slot *s)
     hp_webhook_sign(s->item.secret, hp_time_now_us() / 1000000, s->item.body, len, sig);
     snprintf(id, sizeof(id), "%lld", (long long)s->item.id);
     s->error[0] = '\0';
+    s->refused = false;
     bool ok = (s->easy = curl_easy_init()) && header(s, "%s", "Content-Type: application/json") &&
               header(s, "X-Haulpass-Event: %s", s->item.event) &&
               header(s, "X-Haulpass-Delivery: %s", id) &&
@@ -89,6 +107,9 @@ static bool start(struct slot *s)
         curl_easy_setopt(e, CURLOPT_ERRORBUFFER, s->error);
         curl_easy_setopt(e, CURLOPT_USERAGENT, "haulpass-webhooks/" HP_VERSION);
         curl_easy_setopt(e, CURLOPT_PRIVATE, s);
+        curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+        curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, s);
+        curl_easy_setopt(e, CURLOPT_PROXY, ""); /* no proxy from the environment: we check the peer */
         ok = curl_multi_add_handle(d.multi, e) == CURLM_OK;
     }
     return ok;
@@ -101,7 +122,9 @@ static void finish(PGconn *conn, struct slot *s, CURLcode rc)
     curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
     bool delivered = rc == CURLE_OK && status >= 200 && status < 300;
     char why[CURL_ERROR_SIZE + 32];
-    if (rc != CURLE_OK)
+    if (rc != CURLE_OK && s->refused)
+        snprintf(why, sizeof(why), "refused: the receiver's address is not a public one");
+    else if (rc != CURLE_OK)
         snprintf(why, sizeof(why), "%s", s->error[0] ? s->error : curl_easy_strerror(rc));
     else
         snprintf(why, sizeof(why), "the receiver answered %ld", status);
@@ -202,7 +225,8 @@ static void *run(void *arg)
     return NULL;
 }
 
-bool hp_webhook_deliver_start(const char *conninfo, int timeout_ms, int backoff_ms)
+bool hp_webhook_deliver_start(const char *conninfo, int timeout_ms, int backoff_ms,
+                              bool allow_private)
 {
     if (d.running)
         return true;
@@ -210,6 +234,7 @@ bool hp_webhook_deliver_start(const char *conninfo, int timeout_ms, int backoff_
     d.conninfo = strdup(conninfo);
     d.timeout_ms = timeout_ms;
     d.backoff_ms = backoff_ms;
+    d.allow_private = allow_private;
     /* Longer than any request may take, so a live instance is never
      * overtaken by another one sending the same delivery. */
     d.lease_s = 2 * timeout_ms / 1000 + 5;

@@ -282,8 +282,9 @@ TEST(a_zone_change_gives_a_new_etag_and_a_retired_zone_leaves_the_feed)
                 "[118.50,35.00]]]},\"rules\":[{\"hazmat_only\":true}]}",
                 id);
     struct hp_t_resp *r = hp_t_get("/v1/public/restrictions", NULL);
-    char etag[64];
+    char etag[64], modified[64];
     snprintf(etag, sizeof(etag), "%s", hp_t_header(r, "ETag"));
+    snprintf(modified, sizeof(modified), "%s", hp_t_header(r, "Last-Modified"));
     CHECK(feature(r, id) != NULL);
     hp_t_free(r);
     char path[128];
@@ -301,6 +302,15 @@ TEST(a_zone_change_gives_a_new_etag_and_a_retired_zone_leaves_the_feed)
     CHECK(strcmp(hp_t_header(r, "ETag"), etag) != 0);
     CHECK(r->json && feature(r, id) == NULL);
     CHECK(r->json && feature(r, daytime) != NULL);
+    hp_t_free(r);
+    /* A client revalidating by date alone gets the new feed too: the
+     * retirement moved Last-Modified, even within the same second. */
+    char ims[128];
+    snprintf(ims, sizeof(ims), "If-Modified-Since: %s", modified);
+    const char *h2[] = {ims, NULL};
+    r = hp_t_req("GET", "/v1/public/restrictions", NULL, NULL, NULL, 0, h2);
+    CHECK_INT(r->status, 200);
+    CHECK(r->json && feature(r, id) == NULL);
     hp_t_free(r);
 }
 

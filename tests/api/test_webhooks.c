@@ -20,7 +20,8 @@
 /* Short timeouts and back-off, so retries and leases run out within a
  * test (the defaults are 10 s and 1 s). */
 static const char *const env[] = {"HAULPASS_WEBHOOK_TIMEOUT_MS=1500",
-                                  "HAULPASS_WEBHOOK_BACKOFF_MS=50", NULL};
+                                  "HAULPASS_WEBHOOK_BACKOFF_MS=50",
+                                  "HAULPASS_WEBHOOK_PRIVATE=1", NULL};
 
 int hp_test_setup(void) { return hp_t_setup(env); }
 

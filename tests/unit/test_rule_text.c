@@ -5,6 +5,7 @@
 #include "haulpass/rule_fields.h"
 #include "haulpass/rule_text.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 /* The sentence of the stored rule json in lang (static buffer). */
@@ -74,6 +75,42 @@ TEST(a_sentence_too_long_for_the_buffer_is_cut_and_says_so)
     REQUIRE(hp_rule_compile(stored, &r, err, sizeof(err)));
     CHECK(!hp_rule_text(&r, HP_RULE_LANG_EN, out, sizeof(out)));
     CHECK(strlen(out) < sizeof(out));
+    hp_oh_free(r.hours);
+    cJSON_Delete(stored);
+}
+
+/* Whether s is whole UTF-8: no character cut at its end. */
+static bool whole_utf8(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        int n = *p < 0x80 ? 1 : *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : *p >= 0xC0 ? 2 : 0;
+        if (!n)
+            return false;
+        for (int i = 1; i < n; i++)
+            if ((p[i] & 0xC0) != 0x80)
+                return false;
+        p += n;
+    }
+    return true;
+}
+
+TEST(a_chinese_sentence_cut_at_any_length_ends_on_a_whole_character)
+{
+    cJSON *stored = cJSON_Parse(HEAVY_DAYTIME);
+    struct hp_rule r = {0};
+    char err[64];
+    REQUIRE(hp_rule_compile(stored, &r, err, sizeof(err)));
+    char full[1024];
+    REQUIRE(hp_rule_text(&r, HP_RULE_LANG_ZH, full, sizeof(full)));
+    /* Every buffer size shorter than the sentence: the public feed must
+     * never carry half a character. */
+    for (size_t n = 1; n <= strlen(full); n++) {
+        char out[1024];
+        hp_rule_text(&r, HP_RULE_LANG_ZH, out, n);
+        CHECK(strlen(out) < n);
+        CHECK(whole_utf8(out));
+        CHECK(strncmp(out, full, strlen(out)) == 0);
+    }
     hp_oh_free(r.hours);
     cJSON_Delete(stored);
 }
