@@ -6,10 +6,12 @@
 
 #include "haulpass/arena.h"
 #include "haulpass/calendar.h"
+#include "haulpass/metrics.h"
 #include "haulpass/pass_amendments.h"
 #include "haulpass/pass_code.h"
 #include "haulpass/passes.h"
 #include "haulpass/roadworks.h"
+#include "haulpass/time.h"
 
 #include <stdio.h>
 #include <time.h>
@@ -221,10 +223,13 @@ enum hp_db_status hp_queue_decide(struct hp_db *db, struct hp_arena *arena, cons
             ((st = hp_roadworks_open(db, arena, id, officer)) < 0 ||
              (st = hp_applications_get(db, arena, id, NULL, out)) < 0))
             return st;
+        int64_t t0 = hp_time_now_us();
         enum hp_db_status signed_st =
             hp_passes_sign(db, arena, key, amended ? NULL : id, amended);
         if (signed_st < 0)
             return signed_st;
+        if (signed_st == HP_DB_ROWS)
+            hp_metrics_signing(hp_time_now_us() - t0);
     }
     return HP_DB_ROWS;
 }
