@@ -363,6 +363,52 @@ TEST(a_pass_is_extended_at_most_twice_and_never_beyond_its_types_longest_validit
     hp_t_free(r);
 }
 
+struct officer_racer {
+    const char *code, *body;
+    long status;
+};
+
+static void *officer_race(void *arg)
+{
+    struct officer_racer *x = arg;
+    struct hp_t_resp *r = amend(officer.token, x->code, x->body);
+    x->status = r->status;
+    hp_t_free(r);
+    return NULL;
+}
+
+/* Before the tests that leave an amendment open: issue() claims the
+ * oldest application in the queue. */
+TEST(two_officers_amending_one_pass_at_once_never_lose_a_change)
+{
+    once();
+    char code[32];
+    issue("鲁QL8006", "urban_delivery", to, code);
+    /* Each changes another field of revision 1. Either the second is told
+     * the pass moved on (409 superseded), or it ran on revision 2 and the
+     * pass carries both changes: never the second undoing the first. */
+    struct officer_racer racers[2] = {
+        {code, "{\"hours\":\"Mo-Fr 06:00-20:00\",\"reason\":\"works on the ring road\"}", 0},
+        {code, "{\"plate\":\"鲁QL8008\",\"reason\":\"the truck broke down\"}", 0}};
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++)
+        pthread_create(&th[i], NULL, officer_race, &racers[i]);
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    CHECK(racers[0].status == 200 || racers[1].status == 200);
+    CHECK(racers[0].status != 500 && racers[1].status != 500);
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "SELECT (hours = 'Mo-Fr 06:00-20:00')::int + (plate = '鲁QL8008')::int"
+             "  FROM passes WHERE code = '%s'",
+             code);
+    int changes = hp_t_sql_int(sql);
+    if (racers[0].status == 200 && racers[1].status == 200)
+        CHECK_INT(changes, 2);
+    else
+        CHECK((racers[0].status == 409 || racers[1].status == 409) && changes == 1);
+}
+
 struct racer {
     const char *code;
     const char *plate;
@@ -514,46 +560,3 @@ TEST(cancelling_an_escort_keeps_its_reason_on_the_booking_and_in_the_audit_trail
     CHECK_INT(hp_t_sql_int(sql), 1);
 }
 
-struct officer_racer {
-    const char *code, *body;
-    long status;
-};
-
-static void *officer_race(void *arg)
-{
-    struct officer_racer *x = arg;
-    struct hp_t_resp *r = amend(officer.token, x->code, x->body);
-    x->status = r->status;
-    hp_t_free(r);
-    return NULL;
-}
-
-TEST(two_officers_amending_one_pass_at_once_never_lose_a_change)
-{
-    once();
-    char code[32];
-    issue("鲁QL8006", "urban_delivery", to, code);
-    /* Each changes another field of revision 1. Either the second is told
-     * the pass moved on (409 superseded), or it ran on revision 2 and the
-     * pass carries both changes: never the second undoing the first. */
-    struct officer_racer racers[2] = {
-        {code, "{\"hours\":\"Mo-Fr 06:00-20:00\",\"reason\":\"works on the ring road\"}", 0},
-        {code, "{\"plate\":\"鲁QL8008\",\"reason\":\"the truck broke down\"}", 0}};
-    pthread_t th[2];
-    for (int i = 0; i < 2; i++)
-        pthread_create(&th[i], NULL, officer_race, &racers[i]);
-    for (int i = 0; i < 2; i++)
-        pthread_join(th[i], NULL);
-    CHECK(racers[0].status == 200 || racers[1].status == 200);
-    CHECK(racers[0].status != 500 && racers[1].status != 500);
-    char sql[256];
-    snprintf(sql, sizeof(sql),
-             "SELECT (hours = 'Mo-Fr 06:00-20:00')::int + (plate = '鲁QL8008')::int"
-             "  FROM passes WHERE code = '%s'",
-             code);
-    int changes = hp_t_sql_int(sql);
-    if (racers[0].status == 200 && racers[1].status == 200)
-        CHECK_INT(changes, 2);
-    else
-        CHECK((racers[0].status == 409 || racers[1].status == 409) && changes == 1);
-}
