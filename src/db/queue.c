@@ -241,7 +241,7 @@ static struct hp_sql per_type_sql = HP_SQL("queue_per_type",
     "           a.decided_at - coalesce(a.endorsed_at, a.submitted_at)) / 3600),"
     "       avg((a.decided_at <= a.due_at)::int)"
     "  FROM unnest(ARRAY['construction', 'urban_delivery', 'oversize', 'hazmat',"
-    "                    'temporary']) WITH ORDINALITY t(type, n)"
+    "                    'temporary', 'road_occupation']) WITH ORDINALITY t(type, n)"
     "  LEFT JOIN applications a ON a.type = t.type AND a.decided_at IS NOT NULL"
     " GROUP BY t.type, t.n ORDER BY t.n");
 
