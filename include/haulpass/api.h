@@ -72,6 +72,15 @@ struct hp_application_input;
 bool hp_api_application_input(struct hp_request *req, const cJSON *body,
                               struct hp_application_input *in);
 
+/* The cargo of an oversize application (oversize_cargo.c) into in->cargo:
+ * required (NULL or absent is refused at /cargo); false after recording
+ * why. */
+bool hp_api_read_cargo(struct hp_request *req, const cJSON *cargo,
+                       struct hp_application_input *in);
+/* {length_mm, ..., escort_required} of cargo (JSON object text, NULL:
+ * null), for an application's or a pass's answer. */
+cJSON *hp_api_cargo_json(const char *cargo);
+
 /* The works of a road-occupation application (road_works.c) into in
  * (works, works_area, works_width_m); false after recording why. works may
  * be NULL (then it records that it is required); docs: the application's

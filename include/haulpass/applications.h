@@ -32,6 +32,7 @@ struct hp_application {
     const char *pass_code, *reason; /* an amendment's pass and why; else NULL */
     const char *works;           /* road_occupation: JSON object text; else NULL */
     const char *roadworks_zone_id; /* the zone an approved one became; else NULL */
+    const char *cargo;           /* oversize: JSON object text; else NULL */
     int64_t submitted_us, endorsed_us, due_us, claim_expires_us, decided_us,
         documents_due_us; /* 0: none */
 };
@@ -54,6 +55,10 @@ struct hp_application_input {
      * its area (GeoJSON Polygon or LineString) and, for a line, its width. */
     const char *works, *works_area;
     int works_width_m;
+    /* An oversize application's cargo (docs/contract.md §13): what was
+     * sent, {length_mm, width_mm, height_mm, mass_kg} as JSON object text;
+     * NULL for the other types. */
+    const char *cargo;
 };
 
 /* What create found wrong: indexes (-1 ended) of plates not the org's and

@@ -5,6 +5,7 @@
 #define HAULPASS_CHECK_ANSWER_H
 
 #include "haulpass/check.h"
+#include "haulpass/check_escort.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -18,9 +19,12 @@ struct hp_text {
 
 void hp_text_free(struct hp_text *t);
 
-/* The answer of POST /v1/checks/route. */
+/* The answer of POST /v1/checks/route; escort: what an oversize trip
+ * needs (NULL, or not required: "escort": null). An escort required and
+ * not booked makes the trip not allowed. */
 void hp_check_answer_route(struct hp_text *t, const struct hp_snapshot *s,
-                           const struct hp_check_vehicle *v, const struct hp_route_check *c);
+                           const struct hp_check_vehicle *v, const struct hp_route_check *c,
+                           const struct hp_escort_need *escort);
 
 /* "{" and the members before the results of POST /v1/checks/sightings; then
  * one hp_check_answer_sighting per result (first: the first one); then

@@ -9,6 +9,7 @@
 #define HAULPASS_OPS_ROUTE_H
 
 #include "haulpass/check.h"
+#include "haulpass/check_escort.h"
 
 #include <cjson/cJSON.h>
 #include <stdint.h>
@@ -42,6 +43,7 @@ enum hp_route_outcome {
 struct hp_route_answer {
     struct hp_check_vehicle vehicle;
     struct hp_route_check check;
+    struct hp_escort_need escort; /* of a vehicle given by its plate only */
 };
 
 /*

@@ -30,6 +30,7 @@ struct hp_pass {
     int extensions;          /* revisions that only moved valid_to later */
     const char *holder_org_id; /* the organisation that applied for it */
     bool fast_track;         /* its application's */
+    const char *cargo;       /* an oversize load's (JSON object text), or NULL */
 };
 
 /* Marks provisional passes whose documents_due has passed suspended, and

@@ -73,8 +73,9 @@ struct hp_queue_type_stats {
     double within_deadline_share;
 };
 
-/* Every application type, in the order of docs/contract.md. */
-#define HP_QUEUE_TYPES 5
+/* Every application type, in the order of docs/contract.md, road_occupation
+ * (§13) last. */
+#define HP_QUEUE_TYPES 6
 
 enum hp_db_status hp_queue_depth(struct hp_db *db, struct hp_arena *arena,
                                  struct hp_queue_depth *out);

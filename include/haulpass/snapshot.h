@@ -79,6 +79,16 @@ struct hp_snap_pass {
     int *zones;          /* indexes of its zones in the snapshot */
     int nzones;
     struct hp_snap_corridor *corridor; /* NULL: none */
+    bool escort_required; /* an oversize load past the limits (oversize.h) */
+};
+
+/* A live escort booking (docs/contract.md §13): the plates (normal form)
+ * it leads between starts and ends. */
+struct hp_snap_escort {
+    char id[37];
+    time_t starts, ends;
+    char (*plates)[HP_PLATE_BUF];
+    int nplates;
 };
 
 /* The class of a delta's tombstone: the plate's vehicle is gone. */
@@ -139,6 +149,10 @@ struct hp_snapshot {
     int64_t *holidays;
     int nholidays;
     time_t zones_changed;
+    /* Escort bookings, borrowed by a delta like the calendar (a booking's
+     * change asks for a full load). */
+    struct hp_snap_escort *escorts;
+    int nescorts;
     /* How long the load took, in ms, by part (for logs and benchmarks). */
     struct {
         double zones, vehicles, passes, total;
@@ -174,6 +188,13 @@ const struct hp_snap_vehicle *hp_snapshot_vehicle(const struct hp_snapshot *s,
  * them, in the delta or the base that holds v. */
 const struct hp_snap_pass *hp_snapshot_passes(const struct hp_snapshot *s,
                                               const struct hp_snap_vehicle *v);
+
+/* The live escort booking leading plate (normal form) over all of [from,
+ * to], or NULL (snapshot_escorts.c). A linear scan: bookings are few (a
+ * unit leads one convoy at a time). */
+const struct hp_snap_escort *hp_snapshot_escort_covering(const struct hp_snapshot *s,
+                                                         const char *plate, time_t from,
+                                                         time_t to);
 
 /* The user whose token has this SHA-256 (hex), or NULL. */
 const struct hp_snap_user *hp_snapshot_user(const struct hp_snapshot *s, const char *token_hash);

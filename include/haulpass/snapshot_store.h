@@ -55,6 +55,14 @@ struct hp_stored_pass {
      * a revision starts when it is made and stops when the next one
      * starts (docs/contract.md §13). */
     time_t starts, ends;
+    const char *cargo; /* an oversize load's (JSON object text), or NULL */
+};
+
+/* A live escort booking (scheduled or confirmed) not yet over: the plates
+ * it leads (a JSON array text, normal form) from starts to ends. */
+struct hp_stored_escort {
+    const char *id, *plates_json;
+    time_t starts, ends;
 };
 
 struct hp_stored_user {
@@ -73,6 +81,7 @@ enum hp_store_table {
     HP_STORE_PASSES,
     HP_STORE_USERS,
     HP_STORE_CALENDAR,
+    HP_STORE_ESCORTS, /* full loads only, and only with a sink that takes them */
 };
 
 /*
@@ -91,6 +100,7 @@ struct hp_snapshot_sink {
     bool (*user)(void *ctx, const struct hp_stored_user *row);
     bool (*day)(void *ctx, const struct hp_stored_day *row);
     bool (*end)(void *ctx, enum hp_store_table table);
+    bool (*escort)(void *ctx, const struct hp_stored_escort *row); /* NULL: skipped */
 };
 
 /*

@@ -21,7 +21,7 @@
 
 enum {
     F_TYPE, F_PLATES, F_ZONES, F_CORRIDOR, F_FROM, F_TO, F_HOURS, F_PROJECT, F_DOCS, F_NOTE,
-    F_WORKS, F_COUNT
+    F_WORKS, F_CARGO, F_COUNT
 };
 
 static const struct hp_json_field create_spec[] = {
@@ -37,6 +37,8 @@ static const struct hp_json_field create_spec[] = {
     {"documents", HP_JSON_ARRAY, .required = true, .max = 50},
     {"note", HP_JSON_STRING, .nullable = true, .max = 2000},
     {"works", HP_JSON_OBJECT},
+    /* Required of an oversize load, refused of the others. */
+    {"cargo", HP_JSON_OBJECT, .nullable = true},
     {NULL},
 };
 
@@ -129,6 +131,7 @@ cJSON *hp_api_application_json(const struct hp_application *a,
     add_str_or_null(j, "reason", a->reason);
     cJSON_AddItemToObject(j, "works", hp_api_json_or_null(a->works));
     add_str_or_null(j, "roadworks_zone_id", a->roadworks_zone_id);
+    cJSON_AddItemToObject(j, "cargo", hp_api_cargo_json(a->cargo));
     if (!history)
         return j;
     cJSON *h = cJSON_AddArrayToObject(j, "history");
@@ -300,6 +303,23 @@ bool hp_api_application_input(struct hp_request *req, const cJSON *body,
     }
     if (v[F_WORKS]) {
         hp_req_invalid(req, "/works", "only a road_occupation application has works");
+        ok = false;
+    }
+    const cJSON *cargo = cJSON_GetObjectItemCaseSensitive(body, "cargo");
+    if (in->type && strcmp(in->type, "oversize") == 0) {
+        /* An oversize load is escorted or not along one road: it needs a
+         * corridor and what it measures (docs/contract.md §13). */
+        const cJSON *c = cJSON_GetObjectItemCaseSensitive(body, "corridor");
+        if (!c || cJSON_IsNull(c)) {
+            hp_req_invalid(req, "/corridor", "is required for an oversize load: its route");
+            ok = false;
+        }
+        /* A cargo of the wrong JSON type is already said to be so. */
+        bool cargo_typed = v[F_CARGO] || !cargo || cJSON_IsNull(cargo);
+        if (!cargo_typed || !hp_api_read_cargo(req, v[F_CARGO], in))
+            ok = false;
+    } else if (cargo && !cJSON_IsNull(cargo)) {
+        hp_req_invalid(req, "/cargo", "only an oversize application has cargo");
         ok = false;
     }
     if (!v[F_PLATES] && !cJSON_GetObjectItemCaseSensitive(body, "plates")) {

@@ -229,13 +229,53 @@ static void route_violations(struct hp_text *t, const struct hp_snapshot *s,
     }
 }
 
+/* "escort": what an oversize trip needs and the booking that covers it
+ * (docs/contract.md §13), or null when no pass in force requires one. */
+static void route_escort(struct hp_text *t, const struct hp_snapshot *s,
+                         const struct hp_escort_need *e)
+{
+    puts_(t, ",\"escort\":");
+    if (!e || !e->required) {
+        puts_(t, "null");
+        return;
+    }
+    puts_(t, "{\"required\":true,\"pass_code\":");
+    str(t, e->pass_code);
+    puts_(t, ",\"booking_id\":");
+    if (e->booking_id[0])
+        str(t, e->booking_id);
+    else
+        puts_(t, "null");
+    puts_(t, ",\"from\":");
+    instant(t, s, e->from_s);
+    puts_(t, ",\"to\":");
+    instant(t, s, e->to_s);
+    puts_(t, ",\"reason\":");
+    if (e->booking_id[0]) {
+        puts_(t, "null");
+    } else {
+        char why[256];
+        snprintf(why, sizeof(why),
+                 "pass %s requires a police escort (an oversize load past the limits) and no "
+                 "scheduled or confirmed escort booking of this plate covers the trip in its "
+                 "corridor",
+                 e->pass_code);
+        str(t, why);
+    }
+    puts_(t, "}");
+}
+
 void hp_check_answer_route(struct hp_text *t, const struct hp_snapshot *s,
-                           const struct hp_check_vehicle *v, const struct hp_route_check *c)
+                           const struct hp_check_vehicle *v, const struct hp_route_check *c,
+                           const struct hp_escort_need *escort)
 {
     bool first = true;
-    route_head(t, s, c, c->nviolations == 0);
+    bool unescorted = escort && escort->required && !escort->booking_id[0];
+    route_head(t, s, c, c->nviolations == 0 && !unescorted);
     route_violations(t, s, v, c, NULL, &first);
-    puts_(t, "]}");
+    puts_(t, "]");
+    route_escort(t, s, escort);
+    puts_(t, "}");
 }
 
 void hp_check_answer_convoy(struct hp_text *t, const struct hp_snapshot *s, int n,

@@ -36,7 +36,7 @@ static int route_answer(const char *plate, const unsigned char *org,
     int status = 500;
     switch (hp_ops_route_check(s, plate, org, given, xy, n, depart_us, speed_kmh, &a)) {
     case HP_ROUTE_CHECKED:
-        hp_check_answer_route(t, s, &a.vehicle, &a.check);
+        hp_check_answer_route(t, s, &a.vehicle, &a.check, &a.escort);
         status = t->failed ? 500 : 200;
         hp_ops_route_free(&a);
         break;

@@ -73,6 +73,9 @@ static cJSON *merged_body(const struct hp_pass *p, const cJSON *body, const cJSO
         cJSON_AddArrayToObject(m, "documents");
     if (v[A_NOTE])
         add_copy(m, "note", v[A_NOTE]);
+    /* An oversize pass's load does not change with its revisions. */
+    if (p->cargo)
+        cJSON_AddItemToObject(m, "cargo", cJSON_Parse(p->cargo));
     return m;
 }
 

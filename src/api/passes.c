@@ -6,6 +6,7 @@
 
 #include "haulpass/arena.h"
 #include "haulpass/json_body.h"
+#include "haulpass/oversize.h"
 #include "haulpass/pass_code.h"
 #include "haulpass/passes.h"
 #include "haulpass/plate.h"
@@ -91,6 +92,9 @@ cJSON *hp_api_pass_json(const struct hp_pass *p)
     cJSON_AddItemToObject(j, "revise_reason", p->revise_reason ? cJSON_CreateString(p->revise_reason)
                                                                : cJSON_CreateNull());
     cJSON_AddNumberToObject(j, "extensions", p->extensions);
+    /* An oversize load's, and whether the police must lead it (§13). */
+    cJSON_AddItemToObject(j, "cargo", hp_api_cargo_json(p->cargo));
+    cJSON_AddBoolToObject(j, "escort_required", hp_oversize_escort_required_json(p->cargo));
     return j;
 }
 

@@ -1,7 +1,7 @@
 /* The snapshot's shape once loaded: references, the plate index, the zone
  * index and the prepared copies. Reading it from the database is in
  * snapshot_load.c. */
-#include "haulpass/snapshot.h"
+#include "snapshot_internal.h"
 
 #include "haulpass/calendar.h"
 #include "haulpass/opening_hours.h"
@@ -79,6 +79,7 @@ static void snapshot_free(struct hp_snapshot *s)
         free(s->by_token.slot);
         hp_calendar_free(s->cal);
         free(s->holidays);
+        hp_snapshot_free_escorts(s);
     }
     struct hp_snapshot *base = s->base;
     free(s);

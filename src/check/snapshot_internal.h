@@ -3,6 +3,7 @@
 #define HAULPASS_SNAPSHOT_INTERNAL_H
 
 #include "haulpass/snapshot.h"
+#include "haulpass/snapshot_store.h"
 
 /* A well-spread 64-bit hash of len bytes, for the snapshot's tables. */
 uint64_t hp_snapshot_hash(const char *key, size_t len);
@@ -20,5 +21,10 @@ bool hp_snapshot_index_zone_ids(struct hp_snapshot *s);
 int hp_snapshot_own_vehicle(const struct hp_snapshot *s, const char *plate);
 /* The index of the zone with this id (lower-case text), or -1. */
 int hp_snapshot_zone_index(const struct hp_snapshot *s, const char *id);
+
+/* Reads one stored escort into s->escorts (snapshot_escorts.c); false
+ * when out of memory or its plates cannot be read. */
+bool hp_snapshot_add_escort(struct hp_snapshot *s, const struct hp_stored_escort *row);
+void hp_snapshot_free_escorts(struct hp_snapshot *s);
 
 #endif

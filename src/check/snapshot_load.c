@@ -6,6 +6,7 @@
 #include "haulpass/calendar.h"
 #include "haulpass/json_body.h"
 #include "haulpass/opening_hours.h"
+#include "haulpass/oversize.h"
 #include "haulpass/snapshot_store.h"
 #include "haulpass/time.h"
 #include "haulpass/vocab.h"
@@ -195,6 +196,9 @@ static bool on_begin(void *ctx, enum hp_store_table table, int nrows)
         break;
     case HP_STORE_CALENDAR:
         ok = (l->days = calloc(n, sizeof(*l->days))) != NULL;
+        break;
+    case HP_STORE_ESCORTS:
+        ok = (s->escorts = calloc(n, sizeof(*s->escorts))) != NULL;
         break;
     }
     return ok || fail(l, "out of memory");
@@ -423,6 +427,7 @@ static bool on_pass(void *ctx, const struct hp_stored_pass *row)
     p->to_day = row->to_day;
     p->starts = row->starts;
     p->ends = row->ends;
+    p->escort_required = row->cargo && hp_oversize_escort_required_json(row->cargo);
     return pass_zones(l, p, row) && pass_hours(l, p, row->hours) && pass_corridor(l, p, row);
 }
 
@@ -453,6 +458,12 @@ static int by_day(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
     return (x > y) - (x < y);
+}
+
+static bool on_escort(void *ctx, const struct hp_stored_escort *row)
+{
+    struct loader *l = ctx;
+    return hp_snapshot_add_escort(l->s, row) || fail(l, "escort %s cannot be read", row->id);
 }
 
 static bool calendar_done(struct loader *l)
@@ -494,6 +505,8 @@ static bool on_end(void *ctx, enum hp_store_table table)
         return hp_snapshot_index_users(s) || fail(l, "out of memory");
     case HP_STORE_CALENDAR:
         return calendar_done(l);
+    case HP_STORE_ESCORTS:
+        return true;
     }
     return true;
 }
@@ -508,6 +521,7 @@ static void borrow(struct hp_snapshot *s, struct hp_snapshot *base)
     s->cal = base->cal;
     s->holidays = base->holidays, s->nholidays = base->nholidays;
     s->zones_changed = base->zones_changed;
+    s->escorts = base->escorts, s->nescorts = base->nescorts;
 }
 
 struct hp_snapshot *hp_snapshot_load(struct pg_conn *conn, char *err, size_t errlen)
@@ -539,6 +553,7 @@ struct hp_snapshot *hp_snapshot_load_delta(struct pg_conn *conn, struct hp_snaps
     const struct hp_snapshot_sink sink = {
         .ctx = &l, .version = on_version, .begin = on_begin, .zone = on_zone,
         .vehicle = on_vehicle, .pass = on_pass, .user = on_user, .day = on_day, .end = on_end,
+        .escort = on_escort,
     };
     bool ok = l.wkb != NULL || fail(&l, "out of memory");
     ok = ok && hp_snapshot_store_read(conn, l.delta, plates, l.nplates, &sink, err, errlen);

@@ -19,7 +19,7 @@
     " hp_us(a.submitted_at), hp_us(a.endorsed_at), hp_us(a.due_at),"                    \
     " hp_us(a.claim_expires_at), hp_us(a.decided_at), hp_us(a.documents_due),"          \
     " a.kind, a.pass_code, a.reason, a.works::text,"                                    \
-    " (SELECT z.id FROM zones z WHERE z.application_id = a.id)"
+    " (SELECT z.id FROM zones z WHERE z.application_id = a.id), a.cargo::text"
 
 /* Reads the HP_APP_COLS of row into a (pointing into r, and into arena
  * for the arrays). */

@@ -55,6 +55,7 @@ void hp_applications_read(struct hp_arena *arena, const PGresult *r, int row,
     a->reason = hp_db_text(r, row, c++);
     a->works = hp_db_text(r, row, c++);
     a->roadworks_zone_id = hp_db_text(r, row, c++);
+    a->cargo = hp_db_text(r, row, c++);
 }
 
 /* due_at for a clock starting at now_us, from the calendar in the
@@ -102,7 +103,7 @@ static struct hp_sql insert_sql = HP_SQL("applications_insert",
     "WITH a AS (INSERT INTO applications (org_id, applicant_id, type, plates, zone_ids,"
     "             corridor_route, corridor_width_m, valid_from, valid_to, hours, project_id,"
     "             documents, note, status, fast_track, submitted_at, due_at, kind, pass_code,"
-    "             reason, works, works_area)"
+    "             reason, works, works_area, cargo)"
     "           SELECT $1::uuid, $2::uuid, $3,"
     "                  ARRAY(SELECT json_array_elements_text($4::json)),"
     "                  ARRAY(SELECT json_array_elements_text($5::json)::uuid),"
@@ -113,7 +114,8 @@ static struct hp_sql insert_sql = HP_SQL("applications_insert",
     "                  $20::jsonb, ST_Multi(CASE WHEN $22::int IS NULL"
     "                      THEN ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON($21)), 4326)"
     "                      ELSE ST_Buffer(ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON($21)), 4326)"
-    "                                     ::geography, $22::int / 2.0)::geometry END)"
+    "                                     ::geography, $22::int / 2.0)::geometry END),"
+    "                  $23::jsonb"
     "           RETURNING *),"
     "     e AS (INSERT INTO application_events (application_id, at, actor_id, to_status,"
     "                                           reason)"
@@ -168,8 +170,8 @@ enum hp_db_status hp_applications_create(struct hp_db *db, struct hp_arena *aren
         hp_arena_printf(arena, "%lld", (long long)now),
         queued ? hp_arena_printf(arena, "%lld", (long long)due) : NULL,
         in->pass_code, in->reason, in->works, in->works_area,
-        in->works_width_m ? hp_arena_printf(arena, "%d", in->works_width_m) : NULL};
-    if ((st = hp_db_exec(db, arena, &insert_sql, 22, params, &r)) == HP_DB_ROWS)
+        in->works_width_m ? hp_arena_printf(arena, "%d", in->works_width_m) : NULL, in->cargo};
+    if ((st = hp_db_exec(db, arena, &insert_sql, 23, params, &r)) == HP_DB_ROWS)
         hp_applications_read(arena, r, 0, out);
     return st;
 }

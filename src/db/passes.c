@@ -19,7 +19,7 @@
     " p.project_id, p.revoke_reason, hp_us(p.issued_at), hp_us(p.documents_due),"       \
     " hp_us(p.revoked_at), p.revision, p.signed_code, hp_us(p.revised_at), p.revised_by,"  \
     " p.revision_application_id, p.revise_reason, to_json(p.revise_changes)::text,"      \
-    " p.extensions, o.org_id, o.fast_track"
+    " p.extensions, o.org_id, o.fast_track, p.cargo::text"
 
 /* The application that first issued pass p, for PASS_COLS. */
 #define PASS_FROM " FROM passes p JOIN applications o ON o.id = p.application_id"
@@ -61,6 +61,7 @@ static void read_pass(struct hp_arena *arena, const PGresult *r, int row, struct
     p->extensions = atoi(PQgetvalue(r, row, 23));
     p->holder_org_id = PQgetvalue(r, row, 24);
     p->fast_track = strcmp(PQgetvalue(r, row, 25), "t") == 0;
+    p->cargo = hp_db_text(r, row, 26);
 }
 
 static struct hp_sql sweep_sql = HP_SQL("passes_sweep",

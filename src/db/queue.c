@@ -129,11 +129,11 @@ static struct hp_sql decide_sql = HP_SQL("queue_decide",
     "                   to_jsonb(u) - 'corridor_route' FROM u),"
     "     p AS (INSERT INTO passes (code, application_id, plate, type, zone_ids,"
     "             corridor_route, corridor_width_m, valid_from, valid_to, hours, project_id,"
-    "             status, documents_due)"
+    "             status, documents_due, cargo)"
     "           SELECT c.code, u.id, u.plates[c.i], u.type, u.zone_ids, u.corridor_route,"
     "                  u.corridor_width_m, u.valid_from, u.valid_to, u.hours, u.project_id,"
     "                  CASE u.status WHEN 'approved' THEN 'active' ELSE 'provisional' END,"
-    "                  u.documents_due"
+    "                  u.documents_due, u.cargo"
     "             FROM u, json_array_elements_text($7::json) WITH ORDINALITY c(code, i)"
     "            WHERE u.status IN ('approved', 'approved_provisional') AND u.kind = 'new'"
     "              AND c.i <= cardinality(u.plates)"
@@ -246,7 +246,7 @@ static struct hp_sql per_type_sql = HP_SQL("queue_per_type",
     "           a.decided_at - coalesce(a.endorsed_at, a.submitted_at)) / 3600),"
     "       avg((a.decided_at <= a.due_at)::int)"
     "  FROM unnest(ARRAY['construction', 'urban_delivery', 'oversize', 'hazmat',"
-    "                    'temporary']) WITH ORDINALITY t(type, n)"
+    "                    'temporary', 'road_occupation']) WITH ORDINALITY t(type, n)"
     "  LEFT JOIN applications a ON a.type = t.type AND a.decided_at IS NOT NULL"
     " GROUP BY t.type, t.n ORDER BY t.n");
 

@@ -170,11 +170,13 @@ static int read_uuid_array(struct reader *r, const char *arr, int len)
     " corridor_width_m, valid_from - DATE '1970-01-01', valid_to - DATE '1970-01-01',"   \
     " hours, extract(epoch FROM documents_due)::int8,"
 #define PASSES_SQL(and)                                                                   \
-    PASS_FIELDS " ceil(extract(epoch FROM revised_at))::int8, NULL::int8"               \
+    PASS_FIELDS " ceil(extract(epoch FROM revised_at))::int8, NULL::int8, cargo::text"  \
     " FROM passes WHERE status IN ('active', 'provisional')" and                         \
     " UNION ALL " PASS_FIELDS                                                            \
     " ceil(extract(epoch FROM CASE WHEN revision > 1 THEN started_at END))::int8,"       \
-    " ceil(extract(epoch FROM superseded_at))::int8 FROM pass_revisions"                \
+    " ceil(extract(epoch FROM superseded_at))::int8,"                                   \
+    " (SELECT p.cargo::text FROM passes p WHERE p.code = pass_revisions.code)"          \
+    " FROM pass_revisions"                                                              \
     " WHERE status IN ('active', 'provisional') AND valid_to >= current_date - 7" and    \
     " ORDER BY 1, 2"
 
@@ -204,6 +206,7 @@ static bool pass_row(struct reader *r, const PGresult *res, int i)
         .documents_due = PQgetisnull(res, i, 10) ? 0 : (time_t)be64(PQgetvalue(res, i, 10)),
         .starts = PQgetisnull(res, i, 11) ? 0 : (time_t)be64(PQgetvalue(res, i, 11)),
         .ends = PQgetisnull(res, i, 12) ? 0 : (time_t)be64(PQgetvalue(res, i, 12)),
+        .cargo = PQgetisnull(res, i, 13) ? NULL : PQgetvalue(res, i, 13),
     };
     return nzones >= 0 ? r->sink->pass(r->sink->ctx, &p) : fail(r, "out of memory");
 }
@@ -224,6 +227,25 @@ static bool user_row(struct reader *r, const PGresult *res, int i)
         .role = PQgetvalue(res, i, 6),
     };
     return r->sink->user(r->sink->ctx, &u);
+}
+
+/* The escort bookings that may still cover a trip (docs/contract.md §13):
+ * live, and not over for more than a day (a check may ask about the recent
+ * past). */
+#define ESCORTS_SQL                                                                      \
+    "SELECT id::text, array_to_json(plates)::text, extract(epoch FROM starts_at)::int8,"  \
+    " ceil(extract(epoch FROM ends_at))::int8 FROM escorts"                              \
+    " WHERE status IN ('scheduled', 'confirmed') AND ends_at > now() - interval '1 day'"
+
+static bool escort_row(struct reader *r, const PGresult *res, int i)
+{
+    struct hp_stored_escort e = {
+        .id = PQgetvalue(res, i, 0),
+        .plates_json = PQgetvalue(res, i, 1),
+        .starts = (time_t)atoll(PQgetvalue(res, i, 2)),
+        .ends = (time_t)atoll(PQgetvalue(res, i, 3)),
+    };
+    return r->sink->escort(r->sink->ctx, &e);
 }
 
 #define CALENDAR_SQL "SELECT day::text, kind FROM calendar_days"
@@ -286,7 +308,9 @@ bool hp_snapshot_store_read(struct pg_conn *conn, bool delta, char *const *plate
                     delta ? PASSES_SQL(" AND plate = ANY($1::text[])") : PASSES_SQL(""), true,
                     pass_row) &&
          (delta || (read_table(&r, HP_STORE_USERS, USERS_SQL, false, user_row) &&
-                    read_table(&r, HP_STORE_CALENDAR, CALENDAR_SQL, false, day_row)));
+                    read_table(&r, HP_STORE_CALENDAR, CALENDAR_SQL, false, day_row))) &&
+         (delta || !sink->escort ||
+          read_table(&r, HP_STORE_ESCORTS, ESCORTS_SQL, false, escort_row));
     if (ok)
         ok = command(&r, "COMMIT");
     else

@@ -9,7 +9,8 @@ static struct hp_sql outlines_sql = HP_SQL("zone_outlines_in_bbox",
     "           'geometry', ST_AsGeoJSON(CASE WHEN $5::float8 > 0"
     "                                         THEN ST_SimplifyPreserveTopology(geom, $5::float8)"
     "                                         ELSE geom END, 6)::json,"
-    "           'properties', json_build_object('name', name, 'version', version, 'rules', rules))"
+    "           'properties', json_build_object('name', name, 'version', version, 'rules', rules,"
+    "                                             'kind', kind))"
     "         ORDER BY created_at, id), '[]'::json))::text"
     "  FROM zones WHERE retired_at IS NULL"
     "   AND geom && ST_MakeEnvelope($1::float8, $2::float8, $3::float8, $4::float8, 4326)");

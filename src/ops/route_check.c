@@ -104,6 +104,13 @@ enum hp_route_outcome hp_ops_route_check(const struct hp_snapshot *s, const char
         hp_ops_route_free(out);
         return HP_ROUTE_TOO_LATE;
     }
+    /* An oversize load's escort (docs/contract.md §13). */
+    if (plate && !hp_check_escort(s, ctx, plate, out->vehicle.passes, out->vehicle.npasses, xy,
+                                  n, (double)depart_us / 1e6, out->check.arrive_s,
+                                  speed_kmh / 3.6, &out->escort)) {
+        hp_ops_route_free(out);
+        return HP_ROUTE_FAILED;
+    }
     return HP_ROUTE_CHECKED;
 }
 

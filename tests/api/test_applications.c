@@ -29,6 +29,11 @@ static void copy_id(struct hp_t_resp *r, char out[64])
     hp_t_free(r);
 }
 
+/* A corridor, as an oversize load must have (docs/contract.md §13). */
+#define CORRIDOR                                                                        \
+    "\"corridor\":{\"route\":{\"type\":\"LineString\",\"coordinates\":[[118,35],"         \
+    "[118.1,35]]},\"width_m\":10}"
+
 #define SQUARE                                                                          \
     "{\"type\":\"Polygon\",\"coordinates\":[[[118.3,35.0],[118.4,35.0],[118.4,35.1],"   \
     "[118.3,35.1],[118.3,35.0]]]}"
@@ -268,6 +273,29 @@ TEST(every_refusal_names_its_pointer)
         {"{\"type\":\"oversize\",\"plates\":[\"鲁Q10001\"],\"valid_from\":\"2030-12-01\","
          "\"valid_to\":\"2030-12-01\"}",
          "/documents"},
+        /* An oversize load needs its corridor and its cargo (§13). */
+        {"{\"type\":\"oversize\",\"plates\":[\"鲁Q10001\"],\"valid_from\":\"2030-12-01\","
+         "\"valid_to\":\"2030-12-01\",\"documents\":[],"
+         "\"cargo\":{\"length_mm\":18000,\"width_mm\":3500,\"height_mm\":4000,\"mass_kg\":60000}}",
+         "/corridor"},
+        {"{\"type\":\"oversize\",\"plates\":[\"鲁Q10001\"],\"valid_from\":\"2030-12-01\","
+         "\"valid_to\":\"2030-12-01\",\"documents\":[]," CORRIDOR "}",
+         "/cargo"},
+        {"{\"type\":\"oversize\",\"plates\":[\"鲁Q10001\"],\"valid_from\":\"2030-12-01\","
+         "\"valid_to\":\"2030-12-01\",\"documents\":[]," CORRIDOR ",\"cargo\":null}",
+         "/cargo"},
+        {"{\"type\":\"oversize\",\"plates\":[\"鲁Q10001\"],\"valid_from\":\"2030-12-01\","
+         "\"valid_to\":\"2030-12-01\",\"documents\":[]," CORRIDOR ","
+         "\"cargo\":{\"length_mm\":18000,\"width_mm\":0,\"height_mm\":4000,\"mass_kg\":60000}}",
+         "/cargo/width_mm"},
+        {"{\"type\":\"oversize\",\"plates\":[\"鲁Q10001\"],\"valid_from\":\"2030-12-01\","
+         "\"valid_to\":\"2030-12-01\",\"documents\":[]," CORRIDOR ","
+         "\"cargo\":{\"length_mm\":18000,\"width_mm\":3000,\"height_mm\":4000}}",
+         "/cargo/mass_kg"},
+        {"{\"type\":\"construction\",\"plates\":[\"鲁Q10001\"],\"valid_from\":\"2030-12-01\","
+         "\"valid_to\":\"2030-12-01\",\"documents\":[]," CORRIDOR ","
+         "\"cargo\":{\"length_mm\":18000,\"width_mm\":3000,\"height_mm\":4000,\"mass_kg\":1}}",
+         "/cargo"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct hp_t_resp *r = hp_t_post("/v1/applications", haulier.token, cases[i].body);
@@ -288,7 +316,9 @@ TEST(every_refusal_names_its_pointer)
     file(&haulier, "{\"type\":\"oversize\",\"plates\":[\"鲁Q10001\"],\"valid_from\":"
                    "\"2030-12-01\",\"valid_to\":\"2031-02-28\",\"documents\":[],"
                    "\"corridor\":{\"route\":{\"type\":\"LineString\",\"coordinates\":[[118,35],"
-                   "[118.1,35]]},\"width_m\":10},\"hours\":\"Mo-Fr 22:00-06:00\"}", id);
+                   "[118.1,35]]},\"width_m\":10},\"hours\":\"Mo-Fr 22:00-06:00\","
+                   "\"cargo\":{\"length_mm\":18000,\"width_mm\":2900,\"height_mm\":4000,"
+                   "\"mass_kg\":40000}}", id);
 }
 
 TEST(an_application_naming_a_project_waits_for_that_sites_endorsement)

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int hp_test_setup(void) { return hp_t_setup(NULL); }
 void hp_test_teardown(void) { hp_t_teardown(); }
@@ -50,12 +51,18 @@ static const char *file(const struct hp_t_who *w, const char *type, const char *
     static char ids[8][64];
     static int next;
     char b[2048];
+    /* An oversize load names its corridor and cargo (docs/contract.md §13). */
+    bool oversize = strcmp(type, "oversize") == 0;
     snprintf(b, sizeof(b),
              "{\"type\":\"%s\",\"plates\":%s,\"valid_from\":\"2030-12-01\","
-             "\"valid_to\":\"2030-12-03\",\"zone_ids\":[\"%s\"],\"documents\":%s%s%s%s}",
+             "\"valid_to\":\"2030-12-03\",\"zone_ids\":[\"%s\"],\"documents\":%s%s%s%s%s}",
              type, plates, zone, documents ? documents : "[]",
              with_project ? ",\"project_id\":\"" : "", with_project ? project : "",
-             with_project ? "\"" : "");
+             with_project ? "\"" : "",
+             oversize ? ",\"corridor\":{\"route\":{\"type\":\"LineString\",\"coordinates\":"
+                        "[[118,35],[118.1,35]]},\"width_m\":10},\"cargo\":{\"length_mm\":"
+                        "16000,\"width_mm\":2800,\"height_mm\":4000,\"mass_kg\":40000}"
+                      : "");
     struct hp_t_resp *r = hp_t_post("/v1/applications", w->token, b);
     CHECK_INT(r->status, 201);
     if (r->status != 201)

@@ -167,6 +167,14 @@ TEST(an_approved_permit_is_a_roadworks_zone_route_checks_report_until_its_last_d
     hp_t_free(r);
     snprintf(sql, sizeof(sql), "SELECT count(*) FROM passes WHERE application_id = '%s'", app);
     CHECK_INT(hp_t_sql_int(sql), 0);
+    /* The queue's figures count road-occupation permits like the others. */
+    r = hp_t_get("/v1/queue/stats", officer.token);
+    const cJSON *works = cJSON_GetObjectItem(cJSON_GetObjectItem(r->json, "per_type"),
+                                             "road_occupation");
+    CHECK(cJSON_GetObjectItem(works, "decided") &&
+          cJSON_GetObjectItem(works, "decided")->valueint >= 1);
+    CHECK(cJSON_IsNumber(cJSON_GetObjectItem(works, "median_hours_to_decision")));
+    hp_t_free(r);
 
     snprintf(path, sizeof(path), "/v1/zones/%s", zone);
     r = hp_t_get(path, haulier.token); /* everyone sees road works */

@@ -49,12 +49,17 @@ PY
   read -r org user <var/bench/queue-haulier
   "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$BENCH_DB" -v org="$org" -v user="$user" \
     -v n="${BENCH_QUEUE_SIZE:-40000}" <<'SQL'
+-- An oversize load has its corridor and cargo (sql/014_oversize.sql).
 INSERT INTO applications (org_id, applicant_id, type, plates, valid_from, valid_to, status,
-                          fast_track, due_at, submitted_at)
+                          fast_track, due_at, submitted_at, corridor_route, corridor_width_m,
+                          cargo)
 SELECT :'org', :'user', (ARRAY['construction', 'urban_delivery', 'oversize', 'hazmat',
                                 'temporary'])[1 + i % 5],
        ARRAY['鲁Q99999'], current_date, current_date + 1, 'queued', i % 10 = 0,
-       now() + (i % 72) * interval '1 hour', now() - interval '1 day' + i * interval '1 ms'
+       now() + (i % 72) * interval '1 hour', now() - interval '1 day' + i * interval '1 ms',
+       CASE WHEN i % 5 = 2 THEN 'SRID=4326;LINESTRING(118.3 35.0,118.4 35.0)'::geometry END,
+       CASE WHEN i % 5 = 2 THEN 50 END,
+       CASE WHEN i % 5 = 2 THEN '{"length_mm":18000,"width_mm":3500,"height_mm":4000,"mass_kg":45000}'::jsonb END
   FROM generate_series(1, :n) i;
 ANALYZE applications;
 SQL

@@ -5,7 +5,7 @@
 import L from 'leaflet';
 import {api} from './api.js';
 import {h} from './dom.js';
-import {t} from './i18n.js';
+import {t, addStrings} from './i18n.js';
 
 const CITY = [35.06, 118.35]; // the demo city's centre (Linyi)
 
@@ -37,7 +37,35 @@ const STYLE = {
   // The map coloured for a vehicle at a time: restricting, or not.
   restricts: {color: '#c53030', weight: 2.5, fillColor: '#e53e3e', fillOpacity: 0.45},
   neutral: {color: '#718096', weight: 1, fillColor: '#a0aec0', fillOpacity: 0.1},
+  // Road works (docs/contract.md §13): orange and dashed, told apart from
+  // standing restrictions at a glance (the legend says which is which).
+  roadworks: {color: '#c05621', weight: 2.5, dashArray: '8 5', fillColor: '#ed8936', fillOpacity: 0.3},
 };
+
+addStrings({
+  zh: {map_legendZone: '限行区域 restricted zone', map_legendRoadworks: '道路施工 road works'},
+  en: {map_legendZone: 'restricted zone 限行区域', map_legendRoadworks: 'road works 道路施工'},
+});
+
+// Which style a zone takes: the screen's highlight first, else road works
+// by their kind, else a plain zone.
+function styleName(f, styleOf) {
+  const picked = styleOf && styleOf(f);
+  const works = f.properties && f.properties.kind === 'roadworks';
+  // Road works stay orange and dashed unless the screen marks them as
+  // crossed, violated or restricting the chosen vehicle.
+  if (works && (!picked || picked === 'zone' || picked === 'neutral')) return 'roadworks';
+  return picked || 'zone';
+}
+
+// The legend of the zone styles, in a corner of the map.
+function addLegend(map) {
+  const legend = L.control({position: 'bottomleft'});
+  legend.onAdd = () => h('div.map-legend', null,
+    h('div', null, h('span.swatch.swatch-zone'), t('map_legendZone')),
+    h('div', null, h('span.swatch.swatch-roadworks'), t('map_legendRoadworks')));
+  legend.addTo(map);
+}
 
 // The live zones inside the map's view, reloaded after each pan or zoom
 // from GET /v1/zones/outlines?bbox= (GeoJSON made by PostGIS). Many zones
@@ -46,7 +74,8 @@ const STYLE = {
 // with labels, each zone's name stays on the map while few are in view.
 const canvas = L.canvas({padding: 0.2});
 export function zonesLayer(map, {styleOf, onLoad, labels} = {}) {
-  const style = f => STYLE[(styleOf && styleOf(f)) || 'zone'];
+  const style = f => STYLE[styleName(f, styleOf)];
+  addLegend(map);
   let group = L.layerGroup().addTo(map);
   let seq = 0;
   let features = [];

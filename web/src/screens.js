@@ -2,7 +2,13 @@
 // fills the one from the other; user text only ever goes in as text.
 import {api, all, ApiError, session, setSession} from './api.js';
 import {h, clear, field} from './dom.js';
-import {t, tv} from './i18n.js';
+import {t, tv, addStrings} from './i18n.js';
+
+// An oversize trip's escort in the route check (docs/contract.md §13).
+addStrings({
+  zh: {trip_escortBooked: '需警车护送：护送预约 {id} 覆盖本次行程', trip_escortMissing: '需警车护送，但没有覆盖本次行程的护送预约'},
+  en: {trip_escortBooked: 'Police escort required: booking {id} covers this trip', trip_escortMissing: 'Police escort required, and no escort booking covers this trip'},
+});
 import {createMap, zonesLayer, textTip, L} from './map.js';
 import {CLASSES, TYPES, say, sayError, title, table, rfc3339, localNow, when, today, lines} from './ui.js';
 
@@ -149,6 +155,8 @@ export async function trip(main) {
       const names = Object.fromEntries(r.crossings.map(c => [c.zone_id, c.zone_name]));
       clear(result).append(
         h(`p.verdict.${r.allowed ? 'ok' : 'bad'}`, {role: 'status'}, r.allowed ? t('allowed') : t('notAllowed')),
+        r.escort ? h(`p.escort${r.escort.booking_id ? '' : '.bad'}`, null,
+          r.escort.booking_id ? t('trip_escortBooked', {id: r.escort.booking_id.slice(0, 8)}) : t('trip_escortMissing')) : null,
         h('p', null, t('length', {km: (r.length_m / 1000).toFixed(1), at: when(r.arrive_at)})),
         h('h2', null, t('violations')),
         r.violations.length ? table([t('zone'), t('enterAt'), t('exitAt'), t('reason')], r.violations.map(v =>
