@@ -40,6 +40,9 @@ const STYLE = {
   // Road works (docs/contract.md §13): orange and dashed, told apart from
   // standing restrictions at a glance (the legend says which is which).
   roadworks: {color: '#c05621', weight: 2.5, dashArray: '8 5', fillColor: '#ed8936', fillOpacity: 0.3},
+  // Road works that restrict the vehicle chosen on the coloured map: its
+  // red fill, and still the road works' dashed orange outline.
+  roadworksRestricts: {color: '#c05621', weight: 2.5, dashArray: '8 5', fillColor: '#e53e3e', fillOpacity: 0.45},
 };
 
 addStrings({
@@ -52,9 +55,10 @@ addStrings({
 function styleName(f, styleOf) {
   const picked = styleOf && styleOf(f);
   const works = f.properties && f.properties.kind === 'roadworks';
-  // Road works stay orange and dashed unless the screen marks them as
-  // crossed, violated or restricting the chosen vehicle.
+  // Road works keep their dashed orange outline unless the screen marks
+  // them as crossed or violated (restricting the chosen vehicle fills them red).
   if (works && (!picked || picked === 'zone' || picked === 'neutral')) return 'roadworks';
+  if (works && picked === 'restricts') return 'roadworksRestricts';
   return picked || 'zone';
 }
 
