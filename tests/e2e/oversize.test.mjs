@@ -52,4 +52,29 @@ export async function run(browser, all) {
     expect(booked.includes(escort.id.slice(0, 8)), `the booking named (got ${booked})`);
     await snap(page, 'oversize-escort-booked');
   }));
+
+  all.push(...await scenario(browser, 'a haulier files an oversize load in the console with its cargo and corridor', async (page, srv) => {
+    const zhang = (await (await fetch(`${srv.base}/v1/sessions`, {method: 'POST', headers: {'Content-Type': 'application/json'},
+      body: JSON.stringify({name: 'zhang', password: PASSWORDS.zhang})})).json()).token;
+    await srv.call('POST', '/v1/vehicles', zhang, {plate: '鲁Q60009', class: 'heavy_truck', gross_weight_kg: 40000});
+    expect(await signIn(page, srv.base, 'zhang', PASSWORDS.zhang) === 201, 'signed in');
+    await ready(page, '/haulier/fleet');
+    await page.goto(`${srv.base}/applications`);
+    await ready(page, '/applications');
+    expect(await page.$eval('input[name=cargo_length_mm]', el => el.closest('fieldset').hidden), 'no cargo fields for other types');
+    await page.select('select[name=type]', 'oversize');
+    await page.waitForSelector('input[name=cargo_length_mm]', {visible: true});
+    await page.select('select[name=plates]', '鲁Q60009');
+    for (const [k, v] of [['length_mm', '22000'], ['width_mm', '3500'], ['height_mm', '4300'], ['mass_kg', '38000']]) {
+      await page.type(`input[name=cargo_${k}]`, v);
+    }
+    await page.click('input[name=apply_where][value=corridor]');
+    await page.$eval('input[name=corridor_text]', el => { el.value = '118.25,35.06; 118.45,35.06'; el.dispatchEvent(new Event('change')); });
+    const [resp] = await Promise.all([page.waitForResponse(r => r.url().endsWith('/v1/applications') && r.request().method() === 'POST'),
+      page.click('form.card button[type=submit]')]);
+    expect(resp.status() === 201, `filed (got ${resp.status()}: ${await resp.text()})`);
+    const app = await resp.json();
+    expect(app.cargo && app.cargo.width_mm === 3500 && app.cargo.mass_kg === 38000, 'the cargo sent with it');
+    await snap(page, 'oversize-filed');
+  }));
 }

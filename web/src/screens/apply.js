@@ -12,6 +12,7 @@ import {TYPES, say, sayError, title, table, when, today, lines} from '../ui.js';
 addStrings({
   zh: {
     apply_where: '通行范围', apply_byZones: '限行区（在地图上点击选择）', apply_byCorridor: '走廊（在地图上依次点出路线）',
+    apply_cargo: '货物（大件运输必填）', apply_cargoLength: '长（毫米）', apply_cargoWidth: '宽（毫米）', apply_cargoHeight: '高（毫米）', apply_cargoMass: '质量（千克）',
     apply_width: '走廊宽度（米）', apply_widthHint: '10 至 2000 米', apply_corridorText: '或输入走廊路线', apply_clear: '清除走廊',
     apply_mapHelp: '点击限行区把它加入或移出申请；选择“走廊”后，依次点击路线经过的点。',
     apply_zonesChosen: '已选 {n} 个限行区', apply_corridorPoints: '走廊已有 {n} 个点', apply_needCorridor: '走廊至少需要两个点。',
@@ -21,6 +22,7 @@ addStrings({
   },
   en: {
     apply_where: 'Where', apply_byZones: 'Zones (click them on the map)', apply_byCorridor: 'Corridor (click the route on the map)',
+    apply_cargo: 'Cargo (required for oversize loads)', apply_cargoLength: 'Length (mm)', apply_cargoWidth: 'Width (mm)', apply_cargoHeight: 'Height (mm)', apply_cargoMass: 'Mass (kg)',
     apply_width: 'Corridor width (m)', apply_widthHint: '10 to 2000 metres', apply_corridorText: 'Or type the corridor', apply_clear: 'Clear corridor',
     apply_mapHelp: 'Click a zone to add it to the application or take it out; with "Corridor", click the points of the route in order.',
     apply_zonesChosen: '{n} zones chosen', apply_corridorPoints: 'Corridor of {n} points', apply_needCorridor: 'A corridor needs two points at least.',
@@ -122,9 +124,20 @@ export async function applications(main, s, go) {
   const zonePart = field(t('zonesPick'), zones);
   const corridorPart = h('div.row', null, field(t('apply_width'), width, t('apply_widthHint')),
     field(t('apply_corridorText'), typed, t('routeTextHint')), clearBtn);
+  // An oversize load's dimensions and mass (docs/contract.md §13): shown
+  // for that type only, and sent with it.
+  const cargo = {};
+  for (const [k, key, max] of [['length_mm', 'apply_cargoLength', 100000], ['width_mm', 'apply_cargoWidth', 20000],
+    ['height_mm', 'apply_cargoHeight', 20000], ['mass_kg', 'apply_cargoMass', 1000000]]) {
+    cargo[k] = {key, input: h('input', {name: `cargo_${k}`, type: 'number', min: 1, max, step: 1})};
+  }
+  const cargoPart = h('fieldset', {hidden: true}, h('legend', null, t('apply_cargo')),
+    h('div.row', null, Object.values(cargo).map(c => field(t(c.key), c.input))));
+  type.addEventListener('change', () => { cargoPart.hidden = type.value !== 'oversize'; });
   const mapEl = h('div.map.small');
   const form = h('form.card', null, h('h2', null, t('newApplication')),
     h('div.row', null, field(t('type'), type), field(t('plates'), plates), field(t('project'), project)),
+    cargoPart,
     h('fieldset', null, h('legend', null, t('apply_where')),
       h('label.check.inline', null, byZones, ` ${t('apply_byZones')}`),
       h('label.check.inline', null, byCorridor, ` ${t('apply_byCorridor')}`),
@@ -194,6 +207,9 @@ export async function applications(main, s, go) {
     } else {
       if (!picked().size) return say(msg, 'error', t('apply_needZones'));
       body.zone_ids = [...picked()];
+    }
+    if (type.value === 'oversize') {
+      body.cargo = Object.fromEntries(Object.entries(cargo).map(([k, c]) => [k, Number(c.input.value)]));
     }
     if (project.value) body.project_id = project.value;
     if (hours.value.trim()) body.hours = hours.value.trim();
