@@ -108,6 +108,13 @@ export async function snap(page, name) {
 export async function watchedPage(browser, srv, problems) {
   const ctx = await browser.createBrowserContext();
   const page = await ctx.newPage();
+  // A screen draws after its data arrives: clicking, typing into or
+  // choosing in an element waits for it to exist first (as a person
+  // would), instead of failing when the page is a moment behind the test.
+  for (const m of ['click', 'type', 'select']) {
+    const direct = page[m].bind(page);
+    page[m] = async (selector, ...rest) => { await page.waitForSelector(selector); return direct(selector, ...rest); };
+  }
   await page.setViewport({width: 1280, height: 860});
   // The browser of a dispatcher in Linyi: Chinese (navigator.language).
   const cdp = await page.createCDPSession();

@@ -77,6 +77,7 @@ export async function run(browser, all) {
     await Promise.all([page.waitForResponse(r => /\/v1\/zones\/[0-9a-f-]{36}$/.test(r.url()) && r.request().method() === 'PUT'), page.click('form.card button[type=submit]')]);
     // The editor is drawn again for version 2 after the answer: wait for its title.
     await page.waitForFunction(() => (document.querySelector('form.card h2')?.textContent || '').includes('2'));
+    await page.waitForSelector('section.versions button.secondary'); // appended once the versions are read
     await page.click('section.versions button.secondary');
     await page.waitForSelector('section.versions table');
     expect(await page.$$eval('.map path[stroke="#6b46c1"]', p => p.length) >= 1 && await page.$$eval('.map path[stroke="#4a5568"]', p => p.length) >= 1,
