@@ -6,6 +6,10 @@
 #include "harness.h"
 #include "test.h"
 
+/* Today in the service's time zone (HAULPASS_TZ, Asia/Shanghai by default),
+ * not the test cluster's: between 16:00 and 24:00 UTC they differ by a day. */
+#define LOCAL_TODAY "(now() AT TIME ZONE 'Asia/Shanghai')::date"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,8 +58,8 @@ static void once(void)
     hp_t_vehicle_add(haulier2.token, "鲁QX9001");
     hp_t_create("/v1/zones", officer.token, PORT_ZONE, zone);
     /* Dates around today wherever the service's day begins. */
-    snprintf(from, sizeof(from), "%s", sql_text("SELECT to_char(current_date - 2, 'YYYY-MM-DD')"));
-    snprintf(to, sizeof(to), "%s", sql_text("SELECT to_char(current_date + 40, 'YYYY-MM-DD')"));
+    snprintf(from, sizeof(from), "%s", sql_text("SELECT to_char(" LOCAL_TODAY " - 2, 'YYYY-MM-DD')"));
+    snprintf(to, sizeof(to), "%s", sql_text("SELECT to_char(" LOCAL_TODAY " + 40, 'YYYY-MM-DD')"));
 }
 
 /* Claims the first application in the queue as officer and decides it. */
@@ -324,9 +328,9 @@ TEST(a_pass_is_extended_at_most_twice_and_never_beyond_its_types_longest_validit
     for (int i = 0; i < 3; i++) {
         snprintf(b, sizeof(b),
                  "{\"valid_to\":\"%s\",\"reason\":\"the project slipped\"}",
-                 sql_text(i == 0   ? "SELECT to_char(current_date + 41, 'YYYY-MM-DD')"
-                          : i == 1 ? "SELECT to_char(current_date + 42, 'YYYY-MM-DD')"
-                                   : "SELECT to_char(current_date + 43, 'YYYY-MM-DD')"));
+                 sql_text(i == 0   ? "SELECT to_char(" LOCAL_TODAY " + 41, 'YYYY-MM-DD')"
+                          : i == 1 ? "SELECT to_char(" LOCAL_TODAY " + 42, 'YYYY-MM-DD')"
+                                   : "SELECT to_char(" LOCAL_TODAY " + 43, 'YYYY-MM-DD')"));
         struct hp_t_resp *r = amend(officer.token, code, b);
         CHECK_INT(r->status, i < 2 ? 200 : 409);
         if (i < 2)
@@ -337,26 +341,26 @@ TEST(a_pass_is_extended_at_most_twice_and_never_beyond_its_types_longest_validit
     }
     /* Moving valid_to earlier is no extension. */
     snprintf(b, sizeof(b), "{\"valid_to\":\"%s\",\"reason\":\"done early\"}",
-             sql_text("SELECT to_char(current_date + 30, 'YYYY-MM-DD')"));
+             sql_text("SELECT to_char(" LOCAL_TODAY " + 30, 'YYYY-MM-DD')"));
     struct hp_t_resp *r = amend(officer.token, code, b);
     CHECK_INT(r->status, 200);
     hp_t_free(r);
 
     issue("鲁QL8007", "urban_delivery", to, code);
     snprintf(b, sizeof(b), "{\"valid_to\":\"%s\",\"reason\":\"much longer\"}",
-             sql_text("SELECT to_char(current_date + 120, 'YYYY-MM-DD')"));
+             sql_text("SELECT to_char(" LOCAL_TODAY " + 120, 'YYYY-MM-DD')"));
     r = amend(haulier.token, code, b);
     CHECK_INT(r->status, 422);
     CHECK(strstr(r->body, "at most 90 days") != NULL);
     hp_t_free(r);
 
     char tmp_to[16];
-    snprintf(tmp_to, sizeof(tmp_to), "%s", sql_text("SELECT to_char(current_date, 'YYYY-MM-DD')"));
+    snprintf(tmp_to, sizeof(tmp_to), "%s", sql_text("SELECT to_char(" LOCAL_TODAY ", 'YYYY-MM-DD')"));
     /* A temporary pass of 3 days from `from` (two days ago) to today. */
     issue("鲁QL8008", "temporary", tmp_to, code);
     snprintf(b, sizeof(b), "{\"valid_to\":\"%s\",\"valid_from\":\"%s\",\"reason\":\"one more day\"}",
-             sql_text("SELECT to_char(current_date + 1, 'YYYY-MM-DD')"),
-             sql_text("SELECT to_char(current_date - 1, 'YYYY-MM-DD')"));
+             sql_text("SELECT to_char(" LOCAL_TODAY " + 1, 'YYYY-MM-DD')"),
+             sql_text("SELECT to_char(" LOCAL_TODAY " - 1, 'YYYY-MM-DD')"));
     r = amend(haulier.token, code, b);
     CHECK_INT(r->status, 422);
     CHECK(strstr(r->body, "cannot be extended") != NULL);
