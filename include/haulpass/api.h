@@ -231,6 +231,11 @@ enum hp_db_status hp_api_user_create(struct hp_db *db, struct hp_arena *arena,
  * replying 400 bad-parameter. (bbox.c) */
 bool hp_api_read_bbox(struct hp_request *req, bool allowed, double bbox[4], bool *given);
 
+/* Whether b is a box as RFC 7946 orders it: [west, south, east, north],
+ * finite, within -180..180 and -90..90, west <= east, south <= north. The
+ * one rule of ?bbox= and of a JSON body's "bbox". (bbox.c) */
+bool hp_api_bbox_valid(const double b[4]);
+
 /* GET /v1/zones/outlines (zone_outlines.c). */
 void hp_api_zones_outlines(struct hp_request *req);
 

@@ -6,6 +6,14 @@
 #include <math.h>
 #include <stdlib.h>
 
+bool hp_api_bbox_valid(const double b[4])
+{
+    for (int i = 0; i < 4; i++)
+        if (!isfinite(b[i]) || fabs(b[i]) > (i % 2 ? 90 : 180))
+            return false;
+    return b[0] <= b[2] && b[1] <= b[3];
+}
+
 bool hp_api_read_bbox(struct hp_request *req, bool allowed, double bbox[4], bool *given)
 {
     const char *v = hp_req_query(req, "bbox");
@@ -25,8 +33,7 @@ bool hp_api_read_bbox(struct hp_request *req, bool allowed, double bbox[4], bool
             goto bad;
         p = end + 1;
     }
-    if (bbox[0] < -180 || bbox[2] > 180 || bbox[1] < -90 || bbox[3] > 90 || bbox[0] > bbox[2] ||
-        bbox[1] > bbox[3])
+    if (!hp_api_bbox_valid(bbox))
         goto bad;
     return true;
 bad:

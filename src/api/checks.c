@@ -338,24 +338,17 @@ static const struct hp_json_field zones_spec[] = {
     {NULL},
 };
 
-/* [west, south, east, north] in range, west <= east, south <= north. */
+/* [west, south, east, north] (four numbers: zones_spec), as ?bbox= reads it. */
 static bool read_bbox(struct hp_request *req, const cJSON *list, double b[4])
 {
     int i = 0;
-    for (const cJSON *x = list->child; x; x = x->next, i++) {
-        double limit = i % 2 ? 90 : 180;
-        if (!cJSON_IsNumber(x) || !isfinite(x->valuedouble) || fabs(x->valuedouble) > limit) {
-            hp_req_invalid(req, "/bbox", "must be [west, south, east, north] in degrees");
-            return false;
-        }
-        b[i] = x->valuedouble;
-    }
-    if (b[0] > b[2] || b[1] > b[3]) {
-        hp_req_invalid(req, "/bbox", "must be [west, south, east, north] with west <= east "
-                                     "and south <= north");
-        return false;
-    }
-    return true;
+    for (const cJSON *x = list->child; x && i < 4; x = x->next)
+        b[i++] = cJSON_IsNumber(x) ? x->valuedouble : NAN;
+    if (i == 4 && hp_api_bbox_valid(b))
+        return true;
+    hp_req_invalid(req, "/bbox", "must be [west, south, east, north] in degrees, with west <= "
+                                 "east and south <= north");
+    return false;
 }
 
 /* POST /v1/checks/zones: which zones in a box restrict this vehicle at

@@ -10,7 +10,7 @@ import {api, ApiError} from '../api.js';
 import {h, clear} from '../dom.js';
 import {addStrings, t, tv} from '../i18n.js';
 import {verifyCode, revocationsValid, revokedIn} from '../passcode.js';
-import {title, when} from '../ui.js';
+import {title, today, when} from '../ui.js';
 
 addStrings({
   zh: {
@@ -67,7 +67,6 @@ const load = k => { try { return JSON.parse(localStorage.getItem(k)); } catch { 
 const store = (k, v) => { try { localStorage.setItem(k, JSON.stringify(v)); } catch { /* full: keep the old */ } };
 // Today in the phone's own calendar (the pass's dates are the city's).
 const localIso = () => new Date(Date.now() - new Date().getTimezoneOffset() * 60000).toISOString();
-const localToday = () => localIso().slice(0, 10);
 const reasonText = r => t(`verify_r_${String(r).replace(/-/g, '_')}`);
 
 // Fresh keys and revocation list from the service, kept for offline use;
@@ -202,11 +201,11 @@ export async function verify(main) {
     msg.className = 'msg';
     if (!text.trim()) { clear(verdict); verdict.className = 'vf-verdict'; msg.className = 'msg error'; msg.append(h('p', null, t('verify_empty'))); return; }
     const keys = load(KEYS);
-    const local = keys ? verifyCode(text, keys, localToday()) : null;
+    const local = keys ? verifyCode(text, keys, today()) : null;
     clear(verdict);
     verdict.className = 'vf-verdict';
     if (local) {
-      drawVerdict(verdict, judge(local, null, load(LIST), localToday()));
+      drawVerdict(verdict, judge(local, null, load(LIST), today()));
       verdict.scrollIntoView({block: 'start'});
     }
     let online = null;
@@ -224,7 +223,7 @@ export async function verify(main) {
     }
     if (!online && !local) { clear(verdict); verdict.className = 'vf-verdict'; msg.className = 'msg error'; msg.append(h('p', null, t('verify_noKeys'))); return; }
     if (online) {
-      drawVerdict(verdict, judge(local, online, load(LIST), localToday()));
+      drawVerdict(verdict, judge(local, online, load(LIST), today()));
       verdict.scrollIntoView({block: 'start'});
     }
     verdict.dataset.done = String(mine);
