@@ -25,7 +25,22 @@ struct hp_area {
     const int *ring_end;  /* ring r is positions [ring_end[r-1], ring_end[r]) */
     int nrings;
     double minx, miny, maxx, maxy;
+    /* NULL, or the boxes of runs of HP_AREA_RUN edges (hp_area_run_boxes):
+     * a route segment far from a run skips its edges with one test. */
+    const double *run_box;
 };
+
+/* Run k boxes positions [k * HP_AREA_RUN, (k + 1) * HP_AREA_RUN], so every
+ * edge starting in it, whichever ring it belongs to. */
+#define HP_AREA_RUN 8
+
+/* How many runs a has (4 doubles each in run_box). */
+int hp_area_run_count(const struct hp_area *a);
+
+/* Fills box (4 * hp_area_run_count(a) doubles: minx, miny, maxx, maxy of
+ * each run) from a's positions. Answers with and without them are equal;
+ * they only make them cheaper. */
+void hp_area_run_boxes(const struct hp_area *a, double *box);
 
 /* A route: n positions and the geodesic distance from the first one to
  * each (cum_m[0] = 0). */

@@ -15,6 +15,9 @@ bool hp_random_bytes(void *buf, size_t n);
 /* A new token in out[HP_TOKEN_LEN + 1]; false when the kernel gave no randomness. */
 bool hp_token_new(char out[HP_TOKEN_LEN + 1]);
 
+/* SHA-256 of data (32 bytes into out). */
+void hp_sha256(const void *data, size_t len, unsigned char out[32]);
+
 /* The lower-case hex SHA-256 of s, in out[HP_SHA256_HEX_LEN + 1]; this is
  * what the database keeps instead of the token. */
 void hp_sha256_hex(const char *s, size_t len, char out[HP_SHA256_HEX_LEN + 1]);

@@ -2,8 +2,8 @@
 #include "haulpass/verify_cache.h"
 
 #include "haulpass/arena.h"
+#include "haulpass/token.h"
 
-#include <openssl/sha.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -31,7 +31,7 @@ static struct slot *slot_of(const unsigned char key[32])
 
 void hp_verify_cache_key(const void *body, size_t len, unsigned char key[32])
 {
-    SHA256(body, len, key);
+    hp_sha256(body, len, key);
 }
 
 void hp_verify_cache_put(const unsigned char key[32], const struct hp_verify_stamp *stamp,

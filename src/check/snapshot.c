@@ -51,6 +51,7 @@ static void snapshot_free(struct hp_snapshot *s)
         free(z->name);
         free((void *)z->area.xy);
         free((void *)z->area.ring_end);
+        free((void *)z->area.run_box);
     }
     for (int i = 0; i < s->npasses; i++)
         free(s->passes[i].zones);

@@ -147,6 +147,14 @@ static bool read_area(GEOSContextHandle_t ctx, const GEOSGeometry *g, struct hp_
         }
     }
     a->xy = xy, a->ring_end = ends, a->nrings = nrings;
+    double *boxes = malloc(((size_t)hp_area_run_count(a) + 1) * 4 * sizeof(double));
+    if (!boxes) {
+        free(xy);
+        free(ends);
+        return false;
+    }
+    hp_area_run_boxes(a, boxes);
+    a->run_box = boxes;
     GEOSGeom_getXMin_r(ctx, g, &a->minx);
     GEOSGeom_getYMin_r(ctx, g, &a->miny);
     GEOSGeom_getXMax_r(ctx, g, &a->maxx);

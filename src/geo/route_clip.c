@@ -54,10 +54,56 @@ static bool push_along(struct cuts *s, double lo, double hi)
     return true;
 }
 
-static int by_t(const void *a, const void *b)
+/* Sorts cuts by t. A segment has a handful (its two ends and where it
+ * meets a ring), for which insertion sort beats glibc's qsort, a merge
+ * sort that may allocate. */
+static void sort_cuts(struct cut *c, int n)
 {
-    double x = ((const struct cut *)a)->t, y = ((const struct cut *)b)->t;
-    return x < y ? -1 : x > y;
+    for (int i = 1; i < n; i++) {
+        struct cut x = c[i];
+        int j = i;
+        for (; j > 0 && c[j - 1].t > x.t; j--)
+            c[j] = c[j - 1];
+        c[j] = x;
+    }
+}
+
+int hp_area_run_count(const struct hp_area *a)
+{
+    int npos = a->nrings ? a->ring_end[a->nrings - 1] : 0;
+    return npos > 1 ? (npos - 2) / HP_AREA_RUN + 1 : 0;
+}
+
+void hp_area_run_boxes(const struct hp_area *a, double *box)
+{
+    int runs = hp_area_run_count(a), npos = a->nrings ? a->ring_end[a->nrings - 1] : 0;
+    for (int k = 0; k < runs; k++) {
+        double *b = &box[4 * k];
+        int first = k * HP_AREA_RUN, last = MIN(first + HP_AREA_RUN, npos - 1);
+        b[0] = b[2] = a->xy[2 * first];
+        b[1] = b[3] = a->xy[2 * first + 1];
+        for (int i = first + 1; i <= last; i++) {
+            b[0] = MIN(b[0], a->xy[2 * i]), b[2] = MAX(b[2], a->xy[2 * i]);
+            b[1] = MIN(b[1], a->xy[2 * i + 1]), b[3] = MAX(b[3], a->xy[2 * i + 1]);
+        }
+    }
+}
+
+/* The box of the run edge i starts, or NULL when i starts none (or a has
+ * no boxes). A run may begin in the middle of a ring: its first edge in
+ * the ring counts as a start too. */
+static inline const double *run_box_at(const struct hp_area *a, int i, int ring_start)
+{
+    return a->run_box && (i == ring_start || i % HP_AREA_RUN == 0)
+               ? &a->run_box[4 * (i / HP_AREA_RUN)]
+               : NULL;
+}
+
+/* Where a loop over the edges of ring [.., end) resumes (less one, for its
+ * i++) after skipping the rest of the run that holds edge i. */
+static inline int run_last(int i, int end)
+{
+    return MIN((i / HP_AREA_RUN + 1) * HP_AREA_RUN, end - 1) - 1;
 }
 
 bool hp_area_covers(const struct hp_area *a, double x, double y)
@@ -68,6 +114,13 @@ bool hp_area_covers(const struct hp_area *a, double x, double y)
     int start = 0;
     for (int r = 0; r < a->nrings; start = a->ring_end[r++]) {
         for (int i = start; i + 1 < a->ring_end[r]; i++) {
+            /* A run wholly above or below y has no edge that crosses the
+             * ray or holds the point. */
+            const double *b = run_box_at(a, i, start);
+            if (b && (y < b[1] || y > b[3])) {
+                i = run_last(i, a->ring_end[r]);
+                continue;
+            }
             double ax = a->xy[2 * i], ay = a->xy[2 * i + 1];
             double bx = a->xy[2 * i + 2], by = a->xy[2 * i + 3];
             double cross = (bx - ax) * (y - ay) - (by - ay) * (x - ax);
@@ -93,6 +146,13 @@ static bool cut_segment(const struct hp_area *a, const double *p, const double *
     int start = 0;
     for (int r = 0; r < a->nrings; start = a->ring_end[r++]) {
         for (int i = start; i + 1 < a->ring_end[r]; i++) {
+            /* The run's box holds its edges' boxes: what misses it misses
+             * every edge below, by the same test. */
+            const double *b = run_box_at(a, i, start);
+            if (b && (b[2] < sminx || b[0] > smaxx || b[3] < sminy || b[1] > smaxy)) {
+                i = run_last(i, a->ring_end[r]);
+                continue;
+            }
             const double *e0 = &a->xy[2 * i], *e1 = &a->xy[2 * i + 2];
             if (MAX(e0[0], e1[0]) < sminx || MIN(e0[0], e1[0]) > smaxx ||
                 MAX(e0[1], e1[1]) < sminy || MIN(e0[1], e1[1]) > smaxy)
@@ -214,7 +274,7 @@ int hp_route_clip(const struct hp_route *r, const struct hp_area *a, struct hp_s
         ok = push_cut(&s, 0, false) && push_cut(&s, 1, false) && cut_segment(a, p, q, &s);
         if (!ok)
             break;
-        qsort(s.c, (size_t)s.n, sizeof(*s.c), by_t);
+        sort_cuts(s.c, s.n);
         /* Merge equal parameters, keeping the boundary mark. */
         int m = 0;
         for (int k = 0; k < s.n; k++) {

@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define NEAR(a, b, tol) CHECK(fabs((a) - (b)) <= (tol))
 
@@ -159,3 +160,55 @@ TEST(a_route_that_never_moves_is_inside_where_it_stands)
     free(st);
     CHECK(clip(outside, 2, &st, cum) == 0); /* in the hole */
 }
+
+/* A star of n points around (cx, cy), radius r0..r1 by turns, as a closed
+ * ring appended at xy[2 * at]; returns the new position count. */
+static int star(double *xy, int at, int n, double cx, double cy, double r0, double r1)
+{
+    for (int i = 0; i < n; i++) {
+        double a = 2 * M_PI * i / n, r = i % 2 ? r0 : r1;
+        xy[2 * (at + i)] = cx + r * cos(a);
+        xy[2 * (at + i) + 1] = cy + r * sin(a);
+    }
+    xy[2 * (at + n)] = xy[2 * at];
+    xy[2 * (at + n) + 1] = xy[2 * at + 1];
+    return at + n + 1;
+}
+
+TEST(run_boxes_change_no_stretch_and_no_containment)
+{
+    /* Stars of 9 to 120 points with a hole, so runs begin mid-ring and
+     * span two rings; routes of up to 40 positions wander through them. */
+    srand(7);
+    for (int round = 0; round < 300; round++) {
+        double xy[2 * 300], box[4 * 40];
+        int n = 9 + rand() % 112, ends[2];
+        ends[0] = star(xy, 0, n, 0, 0, 0.5, 1);
+        ends[1] = star(xy, ends[0], 7 + rand() % 20, 0, 0, 0.1, 0.2);
+        struct hp_area a = {xy, ends, 2, -1, -1, 1, 1};
+        REQUIRE(hp_area_run_count(&a) <= 40);
+        struct hp_area b = a;
+        hp_area_run_boxes(&a, box);
+        b.run_box = box;
+        double route[2 * 40], cum[40];
+        int m = 2 + rand() % 39;
+        for (int i = 0; i < m; i++) {
+            route[2 * i] = (rand() % 2401 - 1200) / 1000.0;
+            route[2 * i + 1] = (rand() % 2401 - 1200) / 1000.0;
+            cum[i] = i ? cum[i - 1] + hp_geodesic_distance(route[2 * i - 2], route[2 * i - 1],
+                                                           route[2 * i], route[2 * i + 1])
+                       : 0;
+            CHECK(hp_area_covers(&a, route[2 * i], route[2 * i + 1]) ==
+                  hp_area_covers(&b, route[2 * i], route[2 * i + 1]));
+        }
+        struct hp_route r = {route, cum, m};
+        struct hp_stretch *sa, *sb;
+        int ka = hp_route_clip(&r, &a, &sa), kb = hp_route_clip(&r, &b, &sb);
+        CHECK(ka == kb);
+        for (int i = 0; i < ka && i < kb; i++)
+            CHECK(memcmp(&sa[i], &sb[i], sizeof(*sa)) == 0);
+        free(sa);
+        free(sb);
+    }
+}
+
