@@ -228,6 +228,54 @@ static void caught_up(void)
     feed.behind_since_us = feed.loaded < feed.wanted ? feed.load_began_us : 0;
 }
 
+/* Replica mode: where the current snapshot's view stood in the change log
+ * (sql/015_snapshot_change_log.sql), the standby's stand-in for the
+ * notifications. */
+static struct hp_store_log_pos log_pos;
+
+static void take_logged(void *ctx, const char *plate)
+{
+    (void)ctx;
+    if (*plate)
+        owe_plate(plate);
+    else
+        owe_full();
+}
+
+/* Replica mode: opens the transaction the load will read in and owes what
+ * the log says changed since log_pos, writing the view's own position into
+ * *next; false (the transaction ended) when the standby said no. */
+static bool read_log(struct pg_conn *conn, struct hp_store_log_pos *next, char *err,
+                     size_t errlen)
+{
+    if (!hp_snapshot_store_begin(conn, err, errlen))
+        return false;
+    switch (hp_snapshot_store_changes(conn, &log_pos, next, take_logged, NULL, err, errlen)) {
+    case HP_STORE_LOG_FAILED:
+        hp_snapshot_store_end(conn, false);
+        return false;
+    case HP_STORE_LOG_UNKNOWN:
+        owe_full();
+        break;
+    case HP_STORE_LOG_CHANGES:
+        break;
+    }
+    return true;
+}
+
+/* Replica mode: ends read_log's transaction; after a load that succeeded,
+ * the current snapshot stands at next. */
+static void end_log(struct pg_conn *conn, struct hp_store_log_pos *next, bool loaded)
+{
+    hp_snapshot_store_end(conn, loaded);
+    if (loaded) {
+        hp_store_log_pos_clear(&log_pos);
+        log_pos = *next;
+    } else {
+        hp_store_log_pos_clear(next);
+    }
+}
+
 static bool reload(struct pg_conn *conn)
 {
     pthread_mutex_lock(&feed.lock);
@@ -235,15 +283,21 @@ static bool reload(struct pg_conn *conn)
     bool have = feed.current != NULL;
     feed.load_began_us = hp_time_now_us();
     pthread_mutex_unlock(&feed.lock);
-    /* The round trip that brings in every committed change's notice. */
-    bool up = hp_snapshot_store_sync(conn);
-    if (up)
-        drain(conn);
+    char err[256] = "the database cannot be reached";
+    struct hp_store_log_pos next = {0};
+    bool up;
+    if (feed.replica) {
+        up = read_log(conn, &next, err, sizeof(err));
+    } else {
+        /* The round trip that brings in every committed change's notice. */
+        up = hp_snapshot_store_sync(conn);
+        if (up)
+            drain(conn);
+    }
     if (!have || !owed.base)
         owe_full();
     if (!owed.full && owed.fresh)
         owed_unique_counted();
-    char err[256] = "the database cannot be reached";
     struct hp_snapshot *s = NULL;
     bool full = owed.full;
     if (up && full) {
@@ -251,6 +305,8 @@ static bool reload(struct pg_conn *conn)
     } else if (up && owed.fresh) {
         s = hp_snapshot_load_delta(conn, owed.base, owed.plates, owed.n, err, sizeof(err));
     } else if (up) {
+        if (feed.replica)
+            end_log(conn, &next, true);
         pthread_mutex_lock(&feed.lock);
         feed.loaded = feed.tried = gen;
         feed.failing = false;
@@ -259,6 +315,8 @@ static bool reload(struct pg_conn *conn)
         pthread_mutex_unlock(&feed.lock);
         return true;
     }
+    if (feed.replica && up)
+        end_log(conn, &next, s != NULL);
     if (!s) {
         hp_log(HP_LOG_WARN, "check snapshot not loaded", "error", err, NULL);
         attempt_ended(gen, true);
@@ -333,13 +391,17 @@ static void *loader(void *arg)
 /* --- replica mode ---------------------------------------------------------
  * A hot standby delivers no notifications, so the loader polls it every
  * REPLICA_POLL_MS for the replicated change counter (which is the version a
- * snapshot read now would carry) and its replay lag, and loads in full when
- * the counter moved (no plate deltas: it does not know which plates). After
- * a write through this instance it first asks the primary for its WAL
- * position and waits until the standby has replayed past it, so that the
- * reload the writer's next check waits for holds the write. */
+ * snapshot read now would carry) and its replay lag; when the counter
+ * moved it reads the replicated change log for the plates, and loads them
+ * as a delta like the notifications' (a full load when the log says so or
+ * no longer reaches back). After a write through this instance it first
+ * asks the primary for its WAL position and waits until the standby has
+ * replayed past it, so that the reload the writer's next check waits for
+ * holds the write; the primary gets PRIMARY_WAIT_MS for each step, no more
+ * (checks answer from the standby while it is away). */
 #define REPLICA_POLL_MS 200
 #define REPLAY_POLL_MS 10
+#define PRIMARY_WAIT_MS 300
 
 /* The primary, for WAL positions only: opened on the first own write,
  * dropped when it fails (and tried again at the next). */
@@ -356,9 +418,11 @@ static void replay_own_write(struct pg_conn *standby)
     /* Twice: a connection kept from before a restart of the primary fails
      * once before a new one works. */
     for (int i = 0; i < 2 && !asked; i++) {
-        if (!primary_conn && !(primary_conn = hp_snapshot_store_open(feed.primary)))
+        if (!primary_conn &&
+            !(primary_conn = hp_snapshot_store_open_within(feed.primary, PRIMARY_WAIT_MS)))
             return;
-        if (!(asked = hp_snapshot_store_wal_lsn(primary_conn, lsn, sizeof(lsn)))) {
+        if (!(asked = hp_snapshot_store_wal_lsn(primary_conn, lsn, sizeof(lsn),
+                                                       PRIMARY_WAIT_MS))) {
             hp_snapshot_store_close(primary_conn);
             primary_conn = NULL;
         }
@@ -399,7 +463,8 @@ static void *replica_loader(void *arg)
     while (still_running()) {
         if (!conn) {
             if ((conn = hp_snapshot_store_open(feed.conninfo))) {
-                want_reload(false); /* a (re)connect: whatever changed is unknown */
+                /* A (re)connect: the log says what changed meanwhile. */
+                want_reload(false);
             } else {
                 pthread_mutex_lock(&feed.lock);
                 long long gen = feed.wanted;
@@ -414,7 +479,6 @@ static void *replica_loader(void *arg)
             pthread_mutex_lock(&feed.lock);
             bool stale = feed.loaded < feed.wanted;
             pthread_mutex_unlock(&feed.lock);
-            owe_full();
             failed = stale && !reload(conn);
         } else {
             pthread_mutex_lock(&feed.lock);
@@ -480,6 +544,7 @@ void hp_check_feed_stop(void)
     owed.cap = 0;
     hp_snapshot_unref(owed.base);
     owed.base = NULL;
+    hp_store_log_pos_clear(&log_pos);
     if (feed.wake >= 0)
         close(feed.wake);
     feed.wake = -1;
