@@ -54,7 +54,7 @@ static struct {
      * same answer two seconds later. */
     long long tried;
     bool failing;
-    long long full_loads, delta_loads;
+    long long full_loads, delta_loads, rebase_loads;
     /* Since when a known change waits to be loaded (0: none), and when the
      * load in progress began: what monitoring reads as "behind". */
     long long behind_since_us, load_began_us;
@@ -106,6 +106,7 @@ static void wait_for(struct pg_conn *conn, int ms)
 static struct {
     struct hp_snapshot *base; /* the last full snapshot (a reference) */
     bool full;                /* a full load is owed */
+    bool rebase;              /* only because the deltas had grown */
     char **plates;            /* changed since base, deduplicated at load */
     int n, cap;
     int unique;               /* n after the last deduplication */
@@ -114,6 +115,15 @@ static struct {
 
 static void owe_full(void)
 {
+    owed.full = true;
+    owed.rebase = false;
+}
+
+/* A full load no change asks for: the deltas have grown too costly. */
+static void owe_rebase(void)
+{
+    if (!owed.full)
+        owed.rebase = true;
     owed.full = true;
 }
 
@@ -176,7 +186,7 @@ static void owed_clear(void)
     for (int i = 0; i < owed.n; i++)
         free(owed.plates[i]);
     owed.n = owed.unique = 0;
-    owed.full = owed.fresh = false;
+    owed.full = owed.fresh = owed.rebase = false;
 }
 
 /* One notification: "plate <plate>" owes that plate, anything else a full
@@ -255,6 +265,8 @@ static bool read_log(struct pg_conn *conn, struct hp_store_log_pos *next, char *
         hp_snapshot_store_end(conn, false);
         return false;
     case HP_STORE_LOG_UNKNOWN:
+        if (log_pos.from)
+            hp_log(HP_LOG_INFO, "the change log no longer reaches back: a full load", NULL);
         owe_full();
         break;
     case HP_STORE_LOG_CHANGES:
@@ -322,6 +334,7 @@ static bool reload(struct pg_conn *conn)
         attempt_ended(gen, true);
         return false;
     }
+    bool rebase = full && owed.rebase;
     if (full) {
         owed_clear();
         hp_snapshot_unref(owed.base);
@@ -330,7 +343,7 @@ static bool reload(struct pg_conn *conn)
         owed.fresh = false;
         if (s->load_ms.total > REBASE_MIN_MS &&
             s->load_ms.total * REBASE_SHARE > owed.base->load_ms.total) {
-            owe_full();
+            owe_rebase();
             want_reload(false);
         }
     }
@@ -338,8 +351,8 @@ static bool reload(struct pg_conn *conn)
     snprintf(ms, sizeof(ms), "%.1f", s->load_ms.total);
     snprintf(version, sizeof(version), "%lld", (long long)s->version);
     snprintf(zones, sizeof(zones), "%d", s->nzones);
-    hp_log(HP_LOG_DEBUG, "check snapshot loaded", "version", version, "zones", zones, "ms", ms,
-           NULL);
+    hp_log(HP_LOG_DEBUG, "check snapshot loaded", "kind", full ? "full" : "delta", "version",
+           version, "zones", zones, "ms", ms, NULL);
     pthread_mutex_lock(&feed.lock);
     struct hp_snapshot *old = feed.current;
     feed.current = s;
@@ -349,6 +362,8 @@ static bool reload(struct pg_conn *conn)
     caught_up();
     if (full)
         feed.full_loads++;
+    if (rebase)
+        feed.rebase_loads++;
     else
         feed.delta_loads++;
     pthread_cond_broadcast(&feed.loaded_cond);
@@ -585,6 +600,7 @@ bool hp_check_feed_status(struct hp_check_feed_status *out)
     if (s)
         *out = (struct hp_check_feed_status){s->version, s->loaded_us, s->nzones,
                                              feed.full_loads, feed.delta_loads,
+                                             feed.rebase_loads,
                                              feed.behind_since_us, !feed.failing,
                                              feed.replica, feed.replica_lag_s};
     pthread_mutex_unlock(&feed.lock);
