@@ -362,10 +362,10 @@ static bool reload(struct pg_conn *conn)
     caught_up();
     if (full)
         feed.full_loads++;
-    if (rebase)
-        feed.rebase_loads++;
     else
         feed.delta_loads++;
+    if (rebase)
+        feed.rebase_loads++;
     pthread_cond_broadcast(&feed.loaded_cond);
     pthread_mutex_unlock(&feed.lock);
     hp_snapshot_unref(old);
@@ -436,8 +436,7 @@ static void replay_own_write(struct pg_conn *standby)
         if (!primary_conn &&
             !(primary_conn = hp_snapshot_store_open_within(feed.primary, PRIMARY_WAIT_MS)))
             return;
-        if (!(asked = hp_snapshot_store_wal_lsn(primary_conn, lsn, sizeof(lsn),
-                                                       PRIMARY_WAIT_MS))) {
+        if (!(asked = hp_snapshot_store_wal_lsn(primary_conn, lsn, sizeof(lsn), PRIMARY_WAIT_MS))) {
             hp_snapshot_store_close(primary_conn);
             primary_conn = NULL;
         }
