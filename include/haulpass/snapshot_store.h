@@ -1,7 +1,8 @@
 /*
  * The database side of the check snapshot: the SQL a load runs and the
  * reading of its rows, and the loader thread's connection (LISTEN, its
- * notifications, waiting for them). The check module (snapshot.h,
+ * notifications, waiting for them; on a hot standby, which sends none, the
+ * change log of sql/015_snapshot_change_log.sql). The check module (snapshot.h,
  * check_feed.h) gets plain rows through a sink and never sees SQL or a
  * PGresult.
  *

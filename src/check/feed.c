@@ -10,7 +10,8 @@
  * MAX_DELTA_PLATES plates: a full load. Before deciding, the loader makes
  * one round trip: PostgreSQL delivers the notifications of every
  * transaction committed before it, so a write this instance has just made
- * is among them. */
+ * is among them. On a hot standby the change log says the same (replica
+ * mode, below), read in the transaction the load then reads in. */
 #include "haulpass/check_feed.h"
 
 #include "haulpass/arena.h"
