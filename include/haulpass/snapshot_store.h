@@ -2,7 +2,7 @@
  * The database side of the check snapshot: the SQL a load runs and the
  * reading of its rows, and the loader thread's connection (LISTEN, its
  * notifications, waiting for them; on a hot standby, which sends none, the
- * change log of sql/015_snapshot_change_log.sql). The check module (snapshot.h,
+ * change log of sql/017_snapshot_change_log.sql). The check module (snapshot.h,
  * check_feed.h) gets plain rows through a sink and never sees SQL or a
  * PGresult.
  *
@@ -145,7 +145,7 @@ bool hp_snapshot_store_begin(struct pg_conn *conn, char *err, size_t errlen);
 bool hp_snapshot_store_end(struct pg_conn *conn, bool commit);
 
 /*
- * Where a reader of the change log (sql/015_snapshot_change_log.sql)
+ * Where a reader of the change log (sql/017_snapshot_change_log.sql)
  * stands: the oldest transaction still running at its last read (0: never
  * read), and the transactions from that one on whose rows it has seen,
  * ascending. Owned by whoever holds it; hp_store_log_pos_clear frees it.

@@ -240,7 +240,7 @@ static void caught_up(void)
 }
 
 /* Replica mode: where the current snapshot's view stood in the change log
- * (sql/015_snapshot_change_log.sql), the standby's stand-in for the
+ * (sql/017_snapshot_change_log.sql), the standby's stand-in for the
  * notifications. */
 static struct hp_store_log_pos log_pos;
 
