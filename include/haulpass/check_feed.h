@@ -44,6 +44,9 @@ struct hp_check_feed_status {
     long long loaded_us; /* when it was read (µs since the epoch) */
     int zones;
     long long full_loads, delta_loads; /* since the start */
+    /* The full loads made only because the deltas had grown (counted in
+     * full_loads too): no change asked for them. */
+    long long rebase_loads;
     /* Since when a change known to this instance waits to be loaded (µs
      * since the epoch; 0: none), and whether the last load, or the
      * connection to the database, worked. Age alone means nothing: a quiet

@@ -1,7 +1,8 @@
 /*
  * The database side of the check snapshot: the SQL a load runs and the
  * reading of its rows, and the loader thread's connection (LISTEN, its
- * notifications, waiting for them). The check module (snapshot.h,
+ * notifications, waiting for them; on a hot standby, which sends none, the
+ * change log of sql/017_snapshot_change_log.sql). The check module (snapshot.h,
  * check_feed.h) gets plain rows through a sink and never sees SQL or a
  * PGresult.
  *
@@ -104,10 +105,11 @@ struct hp_snapshot_sink {
 };
 
 /*
- * Reads a snapshot over conn into sink, in its own transaction: every
- * table, or for a delta only the vehicles and passes of the nplates plates
- * (normal form). Returns false with a message in err (the database's, or
- * the sink's) after rolling back.
+ * Reads a snapshot over conn into sink, in its own transaction (or in the
+ * caller's, when hp_snapshot_store_begin opened one: then the caller ends
+ * it): every table, or for a delta only the vehicles and passes of the
+ * nplates plates (normal form). Returns false with a message in err (the
+ * database's, or the sink's) after rolling back its own transaction.
  */
 bool hp_snapshot_store_read(struct pg_conn *conn, bool delta, char *const *plates, int nplates,
                             const struct hp_snapshot_sink *sink, char *err, size_t errlen);
@@ -128,14 +130,63 @@ struct pg_conn *hp_snapshot_store_open(const char *conninfo);
  * False when the standby did not answer, or is no standby. */
 bool hp_snapshot_store_replica_poll(struct pg_conn *conn, int64_t *version, double *lag_s);
 
-/* On the primary: where its WAL ends now, as text ("0/3000148"): past
- * every commit made so far; false
- * when it did not answer. */
-bool hp_snapshot_store_wal_lsn(struct pg_conn *primary, char *lsn, size_t len);
 
 /* On a standby: 1 when it has replayed up to lsn, 0 when not yet, -1 when
  * it did not answer. */
 int hp_snapshot_store_replayed(struct pg_conn *standby, const char *lsn);
+
+/* Opens a REPEATABLE READ READ ONLY transaction on conn, for
+ * hp_snapshot_store_changes and hp_snapshot_store_read to share one view;
+ * false with a message in err. */
+bool hp_snapshot_store_begin(struct pg_conn *conn, char *err, size_t errlen);
+
+/* Ends the transaction hp_snapshot_store_begin opened: commits when commit
+ * is true, else rolls back; false when the commit failed. */
+bool hp_snapshot_store_end(struct pg_conn *conn, bool commit);
+
+/*
+ * Where a reader of the change log (sql/017_snapshot_change_log.sql)
+ * stands: the oldest transaction still running at its last read (0: never
+ * read), and the transactions from that one on whose rows it has seen,
+ * ascending. Owned by whoever holds it; hp_store_log_pos_clear frees it.
+ */
+struct hp_store_log_pos {
+    uint64_t from;
+    uint64_t *seen;
+    int nseen;
+};
+
+void hp_store_log_pos_clear(struct hp_store_log_pos *pos);
+
+enum hp_store_log_result {
+    HP_STORE_LOG_FAILED,  /* the database said no: message in err */
+    HP_STORE_LOG_CHANGES, /* fn was called with every plate changed since `since` */
+    HP_STORE_LOG_UNKNOWN, /* the log no longer goes back to `since` (pruned, a
+                             first read, another cluster): load in full */
+};
+
+/*
+ * In the transaction hp_snapshot_store_begin opened: calls fn with each
+ * plate changed since `since` ("" for a change that needs a full load),
+ * each at least once, and writes into *now (emptied first) the position
+ * this transaction's view stands at. Works on a standby.
+ */
+enum hp_store_log_result hp_snapshot_store_changes(struct pg_conn *conn,
+                                                   const struct hp_store_log_pos *since,
+                                                   struct hp_store_log_pos *now,
+                                                   void (*fn)(void *ctx, const char *plate),
+                                                   void *ctx, char *err, size_t errlen);
+
+/* Like hp_snapshot_store_open, giving up after timeout_ms (libpq's own
+ * connect_timeout counts in whole seconds, per address tried): for the
+ * primary, which an instance on a standby must never wait on. */
+struct pg_conn *hp_snapshot_store_open_within(const char *conninfo, int timeout_ms);
+
+/* On the primary: where its WAL ends now, as text ("0/3000148"): past
+ * every commit made so far; false when it did not answer within
+ * timeout_ms (then close the connection: a reply may still come). */
+bool hp_snapshot_store_wal_lsn(struct pg_conn *primary, char *lsn, size_t len,
+                               int timeout_ms);
 
 /* Closes conn; accepts NULL. */
 void hp_snapshot_store_close(struct pg_conn *conn);

@@ -76,6 +76,9 @@ static const char *snapshot_metrics(struct hp_arena *arena)
         "# TYPE haulpass_snapshot_loads_total counter\n"
         "haulpass_snapshot_loads_total{kind=\"full\"} %lld\n"
         "haulpass_snapshot_loads_total{kind=\"delta\"} %lld\n"
+        "# HELP haulpass_snapshot_rebase_loads_total Full loads made only to start the deltas afresh (counted in full too).\n"
+        "# TYPE haulpass_snapshot_rebase_loads_total counter\n"
+        "haulpass_snapshot_rebase_loads_total %lld\n"
         "# HELP haulpass_zone_snapshot_behind_seconds How long a change known to this instance has waited to reach the snapshot (0: none waits).\n"
         "# TYPE haulpass_zone_snapshot_behind_seconds gauge\n"
         "haulpass_zone_snapshot_behind_seconds %.3f\n"
@@ -84,6 +87,7 @@ static const char *snapshot_metrics(struct hp_arena *arena)
         "haulpass_zone_snapshot_feed_up %d\n"
         "%s",
         s.version, (double)(now - s.loaded_us) / 1e6, s.zones, s.full_loads, s.delta_loads,
+        s.rebase_loads,
         s.behind_since_us ? (double)(now - s.behind_since_us) / 1e6 : 0.0, s.up ? 1 : 0,
         !s.replica ? ""
                    : hp_arena_printf(

@@ -10,7 +10,8 @@
  * MAX_DELTA_PLATES plates: a full load. Before deciding, the loader makes
  * one round trip: PostgreSQL delivers the notifications of every
  * transaction committed before it, so a write this instance has just made
- * is among them. */
+ * is among them. On a hot standby the change log says the same (replica
+ * mode, below), read in the transaction the load then reads in. */
 #include "haulpass/check_feed.h"
 
 #include "haulpass/arena.h"
@@ -54,7 +55,7 @@ static struct {
      * same answer two seconds later. */
     long long tried;
     bool failing;
-    long long full_loads, delta_loads;
+    long long full_loads, delta_loads, rebase_loads;
     /* Since when a known change waits to be loaded (0: none), and when the
      * load in progress began: what monitoring reads as "behind". */
     long long behind_since_us, load_began_us;
@@ -106,6 +107,7 @@ static void wait_for(struct pg_conn *conn, int ms)
 static struct {
     struct hp_snapshot *base; /* the last full snapshot (a reference) */
     bool full;                /* a full load is owed */
+    bool rebase;              /* only because the deltas had grown */
     char **plates;            /* changed since base, deduplicated at load */
     int n, cap;
     int unique;               /* n after the last deduplication */
@@ -114,6 +116,15 @@ static struct {
 
 static void owe_full(void)
 {
+    owed.full = true;
+    owed.rebase = false;
+}
+
+/* A full load no change asks for: the deltas have grown too costly. */
+static void owe_rebase(void)
+{
+    if (!owed.full)
+        owed.rebase = true;
     owed.full = true;
 }
 
@@ -176,7 +187,7 @@ static void owed_clear(void)
     for (int i = 0; i < owed.n; i++)
         free(owed.plates[i]);
     owed.n = owed.unique = 0;
-    owed.full = owed.fresh = false;
+    owed.full = owed.fresh = owed.rebase = false;
 }
 
 /* One notification: "plate <plate>" owes that plate, anything else a full
@@ -228,6 +239,56 @@ static void caught_up(void)
     feed.behind_since_us = feed.loaded < feed.wanted ? feed.load_began_us : 0;
 }
 
+/* Replica mode: where the current snapshot's view stood in the change log
+ * (sql/017_snapshot_change_log.sql), the standby's stand-in for the
+ * notifications. */
+static struct hp_store_log_pos log_pos;
+
+static void take_logged(void *ctx, const char *plate)
+{
+    (void)ctx;
+    if (*plate)
+        owe_plate(plate);
+    else
+        owe_full();
+}
+
+/* Replica mode: opens the transaction the load will read in and owes what
+ * the log says changed since log_pos, writing the view's own position into
+ * *next; false (the transaction ended) when the standby said no. */
+static bool read_log(struct pg_conn *conn, struct hp_store_log_pos *next, char *err,
+                     size_t errlen)
+{
+    if (!hp_snapshot_store_begin(conn, err, errlen))
+        return false;
+    switch (hp_snapshot_store_changes(conn, &log_pos, next, take_logged, NULL, err, errlen)) {
+    case HP_STORE_LOG_FAILED:
+        hp_snapshot_store_end(conn, false);
+        return false;
+    case HP_STORE_LOG_UNKNOWN:
+        if (log_pos.from)
+            hp_log(HP_LOG_INFO, "the change log no longer reaches back: a full load", NULL);
+        owe_full();
+        break;
+    case HP_STORE_LOG_CHANGES:
+        break;
+    }
+    return true;
+}
+
+/* Replica mode: ends read_log's transaction; after a load that succeeded,
+ * the current snapshot stands at next. */
+static void end_log(struct pg_conn *conn, struct hp_store_log_pos *next, bool loaded)
+{
+    hp_snapshot_store_end(conn, loaded);
+    if (loaded) {
+        hp_store_log_pos_clear(&log_pos);
+        log_pos = *next;
+    } else {
+        hp_store_log_pos_clear(next);
+    }
+}
+
 static bool reload(struct pg_conn *conn)
 {
     pthread_mutex_lock(&feed.lock);
@@ -235,15 +296,21 @@ static bool reload(struct pg_conn *conn)
     bool have = feed.current != NULL;
     feed.load_began_us = hp_time_now_us();
     pthread_mutex_unlock(&feed.lock);
-    /* The round trip that brings in every committed change's notice. */
-    bool up = hp_snapshot_store_sync(conn);
-    if (up)
-        drain(conn);
+    char err[256] = "the database cannot be reached";
+    struct hp_store_log_pos next = {0};
+    bool up;
+    if (feed.replica) {
+        up = read_log(conn, &next, err, sizeof(err));
+    } else {
+        /* The round trip that brings in every committed change's notice. */
+        up = hp_snapshot_store_sync(conn);
+        if (up)
+            drain(conn);
+    }
     if (!have || !owed.base)
         owe_full();
     if (!owed.full && owed.fresh)
         owed_unique_counted();
-    char err[256] = "the database cannot be reached";
     struct hp_snapshot *s = NULL;
     bool full = owed.full;
     if (up && full) {
@@ -251,6 +318,8 @@ static bool reload(struct pg_conn *conn)
     } else if (up && owed.fresh) {
         s = hp_snapshot_load_delta(conn, owed.base, owed.plates, owed.n, err, sizeof(err));
     } else if (up) {
+        if (feed.replica)
+            end_log(conn, &next, true);
         pthread_mutex_lock(&feed.lock);
         feed.loaded = feed.tried = gen;
         feed.failing = false;
@@ -259,11 +328,14 @@ static bool reload(struct pg_conn *conn)
         pthread_mutex_unlock(&feed.lock);
         return true;
     }
+    if (feed.replica && up)
+        end_log(conn, &next, s != NULL);
     if (!s) {
         hp_log(HP_LOG_WARN, "check snapshot not loaded", "error", err, NULL);
         attempt_ended(gen, true);
         return false;
     }
+    bool rebase = full && owed.rebase;
     if (full) {
         owed_clear();
         hp_snapshot_unref(owed.base);
@@ -272,7 +344,7 @@ static bool reload(struct pg_conn *conn)
         owed.fresh = false;
         if (s->load_ms.total > REBASE_MIN_MS &&
             s->load_ms.total * REBASE_SHARE > owed.base->load_ms.total) {
-            owe_full();
+            owe_rebase();
             want_reload(false);
         }
     }
@@ -280,8 +352,8 @@ static bool reload(struct pg_conn *conn)
     snprintf(ms, sizeof(ms), "%.1f", s->load_ms.total);
     snprintf(version, sizeof(version), "%lld", (long long)s->version);
     snprintf(zones, sizeof(zones), "%d", s->nzones);
-    hp_log(HP_LOG_DEBUG, "check snapshot loaded", "version", version, "zones", zones, "ms", ms,
-           NULL);
+    hp_log(HP_LOG_DEBUG, "check snapshot loaded", "kind", full ? "full" : "delta", "version",
+           version, "zones", zones, "ms", ms, NULL);
     pthread_mutex_lock(&feed.lock);
     struct hp_snapshot *old = feed.current;
     feed.current = s;
@@ -293,6 +365,8 @@ static bool reload(struct pg_conn *conn)
         feed.full_loads++;
     else
         feed.delta_loads++;
+    if (rebase)
+        feed.rebase_loads++;
     pthread_cond_broadcast(&feed.loaded_cond);
     pthread_mutex_unlock(&feed.lock);
     hp_snapshot_unref(old);
@@ -333,13 +407,17 @@ static void *loader(void *arg)
 /* --- replica mode ---------------------------------------------------------
  * A hot standby delivers no notifications, so the loader polls it every
  * REPLICA_POLL_MS for the replicated change counter (which is the version a
- * snapshot read now would carry) and its replay lag, and loads in full when
- * the counter moved (no plate deltas: it does not know which plates). After
- * a write through this instance it first asks the primary for its WAL
- * position and waits until the standby has replayed past it, so that the
- * reload the writer's next check waits for holds the write. */
+ * snapshot read now would carry) and its replay lag; when the counter
+ * moved it reads the replicated change log for the plates, and loads them
+ * as a delta like the notifications' (a full load when the log says so or
+ * no longer reaches back). After a write through this instance it first
+ * asks the primary for its WAL position and waits until the standby has
+ * replayed past it, so that the reload the writer's next check waits for
+ * holds the write; the primary gets PRIMARY_WAIT_MS for each step, no more
+ * (checks answer from the standby while it is away). */
 #define REPLICA_POLL_MS 200
 #define REPLAY_POLL_MS 10
+#define PRIMARY_WAIT_MS 300
 
 /* The primary, for WAL positions only: opened on the first own write,
  * dropped when it fails (and tried again at the next). */
@@ -356,9 +434,10 @@ static void replay_own_write(struct pg_conn *standby)
     /* Twice: a connection kept from before a restart of the primary fails
      * once before a new one works. */
     for (int i = 0; i < 2 && !asked; i++) {
-        if (!primary_conn && !(primary_conn = hp_snapshot_store_open(feed.primary)))
+        if (!primary_conn &&
+            !(primary_conn = hp_snapshot_store_open_within(feed.primary, PRIMARY_WAIT_MS)))
             return;
-        if (!(asked = hp_snapshot_store_wal_lsn(primary_conn, lsn, sizeof(lsn)))) {
+        if (!(asked = hp_snapshot_store_wal_lsn(primary_conn, lsn, sizeof(lsn), PRIMARY_WAIT_MS))) {
             hp_snapshot_store_close(primary_conn);
             primary_conn = NULL;
         }
@@ -399,7 +478,8 @@ static void *replica_loader(void *arg)
     while (still_running()) {
         if (!conn) {
             if ((conn = hp_snapshot_store_open(feed.conninfo))) {
-                want_reload(false); /* a (re)connect: whatever changed is unknown */
+                /* A (re)connect: the log says what changed meanwhile. */
+                want_reload(false);
             } else {
                 pthread_mutex_lock(&feed.lock);
                 long long gen = feed.wanted;
@@ -414,7 +494,6 @@ static void *replica_loader(void *arg)
             pthread_mutex_lock(&feed.lock);
             bool stale = feed.loaded < feed.wanted;
             pthread_mutex_unlock(&feed.lock);
-            owe_full();
             failed = stale && !reload(conn);
         } else {
             pthread_mutex_lock(&feed.lock);
@@ -480,6 +559,7 @@ void hp_check_feed_stop(void)
     owed.cap = 0;
     hp_snapshot_unref(owed.base);
     owed.base = NULL;
+    hp_store_log_pos_clear(&log_pos);
     if (feed.wake >= 0)
         close(feed.wake);
     feed.wake = -1;
@@ -520,6 +600,7 @@ bool hp_check_feed_status(struct hp_check_feed_status *out)
     if (s)
         *out = (struct hp_check_feed_status){s->version, s->loaded_us, s->nzones,
                                              feed.full_loads, feed.delta_loads,
+                                             feed.rebase_loads,
                                              feed.behind_since_us, !feed.failing,
                                              feed.replica, feed.replica_lag_s};
     pthread_mutex_unlock(&feed.lock);

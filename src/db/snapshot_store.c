@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CHANNEL "haulpass_snapshot"
@@ -286,6 +287,8 @@ static char *text_array(char *const *plates, int n)
     return out;
 }
 
+#define BEGIN_SQL "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+
 bool hp_snapshot_store_read(struct pg_conn *conn, bool delta, char *const *plates, int nplates,
                             const struct hp_snapshot_sink *sink, char *err, size_t errlen)
 {
@@ -294,7 +297,10 @@ bool hp_snapshot_store_read(struct pg_conn *conn, bool delta, char *const *plate
     if (delta && !param)
         return fail(&r, "out of memory");
     r.plates_param = param;
-    bool ok = command(&r, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    /* In the caller's transaction when it opened one (a standby's delta
+     * reads the change log and the rows in one view). */
+    bool own = PQtransactionStatus(conn) != PQTRANS_INTRANS;
+    bool ok = !own || command(&r, BEGIN_SQL);
     /* The first read fixes the transaction's view, so the version counts
      * exactly the changes this snapshot sees (sql/008_snapshot_version.sql). */
     PGresult *v = ok ? query(&r, "SELECT sum(n)::text FROM snapshot_changes", false) : NULL;
@@ -311,9 +317,9 @@ bool hp_snapshot_store_read(struct pg_conn *conn, bool delta, char *const *plate
                     read_table(&r, HP_STORE_CALENDAR, CALENDAR_SQL, false, day_row))) &&
          (delta || !sink->escort ||
           read_table(&r, HP_STORE_ESCORTS, ESCORTS_SQL, false, escort_row));
-    if (ok)
+    if (ok && own)
         ok = command(&r, "COMMIT");
-    else
+    else if (!ok && own)
         PQclear(PQexec(conn, "ROLLBACK"));
     free(r.zone_ids);
     free(param);
@@ -379,14 +385,6 @@ bool hp_snapshot_store_replica_poll(struct pg_conn *conn, int64_t *version, doub
     return true;
 }
 
-bool hp_snapshot_store_wal_lsn(struct pg_conn *primary, char *lsn, size_t len)
-{
-    /* The insert position, not the write position: with synchronous_commit
-     * off a commit may still sit in the WAL buffers, past the latter. */
-    return one_row(primary, "SELECT pg_current_wal_insert_lsn()::text", NULL, 1, &lsn, len) &&
-           *lsn;
-}
-
 int hp_snapshot_store_replayed(struct pg_conn *standby, const char *lsn)
 {
     char yes[8], *cols[] = {yes};
@@ -394,6 +392,168 @@ int hp_snapshot_store_replayed(struct pg_conn *standby, const char *lsn)
                  sizeof(yes)))
         return -1;
     return yes[0] == 't';
+}
+
+bool hp_snapshot_store_begin(struct pg_conn *conn, char *err, size_t errlen)
+{
+    struct reader r = {.conn = conn, .err = err, .errlen = errlen};
+    return command(&r, BEGIN_SQL);
+}
+
+bool hp_snapshot_store_end(struct pg_conn *conn, bool commit)
+{
+    PGresult *res = PQexec(conn, commit ? "COMMIT" : "ROLLBACK");
+    bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+    return ok && commit;
+}
+
+void hp_store_log_pos_clear(struct hp_store_log_pos *pos)
+{
+    free(pos->seen);
+    *pos = (struct hp_store_log_pos){0};
+}
+
+static int by_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Appends xact to pos->seen unless it is the last one there (rows come
+ * ordered by transaction); false when out of memory. */
+static bool seen_add(struct hp_store_log_pos *pos, uint64_t xact, int *cap)
+{
+    if (pos->nseen && pos->seen[pos->nseen - 1] == xact)
+        return true;
+    if (pos->nseen == *cap) {
+        int more = *cap ? *cap * 2 : 16;
+        uint64_t *p = realloc(pos->seen, (size_t)more * sizeof(*p));
+        if (!p)
+            return false;
+        pos->seen = p, *cap = more;
+    }
+    pos->seen[pos->nseen++] = xact;
+    return true;
+}
+
+enum hp_store_log_result hp_snapshot_store_changes(struct pg_conn *conn,
+                                                   const struct hp_store_log_pos *since,
+                                                   struct hp_store_log_pos *now,
+                                                   void (*fn)(void *ctx, const char *plate),
+                                                   void *ctx, char *err, size_t errlen)
+{
+    struct reader r = {.conn = conn, .err = err, .errlen = errlen};
+    hp_store_log_pos_clear(now);
+    /* The oldest transaction running in this view: every row of an older
+     * one is visible now, and so was at the next read, whatever its commit
+     * order; and what was pruned. */
+    PGresult *res = query(&r,
+                          "SELECT pg_snapshot_xmin(pg_current_snapshot())::text,"
+                          " (SELECT upto FROM snapshot_change_log_pruned)::text",
+                          false);
+    if (!res)
+        return HP_STORE_LOG_FAILED;
+    bool got = PQntuples(res) == 1 && !PQgetisnull(res, 0, 1);
+    uint64_t xmin = got ? strtoull(PQgetvalue(res, 0, 0), NULL, 10) : 0;
+    uint64_t pruned = got ? strtoull(PQgetvalue(res, 0, 1), NULL, 10) : 0;
+    PQclear(res);
+    if (!got) {
+        fail(&r, "the change log cannot be read");
+        return HP_STORE_LOG_FAILED;
+    }
+    /* Known when since's rows are all still there, and this view is not
+     * older than since's (a standby of another cluster, or restored). */
+    bool known = since->from && pruned < since->from && xmin >= since->from;
+    char from[24];
+    snprintf(from, sizeof(from), "%llu", (unsigned long long)(known ? since->from : xmin));
+    const char *params[] = {from};
+    res = PQexecParams(conn,
+                       "SELECT xact::text, plate FROM snapshot_change_log"
+                       " WHERE xact >= $1::xid8 ORDER BY xact",
+                       1, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        fail(&r, "%s", PQresultErrorMessage(res));
+        PQclear(res);
+        return HP_STORE_LOG_FAILED;
+    }
+    int cap = 0;
+    bool ok = true;
+    for (int i = 0; ok && i < PQntuples(res); i++) {
+        uint64_t xact = strtoull(PQgetvalue(res, i, 0), NULL, 10);
+        if (known && !(since->nseen && bsearch(&xact, since->seen, (size_t)since->nseen,
+                                               sizeof(xact), by_u64)))
+            fn(ctx, PQgetvalue(res, i, 1));
+        if (xact >= xmin)
+            ok = seen_add(now, xact, &cap);
+    }
+    PQclear(res);
+    now->from = xmin;
+    if (!ok) {
+        hp_store_log_pos_clear(now);
+        fail(&r, "out of memory");
+        return HP_STORE_LOG_FAILED;
+    }
+    return known ? HP_STORE_LOG_CHANGES : HP_STORE_LOG_UNKNOWN;
+}
+
+static long long mono_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Waits until conn's socket is ready for events or the deadline passes;
+ * false on the latter (or an error). */
+static bool ready_by(PGconn *conn, short events, long long deadline_ms)
+{
+    long long left = deadline_ms - mono_ms();
+    struct pollfd p = {.fd = PQsocket(conn), .events = events};
+    return left > 0 && p.fd >= 0 && poll(&p, 1, (int)left) > 0;
+}
+
+struct pg_conn *hp_snapshot_store_open_within(const char *conninfo, int timeout_ms)
+{
+    /* As hp_db_connect, without blocking: libpq's connect_timeout counts
+     * whole seconds per address, twice that for localhost's two. */
+    const char *keys[] = {"dbname", "client_encoding", "application_name", NULL};
+    const char *values[] = {conninfo, "UTF8", "haulpass-checks", NULL};
+    PGconn *conn = PQconnectStartParams(keys, values, 1);
+    long long deadline = mono_ms() + timeout_ms;
+    PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+    while (conn && PQstatus(conn) != CONNECTION_BAD && st != PGRES_POLLING_FAILED) {
+        if (st == PGRES_POLLING_OK)
+            return conn;
+        if (!ready_by(conn, st == PGRES_POLLING_READING ? POLLIN : POLLOUT, deadline))
+            break;
+        st = PQconnectPoll(conn);
+    }
+    PQfinish(conn);
+    return NULL;
+}
+
+bool hp_snapshot_store_wal_lsn(struct pg_conn *primary, char *lsn, size_t len,
+                                      int timeout_ms)
+{
+    long long deadline = mono_ms() + timeout_ms;
+    /* The insert position, not the write position: with synchronous_commit
+     * off a commit may still sit in the WAL buffers, past the latter. */
+    if (!PQsendQuery(primary, "SELECT pg_current_wal_insert_lsn()::text"))
+        return false;
+    while (PQisBusy(primary))
+        if (!ready_by(primary, POLLIN, deadline) || !PQconsumeInput(primary))
+            return false;
+    bool ok = false;
+    PGresult *res;
+    while ((res = PQgetResult(primary))) {
+        if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+            snprintf(lsn, len, "%s", PQgetvalue(res, 0, 0));
+            ok = *lsn != '\0';
+        }
+        PQclear(res);
+    }
+    return ok;
 }
 
 void hp_snapshot_store_close(struct pg_conn *conn)

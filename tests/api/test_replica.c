@@ -7,9 +7,14 @@
 #include "harness.h"
 #include "test.h"
 
+#include "haulpass/snapshot_store.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 static struct hp_t_server rep;
 static bool started;
@@ -161,7 +166,8 @@ static void answers(struct hp_t_server *s, long long *version, char **sightings,
         "{\"sightings\":[{\"plate\":\"REPSAME1\",\"lon\":118.41,\"lat\":35.01,"
         "\"at\":\"2026-12-01T12:00:00+08:00\"},{\"plate\":\"REPSAME1\",\"lon\":118.91,"
         "\"lat\":35.51,\"at\":\"2026-12-01T12:00:00+08:00\"},{\"plate\":\"REPNONE2\","
-        "\"lon\":118.41,\"lat\":35.01,\"at\":\"2026-12-01T12:00:00+08:00\"}]}");
+        "\"lon\":118.41,\"lat\":35.01,\"at\":\"2026-12-01T12:00:00+08:00\"},{\"plate\":"
+        "\"REPDELTA1\",\"lon\":118.51,\"lat\":35.01,\"at\":\"2026-12-01T12:00:00+08:00\"}]}");
     const cJSON *v = r->json ? cJSON_GetObjectItem(r->json, "zone_set_version") : NULL;
     *version = cJSON_IsNumber(v) ? (long long)v->valuedouble : -1;
     *sightings = strdup(r->status == 200 && r->body ? r->body : "failed");
@@ -184,6 +190,23 @@ static bool same_version(void)
     return a == b && a > 0;
 }
 
+/* Waits until both instances stand at one version, then compares their
+ * answers; the sightings' must name zone (NULL: any). */
+static void same_answers(const char *zone)
+{
+    HP_T_EVENTUALLY(same_version());
+    long long a, b;
+    char *s1, *r1, *s2, *r2;
+    answers(&hp_t, &a, &s1, &r1);
+    answers(&rep, &b, &s2, &r2);
+    if (a == b) { /* a write elsewhere in between would move one of them */
+        CHECK_STR(s2, s1);
+        CHECK_STR(r2, r1);
+        CHECK(!zone || strstr(s1, zone) != NULL);
+    }
+    free(s1), free(r1), free(s2), free(r2);
+}
+
 TEST(two_instances_one_on_the_primary_one_on_the_standby_give_the_same_answers_for_one_version)
 {
     start_rep();
@@ -194,17 +217,153 @@ TEST(two_instances_one_on_the_primary_one_on_the_standby_give_the_same_answers_f
                 "\"rules\":[{\"vehicle_classes\":[\"heavy_truck\"],\"liftable_by\":[]}]}",
                 zone);
     hp_t_vehicle_add(haulier.token, "REPSAME1");
-    HP_T_EVENTUALLY(same_version());
-    long long a, b;
-    char *s1, *r1, *s2, *r2;
-    answers(&hp_t, &a, &s1, &r1);
-    answers(&rep, &b, &s2, &r2);
-    if (a == b) { /* a write elsewhere in between would move one of them */
-        CHECK_STR(s2, s1);
-        CHECK_STR(r2, r1);
-        CHECK(strstr(s1, zone) != NULL); /* the zone is in the answers */
-    }
-    free(s1), free(r1), free(s2), free(r2);
+    same_answers(zone);
+}
+
+/* The standby instance's loads of each kind so far
+ * (haulpass_snapshot_loads_total); "full" leaves out the full loads made
+ * only because the deltas had grown (a slow delta on a busy machine),
+ * which no change asked for. */
+static double loads(const char *kind)
+{
+    char name[96];
+    snprintf(name, sizeof(name), "haulpass_snapshot_loads_total{kind=\"%s\"}", kind);
+    double n = metric(&rep, name);
+    if (strcmp(kind, "full") == 0)
+        n -= metric(&rep, "haulpass_snapshot_rebase_loads_total");
+    return n;
+}
+
+/* Runs sql in the primary, as another instance would; false when it failed. */
+static bool in_primary(const char *sql)
+{
+    PGresult *r = PQexec(hp_t_db(), sql);
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    if (!ok)
+        fprintf(stderr, "    %s", PQresultErrorMessage(r));
+    PQclear(r);
+    return ok;
+}
+
+/* The status of a sighting of plate in the Replica Gate zone at noon. */
+static bool gate_status_is(const char *plate, const char *want)
+{
+    char body[256];
+    snprintf(body, sizeof(body),
+             "{\"sightings\":[{\"plate\":\"%s\",\"lon\":118.51,\"lat\":35.01,"
+             "\"at\":\"2026-12-01T12:00:00+08:00\"}]}",
+             plate);
+    struct hp_t_resp *r = hp_t_on(&rep, "POST", "/v1/checks/sightings", cop.token, body);
+    char key[64];
+    snprintf(key, sizeof(key), "\"status\":\"%s\"", want);
+    bool yes = r->status == 200 && r->body && strstr(r->body, key) != NULL;
+    hp_t_free(r);
+    return yes;
+}
+
+TEST(vehicle_and_pass_changes_in_the_primary_reach_the_standby_instance_as_deltas_not_full_loads)
+{
+    start_rep();
+    char zone[64], sql[1024];
+    hp_t_create("/v1/zones", cop.token,
+                "{\"name\":\"Replica Gate\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":["
+                "[[118.50,35.00],[118.52,35.00],[118.52,35.02],[118.50,35.02],[118.50,35.00]]]},"
+                "\"rules\":[{\"vehicle_classes\":[\"heavy_truck\"],"
+                "\"liftable_by\":[\"construction\"]}]}",
+                zone);
+    insert_in_primary("REPDELTA1");
+    HP_T_EVENTUALLY(gate_status_is("REPDELTA1", "violation"));
+    double full = loads("full"), delta = loads("delta");
+    REQUIRE(full >= 1 && delta >= 0);
+
+    /* A vehicle changed, a pass issued and revoked, a vehicle removed:
+     * each is one plate, and each reaches the standby instance as a delta. */
+    insert_in_primary("REPDELTA2");
+    long long t0 = hp_t_now_ms();
+    HP_T_EVENTUALLY(known(&rep, "REPDELTA2"));
+    long long took = hp_t_now_ms() - t0;
+    fprintf(stderr, "    a new vehicle reached the standby's instance in %lld ms\n", took);
+    CHECK(took <= HP_T_PROMPT_MS);
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO applications (org_id, applicant_id, type, plates, valid_from,"
+             " valid_to, status, due_at) VALUES ('%s', '%s', 'construction', '{REPDELTA1}',"
+             " '2026-12-01', '2026-12-03', 'queued', now())",
+             haulier.org, haulier.id);
+    REQUIRE(in_primary(sql));
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO passes (code, application_id, plate, type, zone_ids, valid_from,"
+             " valid_to, status) SELECT 'HP-2026-REPDE7TA0', id, 'REPDELTA1', 'construction',"
+             " '{%s}', '2026-12-01', '2026-12-03', 'active' FROM applications"
+             " WHERE plates = '{REPDELTA1}'",
+             zone);
+    t0 = hp_t_now_ms();
+    REQUIRE(in_primary(sql));
+    HP_T_EVENTUALLY(gate_status_is("REPDELTA1", "ok"));
+    took = hp_t_now_ms() - t0;
+    fprintf(stderr, "    a pass issued reached the standby's instance in %lld ms\n", took);
+    CHECK(took <= HP_T_PROMPT_MS);
+    REQUIRE(in_primary("UPDATE passes SET status = 'revoked', revoke_reason = 'test'"
+                       " WHERE code = 'HP-2026-REPDE7TA0'"));
+    HP_T_EVENTUALLY(gate_status_is("REPDELTA1", "violation"));
+    REQUIRE(in_primary("DELETE FROM vehicles WHERE plate = 'REPDELTA2'"));
+    HP_T_EVENTUALLY(!known(&rep, "REPDELTA2"));
+    CHECK(loads("full") == full);
+    CHECK(loads("delta") >= delta + 4);
+    /* The primary's instance took the same changes from its notifications:
+     * one version, one answer. */
+    same_answers(NULL);
+    fprintf(stderr, "    full loads %.0f -> %.0f, deltas %.0f -> %.0f\n", full, loads("full"),
+            delta, loads("delta"));
+}
+
+TEST(a_change_log_pruned_past_the_standby_instance_makes_it_load_in_full_and_catch_up)
+{
+    start_rep();
+    REQUIRE(known(&rep, "REPOWN0"));
+    CHECK_INT(hp_t_sh("%s standby-stop >/dev/null 2>&1", pg_ctl()), 0);
+    HP_T_EVENTUALLY(metric(&rep, "haulpass_zone_snapshot_feed_up") == 0);
+    double full = loads("full");
+    /* Written and pruned while the instance could not read the log. */
+    insert_in_primary("REPPRUNED1");
+    CHECK(hp_t_sql_int("SELECT snapshot_change_log_prune('0')::int") > 0);
+    CHECK(hp_t_sql_int("SELECT count(*)::int FROM snapshot_change_log"
+                       " WHERE plate = 'REPPRUNED1'") == 0);
+    CHECK_INT(hp_t_sh("%s standby-start >/dev/null 2>&1", pg_ctl()), 0);
+    HP_T_EVENTUALLY(known(&rep, "REPPRUNED1"));
+    CHECK(loads("full") >= full + 1);
+    /* And deltas again from there. */
+    double delta = loads("delta");
+    full = loads("full");
+    insert_in_primary("REPPRUNED2");
+    HP_T_EVENTUALLY(known(&rep, "REPPRUNED2"));
+    CHECK(loads("full") == full);
+    CHECK(loads("delta") >= delta + 1);
+}
+
+/* A "primary" that takes connections and never answers: a hung or
+ * black-holed host, which a refused connection is not. */
+TEST(the_standby_instance_gives_up_on_a_primary_that_does_not_answer_within_a_second)
+{
+    char dir[] = "/tmp/hp-silent-XXXXXX";
+    REQUIRE(mkdtemp(dir) != NULL);
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    snprintf(a.sun_path, sizeof(a.sun_path), "%s/.s.PGSQL.5999", dir);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    REQUIRE(bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(fd, 8) == 0);
+    char conninfo[128];
+    snprintf(conninfo, sizeof(conninfo), "host=%s port=5999 user=nobody dbname=x", dir);
+    long long t0 = hp_t_now_ms();
+    struct pg_conn *c = hp_snapshot_store_open_within(conninfo, 300);
+    long long took = hp_t_now_ms() - t0;
+    fprintf(stderr, "    gave up on the silent primary after %lld ms\n", took);
+    CHECK(c == NULL);
+    /* libpq's connect_timeout (3 s, per address) is what it waited before. */
+    CHECK(took < 1000);
+    hp_snapshot_store_close(c);
+    close(fd);
+    unlink(a.sun_path);
+    rmdir(dir);
 }
 
 TEST(it_survives_the_standby_restarting)
