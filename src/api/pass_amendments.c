@@ -198,12 +198,14 @@ struct direct_tx {
 static enum hp_db_status direct_run(struct hp_db *db, void *ctx)
 {
     struct direct_tx *t = ctx;
+    struct hp_passes_written revised;
     enum hp_db_status st = hp_pass_amend_direct(db, t->arena, t->code, t->holder, t->actor,
-                                                t->reason, t->in, &t->outcome, &t->bad_zone);
+                                                t->reason, t->in, &t->outcome, &t->bad_zone,
+                                                &revised);
     if (st < 0 || t->outcome != HP_DIRECT_DONE)
         return st;
     /* The new revision's code, signed in the same transaction. */
-    enum hp_db_status signed_st = hp_passes_sign(db, t->arena, t->key, NULL, t->code);
+    enum hp_db_status signed_st = hp_passes_sign_written(db, t->arena, t->key, &revised);
     return signed_st < 0 ? signed_st : st;
 }
 
