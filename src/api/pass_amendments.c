@@ -270,6 +270,17 @@ void hp_api_passes_amend(struct hp_request *req)
                          "only the organisation that applied for the pass amends it");
         return;
     }
+    /* A revision is reviewed under today's rules, and an oversize review
+     * needs the load (whether an escort is required, which booking covers
+     * a trip): a pass issued before loads were recorded (sql/014) cannot
+     * say, and its revision would not either. It runs out as issued. */
+    if (strcmp(p.type, "oversize") == 0 && !p.cargo) {
+        hp_reply_problem(req, 409, "pass-not-amendable",
+                         "this oversize pass was issued before loads were recorded: it has no "
+                         "cargo, which a revision needs; apply for a new pass with the load's "
+                         "dimensions and mass");
+        return;
+    }
     cJSON *m = merged_body(&p, body, v);
     hp_arena_defer(req->arena, (void (*)(void *))cJSON_Delete, m);
     struct hp_application_input in;

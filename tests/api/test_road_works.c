@@ -234,33 +234,47 @@ static void last_event(const char *app, char to_status[32], char reason[128])
     hp_t_free(r);
 }
 
+/* Files a permit for works (JSON text) and has an officer approve it: its
+ * id into app and its roadworks zone's into zone ("" when that failed). */
+static void approved_permit(const char *works, char app[64], char zone[64])
+{
+    zone[0] = '\0';
+    hp_t_create("/v1/applications", site.token, body(works), app);
+    struct hp_t_resp *r = hp_t_post("/v1/queue/claim", officer.token, NULL);
+    CHECK_STR(hp_t_str(r, "id"), app);
+    hp_t_free(r);
+    char path[160];
+    snprintf(path, sizeof(path), "/v1/applications/%s/decision", app);
+    r = hp_t_post(path, officer.token, "{\"decision\":\"approve\",\"reason\":\"urgent\"}");
+    CHECK_INT(r->status, 200);
+    const char *z = hp_t_str(r, "roadworks_zone_id");
+    snprintf(zone, 64, "%s", z ? z : "");
+    hp_t_free(r);
+}
+
 /* Before the next test, which leaves an application in the queue. */
 TEST(an_officer_revokes_a_permit_and_its_road_works_leave_checks_at_once)
 {
     once();
-    char app[64], path[160], to_status[32], reason[128];
-    hp_t_create("/v1/applications", site.token,
-                body("{\"area\":" SQUARE ",\"plan\":\"" PLAN "\",\"classes\":[\"heavy_truck\"],"
-                     "\"name\":\"Yihe Road gas leak\"}"),
-                app);
-    REQUIRE(app[0]);
-    snprintf(path, sizeof(path), "/v1/applications/%s/revoke", app);
+    char app[64], zone[64], path[160], to_status[32], reason[128];
     /* Not yet approved: nothing to revoke. */
+    hp_t_create("/v1/applications", site.token,
+                body("{\"area\":" SQUARE ",\"plan\":\"" PLAN "\"}"), app);
+    snprintf(path, sizeof(path), "/v1/applications/%s/revoke", app);
     struct hp_t_resp *r = hp_t_post(path, officer.token, "{\"reason\":\"too early\"}");
     CHECK_INT(r->status, 409);
+    CHECK(strstr(r->body, "wrong-status") != NULL);
     hp_t_free(r);
-    r = hp_t_post("/v1/queue/claim", officer.token, NULL);
-    CHECK_STR(hp_t_str(r, "id"), app);
-    hp_t_free(r);
-    char decide[160];
-    snprintf(decide, sizeof(decide), "/v1/applications/%s/decision", app);
-    r = hp_t_post(decide, officer.token, "{\"decision\":\"approve\",\"reason\":\"urgent\"}");
+    snprintf(path, sizeof(path), "/v1/applications/%s/withdraw", app);
+    r = hp_t_post(path, site.token, NULL);
     CHECK_INT(r->status, 200);
-    char zone[64];
-    snprintf(zone, sizeof(zone), "%s",
-             hp_t_str(r, "roadworks_zone_id") ? hp_t_str(r, "roadworks_zone_id") : "");
     hp_t_free(r);
+
+    approved_permit("{\"area\":" SQUARE ",\"plan\":\"" PLAN "\",\"classes\":[\"heavy_truck\"],"
+                    "\"name\":\"Yihe Road gas leak\"}",
+                    app, zone);
     REQUIRE(zone[0]);
+    snprintf(path, sizeof(path), "/v1/applications/%s/revoke", app);
     r = route_check("\"plate\":\"鲁QW1001\"");
     CHECK_INT(crossings(r), 1);
     hp_t_free(r);
@@ -313,20 +327,11 @@ TEST(an_officer_revokes_a_permit_and_its_road_works_leave_checks_at_once)
 TEST(retiring_a_roadworks_zone_revokes_its_permit_in_the_permits_history)
 {
     once();
-    char app[64], to_status[32], reason[128];
-    hp_t_create("/v1/applications", site.token,
-                body("{\"area\":" SQUARE ",\"plan\":\"" PLAN "\"}"), app);
-    REQUIRE(app[0]);
-    struct hp_t_resp *r = hp_t_post("/v1/queue/claim", officer.token, NULL);
-    hp_t_free(r);
-    char path[160];
-    snprintf(path, sizeof(path), "/v1/applications/%s/decision", app);
-    r = hp_t_post(path, officer.token, "{\"decision\":\"approve\",\"reason\":\"ok\"}");
-    CHECK_INT(r->status, 200);
-    snprintf(path, sizeof(path), "/v1/zones/%s",
-             hp_t_str(r, "roadworks_zone_id") ? hp_t_str(r, "roadworks_zone_id") : "none");
-    hp_t_free(r);
-    r = hp_t_req("DELETE", path, officer.token, NULL, "{\"reason\":\"flooded\"}", 20, NULL);
+    char app[64], zone[64], path[160], to_status[32], reason[128];
+    approved_permit("{\"area\":" SQUARE ",\"plan\":\"" PLAN "\"}", app, zone);
+    REQUIRE(zone[0]);
+    snprintf(path, sizeof(path), "/v1/zones/%s", zone);
+    struct hp_t_resp *    r = hp_t_req("DELETE", path, officer.token, NULL, "{\"reason\":\"flooded\"}", 20, NULL);
     CHECK_INT(r->status, 200);
     hp_t_free(r);
     last_event(app, to_status, reason);
