@@ -493,7 +493,8 @@ TEST(two_officers_amending_one_pass_at_once_never_lose_a_change)
     once();
     char code[32];
     issue("鲁QL8006", "urban_delivery", to, code);
-    /* Each changes another field of revision 1. Either the second is told
+    /* Each changes another field of revision 1 (which has no hours: NULL
+     * until the first change). Either the second is told
      * the pass moved on (409 superseded), or it ran on revision 2 and the
      * pass carries both changes: never the second undoing the first. */
     struct officer_racer racers[2] = {
@@ -508,7 +509,8 @@ TEST(two_officers_amending_one_pass_at_once_never_lose_a_change)
     CHECK(racers[0].status != 500 && racers[1].status != 500);
     char sql[256];
     snprintf(sql, sizeof(sql),
-             "SELECT (hours = 'Mo-Fr 06:00-20:00')::int + (plate = '鲁QL8008')::int"
+             "SELECT coalesce(hours = 'Mo-Fr 06:00-20:00', false)::int"
+             "       + (plate = '鲁QL8008')::int"
              "  FROM passes WHERE code = '%s'",
              code);
     int changes = hp_t_sql_int(sql);
