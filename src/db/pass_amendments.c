@@ -1,7 +1,7 @@
 /* SQL of pass revisions: applying an approved amendment, an officer's
  * direct amendment, and the chain of revisions. The revision itself is
  * hp_pass_revise in sql/012_pass_lifecycle.sql (answering the row it made
- * since sql/015_pass_revise_row.sql), so every path makes it the same way. */
+ * since sql/016_pass_revise_row.sql), so every path makes it the same way. */
 #include "haulpass/pass_amendments.h"
 
 #include "json_arrays.h"
