@@ -61,6 +61,7 @@ void hp_api_applications_get(struct hp_request *req);
 void hp_api_applications_withdraw(struct hp_request *req);
 void hp_api_applications_endorse(struct hp_request *req);
 void hp_api_applications_decide(struct hp_request *req);
+void hp_api_applications_revoke(struct hp_request *req); /* road_works.c */
 void hp_api_applications_documents(struct hp_request *req);
 /* An application as the API shows it, with its history when history is
  * not NULL. */

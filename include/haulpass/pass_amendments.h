@@ -8,6 +8,7 @@
 #define HAULPASS_PASS_AMENDMENTS_H
 
 #include "haulpass/db.h"
+#include "haulpass/passes.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -17,11 +18,12 @@
 #define HP_ONE_OPEN_AMENDMENT "applications_one_open_amendment"
 
 /* After application id (an amendment) was approved by officer: makes the
- * next revision of its pass from it. *code is the pass amended, NULL when
- * the pass could no longer be amended (revoked or expired meanwhile). */
+ * next revision of its pass from it, and sets *revised to it (to sign:
+ * passes.h hp_passes_sign_written; arena memory); revised->n is 0 when the
+ * pass could no longer be amended (revoked or expired meanwhile). */
 enum hp_db_status hp_pass_amend_approved(struct hp_db *db, struct hp_arena *arena,
                                          const char *id, const char *officer,
-                                         const char **code);
+                                         struct hp_passes_written *revised);
 
 /* A revision's content: every field, as the revision will stand. */
 struct hp_revision_input {
@@ -47,12 +49,14 @@ enum hp_direct_outcome {
 
 /* An officer's amendment of pass code, without an application: checks the
  * plate (a vehicle of holder_org) and the zones, then revises; the new
- * revision keeps the pass's status. */
+ * revision keeps the pass's status. On HP_DIRECT_DONE *revised is the new
+ * revision, to sign (as hp_pass_amend_approved). */
 enum hp_db_status hp_pass_amend_direct(struct hp_db *db, struct hp_arena *arena,
                                        const char *code, const char *holder_org,
                                        const char *actor, const char *reason,
                                        const struct hp_revision_input *in,
-                                       enum hp_direct_outcome *outcome, int *bad_zone);
+                                       enum hp_direct_outcome *outcome, int *bad_zone,
+                                       struct hp_passes_written *revised);
 
 /* One revision of a pass, for GET /v1/passes/{code}/revisions. */
 struct hp_pass_revision {

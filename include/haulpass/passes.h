@@ -78,10 +78,36 @@ struct hp_signing_key;
  * code; the other NULL) with key, inside the caller's transaction, when
  * key is published and not retired (a retired key signs nothing new).
  * HP_DB_NO_ROWS when nothing was signed (no key, a retired key, nothing
- * unsigned). */
+ * unsigned). Reads the passes first: for a pass found unsigned later; the
+ * statements that write passes sign with hp_passes_sign_written. */
 enum hp_db_status hp_passes_sign(struct hp_db *db, struct hp_arena *arena,
                                  const struct hp_signing_key *key, const char *application_id,
                                  const char *code);
+
+/* Passes a statement has just written, as it wrote them: n passes that
+ * share everything but their code and plate (the passes of one decision,
+ * or one new revision). The strings belong to the caller. */
+struct hp_passes_written {
+    const char *const *codes, *const *plates; /* n of each */
+    int n;
+    const char *type, *valid_from, *valid_to; /* YYYY-MM-DD */
+    const char *const *zone_ids;              /* nzones of them */
+    int nzones;
+    const char *corridor; /* GeoJSON LineString (ST_AsGeoJSON(…, 15)) or NULL */
+    int corridor_width_m;
+    const char *hours;    /* or NULL */
+    int revision;
+    int64_t issued_us;    /* when the revision started (revision 1: issued_at) */
+};
+
+/* Signs the passes of w with key and stores their codes in one UPDATE,
+ * inside the caller's transaction, without reading them back: what
+ * hp_passes_sign would sign for them, for a statement that returned what
+ * it wrote. HP_DB_NO_ROWS when nothing was signed (no key, a retired key,
+ * no passes, a pass already signed). */
+enum hp_db_status hp_passes_sign_written(struct hp_db *db, struct hp_arena *arena,
+                                         const struct hp_signing_key *key,
+                                         const struct hp_passes_written *w);
 
 /* A signing key and a pass as they stand now, for verification. */
 struct hp_pass_now {

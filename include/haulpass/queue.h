@@ -43,13 +43,14 @@ enum hp_decide_outcome {
     HP_DECIDE_NOT_FOUND,
     HP_DECIDE_NOT_HOLDER,   /* not in review, or the claim is someone else's or expired */
     HP_DECIDE_BAD_DOCUMENT, /* see bad_document */
+    HP_DECIDE_EXTENSION_LIMIT, /* approving the amendment would extend its pass a third time */
 };
 
 /* Decides application id for officer, who must hold its live claim, inside
  * the caller's transaction. The row is locked first; an approval then makes
  * one pass code per plate (of this year, pass_code.h) and issues the
- * passes, each with its code signed by key (passes.h hp_passes_sign; none
- * when key is NULL or retired). On HP_DECIDE_BAD_DOCUMENT *bad_document is the index in
+ * passes, each with its code signed by key (passes.h hp_passes_sign_written;
+ * none when key is NULL or retired). On HP_DECIDE_BAD_DOCUMENT *bad_document is the index in
  * missing_documents of a name that is not, once, an unprovided document
  * of the application. HP_DB_HARD_ERROR when no randomness could be had for
  * the codes. */

@@ -198,12 +198,14 @@ struct direct_tx {
 static enum hp_db_status direct_run(struct hp_db *db, void *ctx)
 {
     struct direct_tx *t = ctx;
+    struct hp_passes_written revised;
     enum hp_db_status st = hp_pass_amend_direct(db, t->arena, t->code, t->holder, t->actor,
-                                                t->reason, t->in, &t->outcome, &t->bad_zone);
+                                                t->reason, t->in, &t->outcome, &t->bad_zone,
+                                                &revised);
     if (st < 0 || t->outcome != HP_DIRECT_DONE)
         return st;
     /* The new revision's code, signed in the same transaction. */
-    enum hp_db_status signed_st = hp_passes_sign(db, t->arena, t->key, NULL, t->code);
+    enum hp_db_status signed_st = hp_passes_sign_written(db, t->arena, t->key, &revised);
     return signed_st < 0 ? signed_st : st;
 }
 
@@ -266,6 +268,17 @@ void hp_api_passes_amend(struct hp_request *req)
     if (!police && strcmp(p.holder_org_id, req->who->org_id) != 0) {
         hp_reply_problem(req, 403, "forbidden",
                          "only the organisation that applied for the pass amends it");
+        return;
+    }
+    /* A revision is reviewed under today's rules, and an oversize review
+     * needs the load (whether an escort is required, which booking covers
+     * a trip): a pass issued before loads were recorded (sql/014) cannot
+     * say, and its revision would not either. It runs out as issued. */
+    if (strcmp(p.type, "oversize") == 0 && !p.cargo) {
+        hp_reply_problem(req, 409, "pass-not-amendable",
+                         "this oversize pass was issued before loads were recorded: it has no "
+                         "cargo, which a revision needs; apply for a new pass with the load's "
+                         "dimensions and mass");
         return;
     }
     cJSON *m = merged_body(&p, body, v);

@@ -193,6 +193,10 @@ void hp_api_applications_decide(struct hp_request *req)
     else if (t.outcome == HP_DECIDE_NOT_HOLDER)
         hp_reply_problem(req, 409, "not-claim-holder",
                          "only the officer holding a live claim on it decides an application");
+    else if (t.outcome == HP_DECIDE_EXTENSION_LIMIT)
+        hp_reply_problem(req, 409, "extension-limit",
+                         "the pass was extended twice since this amendment was filed, the most "
+                         "allowed: reject the amendment");
     else if (t.outcome == HP_DECIDE_BAD_DOCUMENT) {
         hp_req_invalid(req, hp_arena_printf(req->arena, "/missing_documents/%d", t.bad_document),
                        "must name, once, a document of the application not yet provided");

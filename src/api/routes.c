@@ -107,6 +107,9 @@ const struct hp_route hp_routes[] = {
      .roles = HP_ROLE_POLICE, .body = HP_BODY_JSON, .stales_snapshot = true},
     {.method = HP_POST, .pattern = "/v1/applications/{id}/documents", .handler = hp_api_applications_documents,
      .roles = HP_ROLE_HAULIER | HP_ROLE_SITE, .body = HP_BODY_JSON, .stales_snapshot = true},
+    /* A road-occupation permit's revocation retires its road works. */
+    {.method = HP_POST, .pattern = "/v1/applications/{id}/revoke", .handler = hp_api_applications_revoke,
+     .roles = HP_ROLE_POLICE, .body = HP_BODY_JSON, .stales_snapshot = true},
     {.method = HP_GET, .pattern = "/v1/queue", .handler = hp_api_queue_list,
      .roles = HP_ROLE_POLICE},
     {.method = HP_POST, .pattern = "/v1/queue/claim", .handler = hp_api_queue_claim,

@@ -1,7 +1,7 @@
 /* SQL of pass revisions: applying an approved amendment, an officer's
  * direct amendment, and the chain of revisions. The revision itself is
- * hp_pass_revise in sql/012_pass_lifecycle.sql, so every path makes it the
- * same way. */
+ * hp_pass_revise in sql/012_pass_lifecycle.sql (answering the row it made
+ * since sql/016_pass_revise_row.sql), so every path makes it the same way. */
 #include "haulpass/pass_amendments.h"
 
 #include "json_arrays.h"
@@ -11,23 +11,58 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What signing a revision r (a passes row hp_pass_revise answered) needs,
+ * for read_revised; all NULL when it answered none. */
+#define REVISED_COLS                                                                    \
+    " r.code, r.plate, r.type, r.revision, to_char(r.valid_from, 'YYYY-MM-DD'),"         \
+    " to_char(r.valid_to, 'YYYY-MM-DD'), to_json(r.zone_ids)::text,"                     \
+    " ST_AsGeoJSON(r.corridor_route, 15), r.corridor_width_m, r.hours, hp_us(r.revised_at)"
+
+/* Row 0 of REVISED_COLS in res as one written pass (n 0: no revision). */
+static void read_revised(struct hp_arena *arena, const PGresult *res,
+                         struct hp_passes_written *w)
+{
+    *w = (struct hp_passes_written){0};
+    if (PQntuples(res) < 1 || PQgetisnull(res, 0, 0))
+        return;
+    const char **one = hp_arena_calloc(arena, 2, sizeof(*one));
+    one[0] = PQgetvalue(res, 0, 0);
+    one[1] = PQgetvalue(res, 0, 1);
+    *w = (struct hp_passes_written){
+        .codes = &one[0], .plates = &one[1], .n = 1,
+        .type = PQgetvalue(res, 0, 2),
+        .revision = atoi(PQgetvalue(res, 0, 3)),
+        .valid_from = PQgetvalue(res, 0, 4),
+        .valid_to = PQgetvalue(res, 0, 5),
+        .corridor = hp_db_text(res, 0, 7),
+        .corridor_width_m = PQgetisnull(res, 0, 8) ? 0 : atoi(PQgetvalue(res, 0, 8)),
+        .hours = hp_db_text(res, 0, 9),
+        .issued_us = hp_db_int64(res, 0, 10)};
+    w->zone_ids = hp_db_json_strings(arena, hp_db_text(res, 0, 6), &w->nzones);
+}
+
+/* The function in FROM runs once and answers its row's columns (all NULL
+ * when it answers NULL). */
 static struct hp_sql approved_sql = HP_SQL("pass_amend_approved",
-    "SELECT a.pass_code,"
+    "SELECT" REVISED_COLS
+    "  FROM applications a,"
     "       hp_pass_revise(a.pass_code, $2::uuid, a.reason, a.id, a.plates[1], a.zone_ids,"
     "                      a.corridor_route, a.corridor_width_m, a.valid_from, a.valid_to,"
     "                      a.hours, CASE a.status WHEN 'approved' THEN 'active'"
-    "                                             ELSE 'provisional' END, a.documents_due)"
-    "  FROM applications a WHERE a.id = $1::uuid AND a.kind = 'amendment'"
+    "                                             ELSE 'provisional' END, a.documents_due) r"
+    " WHERE a.id = $1::uuid AND a.kind = 'amendment'"
     "   AND a.status IN ('approved', 'approved_provisional')");
 
 enum hp_db_status hp_pass_amend_approved(struct hp_db *db, struct hp_arena *arena,
                                          const char *id, const char *officer,
-                                         const char **code)
+                                         struct hp_passes_written *revised)
 {
     PGresult *r;
     const char *params[] = {id, officer};
     enum hp_db_status st = hp_db_exec(db, arena, &approved_sql, 2, params, &r);
-    *code = st == HP_DB_ROWS && !PQgetisnull(r, 0, 1) ? PQgetvalue(r, 0, 0) : NULL;
+    *revised = (struct hp_passes_written){0};
+    if (st == HP_DB_ROWS)
+        read_revised(arena, r, revised);
     return st;
 }
 
@@ -49,19 +84,23 @@ static struct hp_sql direct_check_sql = HP_SQL("pass_amend_direct_check",
     "  FROM p");
 
 static struct hp_sql direct_sql = HP_SQL("pass_amend_direct",
-    "SELECT hp_pass_revise(p.code, $2::uuid, $3, NULL, $4,"
+    "SELECT" REVISED_COLS
+    "  FROM passes p,"
+    "       hp_pass_revise(p.code, $2::uuid, $3, NULL, $4,"
     "                      ARRAY(SELECT json_array_elements_text($5::json)::uuid),"
     "                      ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON($6)), 4326), $7::int,"
-    "                      $8::date, $9::date, $10, p.status, p.documents_due)"
-    "  FROM passes p WHERE p.code = $1");
+    "                      $8::date, $9::date, $10, p.status, p.documents_due) r"
+    " WHERE p.code = $1");
 
 enum hp_db_status hp_pass_amend_direct(struct hp_db *db, struct hp_arena *arena,
                                        const char *code, const char *holder_org,
                                        const char *actor, const char *reason,
                                        const struct hp_revision_input *in,
-                                       enum hp_direct_outcome *outcome, int *bad_zone)
+                                       enum hp_direct_outcome *outcome, int *bad_zone,
+                                       struct hp_passes_written *revised)
 {
     PGresult *r;
+    *revised = (struct hp_passes_written){0};
     const char *zones = hp_db_json_of_strings(arena, in->zone_ids, in->nzones);
     if (!zones)
         return HP_DB_HARD_ERROR;
@@ -95,7 +134,8 @@ enum hp_db_status hp_pass_amend_direct(struct hp_db *db, struct hp_arena *arena,
                         in->valid_from, in->valid_to, in->hours};
     if ((st = hp_db_exec(db, arena, &direct_sql, 10, p2, &r)) != HP_DB_ROWS)
         return st;
-    *outcome = PQgetisnull(r, 0, 0) ? HP_DIRECT_NOT_AMENDABLE : HP_DIRECT_DONE;
+    read_revised(arena, r, revised);
+    *outcome = revised->n ? HP_DIRECT_DONE : HP_DIRECT_NOT_AMENDABLE;
     return st;
 }
 

@@ -216,33 +216,96 @@ static struct hp_sql unsigned_sql = HP_SQL("passes_unsigned",
 
 /* Stores the codes, publishing key $3 ($4: its public key) on the way in
  * case the database was away when the service started: the foreign key
- * is checked at the end of the statement, after the insert. */
+ * is checked at the end of the statement, after the insert. A key retired
+ * meanwhile (by another instance) stores nothing. */
 static struct hp_sql set_signed_sql = HP_SQL("passes_set_signed",
     "WITH k AS (INSERT INTO signing_keys (kid, public_key) VALUES ($3, $4)"
     "           ON CONFLICT DO NOTHING)"
     "UPDATE passes p SET signed_code = x.s, kid = $3"
     "  FROM unnest(ARRAY(SELECT json_array_elements_text($1::json)),"
     "              ARRAY(SELECT json_array_elements_text($2::json))) x(code, s)"
-    " WHERE p.code = x.code AND p.signed_code IS NULL");
+    " WHERE p.code = x.code AND p.signed_code IS NULL"
+    "   AND NOT EXISTS (SELECT 1 FROM signing_keys r"
+    "                    WHERE r.kid = $3 AND r.retired_at IS NOT NULL)");
 
-/* The claims of pass p signed with kid; false when a field does not fit
- * the layout (a plate over 32 bytes). */
-static bool claims_of(const struct hp_pass *p, uint32_t kid, struct hp_pass_claims *c)
+/* The written pass i of w as the claims key signs (with coverage, the
+ * digest all of w's passes share); false when a field does not fit the
+ * layout (a plate over 32 bytes). */
+static bool claims_of(const struct hp_passes_written *w, int i, uint32_t kid,
+                      const unsigned char coverage[HP_PASS_TOKEN_COVERAGE],
+                      struct hp_pass_claims *c)
 {
     memset(c, 0, sizeof(*c));
-    if (strlen(p->plate) > HP_PASS_TOKEN_PLATE_MAX || strlen(p->code) != HP_PASS_CODE_LEN)
+    if (strlen(w->plates[i]) > HP_PASS_TOKEN_PLATE_MAX ||
+        strlen(w->codes[i]) != HP_PASS_CODE_LEN)
         return false;
     c->kid = kid;
-    memcpy(c->code, p->code, HP_PASS_CODE_BUF);
-    c->revision = (unsigned)p->revision;
-    snprintf(c->plate, sizeof(c->plate), "%s", p->plate);
-    c->type = p->type;
-    snprintf(c->valid_from, sizeof(c->valid_from), "%s", p->valid_from);
-    snprintf(c->valid_to, sizeof(c->valid_to), "%s", p->valid_to);
-    /* A revision's code is issued when the revision is made. */
-    c->issued_s = (p->revised_us ? p->revised_us : p->issued_us) / 1000000;
-    return hp_pass_token_coverage(p->zone_ids, p->nzones, p->corridor, p->corridor_width_m,
-                                  p->hours, c->coverage);
+    memcpy(c->code, w->codes[i], HP_PASS_CODE_BUF);
+    c->revision = (unsigned)w->revision;
+    snprintf(c->plate, sizeof(c->plate), "%s", w->plates[i]);
+    c->type = w->type;
+    snprintf(c->valid_from, sizeof(c->valid_from), "%s", w->valid_from);
+    snprintf(c->valid_to, sizeof(c->valid_to), "%s", w->valid_to);
+    c->issued_s = w->issued_us / 1000000;
+    memcpy(c->coverage, coverage, HP_PASS_TOKEN_COVERAGE);
+    return true;
+}
+
+/* The one pass p as written: a revision's code is issued when the
+ * revision is made. */
+static void written_of(const struct hp_pass *p, struct hp_passes_written *w)
+{
+    *w = (struct hp_passes_written){
+        .codes = &p->code, .plates = &p->plate, .n = 1, .type = p->type,
+        .valid_from = p->valid_from, .valid_to = p->valid_to,
+        .zone_ids = p->zone_ids, .nzones = p->nzones, .corridor = p->corridor,
+        .corridor_width_m = p->corridor_width_m, .hours = p->hours, .revision = p->revision,
+        .issued_us = p->revised_us ? p->revised_us : p->issued_us};
+}
+
+/* Signs w's passes into codes/texts from *k on (arena memory); those that
+ * do not fit the layout are left out, with a warning. False when out of
+ * memory. */
+static bool sign_all(struct hp_arena *arena, const struct hp_signing_key *key,
+                     const struct hp_passes_written *w, const char **codes, const char **texts,
+                     int *k)
+{
+    unsigned char coverage[HP_PASS_TOKEN_COVERAGE];
+    if (!hp_pass_token_coverage(w->zone_ids, w->nzones, w->corridor,
+                                w->corridor_width_m, w->hours, coverage))
+        return false;
+    for (int i = 0; i < w->n; i++) {
+        struct hp_pass_claims c;
+        char *text = hp_arena_alloc(arena, HP_PASS_TOKEN_BUF);
+        if (!claims_of(w, i, key->kid, coverage, &c) || !hp_pass_token_sign(&c, key->pkey, text)) {
+            /* Plates (plate.h) and types (the schema) always fit: this is
+             * a new type the layout does not number yet. */
+            hp_log(HP_LOG_WARN, "pass not signed: a field does not fit the code", "code",
+                   w->codes[i], NULL);
+            continue;
+        }
+        codes[*k] = w->codes[i];
+        texts[(*k)++] = text;
+    }
+    return true;
+}
+
+/* Stores the k codes signed with key: one statement. */
+static enum hp_db_status store_signed(struct hp_db *db, struct hp_arena *arena,
+                                      const struct hp_signing_key *key, const char **codes,
+                                      const char **texts, int k)
+{
+    if (!k)
+        return HP_DB_NO_ROWS;
+    PGresult *r;
+    char pub[64];
+    hp_base64url_encode(key->public_key, 32, pub);
+    const char *params[] = {hp_db_json_of_strings(arena, codes, k),
+                            hp_db_json_of_strings(arena, texts, k), key->kid_hex, pub};
+    if (!params[0] || !params[1])
+        return HP_DB_HARD_ERROR;
+    enum hp_db_status st = hp_db_exec(db, arena, &set_signed_sql, 4, params, &r);
+    return st == HP_DB_ROWS && atoi(PQcmdTuples(r)) == 0 ? HP_DB_NO_ROWS : st;
 }
 
 enum hp_db_status hp_passes_sign(struct hp_db *db, struct hp_arena *arena,
@@ -256,34 +319,32 @@ enum hp_db_status hp_passes_sign(struct hp_db *db, struct hp_arena *arena,
     enum hp_db_status st = hp_db_exec(db, arena, &unsigned_sql, 3, params, &r);
     if (st != HP_DB_ROWS)
         return st;
-    int n = PQntuples(r);
+    int n = PQntuples(r), k = 0;
     const char **codes = hp_arena_calloc(arena, (size_t)n, sizeof(*codes));
     const char **texts = hp_arena_calloc(arena, (size_t)n, sizeof(*texts));
-    int k = 0;
     for (int i = 0; i < n; i++) {
         struct hp_pass p;
-        struct hp_pass_claims c;
+        struct hp_passes_written w;
         read_pass(arena, r, i, &p);
-        char *text = hp_arena_alloc(arena, HP_PASS_TOKEN_BUF);
-        if (!claims_of(&p, key->kid, &c) || !hp_pass_token_sign(&c, key->pkey, text)) {
-            /* Plates (plate.h) and types (the schema) always fit: this is
-             * a new type the layout does not number yet. */
-            hp_log(HP_LOG_WARN, "pass not signed: a field does not fit the code", "code", p.code,
-                   NULL);
-            continue;
-        }
-        codes[k] = p.code;
-        texts[k++] = text;
+        written_of(&p, &w);
+        if (!sign_all(arena, key, &w, codes, texts, &k))
+            return HP_DB_HARD_ERROR;
     }
-    if (!k)
+    return store_signed(db, arena, key, codes, texts, k);
+}
+
+enum hp_db_status hp_passes_sign_written(struct hp_db *db, struct hp_arena *arena,
+                                         const struct hp_signing_key *key,
+                                         const struct hp_passes_written *w)
+{
+    if (!key || !key->pkey || w->n <= 0)
         return HP_DB_NO_ROWS;
-    char pub[64];
-    hp_base64url_encode(key->public_key, 32, pub);
-    const char *p2[] = {hp_db_json_of_strings(arena, codes, k),
-                        hp_db_json_of_strings(arena, texts, k), key->kid_hex, pub};
-    if (!p2[0] || !p2[1])
+    int k = 0;
+    const char **codes = hp_arena_calloc(arena, (size_t)w->n, sizeof(*codes));
+    const char **texts = hp_arena_calloc(arena, (size_t)w->n, sizeof(*texts));
+    if (!sign_all(arena, key, w, codes, texts, &k))
         return HP_DB_HARD_ERROR;
-    return hp_db_exec(db, arena, &set_signed_sql, 4, p2, &r);
+    return store_signed(db, arena, key, codes, texts, k);
 }
 
 /* The key $1 and the pass $2 as they stand ($3: today, local). */

@@ -1,5 +1,5 @@
 /* SQL of road works: the zone an approved road-occupation application
- * becomes, and its retirement after its last day. */
+ * becomes, its revocation, and its retirement after its last day. */
 #include "haulpass/roadworks.h"
 
 #include "haulpass/arena.h"
@@ -35,6 +35,25 @@ enum hp_db_status hp_roadworks_open(struct hp_db *db, struct hp_arena *arena, co
     PGresult *r;
     const char *params[] = {id, officer};
     return hp_db_exec(db, arena, &open_sql, 2, params, &r);
+}
+
+static struct hp_sql revoked_sql = HP_SQL("roadworks_revoked",
+    "WITH a AS (SELECT a.id, a.status FROM zones z JOIN applications a ON a.id = z.application_id"
+    "            WHERE z.id = $1::uuid AND z.kind = 'roadworks'),"
+    "     e AS (INSERT INTO application_events (application_id, actor_id, from_status,"
+    "                                           to_status, reason)"
+    "           SELECT id, $2::uuid, status, 'revoked', $3 FROM a)"
+    "INSERT INTO audit (actor_id, entity, entity_id, action, after)"
+    " SELECT $2::uuid, 'application', id::text, 'revoke',"
+    "        jsonb_build_object('roadworks_zone_id', $1::text, 'reason', $3) FROM a");
+
+enum hp_db_status hp_roadworks_revoked(struct hp_db *db, struct hp_arena *arena,
+                                       const char *zone_id, const char *officer,
+                                       const char *reason)
+{
+    PGresult *r;
+    const char *params[] = {zone_id, officer, reason};
+    return hp_db_exec(db, arena, &revoked_sql, 3, params, &r);
 }
 
 static struct hp_sql sweep_sql = HP_SQL("roadworks_sweep",

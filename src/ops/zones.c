@@ -14,6 +14,7 @@
 #include "haulpass/arena.h"
 #include "haulpass/audit.h"
 #include "haulpass/geojson.h"
+#include "haulpass/roadworks.h"
 #include "haulpass/time.h"
 #include "haulpass/zone_input.h"
 
@@ -169,6 +170,9 @@ static enum hp_db_status change_tx(struct hp_db *db, void *ctx)
                              w->in->sent_as_polygon, w->rules, &w->out.row);
     else
         st = hp_zones_retire(db, w->arena, w->id, w->reason, &w->out.row);
+    /* Retiring road works revokes the permit they came from. */
+    if (st >= 0 && !w->in && w->out.row.kind && strcmp(w->out.row.kind, "roadworks") == 0)
+        st = hp_roadworks_revoked(db, w->arena, w->id, w->actor, w->reason);
     if (st >= 0)
         st = audit(db, w, w->in ? "update" : "retire", before);
     return st;

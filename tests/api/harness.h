@@ -34,6 +34,11 @@ struct hp_t_resp {
     char *headers;  /* raw header block */
 };
 
+/* Today in the service's time zone (HAULPASS_TZ, Asia/Shanghai by default),
+ * as SQL: the test cluster's current_date is UTC's, a day behind between
+ * 16:00 and 24:00 UTC. */
+#define HP_T_LOCAL_TODAY "(now() AT TIME ZONE 'Asia/Shanghai')::date"
+
 /* The database and server of this binary, and an admin token. */
 extern struct hp_t_server hp_t;
 extern char hp_t_admin[64];

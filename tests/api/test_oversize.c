@@ -123,6 +123,38 @@ TEST(an_oversize_pass_says_whether_an_escort_is_required)
     hp_t_free(r);
 }
 
+/* An oversize pass issued before loads were recorded (sql/014_oversize.sql)
+ * has no cargo: a revision of it is refused, with why; one that has its
+ * cargo is amended, and the amendment keeps the cargo. */
+TEST(an_oversize_pass_without_its_load_is_not_amended_one_with_it_is)
+{
+    once();
+    struct hp_t_resp *r = issue("鲁OV1002", NARROW);
+    char code[32], path[96], sql[256], b[256];
+    snprintf(code, sizeof(code), "%s", hp_t_str(r, "code") ? hp_t_str(r, "code") : "");
+    hp_t_free(r);
+    snprintf(path, sizeof(path), "/v1/passes/%s/amendments", code);
+    snprintf(b, sizeof(b), "{\"valid_to\":\"%s\",\"reason\":\"the bridge slipped\"}", day(3));
+    r = hp_t_post(path, site.token, b);
+    CHECK_INT(r->status, 201);
+    CHECK_INT(cJSON_GetObjectItem(cJSON_GetObjectItem(r->json, "cargo"), "mass_kg")->valueint,
+              30000);
+    char withdraw[160];
+    snprintf(withdraw, sizeof(withdraw), "/v1/applications/%s/withdraw",
+             hp_t_str(r, "id") ? hp_t_str(r, "id") : "none");
+    hp_t_free(r);
+    r = hp_t_post(withdraw, site.token, NULL);
+    CHECK_INT(r->status, 200);
+    hp_t_free(r);
+
+    snprintf(sql, sizeof(sql), "UPDATE passes SET cargo = NULL WHERE code = '%s'", code);
+    PQclear(PQexec(hp_t_db(), sql));
+    r = hp_t_post(path, site.token, b);
+    CHECK_INT(r->status, 409);
+    CHECK(strstr(r->body, "pass-not-amendable") && strstr(r->body, "before loads were recorded"));
+    hp_t_free(r);
+}
+
 /* Whether the check of 鲁OV1001 at hm names booking (NULL: none). */
 static bool named(const char *hm, const char *booking)
 {

@@ -519,7 +519,8 @@ TEST(a_suspended_provisional_pass_and_an_expired_one_say_so)
     CHECK(strstr(r->body, code) != NULL && strstr(r->body, "\"suspended\"") != NULL);
     hp_t_free(r);
     snprintf(sql, sizeof(sql),
-             "UPDATE passes SET valid_from = current_date - 30, valid_to = current_date - 1,"
+             "UPDATE passes SET valid_from = " HP_T_LOCAL_TODAY " - 30,"
+             " valid_to = " HP_T_LOCAL_TODAY " - 1,"
              " status = 'active' WHERE code = '%s'", code);
     sql_seen(sql);
     r = verify_on(NULL, text);

@@ -494,7 +494,7 @@ TEST(the_database_keeps_the_liaison_an_officer)
     snprintf(sql, sizeof(sql),
              "INSERT INTO projects (name, level, site_org_id, liaison_officer_id, location,"
              " valid_to) VALUES ('x', 'municipal', '%s', '%s',"
-             " ST_SetSRID(ST_MakePoint(118, 35), 4326), current_date)",
+             " ST_SetSRID(ST_MakePoint(118, 35), 4326), " HP_T_LOCAL_TODAY ")",
              site.org, admin.id);
     PGresult *res = PQexec(hp_t_db(), sql);
     CHECK(PQresultStatus(res) == PGRES_FATAL_ERROR);

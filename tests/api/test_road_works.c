@@ -36,8 +36,10 @@ static void once(void)
     site = hp_t_who_add("Yihe Road Site", "site", "site", "works site");
     haulier = hp_t_who_add("Works Haulage", "haulier", "haulier", "works dispatcher");
     hp_t_vehicle_add(haulier.token, "鲁QW1001");
-    snprintf(from, sizeof(from), "%s", sql_text("SELECT to_char(current_date - 1, 'YYYY-MM-DD')"));
-    snprintf(to, sizeof(to), "%s", sql_text("SELECT to_char(current_date + 3, 'YYYY-MM-DD')"));
+    snprintf(from, sizeof(from), "%s",
+             sql_text("SELECT to_char(" HP_T_LOCAL_TODAY " - 1, 'YYYY-MM-DD')"));
+    snprintf(to, sizeof(to), "%s",
+             sql_text("SELECT to_char(" HP_T_LOCAL_TODAY " + 3, 'YYYY-MM-DD')"));
     snprintf(depart, sizeof(depart), "%s",
              sql_text("SELECT to_char(now() AT TIME ZONE 'UTC' + interval '1 hour',"
                       " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"));
@@ -201,7 +203,8 @@ TEST(an_approved_permit_is_a_roadworks_zone_route_checks_report_until_its_last_d
 
     /* Its last day passes: the next read retires it, and checks no longer
      * see it. */
-    snprintf(sql, sizeof(sql), "UPDATE zones SET ends_on = current_date - 2 WHERE id = '%s'", zone);
+    snprintf(sql, sizeof(sql),
+             "UPDATE zones SET ends_on = " HP_T_LOCAL_TODAY " - 2 WHERE id = '%s'", zone);
     PQclear(PQexec(hp_t_db(), sql));
     r = hp_t_get("/v1/zones", haulier.token);
     CHECK_INT(r->status, 200);
@@ -213,6 +216,140 @@ TEST(an_approved_permit_is_a_roadworks_zone_route_checks_report_until_its_last_d
     /* The retirement reaches the checks by notification (a read is no
      * write the caller's next check waits for). */
     HP_T_EVENTUALLY(gone());
+}
+
+/* The last entry of application app's history: its to and reason into
+ * the buffers ("" when none). */
+static void last_event(const char *app, char to_status[32], char reason[128])
+{
+    char path[160];
+    snprintf(path, sizeof(path), "/v1/applications/%s", app);
+    struct hp_t_resp *r = hp_t_get(path, officer.token);
+    const cJSON *h = cJSON_GetObjectItem(r->json, "history");
+    const cJSON *e = cJSON_GetArrayItem(h, cJSON_GetArraySize(h) - 1);
+    const char *t = cJSON_GetStringValue(cJSON_GetObjectItem(e, "to"));
+    const char *why = cJSON_GetStringValue(cJSON_GetObjectItem(e, "reason"));
+    snprintf(to_status, 32, "%s", t ? t : "");
+    snprintf(reason, 128, "%s", why ? why : "");
+    hp_t_free(r);
+}
+
+/* Files a permit for works (JSON text) and has an officer approve it: its
+ * id into app and its roadworks zone's into zone ("" when that failed). */
+static void approved_permit(const char *works, char app[64], char zone[64])
+{
+    zone[0] = '\0';
+    hp_t_create("/v1/applications", site.token, body(works), app);
+    struct hp_t_resp *r = hp_t_post("/v1/queue/claim", officer.token, NULL);
+    CHECK_STR(hp_t_str(r, "id"), app);
+    hp_t_free(r);
+    char path[160];
+    snprintf(path, sizeof(path), "/v1/applications/%s/decision", app);
+    r = hp_t_post(path, officer.token, "{\"decision\":\"approve\",\"reason\":\"urgent\"}");
+    CHECK_INT(r->status, 200);
+    const char *z = hp_t_str(r, "roadworks_zone_id");
+    snprintf(zone, 64, "%s", z ? z : "");
+    hp_t_free(r);
+}
+
+/* Before the next test, which leaves an application in the queue. */
+TEST(an_officer_revokes_a_permit_and_its_road_works_leave_checks_at_once)
+{
+    once();
+    char app[64], zone[64], path[160], to_status[32], reason[128];
+    /* Not yet approved: nothing to revoke. */
+    hp_t_create("/v1/applications", site.token,
+                body("{\"area\":" SQUARE ",\"plan\":\"" PLAN "\"}"), app);
+    snprintf(path, sizeof(path), "/v1/applications/%s/revoke", app);
+    struct hp_t_resp *r = hp_t_post(path, officer.token, "{\"reason\":\"too early\"}");
+    CHECK_INT(r->status, 409);
+    CHECK(strstr(r->body, "wrong-status") != NULL);
+    hp_t_free(r);
+    snprintf(path, sizeof(path), "/v1/applications/%s/withdraw", app);
+    r = hp_t_post(path, site.token, NULL);
+    CHECK_INT(r->status, 200);
+    hp_t_free(r);
+
+    approved_permit("{\"area\":" SQUARE ",\"plan\":\"" PLAN "\",\"classes\":[\"heavy_truck\"],"
+                    "\"name\":\"Yihe Road gas leak\"}",
+                    app, zone);
+    REQUIRE(zone[0]);
+    snprintf(path, sizeof(path), "/v1/applications/%s/revoke", app);
+    r = route_check("\"plate\":\"鲁QW1001\"");
+    CHECK_INT(crossings(r), 1);
+    hp_t_free(r);
+
+    /* Who may, and what is asked: an officer, with a reason. */
+    r = hp_t_post(path, site.token, "{\"reason\":\"we are done\"}");
+    CHECK_INT(r->status, 403);
+    hp_t_free(r);
+    r = hp_t_post(path, officer.token, "{}");
+    CHECK_INT(r->status, 422);
+    CHECK(strstr(r->body, "/reason") != NULL);
+    hp_t_free(r);
+    r = hp_t_post(path, officer.token, "{\"reason\":\" \"}");
+    CHECK_INT(r->status, 422);
+    hp_t_free(r);
+    r = hp_t_post("/v1/applications/00000000-0000-4000-8000-000000000000/revoke",
+                  officer.token, "{\"reason\":\"x\"}");
+    CHECK_INT(r->status, 404);
+    hp_t_free(r);
+    r = hp_t_post("/v1/applications/not-an-id/revoke", officer.token, "{\"reason\":\"x\"}");
+    CHECK_INT(r->status, 404);
+    hp_t_free(r);
+
+    r = hp_t_post(path, officer.token, "{\"reason\":\"the works were stopped by the district\"}");
+    CHECK_INT(r->status, 200);
+    CHECK_STR(hp_t_str(r, "status"), "approved"); /* the decision stands; its works end */
+    hp_t_free(r);
+    /* The very next check no longer sees the works. */
+    CHECK(gone());
+    last_event(app, to_status, reason);
+    CHECK_STR(to_status, "revoked");
+    CHECK_STR(reason, "the works were stopped by the district");
+    char sql[320];
+    snprintf(sql, sizeof(sql),
+             "SELECT (retired_at IS NOT NULL AND retire_reason = "
+             "'the works were stopped by the district')::int FROM zones WHERE id = '%s'", zone);
+    CHECK_INT(hp_t_sql_int(sql), 1);
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM audit WHERE entity = 'application' AND entity_id = '%s'"
+             "   AND action = 'revoke' AND after->>'roadworks_zone_id' = '%s'", app, zone);
+    CHECK_INT(hp_t_sql_int(sql), 1);
+    /* Once is all. */
+    r = hp_t_post(path, officer.token, "{\"reason\":\"again\"}");
+    CHECK_INT(r->status, 409);
+    CHECK(strstr(r->body, "already-ended") != NULL);
+    hp_t_free(r);
+}
+
+/* Retiring the road works' zone is the same revocation. */
+TEST(retiring_a_roadworks_zone_revokes_its_permit_in_the_permits_history)
+{
+    once();
+    char app[64], zone[64], path[160], to_status[32], reason[128];
+    approved_permit("{\"area\":" SQUARE ",\"plan\":\"" PLAN "\"}", app, zone);
+    REQUIRE(zone[0]);
+    snprintf(path, sizeof(path), "/v1/zones/%s", zone);
+    struct hp_t_resp *    r = hp_t_req("DELETE", path, officer.token, NULL, "{\"reason\":\"flooded\"}", 20, NULL);
+    CHECK_INT(r->status, 200);
+    hp_t_free(r);
+    last_event(app, to_status, reason);
+    CHECK_STR(to_status, "revoked");
+    CHECK_STR(reason, "flooded");
+    /* Another type's permit is a pass, revoked where passes are. */
+    char b[1024], other[64];
+    snprintf(b, sizeof(b),
+             "{\"type\":\"construction\",\"plates\":[\"鲁QW1001\"],\"valid_from\":\"%s\","
+             "\"valid_to\":\"%s\",\"corridor\":{\"route\":{\"type\":\"LineString\","
+             "\"coordinates\":[[118.6,35],[118.61,35]]},\"width_m\":50},\"documents\":[]}",
+             from, to);
+    hp_t_create("/v1/applications", haulier.token, b, other);
+    snprintf(path, sizeof(path), "/v1/applications/%s/revoke", other);
+    r = hp_t_post(path, officer.token, "{\"reason\":\"x\"}");
+    CHECK_INT(r->status, 409);
+    CHECK(strstr(r->body, "not-revocable") != NULL);
+    hp_t_free(r);
 }
 
 TEST(a_line_and_a_width_make_a_band_of_road_works)
