@@ -23,15 +23,22 @@ enum hp_public_format {
     HP_PUBLIC_FORMATS,
 };
 
-/* A rendered feed, shared by every reply that sends it. */
+/* A rendered feed, shared by every reply that sends it: the text and its
+ * gzip, two representations with two strong ETags (RFC 9110 8.8.3: a
+ * strong ETag names one sequence of bytes; the gzip ETag is the plain one
+ * with "-gz" appended, as the console's assets have). */
 struct hp_public_body {
     atomic_int refs;
     int64_t version;        /* the full snapshot's version it shows */
     char etag[48];          /* without its quotes: "g-<version>", "d-<version>" */
+    char gzip_etag[56];     /* the same with "-gz" */
     char last_modified[40]; /* IMF-fixdate of the latest zone write */
     time_t modified;
     char *data;
     size_t len;
+    unsigned char *gzip;    /* data gzip-compressed; NULL when that ran out of
+                             * memory (then only the plain text is sent) */
+    size_t gzip_len;
 };
 
 /* The body of format for the current snapshot, a reference the caller

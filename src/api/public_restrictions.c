@@ -7,6 +7,7 @@
  */
 #include "haulpass/api.h"
 
+#include "haulpass/accept.h"
 #include "haulpass/app.h"
 #include "haulpass/arena.h"
 #include "haulpass/config.h"
@@ -40,19 +41,30 @@ static void serve(struct hp_request *req, enum hp_public_format format,
         hp_reply_problem(req, 503, "zones-not-loaded", "the zones are not loaded yet");
         return;
     }
-    hp_reply_header(req, "ETag", hp_arena_printf(req->arena, "\"%s\"", b->etag));
+    /* Two representations, chosen by Accept-Encoding: each has its own
+     * strong ETag, and a 304 answers only the ETag of the one this request
+     * would get (a cache that kept the other asks with that one). */
+    bool gz = b->gzip && hp_accept_takes_gzip(hp_req_header(req, "Accept-Encoding"));
+    const char *etag = gz ? b->gzip_etag : b->etag;
+    hp_reply_header(req, "ETag", hp_arena_printf(req->arena, "\"%s\"", etag));
+    hp_reply_header(req, "Vary", "Accept-Encoding");
     hp_reply_header(req, "Last-Modified", hp_arena_strdup(req->arena, b->last_modified));
     /* Revalidate every time: a restriction must not outlive its repeal in
      * a cache; the 304 makes that cheap. Any site may read it. */
     hp_reply_header(req, "Cache-Control", "public, no-cache");
     hp_reply_header(req, "Access-Control-Allow-Origin", "*");
     const char *inm = hp_req_header(req, "If-None-Match");
-    if (inm ? hp_etag_none_match(inm, b->etag) : unmodified_since(req, b->modified)) {
+    if (inm ? hp_etag_none_match(inm, etag) : unmodified_since(req, b->modified)) {
         hp_public_body_unref(b);
         hp_reply_static(req, 304, NULL, "", 0);
         return;
     }
-    hp_reply_shared(req, 200, content_type, b->data, b->len, release, b);
+    if (gz) {
+        hp_reply_header(req, "Content-Encoding", "gzip");
+        hp_reply_shared(req, 200, content_type, (const char *)b->gzip, b->gzip_len, release, b);
+    } else {
+        hp_reply_shared(req, 200, content_type, b->data, b->len, release, b);
+    }
 }
 
 void hp_api_public_restrictions(struct hp_request *req)

@@ -66,7 +66,9 @@ static cJSON *rule_json(const struct hp_rule *r)
 static cJSON *feature(GEOSContextHandle_t ctx, const struct hp_snap_zone *z)
 {
     struct hp_geo_error err;
-    cJSON *geom = hp_geojson_from_geos(ctx, z->geom, HP_GEOJSON_POLYGON_IF_SINGLE, &err);
+    cJSON *geom = hp_geojson_from_geos(ctx, z->geom,
+                                         HP_GEOJSON_POLYGON_IF_SINGLE | HP_GEOJSON_FEED_PRECISION,
+                                         &err);
     if (!geom)
         return NULL;
     cJSON *f = cJSON_CreateObject();
