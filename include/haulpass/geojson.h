@@ -50,10 +50,12 @@ enum hp_geojson_flags {
  * II). RFC 7946 §11.2 suggests 6: a millionth of a degree is at most
  * 0.11 m, so rounding moves a vertex by at most 0.056 m in latitude and as
  * much in longitude (less away from the equator), under 8 cm in all: an
- * order of magnitude inside the metre the zones are promised correct to
- * (docs/contract.md), and it saves the up to 11 digits of noise a
- * computed or imported coordinate carries. The authenticated zone API
- * keeps returning coordinates exactly as stored.
+ * order of magnitude below the metre a restriction's edge needs to be
+ * right to, and far below what a truck's satellite position resolves; and
+ * it drops the up to 11 digits of noise a computed or imported coordinate
+ * carries. 7 places (1 cm) would cost a digit per number for nothing a
+ * consumer can use. The authenticated zone API keeps every digit
+ * (docs/open-data.md).
  */
 #define HP_GEOJSON_FEED_DECIMALS 6
 

@@ -1,6 +1,6 @@
 /*
- * GET /v1/public/restrictions (GeoJSON) and .datex2.xml (DATEX II v3): the
- * restrictions as open data, for anyone
+ * GET /v1/public/restrictions (GeoJSON, optionally ?bbox=) and .datex2.xml
+ * (DATEX II v3): the restrictions as open data, for anyone
  * (docs/open-data.md). Answered on the network thread from the rendered
  * feed (public_feed.h), so a navigation provider polling every minute
  * costs a header comparison, and a change costs one rendering.
@@ -32,10 +32,8 @@ static bool unmodified_since(struct hp_request *req, time_t modified)
     return end && !*end && timegm(&tm) >= modified;
 }
 
-static void serve(struct hp_request *req, enum hp_public_format format,
-                  const char *content_type)
+static void serve(struct hp_request *req, struct hp_public_body *b, const char *content_type)
 {
-    struct hp_public_body *b = hp_public_feed_get(format, req->app->cfg->tz);
     if (!b) {
         hp_reply_header(req, "Retry-After", "1");
         hp_reply_problem(req, 503, "zones-not-loaded", "the zones are not loaded yet");
@@ -69,10 +67,24 @@ static void serve(struct hp_request *req, enum hp_public_format format,
 
 void hp_api_public_restrictions(struct hp_request *req)
 {
-    serve(req, HP_PUBLIC_GEOJSON, "application/geo+json");
+    double bbox[4];
+    bool given;
+    if (!hp_api_read_bbox(req, true, bbox, &given))
+        return;
+    const char *tz = req->app->cfg->tz;
+    serve(req, given ? hp_public_feed_bbox(tz, bbox) : hp_public_feed_get(HP_PUBLIC_GEOJSON, tz),
+          "application/geo+json");
 }
 
 void hp_api_public_restrictions_datex2(struct hp_request *req)
 {
-    serve(req, HP_PUBLIC_DATEX2, "application/xml; charset=utf-8");
+    /* Refused rather than ignored: a consumer must not take the whole city
+     * for the area it asked for. */
+    if (hp_req_query(req, "bbox")) {
+        hp_reply_problem(req, 400, "bad-parameter",
+                         "bbox is offered on /v1/public/restrictions (GeoJSON) only");
+        return;
+    }
+    serve(req, hp_public_feed_get(HP_PUBLIC_DATEX2, req->app->cfg->tz),
+          "application/xml; charset=utf-8");
 }

@@ -584,3 +584,57 @@ TEST(a_vertex_is_published_to_six_decimals_within_ten_centimetres_and_kept_exact
     CHECK(r->body && strstr(r->body, "118.123456789012") != NULL);
     hp_t_free(r);
 }
+
+/* --- ?bbox= ------------------------------------------------------------- */
+
+TEST(a_bbox_gives_only_the_zones_that_meet_it_and_revalidates_with_the_feeds_etag)
+{
+    once();
+    struct hp_t_resp *all = get_as(feeds[0], NULL, NULL);
+    /* Around Old Town only. */
+    struct hp_t_resp *r =
+        get_as("/v1/public/restrictions?bbox=118.29,34.99,118.33,35.03", "gzip", NULL);
+    CHECK_INT(r->status, 200);
+    REQUIRE(r->json);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "features")), 1);
+    CHECK(feature(r, daytime) != NULL);
+    CHECK(cJSON_GetObjectItem(r->json, "public_holidays") != NULL);
+    /* Rendered for the request: plain, with the feed's (plain) ETag. */
+    CHECK(hp_t_header(r, "Content-Encoding") == NULL);
+    CHECK_STR(hp_t_header(r, "ETag"), hp_t_header(all, "ETag"));
+    char etag[64];
+    snprintf(etag, sizeof(etag), "%s", hp_t_header(r, "ETag"));
+    hp_t_free(r);
+    r = get_as("/v1/public/restrictions?bbox=118.29,34.99,118.33,35.03", NULL, etag);
+    CHECK_INT(r->status, 304);
+    hp_t_free(r);
+    /* A box that touches no zone: an empty collection, still GeoJSON. */
+    r = hp_t_get("/v1/public/restrictions?bbox=0,0,1,1", NULL);
+    CHECK_INT(r->status, 200);
+    CHECK(r->json && cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "features")) == 0);
+    hp_t_free(r);
+    /* A box around every zone is the whole feed, gzip included. */
+    r = hp_t_get("/v1/public/restrictions?bbox=-180,-90,180,90", NULL);
+    CHECK(r->len == all->len && memcmp(r->body, all->body, r->len) == 0);
+    hp_t_free(r);
+    r = get_as("/v1/public/restrictions?bbox=-180,-90,180,90", "gzip", NULL);
+    CHECK(gunzips_to(r, all));
+    hp_t_free(r);
+    hp_t_free(all);
+}
+
+TEST(a_bad_bbox_is_refused_with_400_and_datex_refuses_any_bbox)
+{
+    once();
+    const char *bad[] = {"/v1/public/restrictions?bbox=1,2,3",
+                         "/v1/public/restrictions?bbox=118.4,35,118.3,35.1",
+                         "/v1/public/restrictions?bbox=0,-91,1,1",
+                         "/v1/public/restrictions?bbox=a,b,c,d",
+                         "/v1/public/restrictions.datex2.xml?bbox=118.29,34.99,118.33,35.03"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct hp_t_resp *r = hp_t_get(bad[i], NULL);
+        CHECK_INT(r->status, 400);
+        CHECK_STR(hp_t_str(r, "type"), "urn:haulpass:problem:bad-parameter");
+        hp_t_free(r);
+    }
+}
