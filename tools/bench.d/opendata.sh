@@ -1,10 +1,10 @@
 # shellcheck shell=bash disable=SC2016,SC2034,SC2154  # (sourced by tools/bench; labels are Markdown)
 # Open data (issue 17): the public feed of the zones set up by zones.sh
 # (1,000 of them, and the few other set-ups add), rendered once from the
-# check snapshot and then sent from memory, plain and gzip-coded; and their
-# 304s. The server's public rate is too high to empty a bucket
+# check snapshot and then sent from memory, plain and gzip-coded; their
+# 304s; and one district (?bbox=, about 2 km square), rendered per request. The server's public rate is too high to empty a bucket
 # (BENCH_PUBLIC_RATE).
-BENCH_CASES+=(public_feed public_feed_gzip public_feed_304 public_feed_gzip_304)
+BENCH_CASES+=(public_feed public_feed_gzip public_feed_304 public_feed_gzip_304 public_feed_bbox)
 
 # feed_etag [CURL-ARGS...]: the ETag the feed answers with.
 feed_etag() {
@@ -40,3 +40,13 @@ case_public_feed_gzip_304() {
     -H "If-None-Match: $(feed_etag -H 'Accept-Encoding: gzip')"
 }
 goal_public_feed_gzip_304() { goal_public_feed_304; }
+
+# About 2 km square in the middle of the bench city (zones.sh): a client
+# that covers one district.
+BENCH_LABEL[public_feed_bbox]='`GET /v1/public/restrictions?bbox=` of ~2 km square, rendered per request'
+case_public_feed_bbox() {
+  local n
+  n=$(curl -s "$BENCH_URL/v1/public/restrictions?bbox=118.34,35.05,118.36,35.07" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["features"]))')
+  NOTES+=("\`?bbox=118.34,35.05,118.36,35.07\`: $n zones.")
+  measure '/v1/public/restrictions?bbox=118.34,35.05,118.36,35.07'
+}
