@@ -1,4 +1,5 @@
-/* Content negotiation: which of two media types an Accept header prefers. */
+/* Content negotiation: which of two media types an Accept header prefers,
+ * and whether Accept-Encoding takes gzip. */
 #ifndef HAULPASS_ACCEPT_H
 #define HAULPASS_ACCEPT_H
 
@@ -18,5 +19,20 @@ int hp_accept_quality(const char *accept, const char *type);
  * (a wildcard alone never picks it) with a quality above 0 and at least
  * that of usual. Pure. */
 bool hp_accept_prefers(const char *accept, const char *special, const char *usual);
+
+/*
+ * The quality (0 to 1000) that an Accept-Encoding header value gives
+ * coding ("gzip", "identity"), as RFC 9110 12.5.3 says: that of the entry
+ * naming it ("x-gzip" counts as "gzip"), else that of "*", else 1000 for
+ * identity and 0 for any other coding. No header (NULL): identity only.
+ * Entries with a malformed q-value count for nothing. Pure.
+ */
+int hp_accept_coding_quality(const char *accept_encoding, const char *coding);
+
+/* Whether a response may be sent gzip-coded: there is a header, it gives
+ * gzip a quality above 0, and at least the quality it gives identity by
+ * name or by "*" ("gzip;q=0", "gzip;q=0.5, identity", "identity", "" and
+ * no header all say no; "br, gzip;q=0.8" says yes). Pure. */
+bool hp_accept_takes_gzip(const char *accept_encoding);
 
 #endif

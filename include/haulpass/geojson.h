@@ -39,7 +39,42 @@ enum hp_geojson_flags {
     HP_GEOJSON_DEFAULT = 0,
     /* Write a MultiPolygon of exactly one polygon as a Polygon. */
     HP_GEOJSON_POLYGON_IF_SINGLE = 1 << 0,
+    /* Coordinates rounded to HP_GEOJSON_FEED_DECIMALS places, for the
+     * public feed (hp_geojson_ring_roundable says when a ring is kept
+     * exact instead). */
+    HP_GEOJSON_FEED_PRECISION = 1 << 1,
 };
+
+/*
+ * Decimal places of the coordinates in the public feed (GeoJSON and DATEX
+ * II). RFC 7946 §11.2 suggests 6: a millionth of a degree is at most
+ * 0.11 m, so rounding moves a vertex by at most 0.056 m in latitude and as
+ * much in longitude (less away from the equator), under 8 cm in all: an
+ * order of magnitude below the metre a restriction's edge needs to be
+ * right to, and far below what a truck's satellite position resolves; and
+ * it drops the up to 11 digits of noise a computed or imported coordinate
+ * carries. 7 places (1 cm) would cost a digit per number for nothing a
+ * consumer can use. The authenticated zone API keeps every digit
+ * (docs/open-data.md).
+ */
+#define HP_GEOJSON_FEED_DECIMALS 6
+
+/*
+ * Whether rounding the n positions xy (x, y pairs) to
+ * HP_GEOJSON_FEED_DECIMALS places keeps every two consecutive positions
+ * apart. When it would not (vertices a few centimetres apart), the ring is
+ * written exactly instead: merging them could leave a ring of fewer than
+ * four positions, or one that crosses itself. Pure.
+ */
+bool hp_geojson_ring_roundable(const double *xy, size_t n);
+
+/*
+ * Writes coordinate d into buf (at least 32 bytes): rounded to
+ * HP_GEOJSON_FEED_DECIMALS places without trailing zeros ("118.3",
+ * "35.012345", never "-0") when rounded, else the shortest text that reads
+ * back as exactly d. Pure.
+ */
+void hp_geojson_coord_text(char *buf, size_t size, double d, bool rounded);
 
 /*
  * A new GEOS context whose error messages are kept per thread, so the errors

@@ -11,6 +11,7 @@
 #define HAULPASS_PUBLIC_FEED_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -23,15 +24,22 @@ enum hp_public_format {
     HP_PUBLIC_FORMATS,
 };
 
-/* A rendered feed, shared by every reply that sends it. */
+/* A rendered feed, shared by every reply that sends it: the text and its
+ * gzip, two representations with two strong ETags (RFC 9110 8.8.3: a
+ * strong ETag names one sequence of bytes; the gzip ETag is the plain one
+ * with "-gz" appended, as the console's assets have). */
 struct hp_public_body {
     atomic_int refs;
     int64_t version;        /* the full snapshot's version it shows */
     char etag[48];          /* without its quotes: "g-<version>", "d-<version>" */
+    char gzip_etag[56];     /* the same with "-gz" */
     char last_modified[40]; /* IMF-fixdate of the latest zone write */
     time_t modified;
     char *data;
     size_t len;
+    unsigned char *gzip;    /* data gzip-compressed; NULL when that ran out of
+                             * memory (then only the plain text is sent) */
+    size_t gzip_len;
 };
 
 /* The body of format for the current snapshot, a reference the caller
@@ -42,9 +50,23 @@ struct hp_public_body *hp_public_feed_get(enum hp_public_format format, const ch
 /* Drops a reference; the last one frees. NULL is fine. */
 void hp_public_body_unref(struct hp_public_body *b);
 
-/* The GeoJSON text of s's zones (malloc'd, *len its length); NULL when
- * out of memory. tz: the local time zone rules are read in. */
-char *hp_public_geojson(const struct hp_snapshot *s, const char *tz, size_t *len);
+/* The feed of the zones whose bounding box meets bbox ({west, south, east,
+ * north}, valid by hp_api_bbox_valid), rendered for one request from the
+ * same snapshot as the shared body, whose ETag and dates it carries (an
+ * ETag names a body of one URL, and ?bbox= makes another URL): a new body
+ * without gzip, or the shared body itself when every zone meets bbox.
+ * NULL as for hp_public_feed_get. GeoJSON only. */
+struct hp_public_body *hp_public_feed_bbox(const char *tz, const double bbox[4]);
+
+struct hp_snap_zone;
+/* Whether zone z's bounding box meets bbox (NULL: everywhere). Pure. */
+bool hp_public_zone_meets(const struct hp_snap_zone *z, const double bbox[4]);
+
+/* The GeoJSON text of s's zones that meet bbox (NULL: all of them)
+ * (malloc'd, *len its length); NULL when out of memory. tz: the local time
+ * zone rules are read in. */
+char *hp_public_geojson(const struct hp_snapshot *s, const char *tz, const double *bbox,
+                        size_t *len);
 
 /* The DATEX II v3 XML of s's zones (malloc'd, *len its length); NULL when
  * out of memory. */

@@ -29,20 +29,21 @@ struct hp_webhook_delivery {
     int64_t occurred_us, next_us, last_attempt_us, delivered_us; /* 0: none */
 };
 
-/* Subscribes org to events (n names, checked by the caller) at url. */
+/* An organisation's live webhooks at most: each event goes to each.
+ * sql/015_webhooks_per_org_limit.sql enforces it, under the organisation's
+ * row lock, so concurrent registrations cannot pass it together. */
+#define HP_WEBHOOKS_MAX 10
+
+/* Subscribes org to events (n names, checked by the caller) at url.
+ * HP_DB_NO_ROWS when org already has HP_WEBHOOKS_MAX live webhooks. */
 enum hp_db_status hp_webhooks_create(struct hp_db *db, struct hp_arena *arena,
                                      const char *actor_id, const char *org_id, const char *url,
                                      const char *const *events, int n, const char *secret,
                                      struct hp_webhook *out);
 
-/* The live webhooks of org, oldest first (at most 100: the API's bound on
- * how many an organisation may have). */
+/* The live webhooks of org, oldest first, at most max. */
 enum hp_db_status hp_webhooks_list(struct hp_db *db, struct hp_arena *arena, const char *org_id,
                                    struct hp_webhook *out, int max, int *n);
-
-/* How many live webhooks org has. */
-enum hp_db_status hp_webhooks_count(struct hp_db *db, struct hp_arena *arena,
-                                    const char *org_id, int *n);
 
 /* Deletes webhook id of org: nothing more is sent to it, including what is
  * pending. HP_DB_NO_ROWS when org has no such live webhook. */

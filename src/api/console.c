@@ -8,6 +8,7 @@
  */
 #include "haulpass/api.h"
 
+#include "haulpass/accept.h"
 #include "haulpass/app.h"
 #include "haulpass/arena.h"
 #include "haulpass/config.h"
@@ -16,7 +17,6 @@
 #include "haulpass/reply.h"
 
 #include <string.h>
-#include <strings.h>
 
 /* The tile server's origin ("https://host:port") of url, in arena memory;
  * NULL when there is none. */
@@ -46,41 +46,12 @@ static void security_headers(struct hp_request *req)
     hp_reply_header(req, "Referrer-Policy", "no-referrer");
 }
 
-/* Whether Accept-Encoding takes gzip: "gzip" or "*" with a q above 0. */
-static bool takes_gzip(const char *accept)
-{
-    while (accept && *accept) {
-        accept += strspn(accept, " \t,");
-        size_t n = strcspn(accept, " \t;,");
-        bool named = (n == 4 && strncasecmp(accept, "gzip", 4) == 0) ||
-                     (n == 1 && accept[0] == '*');
-        const char *end = accept + strcspn(accept, ",");
-        const char *q = accept + n;
-        bool zero = false;
-        while (q < end) {
-            q += strspn(q, " \t;");
-            if (q < end && (q[0] == 'q' || q[0] == 'Q') && q[1] == '=') {
-                const char *v = q + 2;
-                zero = v[0] == '0' && (v + 1 >= end || v[1] != '.' ||
-                                       strspn(v + 2, "0") >= (size_t)(end - v - 2));
-            }
-            q += strcspn(q, ";,");
-            if (*q == ',')
-                break;
-        }
-        if (named && !zero)
-            return true;
-        accept = end;
-    }
-    return false;
-}
-
 static void serve(struct hp_request *req, const struct hp_console_asset *a)
 {
     security_headers(req);
     hp_reply_header(req, "Cache-Control",
                     a->immutable ? "public, max-age=31536000, immutable" : "no-cache");
-    bool gz = a->gzip && takes_gzip(hp_req_header(req, "Accept-Encoding"));
+    bool gz = a->gzip && hp_accept_takes_gzip(hp_req_header(req, "Accept-Encoding"));
     if (a->gzip)
         hp_reply_header(req, "Vary", "Accept-Encoding");
     /* The two encodings are two representations: two ETags. */

@@ -1,12 +1,13 @@
 /*
- * GET /v1/public/restrictions (GeoJSON) and .datex2.xml (DATEX II v3): the
- * restrictions as open data, for anyone
+ * GET /v1/public/restrictions (GeoJSON, optionally ?bbox=) and .datex2.xml
+ * (DATEX II v3): the restrictions as open data, for anyone
  * (docs/open-data.md). Answered on the network thread from the rendered
  * feed (public_feed.h), so a navigation provider polling every minute
  * costs a header comparison, and a change costs one rendering.
  */
 #include "haulpass/api.h"
 
+#include "haulpass/accept.h"
 #include "haulpass/app.h"
 #include "haulpass/arena.h"
 #include "haulpass/config.h"
@@ -31,36 +32,59 @@ static bool unmodified_since(struct hp_request *req, time_t modified)
     return end && !*end && timegm(&tm) >= modified;
 }
 
-static void serve(struct hp_request *req, enum hp_public_format format,
-                  const char *content_type)
+static void serve(struct hp_request *req, struct hp_public_body *b, const char *content_type)
 {
-    struct hp_public_body *b = hp_public_feed_get(format, req->app->cfg->tz);
     if (!b) {
         hp_reply_header(req, "Retry-After", "1");
         hp_reply_problem(req, 503, "zones-not-loaded", "the zones are not loaded yet");
         return;
     }
-    hp_reply_header(req, "ETag", hp_arena_printf(req->arena, "\"%s\"", b->etag));
+    /* Two representations, chosen by Accept-Encoding: each has its own
+     * strong ETag, and a 304 answers only the ETag of the one this request
+     * would get (a cache that kept the other asks with that one). */
+    bool gz = b->gzip && hp_accept_takes_gzip(hp_req_header(req, "Accept-Encoding"));
+    const char *etag = gz ? b->gzip_etag : b->etag;
+    hp_reply_header(req, "ETag", hp_arena_printf(req->arena, "\"%s\"", etag));
+    hp_reply_header(req, "Vary", "Accept-Encoding");
     hp_reply_header(req, "Last-Modified", hp_arena_strdup(req->arena, b->last_modified));
     /* Revalidate every time: a restriction must not outlive its repeal in
      * a cache; the 304 makes that cheap. Any site may read it. */
     hp_reply_header(req, "Cache-Control", "public, no-cache");
     hp_reply_header(req, "Access-Control-Allow-Origin", "*");
     const char *inm = hp_req_header(req, "If-None-Match");
-    if (inm ? hp_etag_none_match(inm, b->etag) : unmodified_since(req, b->modified)) {
+    if (inm ? hp_etag_none_match(inm, etag) : unmodified_since(req, b->modified)) {
         hp_public_body_unref(b);
         hp_reply_static(req, 304, NULL, "", 0);
         return;
     }
-    hp_reply_shared(req, 200, content_type, b->data, b->len, release, b);
+    if (gz) {
+        hp_reply_header(req, "Content-Encoding", "gzip");
+        hp_reply_shared(req, 200, content_type, (const char *)b->gzip, b->gzip_len, release, b);
+    } else {
+        hp_reply_shared(req, 200, content_type, b->data, b->len, release, b);
+    }
 }
 
 void hp_api_public_restrictions(struct hp_request *req)
 {
-    serve(req, HP_PUBLIC_GEOJSON, "application/geo+json");
+    double bbox[4];
+    bool given;
+    if (!hp_api_read_bbox(req, true, bbox, &given))
+        return;
+    const char *tz = req->app->cfg->tz;
+    serve(req, given ? hp_public_feed_bbox(tz, bbox) : hp_public_feed_get(HP_PUBLIC_GEOJSON, tz),
+          "application/geo+json");
 }
 
 void hp_api_public_restrictions_datex2(struct hp_request *req)
 {
-    serve(req, HP_PUBLIC_DATEX2, "application/xml; charset=utf-8");
+    /* Refused rather than ignored: a consumer must not take the whole city
+     * for the area it asked for. */
+    if (hp_req_query(req, "bbox")) {
+        hp_reply_problem(req, 400, "bad-parameter",
+                         "bbox is offered on /v1/public/restrictions (GeoJSON) only");
+        return;
+    }
+    serve(req, hp_public_feed_get(HP_PUBLIC_DATEX2, req->app->cfg->tz),
+          "application/xml; charset=utf-8");
 }

@@ -13,9 +13,6 @@
 
 #include <string.h>
 
-/* An organisation's webhooks at most: each event goes to each. */
-#define MAX_WEBHOOKS 10
-
 static const char *const event_names[] = {
     "application.status_changed", "pass.issued",      "pass.amended",   "pass.revoked",
     "pass.suspended",             "escort.scheduled", "escort.cancelled", "escort.changed",
@@ -117,23 +114,21 @@ void hp_api_webhooks_create(struct hp_request *req)
         hp_reply_invalid(req);
         return;
     }
-    int have = 0;
-    enum hp_db_status st = hp_webhooks_count(req->db, req->arena, req->who->org_id, &have);
-    if (st >= 0 && have >= MAX_WEBHOOKS) {
-        hp_reply_problem(req, 409, "too-many-webhooks",
-                         "an organisation may have %d webhooks; delete one first", MAX_WEBHOOKS);
-        return;
-    }
     char secret[HP_TOKEN_LEN + 1];
-    if (st >= 0 && !hp_token_new(secret)) {
+    if (!hp_token_new(secret)) {
         hp_reply_internal(req, "no randomness for a webhook secret");
         return;
     }
     struct hp_webhook h;
-    if (st >= 0)
-        st = hp_webhooks_create(req->db, req->arena, req->who->user_id, req->who->org_id,
-                                v[F_URL]->valuestring, events, n,
-                                hp_arena_strdup(req->arena, secret), &h);
+    enum hp_db_status st = hp_webhooks_create(req->db, req->arena, req->who->user_id,
+                                              req->who->org_id, v[F_URL]->valuestring, events,
+                                              n, hp_arena_strdup(req->arena, secret), &h);
+    if (st == HP_DB_NO_ROWS) {
+        hp_reply_problem(req, 409, "too-many-webhooks",
+                         "an organisation may have %d webhooks; delete one first",
+                         HP_WEBHOOKS_MAX);
+        return;
+    }
     if (st < 0) {
         hp_api_db_failed(req, st);
         return;
@@ -144,10 +139,10 @@ void hp_api_webhooks_create(struct hp_request *req)
 
 void hp_api_webhooks_list(struct hp_request *req)
 {
-    struct hp_webhook rows[MAX_WEBHOOKS];
+    struct hp_webhook rows[HP_WEBHOOKS_MAX];
     int n;
     enum hp_db_status st =
-        hp_webhooks_list(req->db, req->arena, req->who->org_id, rows, MAX_WEBHOOKS, &n);
+        hp_webhooks_list(req->db, req->arena, req->who->org_id, rows, HP_WEBHOOKS_MAX, &n);
     if (st < 0) {
         hp_api_db_failed(req, st);
         return;

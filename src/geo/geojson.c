@@ -79,6 +79,38 @@ static void format_double(char *buf, size_t size, double d)
     snprintf(buf, size, "%.17g", d);
 }
 
+/* d in millionths of a degree (the feed's rounding), as an integer. */
+static long long feed_units(double d)
+{
+    return llround(d * 1e6);
+}
+
+bool hp_geojson_ring_roundable(const double *xy, size_t n)
+{
+    _Static_assert(HP_GEOJSON_FEED_DECIMALS == 6, "feed_units counts millionths");
+    for (size_t i = 1; i < n; i++)
+        if (feed_units(xy[2 * i]) == feed_units(xy[2 * i - 2]) &&
+            feed_units(xy[2 * i + 1]) == feed_units(xy[2 * i - 1]))
+            return false;
+    return true;
+}
+
+void hp_geojson_coord_text(char *buf, size_t size, double d, bool rounded)
+{
+    if (!rounded) {
+        format_double(buf, size, d);
+        return;
+    }
+    long long u = feed_units(d);
+    long long a = u < 0 ? -u : u;
+    int k = snprintf(buf, size, "%s%lld.%06lld", u < 0 ? "-" : "", a / 1000000, a % 1000000);
+    /* Trailing zeros, then a bare point, go. */
+    while (k > 0 && buf[k - 1] == '0')
+        buf[--k] = '\0';
+    if (k > 0 && buf[k - 1] == '.')
+        buf[--k] = '\0';
+}
+
 /* ---- reading numbers ----------------------------------------------------- */
 
 /* A JSON number's text: -?digits(.digits)?([eE][+-]?digits)? */
@@ -538,6 +570,7 @@ done:
 
 struct writer {
     GEOSContextHandle_t ctx;
+    bool feed; /* HP_GEOJSON_FEED_PRECISION */
     struct hp_geo_error *err;
     double *buf;
     size_t bufcap;
@@ -566,6 +599,7 @@ static cJSON *write_ring(struct writer *w, const GEOSGeometry *ring)
         set_geos_error(w->err, "could not read a ring");
         return NULL;
     }
+    bool rounded = w->feed && hp_geojson_ring_roundable(w->buf, n);
     arr = cJSON_CreateArray();
     if (!arr)
         goto oom;
@@ -583,7 +617,7 @@ static cJSON *write_ring(struct writer *w, const GEOSGeometry *ring)
                 cJSON_Delete(arr);
                 return NULL;
             }
-            format_double(num, sizeof num, d);
+            hp_geojson_coord_text(num, sizeof num, d, rounded);
             v = cJSON_CreateRaw(num);
             if (!v)
                 goto oom;
@@ -626,7 +660,7 @@ static cJSON *write_polygon(struct writer *w, const GEOSGeometry *poly)
 cJSON *hp_geojson_from_geos(GEOSContextHandle_t ctx, const GEOSGeometry *g, unsigned flags,
                             struct hp_geo_error *err)
 {
-    struct writer w = {.ctx = ctx, .err = err};
+    struct writer w = {.ctx = ctx, .err = err, .feed = flags & HP_GEOJSON_FEED_PRECISION};
     cJSON *obj = NULL, *coords = NULL;
     int type;
 

@@ -49,26 +49,38 @@ static int quality(const char *p, const char *end)
     return 1000;
 }
 
+/* The next entry of a comma-separated header list at *p: its name (a media
+ * range or a coding) as [*name, *name + *n) and its q-value (-1 when
+ * malformed); false at the end of the list. */
+static bool next_entry(const char **p, const char **name, size_t *n, int *q)
+{
+    if (!**p)
+        return false;
+    const char *s = *p, *end = strchr(s, ',');
+    if (!end)
+        end = s + strlen(s);
+    while (s < end && (*s == ' ' || *s == '\t'))
+        s++;
+    *name = s;
+    while (s < end && *s != ';' && *s != ' ' && *s != '\t')
+        s++;
+    *n = (size_t)(s - *name);
+    *q = quality(s, end);
+    *p = *end ? end + 1 : end;
+    return true;
+}
+
 int hp_accept_quality(const char *accept, const char *type)
 {
     if (!accept)
         return 1000;
-    int best = 0, best_q = 0;
-    const char *p = accept;
-    while (*p) {
-        const char *end = strchr(p, ',');
-        if (!end)
-            end = p + strlen(p);
-        while (p < end && (*p == ' ' || *p == '\t'))
-            p++;
-        const char *r = p;
-        while (p < end && *p != ';' && *p != ' ' && *p != '\t')
-            p++;
-        int s = specificity(r, (size_t)(p - r), type);
-        int q = quality(p, end);
+    int best = 0, best_q = 0, q;
+    const char *p = accept, *r;
+    size_t n;
+    while (next_entry(&p, &r, &n, &q)) {
+        int s = specificity(r, n, type);
         if (s > best && q >= 0)
             best = s, best_q = q;
-        p = *end ? end + 1 : end;
     }
     return best ? best_q : 0;
 }
@@ -93,4 +105,48 @@ bool hp_accept_prefers(const char *accept, const char *special, const char *usua
         return false;
     int q = hp_accept_quality(accept, special);
     return q > 0 && q >= hp_accept_quality(accept, usual);
+}
+
+/* Whether [r, r + n) names coding: equal ignoring case, "x-gzip" being
+ * "gzip" (RFC 9110 8.4.1.3). */
+static bool is_coding(const char *r, size_t n, const char *coding)
+{
+    if (n == strlen(coding) && strncasecmp(r, coding, n) == 0)
+        return true;
+    return strcasecmp(coding, "gzip") == 0 && n == 6 && strncasecmp(r, "x-gzip", 6) == 0;
+}
+
+/* The quality of the entry naming coding, else of "*"; -1 when there is
+ * neither. */
+static int listed_quality(const char *accept_encoding, const char *coding)
+{
+    int named = -1, star = -1, q;
+    const char *p = accept_encoding, *r;
+    size_t n;
+    while (next_entry(&p, &r, &n, &q)) {
+        if (q >= 0 && is_coding(r, n, coding))
+            named = q > named ? q : named;
+        else if (q >= 0 && n == 1 && *r == '*')
+            star = q;
+    }
+    return named >= 0 ? named : star;
+}
+
+int hp_accept_coding_quality(const char *accept_encoding, const char *coding)
+{
+    int q = accept_encoding ? listed_quality(accept_encoding, coding) : -1;
+    if (q >= 0)
+        return q;
+    /* Unlisted: identity stays acceptable, any other coding is not. */
+    return strcasecmp(coding, "identity") == 0 ? 1000 : 0;
+}
+
+bool hp_accept_takes_gzip(const char *accept_encoding)
+{
+    if (!accept_encoding)
+        return false;
+    int gzip = listed_quality(accept_encoding, "gzip");
+    /* Identity competes only when the client gave it a quality: "br,
+     * gzip;q=0.8" still prefers gzip to no coding at all. */
+    return gzip > 0 && gzip >= listed_quality(accept_encoding, "identity");
 }

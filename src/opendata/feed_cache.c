@@ -1,8 +1,9 @@
-/* The rendered public feed, one body per format, kept until a snapshot of
+/* The rendered public feed, one body per format (and its gzip), kept until a snapshot of
  * other zones or another calendar comes (public_feed.h). */
 #include "haulpass/public_feed.h"
 
 #include "haulpass/check_feed.h"
+#include "haulpass/gzip.h"
 #include "haulpass/snapshot.h"
 
 #include <pthread.h>
@@ -20,6 +21,7 @@ void hp_public_body_unref(struct hp_public_body *b)
 {
     if (b && atomic_fetch_sub(&b->refs, 1) == 1) {
         free(b->data);
+        free(b->gzip);
         free(b);
     }
 }
@@ -31,7 +33,7 @@ static struct hp_public_body *render(enum hp_public_format f, const struct hp_sn
     if (!b)
         return NULL;
     b->data = f == HP_PUBLIC_DATEX2 ? hp_public_datex2(s, &b->len)
-                                    : hp_public_geojson(s, tz, &b->len);
+                                    : hp_public_geojson(s, tz, NULL, &b->len);
     if (!b->data) {
         free(b);
         return NULL;
@@ -39,6 +41,10 @@ static struct hp_public_body *render(enum hp_public_format f, const struct hp_sn
     atomic_init(&b->refs, 1);
     b->version = s->version;
     snprintf(b->etag, sizeof(b->etag), "%c-%lld", etag_prefix[f], (long long)s->version);
+    snprintf(b->gzip_etag, sizeof(b->gzip_etag), "%s-gz", b->etag);
+    /* Once per zone set, so the best level: the feed of 1,000 zones
+     * shrinks several times over (docs/open-data.md). */
+    b->gzip = hp_gzip(b->data, b->len, &b->gzip_len);
     /* Last-Modified: when this body was made, rounded up, and always later
      * than the body it replaces. Not the newest zone's change: a retired
      * last zone or a new holiday changes the feed without one, and two
@@ -53,13 +59,11 @@ static struct hp_public_body *render(enum hp_public_format f, const struct hp_sn
     return b;
 }
 
-struct hp_public_body *hp_public_feed_get(enum hp_public_format f, const char *tz)
+/* The body of f for snapshot s (a full one, not a delta), rendered if the
+ * cached one shows another; a new reference, or NULL. */
+static struct hp_public_body *get_for(enum hp_public_format f, const struct hp_snapshot *s,
+                                      const char *tz)
 {
-    struct hp_snapshot *cur = hp_check_feed_current();
-    if (!cur)
-        return NULL;
-    /* A delta shows the zones and calendar of its base. */
-    const struct hp_snapshot *s = cur->base ? cur->base : cur;
     pthread_mutex_lock(&lock);
     struct hp_public_body *b = cached[f];
     if (!b || b->version != s->version) {
@@ -76,6 +80,48 @@ struct hp_public_body *hp_public_feed_get(enum hp_public_format f, const char *t
     if (b)
         atomic_fetch_add(&b->refs, 1);
     pthread_mutex_unlock(&lock);
+    return b;
+}
+
+struct hp_public_body *hp_public_feed_get(enum hp_public_format f, const char *tz)
+{
+    struct hp_snapshot *cur = hp_check_feed_current();
+    if (!cur)
+        return NULL;
+    /* A delta shows the zones and calendar of its base. */
+    struct hp_public_body *b = get_for(f, cur->base ? cur->base : cur, tz);
+    hp_snapshot_unref(cur);
+    return b;
+}
+
+struct hp_public_body *hp_public_feed_bbox(const char *tz, const double bbox[4])
+{
+    struct hp_snapshot *cur = hp_check_feed_current();
+    if (!cur)
+        return NULL;
+    const struct hp_snapshot *s = cur->base ? cur->base : cur;
+    struct hp_public_body *full = get_for(HP_PUBLIC_GEOJSON, s, tz), *b = NULL;
+    bool all = true;
+    for (int i = 0; all && i < s->nzones; i++)
+        all = hp_public_zone_meets(&s->zones[i], bbox);
+    if (!full || all) {
+        hp_snapshot_unref(cur);
+        return full; /* the same bytes: share them, gzip and all */
+    }
+    b = calloc(1, sizeof(*b));
+    if (b) {
+        atomic_init(&b->refs, 1);
+        b->version = full->version;
+        b->modified = full->modified;
+        memcpy(b->etag, full->etag, sizeof(b->etag));
+        memcpy(b->last_modified, full->last_modified, sizeof(b->last_modified));
+        b->data = hp_public_geojson(s, tz, bbox, &b->len);
+        if (!b->data) {
+            free(b);
+            b = NULL;
+        }
+    }
+    hp_public_body_unref(full);
     hp_snapshot_unref(cur);
     return b;
 }

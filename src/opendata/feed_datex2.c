@@ -10,6 +10,7 @@
 #include "haulpass/public_feed.h"
 
 #include "haulpass/calendar.h"
+#include "haulpass/geojson.h"
 #include "haulpass/oh_periods.h"
 #include "haulpass/opening_hours.h"
 #include "haulpass/rule_text.h"
@@ -218,19 +219,24 @@ static void regulation(struct wr *x, const struct hp_rule *r, int64_t zone_day)
     close_el(x);
 }
 
-/* A ring as DATEX's posList: latitude then longitude, as GML in EPSG:4326. */
+/* A ring as DATEX's posList: latitude then longitude, as GML in EPSG:4326,
+ * rounded as the GeoJSON feed is (HP_GEOJSON_FEED_DECIMALS). */
 static void ring(struct wr *x, const char *name, const double *xy, int from, int to)
 {
-    size_t cap = (size_t)(to - from) * 52 + 1, at = 0;
+    size_t cap = (size_t)(to - from) * 66 + 1, at = 0;
     char *list = malloc(cap);
     if (!list) {
         x->ok = false;
         return;
     }
     list[0] = '\0';
-    for (int i = from; i < to; i++)
-        at += (size_t)snprintf(list + at, cap - at, "%s%.17g %.17g", i > from ? " " : "",
-                               xy[2 * i + 1], xy[2 * i]);
+    bool rounded = hp_geojson_ring_roundable(xy + 2 * from, (size_t)(to - from));
+    for (int i = from; i < to; i++) {
+        char lat[32], lon[32];
+        hp_geojson_coord_text(lat, sizeof(lat), xy[2 * i + 1], rounded);
+        hp_geojson_coord_text(lon, sizeof(lon), xy[2 * i], rounded);
+        at += (size_t)snprintf(list + at, cap - at, "%s%s %s", i > from ? " " : "", lat, lon);
+    }
     open_el(x, name);
     text_el(x, "loc:posList", list);
     close_el(x);

@@ -66,7 +66,9 @@ static cJSON *rule_json(const struct hp_rule *r)
 static cJSON *feature(GEOSContextHandle_t ctx, const struct hp_snap_zone *z)
 {
     struct hp_geo_error err;
-    cJSON *geom = hp_geojson_from_geos(ctx, z->geom, HP_GEOJSON_POLYGON_IF_SINGLE, &err);
+    cJSON *geom = hp_geojson_from_geos(ctx, z->geom,
+                                         HP_GEOJSON_POLYGON_IF_SINGLE | HP_GEOJSON_FEED_PRECISION,
+                                         &err);
     if (!geom)
         return NULL;
     cJSON *f = cJSON_CreateObject();
@@ -85,7 +87,14 @@ static cJSON *feature(GEOSContextHandle_t ctx, const struct hp_snap_zone *z)
     return f;
 }
 
-char *hp_public_geojson(const struct hp_snapshot *s, const char *tz, size_t *len)
+bool hp_public_zone_meets(const struct hp_snap_zone *z, const double bbox[4])
+{
+    return !bbox || (z->area.maxx >= bbox[0] && z->area.minx <= bbox[2] &&
+                     z->area.maxy >= bbox[1] && z->area.miny <= bbox[3]);
+}
+
+char *hp_public_geojson(const struct hp_snapshot *s, const char *tz, const double *bbox,
+                        size_t *len)
 {
     GEOSContextHandle_t ctx = hp_geo_thread_context();
     cJSON *fc = ctx ? cJSON_CreateObject() : NULL;
@@ -104,6 +113,8 @@ char *hp_public_geojson(const struct hp_snapshot *s, const char *tz, size_t *len
     cJSON *features = cJSON_AddArrayToObject(fc, "features");
     bool ok = features != NULL;
     for (int i = 0; ok && i < s->nzones; i++) {
+        if (!hp_public_zone_meets(&s->zones[i], bbox))
+            continue;
         cJSON *f = feature(ctx, &s->zones[i]);
         ok = f && cJSON_AddItemToArray(features, f);
     }

@@ -8,12 +8,19 @@
 #include <libxml/xmlschemas.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
-int hp_test_setup(void) { return hp_t_setup(NULL); }
+/* A public rate no test here reaches (the rate has its own test below). */
+int hp_test_setup(void)
+{
+    static const char *const env[] = {"HAULPASS_PUBLIC_RATE=100000", NULL};
+    return hp_t_setup(env);
+}
 void hp_test_teardown(void) { hp_t_teardown(); }
 
 static struct hp_t_who officer;
@@ -330,4 +337,305 @@ TEST(the_feed_is_rate_limited_per_address_like_verify)
     CHECK(ok >= 5 && ok <= 7);
     CHECK(limited >= 5);
     CHECK_INT(hp_t_server_stop(&s), 0);
+}
+
+/* --- gzip ------------------------------------------------------------- */
+
+/* path with Accept-Encoding ae (NULL: none) and If-None-Match inm (NULL:
+ * none). */
+static struct hp_t_resp *get_as(const char *path, const char *ae, const char *inm)
+{
+    char h1[128], h2[128];
+    const char *h[3] = {NULL, NULL, NULL};
+    int n = 0;
+    if (ae) {
+        snprintf(h1, sizeof(h1), "Accept-Encoding: %s", ae);
+        h[n++] = h1;
+    }
+    if (inm) {
+        snprintf(h2, sizeof(h2), "If-None-Match: %s", inm);
+        h[n++] = h2;
+    }
+    return hp_t_req("GET", path, NULL, NULL, NULL, 0, h);
+}
+
+/* The gunzipped body of r (malloc'd, *len bytes), or NULL when it is not
+ * one whole gzip stream. */
+static char *gunzip(const struct hp_t_resp *r, size_t *len)
+{
+    z_stream z = {0};
+    size_t cap = 64 << 20;
+    char *out = malloc(cap);
+    if (!out || inflateInit2(&z, 15 + 16) != Z_OK) {
+        free(out);
+        return NULL;
+    }
+    z.next_in = (Bytef *)r->body;
+    z.avail_in = (uInt)r->len;
+    z.next_out = (Bytef *)out;
+    z.avail_out = (uInt)cap;
+    int rc = inflate(&z, Z_FINISH);
+    *len = z.total_out;
+    bool whole = rc == Z_STREAM_END && z.avail_in == 0;
+    inflateEnd(&z);
+    if (!whole) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* Whether r's gzip body gunzips to exactly plain's body. */
+static bool gunzips_to(const struct hp_t_resp *r, const struct hp_t_resp *plain)
+{
+    size_t n = 0;
+    char *text = gunzip(r, &n);
+    bool same = text && n == plain->len && memcmp(text, plain->body, n) == 0;
+    free(text);
+    return same;
+}
+
+static const char *const feeds[] = {"/v1/public/restrictions",
+                                    "/v1/public/restrictions.datex2.xml"};
+
+TEST(the_gzip_body_gunzips_to_exactly_the_plain_one_with_its_own_etag_in_both_formats)
+{
+    once();
+    for (int i = 0; i < 2; i++) {
+        struct hp_t_resp *plain = get_as(feeds[i], NULL, NULL);
+        struct hp_t_resp *gz = get_as(feeds[i], "gzip, deflate, br", NULL);
+        CHECK_INT(plain->status, 200);
+        CHECK_INT(gz->status, 200);
+        CHECK(hp_t_header(plain, "Content-Encoding") == NULL);
+        CHECK_STR(hp_t_header(gz, "Content-Encoding"), "gzip");
+        CHECK_STR(hp_t_header(plain, "Vary"), "Accept-Encoding");
+        CHECK_STR(hp_t_header(gz, "Vary"), "Accept-Encoding");
+        char type[96], etag[64];
+        snprintf(type, sizeof(type), "%s", hp_t_header(plain, "Content-Type"));
+        CHECK_STR(hp_t_header(gz, "Content-Type"), type);
+        CHECK(gz->len < plain->len);
+        CHECK(gunzips_to(gz, plain));
+        /* Two representations, two strong ETags: the plain one and "-gz". */
+        snprintf(etag, sizeof(etag), "%s", hp_t_header(plain, "ETag"));
+        REQUIRE(strlen(etag) > 2 && etag[0] == '"');
+        etag[strlen(etag) - 1] = '\0';
+        char want[80];
+        snprintf(want, sizeof(want), "%s-gz\"", etag);
+        CHECK_STR(hp_t_header(gz, "ETag"), want);
+        hp_t_free(plain);
+        hp_t_free(gz);
+    }
+}
+
+TEST(a_client_that_refuses_gzip_or_names_no_coding_gets_the_plain_body)
+{
+    once();
+    const char *plain_only[] = {"gzip;q=0", "identity", "gzip;q=0, identity", "gzip;q=0, *",
+                                "br", "", "gzip;q=0.5, identity"};
+    struct hp_t_resp *plain = get_as(feeds[0], NULL, NULL);
+    CHECK(plain->json != NULL);
+    for (size_t i = 0; i < sizeof(plain_only) / sizeof(plain_only[0]); i++) {
+        struct hp_t_resp *r = get_as(feeds[0], plain_only[i], NULL);
+        CHECK_INT(r->status, 200);
+        if (hp_t_header(r, "Content-Encoding"))
+            hp_test_fail(__FILE__, __LINE__, "Accept-Encoding \"%s\" got %s", plain_only[i],
+                         hp_t_header(r, "Content-Encoding"));
+        CHECK_STR(hp_t_header(r, "Vary"), "Accept-Encoding");
+        CHECK_STR(hp_t_header(r, "ETag"), hp_t_header(plain, "ETag"));
+        CHECK(r->len == plain->len && memcmp(r->body, plain->body, r->len) == 0);
+        hp_t_free(r);
+    }
+    /* Any other way of taking gzip gets it. */
+    const char *takes[] = {"GZIP", "x-gzip", "*", "br;q=1, gzip;q=0.8", "identity;q=0.5, gzip"};
+    for (size_t i = 0; i < sizeof(takes) / sizeof(takes[0]); i++) {
+        struct hp_t_resp *r = get_as(feeds[0], takes[i], NULL);
+        if (!hp_t_header(r, "Content-Encoding") || !gunzips_to(r, plain))
+            hp_test_fail(__FILE__, __LINE__, "Accept-Encoding \"%s\" did not get gzip",
+                         takes[i]);
+        hp_t_free(r);
+    }
+    hp_t_free(plain);
+}
+
+/* The ETags of path, plain and gzip-coded. */
+static void etags_of(const char *path, char plain[64], char gzip[64])
+{
+    struct hp_t_resp *r = get_as(path, NULL, NULL);
+    snprintf(plain, 64, "%s", hp_t_header(r, "ETag") ? hp_t_header(r, "ETag") : "");
+    hp_t_free(r);
+    r = get_as(path, "gzip", NULL);
+    snprintf(gzip, 64, "%s", hp_t_header(r, "ETag") ? hp_t_header(r, "ETag") : "");
+    hp_t_free(r);
+}
+
+TEST(each_encoding_revalidates_to_304_with_its_own_etag_only)
+{
+    once();
+    for (int i = 0; i < 2; i++) {
+        char pe[64], ge[64];
+        etags_of(feeds[i], pe, ge);
+        struct hp_t_resp *r = get_as(feeds[i], "gzip", ge);
+        CHECK_INT(r->status, 304);
+        CHECK_INT(r->len, 0);
+        CHECK_STR(hp_t_header(r, "ETag"), ge);
+        CHECK_STR(hp_t_header(r, "Vary"), "Accept-Encoding");
+        hp_t_free(r);
+        r = get_as(feeds[i], NULL, pe);
+        CHECK_INT(r->status, 304);
+        CHECK_STR(hp_t_header(r, "ETag"), pe);
+        hp_t_free(r);
+        /* The other encoding's ETag names other bytes: the body comes. */
+        r = get_as(feeds[i], "gzip", pe);
+        CHECK_INT(r->status, 200);
+        CHECK_STR(hp_t_header(r, "Content-Encoding"), "gzip");
+        hp_t_free(r);
+        r = get_as(feeds[i], NULL, ge);
+        CHECK_INT(r->status, 200);
+        CHECK(hp_t_header(r, "Content-Encoding") == NULL);
+        hp_t_free(r);
+        /* A cache holding both sends both, and gets its 304 either way. */
+        char both[140];
+        snprintf(both, sizeof(both), "%s, %s", pe, ge);
+        r = get_as(feeds[i], "gzip", both);
+        CHECK_INT(r->status, 304);
+        CHECK_STR(hp_t_header(r, "ETag"), ge);
+        hp_t_free(r);
+    }
+}
+
+TEST(a_zone_change_gives_new_bodies_and_etags_in_both_encodings)
+{
+    once();
+    for (int i = 0; i < 2; i++) {
+        char pe[64], ge[64], id[64], body[512];
+        etags_of(feeds[i], pe, ge);
+        snprintf(body, sizeof(body),
+                 "{\"name\":\"Fish Market %d\",\"geometry\":{\"type\":\"Polygon\","
+                 "\"coordinates\":[[[118.6,35.0],[118.61,35.0],[118.61,35.01],[118.6,35.01],"
+                 "[118.6,35.0]]]},\"rules\":[{\"hazmat_only\":true}]}",
+                 i);
+        hp_t_create("/v1/zones", officer.token, body, id);
+        struct hp_t_resp *plain = get_as(feeds[i], NULL, pe);
+        struct hp_t_resp *gz = get_as(feeds[i], "gzip", ge);
+        CHECK_INT(plain->status, 200);
+        CHECK_INT(gz->status, 200);
+        CHECK(strcmp(hp_t_header(plain, "ETag"), pe) != 0);
+        CHECK(strcmp(hp_t_header(gz, "ETag"), ge) != 0);
+        CHECK(strstr(plain->body, id) != NULL);
+        CHECK(gunzips_to(gz, plain));
+        hp_t_free(plain);
+        hp_t_free(gz);
+    }
+}
+
+/* --- precision ---------------------------------------------------------- */
+
+/* Metres between two positions a few centimetres apart (equirectangular). */
+static double metres(double lon1, double lat1, double lon2, double lat2)
+{
+    double k = 6371008.8 * M_PI / 180;
+    double dx = (lon2 - lon1) * cos(lat1 * M_PI / 180) * k, dy = (lat2 - lat1) * k;
+    return sqrt(dx * dx + dy * dy);
+}
+
+TEST(a_vertex_is_published_to_six_decimals_within_ten_centimetres_and_kept_exact)
+{
+    once();
+    /* A vertex with 12 decimals, and a ring whose two vertices lie 3 mm
+     * apart, which rounding would merge: that one stays exact. */
+    char fine[64], close[64];
+    hp_t_create("/v1/zones", officer.token,
+                "{\"name\":\"Fine Lines\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":["
+                "[[118.123456789012,35.987654321098],[118.13,35.98],[118.13,35.99],"
+                "[118.12,35.99],[118.123456789012,35.987654321098]]]},\"rules\":[]}",
+                fine);
+    hp_t_create("/v1/zones", officer.token,
+                "{\"name\":\"Close Call\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":["
+                "[[118.7,35.0],[118.71,35.0],[118.71,35.01],[118.71000001,35.01000003],"
+                "[118.7,35.01],[118.7,35.0]]]},\"rules\":[]}",
+                close);
+    struct hp_t_resp *r = hp_t_get("/v1/public/restrictions", NULL);
+    REQUIRE(r->json);
+    const cJSON *ring = cJSON_GetArrayItem(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(feature(r, fine), "geometry"), "coordinates"), 0);
+    const cJSON *v = cJSON_GetArrayItem(ring, 0);
+    REQUIRE(v);
+    double lon = cJSON_GetArrayItem(v, 0)->valuedouble, lat = cJSON_GetArrayItem(v, 1)->valuedouble;
+    CHECK(metres(118.123456789012, 35.987654321098, lon, lat) < 0.1);
+    CHECK(fabs(lon - 118.123457) < 1e-9 && fabs(lat - 35.987654) < 1e-9);
+    /* And the text says so: six places, no trailing zeros ("118.13"). */
+    char *text = cJSON_PrintUnformatted(ring);
+    CHECK(strstr(text, "[118.123457,35.987654]") && strstr(text, "[118.13,35.98]"));
+    free(text);
+    ring = cJSON_GetArrayItem(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(feature(r, close), "geometry"), "coordinates"), 0);
+    CHECK_INT(cJSON_GetArraySize(ring), 6);
+    CHECK(cJSON_GetArrayItem(cJSON_GetArrayItem(ring, 3), 0)->valuedouble == 118.71000001);
+    hp_t_free(r);
+    /* The DATEX posList rounds the same way, latitude first. */
+    r = hp_t_get("/v1/public/restrictions.datex2.xml", NULL);
+    REQUIRE(r->body);
+    CHECK(strstr(r->body, "35.987654 118.123457") != NULL);
+    CHECK(strstr(r->body, "35.01000003 118.71000001") != NULL);
+    hp_t_free(r);
+    /* The zone API, which editors use, keeps every digit. */
+    char path[128];
+    snprintf(path, sizeof(path), "/v1/zones/%s", fine);
+    r = hp_t_get(path, officer.token);
+    CHECK(r->body && strstr(r->body, "118.123456789012") != NULL);
+    hp_t_free(r);
+}
+
+/* --- ?bbox= ------------------------------------------------------------- */
+
+TEST(a_bbox_gives_only_the_zones_that_meet_it_and_revalidates_with_the_feeds_etag)
+{
+    once();
+    struct hp_t_resp *all = get_as(feeds[0], NULL, NULL);
+    /* Around Old Town only. */
+    struct hp_t_resp *r =
+        get_as("/v1/public/restrictions?bbox=118.29,34.99,118.33,35.03", "gzip", NULL);
+    CHECK_INT(r->status, 200);
+    REQUIRE(r->json);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "features")), 1);
+    CHECK(feature(r, daytime) != NULL);
+    CHECK(cJSON_GetObjectItem(r->json, "public_holidays") != NULL);
+    /* Rendered for the request: plain, with the feed's (plain) ETag. */
+    CHECK(hp_t_header(r, "Content-Encoding") == NULL);
+    CHECK_STR(hp_t_header(r, "ETag"), hp_t_header(all, "ETag"));
+    char etag[64];
+    snprintf(etag, sizeof(etag), "%s", hp_t_header(r, "ETag"));
+    hp_t_free(r);
+    r = get_as("/v1/public/restrictions?bbox=118.29,34.99,118.33,35.03", NULL, etag);
+    CHECK_INT(r->status, 304);
+    hp_t_free(r);
+    /* A box that touches no zone: an empty collection, still GeoJSON. */
+    r = hp_t_get("/v1/public/restrictions?bbox=0,0,1,1", NULL);
+    CHECK_INT(r->status, 200);
+    CHECK(r->json && cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "features")) == 0);
+    hp_t_free(r);
+    /* A box around every zone is the whole feed, gzip included. */
+    r = hp_t_get("/v1/public/restrictions?bbox=-180,-90,180,90", NULL);
+    CHECK(r->len == all->len && memcmp(r->body, all->body, r->len) == 0);
+    hp_t_free(r);
+    r = get_as("/v1/public/restrictions?bbox=-180,-90,180,90", "gzip", NULL);
+    CHECK(gunzips_to(r, all));
+    hp_t_free(r);
+    hp_t_free(all);
+}
+
+TEST(a_bad_bbox_is_refused_with_400_and_datex_refuses_any_bbox)
+{
+    once();
+    const char *bad[] = {"/v1/public/restrictions?bbox=1,2,3",
+                         "/v1/public/restrictions?bbox=118.4,35,118.3,35.1",
+                         "/v1/public/restrictions?bbox=0,-91,1,1",
+                         "/v1/public/restrictions?bbox=a,b,c,d",
+                         "/v1/public/restrictions.datex2.xml?bbox=118.29,34.99,118.33,35.03"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct hp_t_resp *r = hp_t_get(bad[i], NULL);
+        CHECK_INT(r->status, 400);
+        CHECK_STR(hp_t_str(r, "type"), "urn:haulpass:problem:bad-parameter");
+        hp_t_free(r);
+    }
 }

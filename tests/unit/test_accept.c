@@ -41,3 +41,44 @@ TEST(a_malformed_q_value_makes_its_range_count_for_nothing)
     CHECK_INT(hp_accept_quality("", GEO), 0);
     CHECK_INT(hp_accept_quality(",,, ;", GEO), 0);
 }
+
+TEST(accept_encoding_gives_a_coding_the_quality_of_its_entry_then_of_the_star)
+{
+    CHECK_INT(hp_accept_coding_quality("gzip", "gzip"), 1000);
+    CHECK_INT(hp_accept_coding_quality("GZIP;q=0.5", "gzip"), 500);
+    CHECK_INT(hp_accept_coding_quality("x-gzip", "gzip"), 1000);
+    CHECK_INT(hp_accept_coding_quality("br, gzip ; q=0.8, deflate", "gzip"), 800);
+    CHECK_INT(hp_accept_coding_quality("gzip;q=0", "gzip"), 0);
+    CHECK_INT(hp_accept_coding_quality("gzip;q=0.000", "gzip"), 0);
+    CHECK_INT(hp_accept_coding_quality("*;q=0.3", "gzip"), 300);
+    /* The entry naming the coding wins over the star, either order. */
+    CHECK_INT(hp_accept_coding_quality("gzip;q=0, *", "gzip"), 0);
+    CHECK_INT(hp_accept_coding_quality("*, gzip;q=0", "gzip"), 0);
+    CHECK_INT(hp_accept_coding_quality("br", "gzip"), 0);
+    CHECK_INT(hp_accept_coding_quality("gzipx", "gzip"), 0);
+    CHECK_INT(hp_accept_coding_quality("", "gzip"), 0);
+    CHECK_INT(hp_accept_coding_quality(NULL, "gzip"), 0);
+    /* Identity is acceptable unless refused by name or by the star. */
+    CHECK_INT(hp_accept_coding_quality("gzip", "identity"), 1000);
+    CHECK_INT(hp_accept_coding_quality("gzip, identity;q=0", "identity"), 0);
+    CHECK_INT(hp_accept_coding_quality("gzip, *;q=0", "identity"), 0);
+    CHECK_INT(hp_accept_coding_quality(NULL, "identity"), 1000);
+    CHECK_INT(hp_accept_coding_quality("gzip;q=abc", "gzip"), 0);
+}
+
+TEST(gzip_is_sent_only_to_a_client_that_takes_it_at_least_as_well_as_identity)
+{
+    CHECK(hp_accept_takes_gzip("gzip"));
+    CHECK(hp_accept_takes_gzip("gzip, deflate, br"));
+    CHECK(hp_accept_takes_gzip("*"));
+    CHECK(hp_accept_takes_gzip("br, gzip;q=0.8"));
+    CHECK(hp_accept_takes_gzip("gzip;q=0.5, identity;q=0.5"));
+    CHECK(!hp_accept_takes_gzip(NULL));
+    CHECK(!hp_accept_takes_gzip(""));
+    CHECK(!hp_accept_takes_gzip("identity"));
+    CHECK(!hp_accept_takes_gzip("gzip;q=0"));
+    CHECK(!hp_accept_takes_gzip("gzip;q=0, identity"));
+    CHECK(!hp_accept_takes_gzip("gzip;q=0, *"));
+    CHECK(!hp_accept_takes_gzip("gzip;q=0.5, identity"));
+    CHECK(!hp_accept_takes_gzip("br"));
+}

@@ -688,3 +688,63 @@ TEST(a_null_context_or_geometry_is_refused_without_crashing)
     hp_geojson_context_free(NULL);
     cJSON_Delete(j);
 }
+
+/* ---- the public feed's rounding ------------------------------------------ */
+
+TEST(feed_coordinates_are_rounded_to_six_places_without_trailing_zeros)
+{
+    char b[32];
+    hp_geojson_coord_text(b, sizeof b, 118.123456789012, true);
+    CHECK_STR(b, "118.123457");
+    hp_geojson_coord_text(b, sizeof b, 35.0, true);
+    CHECK_STR(b, "35");
+    hp_geojson_coord_text(b, sizeof b, 118.3, true);
+    CHECK_STR(b, "118.3");
+    hp_geojson_coord_text(b, sizeof b, -0.0000004, true);
+    CHECK_STR(b, "0");
+    hp_geojson_coord_text(b, sizeof b, -0.0000006, true);
+    CHECK_STR(b, "-0.000001");
+    hp_geojson_coord_text(b, sizeof b, -179.9999996, true);
+    CHECK_STR(b, "-180");
+    hp_geojson_coord_text(b, sizeof b, 0.1 + 0.2, false);
+    CHECK_STR(b, "0.30000000000000004");
+}
+
+TEST(a_rounded_vertex_stays_within_ten_centimetres_of_the_exact_one)
+{
+    /* 6 places: at most half a millionth of a degree on each axis, which
+     * is 5.6 cm of latitude, so under 8 cm however the two combine. */
+    srand(17);
+    for (int i = 0; i < 10000; i++) {
+        double lon = -180 + 360.0 * rand() / RAND_MAX, lat = -89 + 178.0 * rand() / RAND_MAX;
+        char x[32], y[32];
+        hp_geojson_coord_text(x, sizeof x, lon, true);
+        hp_geojson_coord_text(y, sizeof y, lat, true);
+        double k = 6371008.8 * M_PI / 180;
+        double dx = (strtod(x, NULL) - lon) * cos(lat * M_PI / 180) * k;
+        double dy = (strtod(y, NULL) - lat) * k;
+        if (sqrt(dx * dx + dy * dy) > 0.08)
+            hp_test_fail(__FILE__, __LINE__, "%.12f %.12f came back as %s %s", lon, lat, x, y);
+    }
+}
+
+TEST(a_ring_whose_vertices_rounding_would_merge_is_not_rounded)
+{
+    const double apart[] = {0, 0, 0.00001, 0, 0.00001, 0.00001, 0, 0};
+    const double close[] = {0, 0, 0.00001, 0, 0.0000101, 0.0000002, 0, 0.00001, 0, 0};
+    CHECK(hp_geojson_ring_roundable(apart, 4));
+    CHECK(!hp_geojson_ring_roundable(close, 5));
+    /* Written out, the close ring keeps its every digit. */
+    struct hp_geo_error err;
+    GEOSGeometry *g = load("{\"type\":\"Polygon\",\"coordinates\":[[[118.7,35],[118.71,35],"
+                           "[118.71,35.01],[118.71000001,35.01000003],[118.7,35.01],"
+                           "[118.7,35]]]}",
+                           &err);
+    REQUIRE(g);
+    cJSON *out = hp_geojson_from_geos(ctx, g, HP_GEOJSON_FEED_PRECISION, &err);
+    char *text = cJSON_PrintUnformatted(out);
+    CHECK(text && strstr(text, "[118.71000001,35.01000003]"));
+    free(text);
+    cJSON_Delete(out);
+    GEOSGeom_destroy_r(ctx, g);
+}
