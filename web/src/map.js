@@ -125,7 +125,7 @@ export function zonesLayer(map, {styleOf, onLoad, labels, alongside} = {}) {
     if (!(labels && few)) next.bindTooltip(layer => h('div', null, layer.feature.properties.name), {sticky: true});
     group.remove();
     group = next.addTo(map);
-    group.few = labels && few;
+    group.few = !!(labels && few);
     group.onCanvas = fc.features.length > 300;
   }
   async function load(force) {
@@ -147,8 +147,8 @@ export function zonesLayer(map, {styleOf, onLoad, labels, alongside} = {}) {
     draw(first.fc);
     drawn++;
     mark(String(mine));
-    // Then the margin: the zones not drawn yet are added to the canvas (all
-    // drawn anew when the view had few, which were SVG paths or labelled).
+    // Then the margin: the zones not drawn yet are added (all drawn anew
+    // only when their number changes how they are drawn).
     const area = view.pad(0.25);
     filling = {area, zoom, done: (async () => {
       const more = await fetchBox(area, zoom);
@@ -156,8 +156,11 @@ export function zonesLayer(map, {styleOf, onLoad, labels, alongside} = {}) {
       if (onLoad) onLoad(more.fc.features, more.bbox, more.answer);
       const have = new Set(features.map(f => f.id));
       const added = more.fc.features.filter(f => !have.has(f.id));
-      if (!group.onCanvas) draw(more.fc);
-      else if (added.length) group.addData(added);
+      const total = more.fc.features.length;
+      if (group.onCanvas || (total <= 300 && group.few === !!(labels && total <= 30))) {
+        if (added.length) group.addData(added); // the drawn paths stay as they are
+      } else draw(more.fc); // past 300 zones onto the canvas, or labels no longer fit
+
       features = more.fc.features;
       loaded = area;
       drawn++;
