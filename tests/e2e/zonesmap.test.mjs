@@ -24,9 +24,11 @@ export async function run(browser, all) {
       else q.continue();
     });
     const release = () => { hold = false; for (const q of held.splice(0)) q.continue(); };
+    // Waited for from before the click: the answer may come before the screen.
+    const outlines = page.waitForResponse(x => x.url().includes('/v1/zones/outlines'));
     await navTo(page, '/zones');
-    await page.waitForFunction(n => document.querySelectorAll('input[name=at_step]').length > 0, {}, 0);
-    await page.waitForResponse(x => x.url().includes('/v1/zones/outlines'));
+    await outlines;
+    await page.waitForSelector('input[name=at_step]');
     await sleep(800);
     expect(held.length > 0, 'the verdict asked with the outlines');
     expect(!(await strokes(page)).includes(GREY), 'no zone grey while the verdict is on its way');
