@@ -43,10 +43,12 @@ void hp_check_answer_convoy(struct hp_text *t, const struct hp_snapshot *s, int 
                             const char *const *plates, const struct hp_check_vehicle *v,
                             const struct hp_route_check *c);
 
-/* The answer of POST /v1/checks/zones: the n rules x (hp_check_zones_at)
- * restricting vehicle v at instant at, each with its zone and reason. */
+/* The answer of POST /v1/checks/zones: the n rules x (hp_check_zones_at,
+ * a zone's rules next to each other) restricting vehicle v at instant at,
+ * each with its zone and reason; without reasons, each restricting zone
+ * once by its id only (a map's colours, a fraction of the bytes). */
 void hp_check_answer_zones(struct hp_text *t, const struct hp_snapshot *s,
                            const struct hp_check_vehicle *v, time_t at,
-                           const struct hp_check_violation *x, int n);
+                           const struct hp_check_violation *x, int n, bool reasons);
 
 #endif

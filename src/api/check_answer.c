@@ -336,7 +336,7 @@ void hp_check_answer_sightings_end(struct hp_text *t)
 
 void hp_check_answer_zones(struct hp_text *t, const struct hp_snapshot *s,
                            const struct hp_check_vehicle *v, time_t at,
-                           const struct hp_check_violation *x, int n)
+                           const struct hp_check_violation *x, int n, bool reasons)
 {
     char b[64];
     snprintf(b, sizeof(b), "{\"zone_set_version\":%lld,\"at\":", (long long)s->version);
@@ -344,9 +344,15 @@ void hp_check_answer_zones(struct hp_text *t, const struct hp_snapshot *s,
     instant(t, s, (double)at);
     puts_(t, ",\"restricting\":[");
     for (int i = 0; i < n; i++) {
+        if (!reasons && i && x[i].zone == x[i - 1].zone)
+            continue; /* the zone's next rule: said once */
         puts_(t, i ? ",{" : "{");
         puts_(t, "\"zone_id\":");
         str(t, s->zones[x[i].zone].id);
+        if (!reasons) {
+            puts_(t, "}");
+            continue;
+        }
         puts_(t, ",\"zone_name\":");
         str(t, s->zones[x[i].zone].name);
         rule_and_reason(t, s, v, &x[i]);

@@ -329,12 +329,13 @@ void hp_api_checks_sightings(struct hp_request *req)
     hp_text_free(&t);
 }
 
-enum { CZ_PLATE, CZ_VEHICLE, CZ_AT, CZ_BBOX };
+enum { CZ_PLATE, CZ_VEHICLE, CZ_AT, CZ_BBOX, CZ_REASONS };
 static const struct hp_json_field zones_spec[] = {
     [CZ_PLATE] = {"plate", HP_JSON_STRING, .min = 1, .max = 64},
     [CZ_VEHICLE] = {"vehicle", HP_JSON_OBJECT},
     [CZ_AT] = {"at", HP_JSON_STRING, .required = true, .min = 1, .max = 64},
     [CZ_BBOX] = {"bbox", HP_JSON_ARRAY, .required = true, .min = 4, .max = 4},
+    [CZ_REASONS] = {"reasons", HP_JSON_BOOL},
     {NULL},
 };
 
@@ -357,7 +358,7 @@ static bool read_bbox(struct hp_request *req, const cJSON *list, double b[4])
 void hp_api_checks_zones(struct hp_request *req)
 {
     cJSON *body = hp_api_body(req);
-    const cJSON *v[CZ_BBOX + 1];
+    const cJSON *v[CZ_REASONS + 1];
     if (!body)
         return;
     bool ok = hp_api_read(req, body, zones_spec, "", v);
@@ -402,7 +403,7 @@ void hp_api_checks_zones(struct hp_request *req)
     struct hp_text t = {0};
     ok = ctx && hp_check_zones_at(s, ctx, &cv, b[0], b[1], b[2], b[3], when, &list, &n);
     if (ok)
-        hp_check_answer_zones(&t, s, &cv, when, list, n);
+        hp_check_answer_zones(&t, s, &cv, when, list, n, !cJSON_IsFalse(v[CZ_REASONS]));
     free(list);
     hp_snapshot_unref(s);
     if (ok && !t.failed)

@@ -159,3 +159,47 @@ TEST(another_organisations_plate_is_404_and_bad_input_is_422_at_its_field)
     CHECK_INT(r->status, 401);
     hp_t_free(r);
 }
+
+TEST(without_reasons_each_restricting_zone_is_named_once_by_its_id_only)
+{
+    once();
+    char twice[64];
+    /* Two rules, both closing it to heavy trucks at 08:00 on a Tuesday. */
+    hp_t_create("/v1/zones", officer.token,
+                "{\"name\":\"Twice Zone\",\"geometry\":" SQUARE(120.00, 30.00, 120.01, 30.01)
+                ",\"rules\":[{\"vehicle_classes\":[\"heavy_truck\"],\"liftable_by\":[]},"
+                "{\"hours\":\"07:00-10:00\",\"liftable_by\":[]}]}",
+                twice);
+    const char *box = "[119.9,29.9,120.1,30.1]";
+    struct hp_t_resp *r = ask(haulier.token, HEAVY, "2026-12-01T08:00:00+08:00", box);
+    CHECK_INT(r->status, 200);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "restricting")), 2);
+    hp_t_free(r);
+    r = hp_t_post("/v1/checks/zones", haulier.token,
+                  "{" HEAVY ",\"at\":\"2026-12-01T08:00:00+08:00\",\"bbox\":[119.9,29.9,120.1,30.1],"
+                  "\"reasons\":false}");
+    CHECK_INT(r->status, 200);
+    const cJSON *list = cJSON_GetObjectItem(r->json, "restricting");
+    CHECK_INT(cJSON_GetArraySize(list), 1);
+    const cJSON *x = cJSON_GetArrayItem(list, 0);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(x, "zone_id")), twice);
+    CHECK(!cJSON_HasObjectItem(x, "reason") && !cJSON_HasObjectItem(x, "rule_id") &&
+          !cJSON_HasObjectItem(x, "zone_name"));
+    CHECK_STR(hp_t_str(r, "at"), "2026-12-01T08:00:00+08:00");
+    hp_t_free(r);
+    /* Outside the hours of both, nothing, with or without reasons. */
+    r = hp_t_post("/v1/checks/zones", haulier.token,
+                  "{\"vehicle\":{\"class\":\"light_truck\",\"gross_weight_kg\":3500},"
+                  "\"at\":\"2026-12-01T12:00:00+08:00\",\"bbox\":[119.9,29.9,120.1,30.1],"
+                  "\"reasons\":false}");
+    CHECK_INT(r->status, 200);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "restricting")), 0);
+    hp_t_free(r);
+    r = hp_t_post("/v1/checks/zones", haulier.token,
+                  "{" HEAVY ",\"at\":\"2026-12-01T08:00:00+08:00\",\"bbox\":" BOX
+                  ",\"reasons\":\"no\"}");
+    CHECK_INT(r->status, 422);
+    const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "errors"), 0);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(e, "pointer")), "/reasons");
+    hp_t_free(r);
+}

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 static char officer[128], haulier[128];
@@ -419,6 +420,75 @@ TEST(outlines_give_a_map_the_zones_in_view_light)
     r = hp_t_get("/v1/zones/outlines?bbox=0,0,1,1", NULL);
     CHECK_INT(r->status, 401);
     hp_t_free(r);
+}
+
+TEST(outlines_carry_only_the_fields_asked_and_fewer_decimals_when_simplified)
+{
+    char id[37];
+    /* A circle of 64 corners, 0.01 degrees across, and one far smaller
+     * than the tolerance below, which must stay on the map. */
+    char geo[4096] = "{\"type\":\"Polygon\",\"coordinates\":[[";
+    for (int i = 0; i <= 64; i++) {
+        double a = (i % 64) * 6.283185307179586 / 64;
+        char p[64];
+        snprintf(p, sizeof(p), "%s[%.7f,%.7f]", i ? "," : "", 116.5 + 0.005 * cos(a),
+                 33.5 + 0.005 * sin(a));
+        strcat(geo, p);
+    }
+    strcat(geo, "]]}");
+    char body[4400];
+    snprintf(body, sizeof(body), "{\"name\":\"round\",\"geometry\":%s,\"rules\":[]}", geo);
+    hp_t_free(create(body, id));
+    REQUIRE(id[0]);
+    hp_t_free(create("{\"name\":\"speck\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+                     "[[[116.53,33.53],[116.53001,33.53],[116.53001,33.53001],[116.53,33.53]]]},"
+                     "\"rules\":[]}", id));
+    REQUIRE(id[0]);
+    const char *box = "/v1/zones/outlines?bbox=116.4,33.4,116.6,33.6";
+    struct hp_t_resp *r = hp_t_get(box, haulier);
+    CHECK_INT(r->status, 200);
+    const cJSON *f = cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "features"), 0);
+    const cJSON *ring = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(f, "geometry"), "coordinates"), 0);
+    if (cJSON_IsArray(cJSON_GetArrayItem(cJSON_GetArrayItem(ring, 0), 0)))
+        ring = cJSON_GetArrayItem(ring, 0); /* a MultiPolygon's first polygon */
+    int full = cJSON_GetArraySize(ring);
+    CHECK(full >= 65);
+    CHECK(cJSON_GetObjectItem(cJSON_GetObjectItem(f, "properties"), "rules") != NULL);
+    hp_t_free(r);
+
+    char path[200];
+    snprintf(path, sizeof(path), "%s&tolerance=0.0005&fields=name,kind", box);
+    r = hp_t_get(path, haulier);
+    CHECK_INT(r->status, 200);
+    const cJSON *features = cJSON_GetObjectItem(r->json, "features");
+    CHECK_INT(cJSON_GetArraySize(features), 2); /* the speck is kept */
+    f = cJSON_GetArrayItem(features, 0);
+    const cJSON *props = cJSON_GetObjectItem(f, "properties");
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(props, "name")), "round");
+    CHECK(cJSON_HasObjectItem(props, "kind"));
+    CHECK(!cJSON_HasObjectItem(props, "rules"));
+    CHECK(!cJSON_HasObjectItem(props, "version"));
+    ring = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(f, "geometry"), "coordinates"), 0);
+    if (cJSON_IsArray(cJSON_GetArrayItem(cJSON_GetArrayItem(ring, 0), 0)))
+        ring = cJSON_GetArrayItem(ring, 0);
+    int simple = cJSON_GetArraySize(ring);
+    CHECK(simple >= 4 && simple < full / 2);
+    /* 0.0005 degrees keeps 4 decimals: no coordinate has a fifth. */
+    const cJSON *x = cJSON_GetArrayItem(cJSON_GetArrayItem(ring, 1), 0);
+    CHECK(fabs(x->valuedouble * 1e4 - round(x->valuedouble * 1e4)) < 1e-6);
+    f = cJSON_GetArrayItem(features, 1);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(f, "properties"), "name")), "speck");
+    CHECK(cJSON_IsObject(cJSON_GetObjectItem(f, "geometry")));
+    hp_t_free(r);
+
+    const char *bad[] = {"&fields=", "&fields=name,,kind", "&fields=name,geometry", "&fields=NAME"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        snprintf(path, sizeof(path), "%s%s", box, bad[i]);
+        r = hp_t_get(path, haulier);
+        CHECK_INT(r->status, 400);
+        CHECK_STR(hp_t_str(r, "type"), "urn:haulpass:problem:bad-parameter");
+        hp_t_free(r);
+    }
 }
 
 TEST(every_zone_write_is_in_the_audit_trail)

@@ -193,3 +193,12 @@ export async function scenario(browser, name, body) {
 }
 
 export function expect(cond, what) { if (!cond) throw new Error(`expected ${what}`); }
+
+// Clicks the bar's link to href, opening the bar's "more" menu first when
+// the link is in it (web/src/main.js keeps the bar to one line).
+export async function navTo(page, href) {
+  const sel = `#bar nav a[href="${href}"]`;
+  await page.waitForSelector(sel);
+  if (await page.$eval(sel, a => !!a.closest('details.more:not([open])'))) await page.click('#bar details.more summary');
+  await page.click(sel);
+}

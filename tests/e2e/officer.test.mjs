@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {PASSWORDS, scenario, signIn, ready, text, snap, expect, sleep} from './harness.mjs';
+import {PASSWORDS, scenario, signIn, ready, text, snap, expect, sleep, navTo} from './harness.mjs';
 
 // A token for API set-up (signing in as that user).
 async function tokenOf(srv, name) {
@@ -33,7 +33,7 @@ const KML = `<?xml version="1.0" encoding="UTF-8"?>
 `;
 
 const go = async (page, href) => {
-  await page.click(`#bar nav a[href="${href}"]`);
+  await navTo(page, href);
   await ready(page, href);
 };
 

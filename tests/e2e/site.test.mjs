@@ -4,7 +4,7 @@
 // zones are clicked on the map and whose corridor is drawn there; the
 // site's projects; organisations and a password reset; the haulier's pass
 // and trip check on a phone. Run by main.mjs.
-import {PASSWORDS, scenario, signIn, ready, text, snap, expect, sleep} from './harness.mjs';
+import {PASSWORDS, scenario, signIn, ready, text, snap, expect, sleep, navTo} from './harness.mjs';
 
 // A session token for API set-up (a bearer like any other).
 async function tokenOf(srv, name, password = PASSWORDS[name]) {
@@ -179,8 +179,7 @@ export async function run(browser, all) {
 
   all.push(...await scenario(browser, 'the admin creates an organisation and resets a user\'s password, who then signs in with it', async (page, srv) => {
     expect(await signIn(page, srv.base, 'admin', PASSWORDS.admin) === 201, 'signed in');
-    await page.waitForSelector('#bar nav a[href="/admin/orgs"]');
-    await page.click('#bar nav a[href="/admin/orgs"]');
+    await navTo(page, '/admin/orgs');
     await ready(page, '/admin/orgs');
     await page.type('input[name=org_name]', '兰陵运输 Lanling Haulage');
     await page.select('select[name=org_kind]', 'haulier');

@@ -8,7 +8,7 @@ import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {PASSWORDS, scenario, signIn, ready, text, snap, expect} from './harness.mjs';
+import {PASSWORDS, scenario, signIn, ready, text, snap, expect, navTo} from './harness.mjs';
 
 async function token(srv, name) {
   const r = await fetch(`${srv.base}/v1/sessions`, {method: 'POST', headers: {'Content-Type': 'application/json'},
@@ -120,7 +120,7 @@ export async function run(browser, all) {
     execFileSync('rsvg-convert', ['-w', '600', '-b', 'white', '-o', path.join(dir, 'qr.png'), path.join(dir, 'qr.svg')]);
     expect(await signIn(page, srv.base, 'li', PASSWORDS.li) === 201, 'the officer signed in');
     await ready(page, '/officer/queue');
-    await page.click('#bar nav a[href="/verify"]');
+    await navTo(page, '/verify');
     await ready(page, '/verify');
     const input = await page.$('input[name=photo]');
     await Promise.all([page.waitForResponse(x => x.url().endsWith('/v1/verify')), input.uploadFile(path.join(dir, 'qr.png'))]);

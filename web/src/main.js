@@ -3,7 +3,7 @@
 // its own path (/haulier/fleet…), which the server answers with this page.
 import {api, session, setSession, whenExpired} from './api.js';
 import {h, clear} from './dom.js';
-import {t, tv, currentLang, setLang} from './i18n.js';
+import {t, tv, currentLang, setLang, addStrings} from './i18n.js';
 import * as s from './screens.js';
 // The officer's own screens (issue 14), one module each.
 import {zonesEdit} from './screens/zones.js';
@@ -47,6 +47,12 @@ const SCREENS = [
 const PUBLIC = {'/verify': verify};
 const HOME = {haulier: '/haulier/fleet', site: '/site/endorse', officer: '/officer/queue', admin: '/officer/queue'};
 
+// The bar keeps one line on a laptop (1280 px): the screens of everyday
+// work stay in it, these go into its "more" menu.
+const MORE = new Set(['/verify', '/me/password', '/officer/calendar', '/officer/sightings', '/officer/escorts',
+  '/officer/audit', '/admin/orgs']);
+addStrings({zh: {nav_more: '更多', nav_moreLabel: '更多页面'}, en: {nav_more: 'More', nav_moreLabel: 'More screens'}});
+
 const bar = document.getElementById('bar');
 const main = document.getElementById('main');
 let notice = null; // shown once on the sign-in screen
@@ -64,9 +70,16 @@ function drawBar(sess) {
   const brand = h('span.brand', null, t('app'));
   if (!sess) { bar.append(brand, h('span.spacer'), lang); return; }
   const here = location.pathname;
-  const nav = h('nav', {'aria-label': t('app')}, SCREENS.filter(x => x.roles.includes(sess.user.role) && !x.hidden).map(x =>
-    h('a', {href: x.path, 'aria-current': here === x.path ? 'page' : null,
-      onclick: e => { e.preventDefault(); go(x.path); }}, t(x.key))));
+  const mine = SCREENS.filter(x => x.roles.includes(sess.user.role) && !x.hidden);
+  const link = x => h('a', {href: x.path, 'aria-current': here === x.path ? 'page' : null,
+    onclick: e => { e.preventDefault(); go(x.path); }}, t(x.key));
+  const more = mine.filter(x => MORE.has(x.path));
+  // A native disclosure: keyboard-usable as it is; Escape or a click
+  // elsewhere closes it (closeMenus below).
+  const menu = more.length ? h('details.more', null,
+    h('summary', {'aria-label': t('nav_moreLabel'), 'data-current': more.some(x => x.path === here) ? 'true' : null}, t('nav_more')),
+    h('div.menu', null, more.map(link))) : null;
+  const nav = h('nav', {'aria-label': t('app')}, mine.filter(x => !MORE.has(x.path)).map(link), menu);
   const out = h('button.secondary', {type: 'button', onclick: async () => {
     try { await api('DELETE', '/v1/sessions/current'); } catch { /* ended already */ }
     setSession(null);
@@ -111,6 +124,18 @@ async function render() {
   if (!main.contains(document.activeElement)) main.focus({preventScroll: true});
   main.dataset.ready = path;
 }
+
+// The bar's "more" menu closes on Escape and on a click outside it.
+const closeMenus = e => {
+  for (const d of bar.querySelectorAll('details.more[open]')) {
+    if (e.type === 'keydown' ? e.key === 'Escape' : !d.contains(e.target)) {
+      d.open = false;
+      if (e.type === 'keydown') d.querySelector('summary').focus();
+    }
+  }
+};
+document.addEventListener('click', closeMenus);
+document.addEventListener('keydown', closeMenus);
 
 whenExpired(() => { notice = t('sessionExpired'); history.replaceState(null, '', '/'); render(); });
 window.addEventListener('popstate', render);

@@ -37,6 +37,9 @@ const STYLE = {
   // The map coloured for a vehicle at a time: restricting, or not.
   restricts: {color: '#c53030', weight: 2.5, fillColor: '#e53e3e', fillOpacity: 0.45},
   neutral: {color: '#718096', weight: 1, fillColor: '#a0aec0', fillOpacity: 0.1},
+  // Not known yet for that vehicle and time (drawn as a plain zone, never
+  // as "does not restrict" before the answer says so).
+  pending: {color: '#2b6cb0', weight: 1.5, fillOpacity: 0.12},
   // Road works (docs/contract.md §13): orange and dashed, told apart from
   // standing restrictions at a glance (the legend says which is which).
   roadworks: {color: '#c05621', weight: 2.5, dashArray: '8 5', fillColor: '#ed8936', fillOpacity: 0.3},
@@ -57,7 +60,7 @@ function styleName(f, styleOf) {
   const works = f.properties && f.properties.kind === 'roadworks';
   // Road works keep their dashed orange outline unless the screen marks
   // them as crossed or violated (restricting the chosen vehicle fills them red).
-  if (works && (!picked || picked === 'zone' || picked === 'neutral')) return 'roadworks';
+  if (works && (!picked || picked === 'zone' || picked === 'neutral' || picked === 'pending')) return 'roadworks';
   if (works && picked === 'restricts') return 'roadworksRestricts';
   return picked || 'zone';
 }
@@ -72,53 +75,106 @@ function addLegend(map) {
 }
 
 // The live zones inside the map's view, reloaded after each pan or zoom
-// from GET /v1/zones/outlines?bbox= (GeoJSON made by PostGIS). Many zones
-// are drawn on a canvas, a few as SVG paths (sharper, and each one an
-// element). styleOf(feature) picks a style name; onLoad(features) is told;
-// with labels, each zone's name stays on the map while few are in view.
+// that leaves the area loaded, from GET /v1/zones/outlines?bbox= (GeoJSON
+// made by PostGIS): only the properties drawn (fields=name,kind), each
+// outline simplified within half a pixel at the zoom it is loaded for, so
+// a zoom of more than one level in asks again. The view is drawn first,
+// then a margin around it is added, so short pans need no request without
+// the first drawing waiting for twice the zones. Many zones are drawn on
+// a canvas, a few as SVG paths (sharper, and each one an element).
+// styleOf(feature) picks a style name; with labels, each zone's name stays
+// on the map while few are in view. alongside(bbox), if given, is asked at
+// the same time as the outlines of a box (e.g. which zones restrict a
+// vehicle) and its answer handed to onLoad(features, bbox, answer) before
+// they are drawn, so they are drawn with their colours.
 const canvas = L.canvas({padding: 0.2});
-export function zonesLayer(map, {styleOf, onLoad, labels} = {}) {
+const halfPixel = zoom => Math.min(0.01, 180 / (256 * 2 ** zoom)); // degrees of longitude
+export function zonesLayer(map, {styleOf, onLoad, labels, alongside} = {}) {
   const style = f => STYLE[styleName(f, styleOf)];
   addLegend(map);
   let group = L.layerGroup().addTo(map);
   let seq = 0;
+  let drawn = 0; // bumped by each drawing: what an earlier answer covered may have changed
   let features = [];
   let loaded = null; // the area the drawn zones were loaded for
-  async function load(force) {
-    const view = map.getBounds();
-    if (!force && loaded && loaded.contains(view)) { // a short pan: nothing new to ask
-      map.getContainer().dataset.loads = `${seq}.${Date.now()}`;
-      return;
-    }
-    const b = view.pad(0.25); // a margin, so short pans need no request
-    const area = b;
+  let loadedZoom = 0;
+  let filling = null; // {area, zoom, done}: the margin on its way
+  const mark = v => { map.getContainer().dataset.loads = v; }; // for the tests and the benchmark
+  const covers = (area, zoom, view) => area && area.contains(view) && map.getZoom() <= zoom + 1;
+  async function fetchBox(area, zoom) {
     const clamp = (v, m) => Math.max(-m, Math.min(m, v));
-    const bbox = [clamp(b.getWest(), 180), clamp(b.getSouth(), 90), clamp(b.getEast(), 180), clamp(b.getNorth(), 90)]
-      .map(v => v.toFixed(5)).join(',');
-    const mine = ++seq;
-    const fc = await api('GET', `/v1/zones/outlines?bbox=${bbox}`, undefined, {accept: 'application/geo+json'});
-    if (mine !== seq) return; // a later pan has taken over
-    loaded = area;
-    features = fc.features;
-    const few = features.length <= 30;
+    const bbox = [clamp(area.getWest(), 180), clamp(area.getSouth(), 90), clamp(area.getEast(), 180), clamp(area.getNorth(), 90)]
+      .map(v => Number(v.toFixed(5)));
+    const [fc, answer] = await Promise.all([
+      api('GET', `/v1/zones/outlines?bbox=${bbox.join(',')}&fields=name,kind&tolerance=${halfPixel(zoom).toPrecision(2)}`,
+        undefined, {accept: 'application/geo+json'}),
+      alongside ? alongside(bbox) : null]);
+    return {fc, bbox, answer};
+  }
+  function draw(fc) {
+    const few = fc.features.length <= 30;
     const next = L.geoJSON(fc, {
       style,
-      renderer: features.length > 300 ? canvas : undefined,
-      onEachFeature: (f, layer) => {
-        if (labels && few) layer.bindTooltip(h('span', null, f.properties.name), {permanent: true, direction: 'center', className: 'zone-label'});
-        else textTip(layer, f.properties.name);
-      },
+      renderer: fc.features.length > 300 ? canvas : undefined,
+      onEachFeature: labels && few
+        ? (f, layer) => layer.bindTooltip(h('span', null, f.properties.name), {permanent: true, direction: 'center', className: 'zone-label'})
+        : undefined,
     });
+    // One tooltip for all, its text made when a zone is hovered (thousands
+    // of tooltips made up front cost more than the drawing).
+    if (!(labels && few)) next.bindTooltip(layer => h('div', null, layer.feature.properties.name), {sticky: true});
     group.remove();
     group = next.addTo(map);
-    if (onLoad) onLoad(features);
-    map.getContainer().dataset.loads = String(mine); // for the tests and the benchmark
+    group.few = !!(labels && few);
+    group.onCanvas = fc.features.length > 300;
+  }
+  async function load(force) {
+    const view = map.getBounds();
+    const zoom = map.getZoom();
+    if (!force && covers(loaded, loadedZoom, view)) return mark(`${seq}.${Date.now()}`); // a short pan: nothing to ask
+    if (!force && filling && covers(filling.area, filling.zoom, view)) { // the margin is on its way
+      await filling.done;
+      return mark(`${seq}.${Date.now()}`);
+    }
+    const mine = ++seq;
+    filling = null;
+    const first = await fetchBox(view.pad(0.02), zoom);
+    if (mine !== seq) return; // a later pan has taken over
+    loaded = view.pad(0.02);
+    loadedZoom = zoom;
+    features = first.fc.features;
+    if (onLoad) onLoad(features, first.bbox, first.answer);
+    draw(first.fc);
+    drawn++;
+    mark(String(mine));
+    // Then the margin: the zones not drawn yet are added (all drawn anew
+    // only when their number changes how they are drawn).
+    const area = view.pad(0.25);
+    filling = {area, zoom, done: (async () => {
+      const more = await fetchBox(area, zoom);
+      if (mine !== seq) return;
+      if (onLoad) onLoad(more.fc.features, more.bbox, more.answer);
+      const have = new Set(features.map(f => f.id));
+      const added = more.fc.features.filter(f => !have.has(f.id));
+      const total = more.fc.features.length;
+      if (group.onCanvas || (total <= 300 && group.few === !!(labels && total <= 30))) {
+        if (added.length) group.addData(added); // the drawn paths stay as they are
+      } else draw(more.fc); // past 300 zones onto the canvas, or labels no longer fit
+
+      features = more.fc.features;
+      loaded = area;
+      drawn++;
+      filling = null;
+    })().catch(() => { filling = null; })};
   }
   map.on('moveend', () => load(false).catch(() => {}));
   return {
     load: () => load(true),
     restyle() { group.setStyle && group.setStyle(style); },
     features: () => features,
+    // Bumped by each drawing: an answer asked before it does not cover
+    // the zones drawn since.
+    drawn: () => drawn,
   };
 }
 

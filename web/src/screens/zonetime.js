@@ -4,7 +4,9 @@
 // in half hours: each step asks POST /v1/checks/zones (answered from the
 // server's memory) for the zones in the loaded area and restyles the
 // drawn outlines, which are never fetched again for it. The outlines
-// still come by ?bbox= as the view moves (10,000 zones stay fast).
+// still come by ?bbox= as the view moves (10,000 zones stay fast), each
+// time with the verdict for their box asked at once (reasons: false), so
+// the first drawing is already coloured.
 import {api, all} from '../api.js';
 import {h, clear, field} from '../dom.js';
 import {t, tv, addStrings} from '../i18n.js';
@@ -44,7 +46,11 @@ export async function zonesByVehicle(main) {
   const count = h('p.count', {'aria-live': 'polite'});
   const mapEl = h('div.map.tall');
   const side = h('div.side');
-  const vehicles = await all('/v1/vehicles');
+  const form = h('div');
+  // The map keeps the screen's height; what it shows is chosen beside it.
+  main.append(h('div.split', null, mapEl, h('div.side', null, form, msg, count, side)));
+  // The vehicles and the map's set-up at once (two round trips, not four).
+  const [vehicles, map] = await Promise.all([all('/v1/vehicles'), createMap(mapEl)]);
   // The vehicle: by plate, or by its traits.
   const byPlate = h('input', {type: 'radio', name: 'zonetime_by', value: 'plate', checked: vehicles.length > 0});
   const byTraits = h('input', {type: 'radio', name: 'zonetime_by', value: 'traits', checked: vehicles.length === 0});
@@ -60,22 +66,19 @@ export async function zonesByVehicle(main) {
   const plateField = field(t('zonetime_plate'), plate);
   const traitFields = h('div.row', null, field(t('zonetime_class'), cls), field(t('zonetime_weight'), weight), field(t('zonetime_hazmat'), hazmat));
   const ends = h('div.ends', {'aria-hidden': 'true'}, h('span', null, t('zonetime_now')), h('span', null, t('zonetime_plus24')));
-  const controls = h('form.card.zonetime', {onsubmit: e => e.preventDefault()},
+  form.append(h('form.card.zonetime', {onsubmit: e => e.preventDefault()},
     h('fieldset', null, h('legend', null, t('zonetime_by')),
       h('label.check.inline', null, byPlate, ` ${t('zonetime_byPlate')}`),
       h('label.check.inline', null, byTraits, ` ${t('zonetime_byTraits')}`)),
-    plateField, traitFields, field(t('zonetime_slider'), slider), ends, atSay, legend);
-  // The map keeps the screen's height; what it shows is chosen beside it.
-  main.append(h('div.split', null, mapEl, h('div.side', null, controls, msg, count, side)));
+    plateField, traitFields, field(t('zonetime_slider'), slider), ends, atSay, legend));
 
-  const map = await createMap(mapEl);
-  let restricted = new Map(); // zone id -> [reasons]
+  // What the server said of each drawn zone, for which vehicle and instant
+  // (key): a zone is grey ("does not restrict") only when an answer for the
+  // vehicle and instant shown said so; until then it is a plain zone.
+  let verdict = new Map(); // zone id -> {key, restricts}
+  let reasons = new Map(); // zone id -> {key, list}, when the answer had them
   let area = null; // the bbox the drawn outlines were loaded for
-  const zones = zonesLayer(map, {
-    styleOf: f => (restricted.has(f.id) ? 'restricts' : 'neutral'),
-    labels: true,
-    onLoad: () => { const b = map.getBounds().pad(0.25); area = b; recolour(); },
-  });
+  let key = '';
   const instant = () => base + Number(slider.value) * STEP_MS;
   const showAt = () => {
     const at = local(instant());
@@ -90,37 +93,87 @@ export async function zonesByVehicle(main) {
     if (byPlate.checked) return plate.value ? {plate: plate.value} : null;
     return {vehicle: {class: cls.value, gross_weight_kg: Number(weight.value) || 1, hazmat: hazmat.checked}};
   }
+  // POST /v1/checks/zones for a box: its reasons only while few zones are
+  // drawn (a big city's map needs the verdict, not thousands of sentences).
+  // The box is widened by 10 m so that it surely meets every zone the
+  // outlines of that box drew (PostGIS rounds bounding boxes to float4).
+  async function ask(bbox, v, at, few) {
+    const m = 0.0001;
+    return api('POST', '/v1/checks/zones', {...v, at: new Date(at).toISOString(),
+      bbox: [Math.max(-180, bbox[0] - m), Math.max(-90, bbox[1] - m), Math.min(180, bbox[2] + m), Math.min(90, bbox[3] + m)],
+      reasons: few});
+  }
+  // The answer r, asked under key k, for the features drawn from one box.
+  function apply(r, k, features) {
+    const ids = new Map();
+    for (const x of r.restricting) ids.set(x.zone_id, [...(ids.get(x.zone_id) || []), ...(x.reason ? [x.reason] : [])]);
+    for (const f of features) verdict.set(f.id, {key: k, restricts: ids.has(f.id)});
+    for (const [id, why] of ids) if (why.length) reasons.set(id, {key: k, list: why});
+  }
+  const FEW = 300; // as many as the map draws as SVG
+  const zones = zonesLayer(map, {
+    styleOf: f => { const x = verdict.get(f.id); return x && x.key === key ? (x.restricts ? 'restricts' : 'neutral') : 'pending'; },
+    labels: true,
+    alongside: async bbox => {
+      const v = who(), k = key, at = instant();
+      return v ? {k, r: await ask(bbox, v, at, false)} : null;
+    },
+    onLoad: (features, bbox, got) => {
+      area = bbox;
+      const again = () => Promise.resolve().then(recolour); // once the new zones are drawn
+      if (!got || got.k !== key) return again();
+      apply(got.r, got.k, features);
+      done();
+      if (features.length <= FEW) again(); // few zones: their reasons too, for the list
+    },
+  });
+  const done = () => { list(); mapEl.classList.remove('updating'); mapEl.dataset.at = String(instant()); };
   let seq = 0;
   async function recolour() {
     showAt();
     const v = who();
+    key = JSON.stringify([v, instant()]);
     if (!area) return;
     const mine = ++seq;
     if (!v) {
-      restricted = new Map(); zones.restyle(); list();
+      zones.restyle(); list();
       clear(msg).append(h('p', null, t('zonetime_pickVehicle'))); msg.className = 'msg error';
       return;
     }
-    const clamp = (x, m) => Math.max(-m, Math.min(m, x));
-    const bbox = [clamp(area.getWest(), 180), clamp(area.getSouth(), 90), clamp(area.getEast(), 180), clamp(area.getNorth(), 90)];
+    mapEl.classList.add('updating'); // the colours shown are of another time until the answer
+    const k = key, drawn = zones.drawn(), features = zones.features();
     try {
-      const r = await api('POST', '/v1/checks/zones', {...v, at: new Date(instant()).toISOString(), bbox});
+      const r = await ask(area, v, instant(), features.length <= FEW);
       if (mine !== seq) return; // a later step has taken over
+      if (zones.drawn() !== drawn) return recolour(); // other zones drawn meanwhile: ask for their box
       clear(msg); msg.className = 'msg';
-      restricted = new Map();
-      for (const x of r.restricting) restricted.set(x.zone_id, [...(restricted.get(x.zone_id) || []), x]);
+      apply(r, k, features);
       zones.restyle();
-      list();
-      mapEl.dataset.at = String(instant()); // for the tests: the colours are those of this instant
-    } catch (err) { if (mine === seq) sayError(msg, err); }
+      done(); // for the tests: the colours are those of this instant
+    } catch (err) { if (mine === seq) { mapEl.classList.remove('updating'); sayError(msg, err); } }
   }
+  // The zones restricting then; their reasons when the answer had them,
+  // else asked for one zone when it is picked.
   function list() {
     const drawn = zones.features();
-    const here = drawn.filter(f => restricted.has(f.id));
+    const here = drawn.filter(f => { const x = verdict.get(f.id); return x && x.key === key && x.restricts; });
     count.textContent = t('zonetime_count', {n: drawn.length, r: here.length});
-    clear(side).append(h('h2', null, t('zonetime_restricting')), here.length ? h('ul.zones', null, here.slice(0, 200).map(f =>
-      h('li', null, h('button.link', {type: 'button', onclick: () => map.fitBounds(L.geoJSON(f).getBounds(), {padding: [30, 30], maxZoom: 16})}, f.properties.name),
-        ...restricted.get(f.id).map(x => h('div.hint', null, x.reason))))) : h('p', null, t('zonetime_noneRestrict')));
+    clear(side).append(h('h2', null, t('zonetime_restricting')), here.length ? h('ul.zones', null, here.slice(0, 200).map(f => {
+      const why = h('div');
+      const show = lines => clear(why).append(...lines.map(x => h('div.hint', null, x)));
+      const known = reasons.get(f.id);
+      if (known && known.key === key) show(known.list);
+      const pick = async () => {
+        const b = L.geoJSON(f).getBounds();
+        map.fitBounds(b, {padding: [30, 30], maxZoom: 16});
+        if ((known && known.key === key) || !who()) return;
+        try {
+          const r = await ask([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], who(), instant(), true);
+          show(r.restricting.filter(x => x.zone_id === f.id).map(x => x.reason));
+        } catch (err) { sayError(msg, err); }
+      };
+      return h('li', null, h('button.link', {type: 'button', onclick: pick}, f.properties.name), why);
+    })) : h('p', null, t('zonetime_noneRestrict')));
   }
   let timer = null;
   slider.addEventListener('input', () => { showAt(); clearTimeout(timer); timer = setTimeout(recolour, 120); });
@@ -128,5 +181,6 @@ export async function zonesByVehicle(main) {
   for (const el of [plate, cls, weight, hazmat]) el.addEventListener('change', recolour);
   syncMode();
   showAt();
+  key = JSON.stringify([who(), instant()]);
   await zones.load().catch(err => sayError(msg, err));
 }
