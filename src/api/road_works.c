@@ -174,7 +174,8 @@ void hp_api_applications_revoke(struct hp_request *req)
                             a.roadworks_zone_id, 0, v[0]->valuestring, &outcome, &w);
     cJSON_Delete(w.json);
     struct hp_application_history history;
-    if (st >= 0 && outcome == HP_ZONE_RETIRED) {
+    /* Missing: its zone went with a concurrent revocation or retirement. */
+    if (st >= 0 && (outcome == HP_ZONE_RETIRED || outcome == HP_ZONE_MISSING)) {
         hp_reply_problem(req, 409, "already-ended",
                          "its road works are off the map already (revoked, or past their last "
                          "day)");

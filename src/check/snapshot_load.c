@@ -146,13 +146,12 @@ static bool read_area(GEOSContextHandle_t ctx, const GEOSGeometry *g, struct hp_
             ends[r++] = at;
         }
     }
+    /* Owned by the zone from here: snapshot_free releases them even when
+     * the boxes below cannot be made. */
     a->xy = xy, a->ring_end = ends, a->nrings = nrings;
     double *boxes = malloc(((size_t)hp_area_run_count(a) + 1) * 4 * sizeof(double));
-    if (!boxes) {
-        free(xy);
-        free(ends);
+    if (!boxes)
         return false;
-    }
     hp_area_run_boxes(a, boxes);
     a->run_box = boxes;
     GEOSGeom_getXMin_r(ctx, g, &a->minx);
