@@ -70,6 +70,10 @@ static void set_geos_error(struct hp_geo_error *err, const char *what)
  */
 static void format_double(char *buf, size_t size, double d)
 {
+    /* Never true; said so that GCC's sanitizer build (-O2, ASan) stops
+     * seeing a path with a null buffer here (-Wformat-truncation). */
+    if (!buf || size == 0)
+        return;
     snprintf(buf, size, "%.15g", d);
     if (strtod(buf, NULL) == d)
         return;
