@@ -50,13 +50,20 @@ struct hp_public_body *hp_public_feed_get(enum hp_public_format format, const ch
 /* Drops a reference; the last one frees. NULL is fine. */
 void hp_public_body_unref(struct hp_public_body *b);
 
+/* Whether the client already holds the body with this ETag and date (its
+ * If-None-Match or If-Modified-Since); ctx is the caller's. */
+typedef bool (*hp_public_held_fn)(void *ctx, const char *etag, time_t modified);
+
 /* The feed of the zones whose bounding box meets bbox ({west, south, east,
  * north}, valid by hp_api_bbox_valid), rendered for one request from the
  * same snapshot as the shared body, whose ETag and dates it carries (an
  * ETag names a body of one URL, and ?bbox= makes another URL): a new body
  * without gzip, or the shared body itself when every zone meets bbox.
- * NULL as for hp_public_feed_get. GeoJSON only. */
-struct hp_public_body *hp_public_feed_bbox(const char *tz, const double bbox[4]);
+ * When held says the client holds that ETag, nothing is rendered: the body
+ * has the ETag and dates and no data (len 0), for a 304. NULL as for
+ * hp_public_feed_get. GeoJSON only. */
+struct hp_public_body *hp_public_feed_bbox(const char *tz, const double bbox[4],
+                                           hp_public_held_fn held, void *ctx);
 
 struct hp_snap_zone;
 /* Whether zone z's bounding box meets bbox (NULL: everywhere). Pure. */

@@ -32,6 +32,15 @@ static bool unmodified_since(struct hp_request *req, time_t modified)
     return end && !*end && timegm(&tm) >= modified;
 }
 
+/* Whether the request's validators name this ETag or a date at or after
+ * modified: what serve() answers 304. */
+static bool held(void *ctx, const char *etag, time_t modified)
+{
+    struct hp_request *req = ctx;
+    const char *inm = hp_req_header(req, "If-None-Match");
+    return inm ? hp_etag_none_match(inm, etag) : unmodified_since(req, modified);
+}
+
 static void serve(struct hp_request *req, struct hp_public_body *b, const char *content_type)
 {
     if (!b) {
@@ -51,8 +60,9 @@ static void serve(struct hp_request *req, struct hp_public_body *b, const char *
      * a cache; the 304 makes that cheap. Any site may read it. */
     hp_reply_header(req, "Cache-Control", "public, no-cache");
     hp_reply_header(req, "Access-Control-Allow-Origin", "*");
-    const char *inm = hp_req_header(req, "If-None-Match");
-    if (inm ? hp_etag_none_match(inm, etag) : unmodified_since(req, b->modified)) {
+    if (held(req, etag, b->modified) || !b->data) {
+        /* No data: a ?bbox= body left unrendered because held() said the
+         * client has it (hp_public_feed_bbox asks the same question). */
         hp_public_body_unref(b);
         hp_reply_static(req, 304, NULL, "", 0);
         return;
@@ -72,8 +82,9 @@ void hp_api_public_restrictions(struct hp_request *req)
     if (!hp_api_read_bbox(req, true, bbox, &given))
         return;
     const char *tz = req->app->cfg->tz;
-    serve(req, given ? hp_public_feed_bbox(tz, bbox) : hp_public_feed_get(HP_PUBLIC_GEOJSON, tz),
-          "application/geo+json");
+    struct hp_public_body *b = given ? hp_public_feed_bbox(tz, bbox, held, req)
+                                     : hp_public_feed_get(HP_PUBLIC_GEOJSON, tz);
+    serve(req, b, "application/geo+json");
 }
 
 void hp_api_public_restrictions_datex2(struct hp_request *req)

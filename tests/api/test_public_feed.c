@@ -608,6 +608,12 @@ TEST(a_bbox_gives_only_the_zones_that_meet_it_and_revalidates_with_the_feeds_eta
     hp_t_free(r);
     r = get_as("/v1/public/restrictions?bbox=118.29,34.99,118.33,35.03", NULL, etag);
     CHECK_INT(r->status, 304);
+    CHECK_STR(hp_t_header(r, "ETag"), etag);
+    hp_t_free(r);
+    /* An ETag of another version is no reason to skip the rendering. */
+    r = get_as("/v1/public/restrictions?bbox=118.29,34.99,118.33,35.03", NULL, "\"g-0\"");
+    CHECK_INT(r->status, 200);
+    CHECK(r->json && cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "features")) == 1);
     hp_t_free(r);
     /* A box that touches no zone: an empty collection, still GeoJSON. */
     r = hp_t_get("/v1/public/restrictions?bbox=0,0,1,1", NULL);
