@@ -1,8 +1,8 @@
 -- hp_pass_revise (012) answers the revision it made as a whole row, so the
 -- statement that amends a pass has what signing its new code needs
--- (src/db/passes.c hp_passes_sign_issued) without reading the pass back:
+-- (src/db/passes.c hp_passes_sign_written) without reading the pass back:
 -- signing adds one UPDATE to the amendment, not a query and an UPDATE
--- (issue 15: under 1 ms per decision). Otherwise unchanged.
+-- (BENCHMARKS.md: what signing adds to a decision). Otherwise unchanged.
 DROP FUNCTION hp_pass_revise(text, uuid, text, uuid, text, uuid[], geometry, integer, date,
                              date, text, text, timestamptz);
 

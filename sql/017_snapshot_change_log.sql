@@ -1,4 +1,4 @@
--- Which plates changed, for the instances on a hot standby (issue 18). A
+-- Which plates changed, for the instances on a hot standby (docs/capacity.md). A
 -- standby delivers no NOTIFY, so those instances knew only that the change
 -- counter moved (sql/008_snapshot_version.sql) and reloaded everything:
 -- 2.2 s at a million vehicles. This log, written by the same trigger in

@@ -251,8 +251,8 @@ enum hp_db_status hp_queue_decide(struct hp_db *db, struct hp_arena *arena, cons
         ((st = hp_roadworks_open(db, arena, id, officer)) < 0 ||
          (st = hp_applications_get(db, arena, id, NULL, out)) < 0))
         return st;
-    /* Signing: the signatures in memory and one UPDATE (issue 15: under
-     * 1 ms per decision, timed here). */
+    /* Signing: the signatures in memory and one UPDATE, timed here for
+     * haulpass_pass_signing_seconds. */
     int64_t t0 = hp_time_now_us();
     enum hp_db_status signed_st = hp_passes_sign_written(db, arena, key, &written);
     if (signed_st < 0)

@@ -3,6 +3,7 @@
 #include "haulpass/snapshot_store.h"
 
 #include "haulpass/db.h"
+#include "haulpass/time.h"
 
 #include <libpq-fe.h>
 #include <poll.h>
@@ -10,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #define CHANNEL "haulpass_snapshot"
@@ -499,9 +499,7 @@ enum hp_store_log_result hp_snapshot_store_changes(struct pg_conn *conn,
 
 static long long mono_ms(void)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+    return hp_time_mono_us() / 1000;
 }
 
 /* Waits until conn's socket is ready for events or the deadline passes;

@@ -4,9 +4,9 @@
 #include "haulpass/arena.h"
 
 /* ST_Simplify rather than ST_SimplifyPreserveTopology: three times
- * cheaper on 10,000 zones (BENCHMARKS.md, issue 14), and what it may
- * bend (an outline touching itself within the tolerance, under a pixel)
- * no drawing shows; preserveCollapsed keeps a zone smaller than the
+ * cheaper on 10,000 zones (BENCHMARKS.md, the zones map's first view),
+ * and what it may bend (an outline touching itself within the tolerance,
+ * under a pixel) no drawing shows; preserveCollapsed keeps a zone smaller than the
  * tolerance on the map. The properties not asked for are taken out of
  * one jsonb object ($7: their names). */
 static struct hp_sql outlines_sql = HP_SQL("zone_outlines_in_bbox",

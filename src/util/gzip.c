@@ -12,7 +12,7 @@ unsigned char *hp_gzip(const void *data, size_t len, size_t *out_len)
     if (len > UINT_MAX)
         return NULL; /* one deflate call takes at most a uInt */
     /* 15 + 16: a 32 KiB window with the gzip header and trailer. */
-    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+    if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
         return NULL;
     uLong cap = deflateBound(&z, (uLong)len);
     unsigned char *out = malloc(cap);

@@ -7,6 +7,7 @@
 #include "test.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -368,7 +369,7 @@ struct extension_racer {
     const char *code, *app, *valid_to;
     long status;
     char id[64];
-    volatile bool done;
+    atomic_bool done; /* read by the main thread while this one runs */
 };
 
 static void *decide_race(void *arg)

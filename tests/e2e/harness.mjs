@@ -192,6 +192,22 @@ export async function scenario(browser, name, body) {
   return problems;
 }
 
+// Clicks what sel finds, finding it again when a re-render replaced it
+// between the finding and the click (a list that reloads as the map moves):
+// the click lands on the element the page shows at that moment.
+export async function clickSettled(page, sel, tries = 20) {
+  for (let i = 1; ; i++) {
+    const el = await page.waitForSelector(sel);
+    try {
+      return await el.click();
+    } catch (e) {
+      if (i >= tries || !/detached|not clickable|no longer/i.test(String(e.message))) throw e;
+    } finally {
+      await el.dispose().catch(() => {});
+    }
+  }
+}
+
 export function expect(cond, what) { if (!cond) throw new Error(`expected ${what}`); }
 
 // Clicks the bar's link to href, opening the bar's "more" menu first when

@@ -2,7 +2,7 @@
 // road-occupation permit through the API, an officer approves it, and the
 // haulier's zones map draws the works dashed orange, told apart by the
 // legend "road works 道路施工".
-import {PASSWORDS, scenario, signIn, ready, text, snap, expect} from './harness.mjs';
+import {PASSWORDS, clickSettled, scenario, signIn, ready, text, snap, expect} from './harness.mjs';
 
 const day = n => new Date(Date.now() + 8 * 3600000 + n * 86400000).toISOString().slice(0, 10);
 
@@ -27,12 +27,13 @@ export async function run(browser, all) {
     await ready(page, '/haulier/fleet');
     await page.goto(`${srv.base}/zones`);
     await ready(page, '/zones');
-    const button = await page.waitForSelector('xpath///ul[contains(@class,"zones")]//button[contains(., "Yimeng Road")]');
-    await button.click();
+    // The list reloads as the map settles on its first view: the button
+    // found may be replaced before the click.
+    await clickSettled(page, 'xpath///ul[contains(@class,"zones")]//button[contains(., "Yimeng Road")]');
     await page.waitForSelector('path.leaflet-interactive[stroke-dasharray]');
     // Leaflet scales the drawing while it zooms: look once it has settled.
-    await page.waitForFunction(() => !document.querySelector('.leaflet-zoom-anim'));
-    await new Promise(r => setTimeout(r, 400));
+    // and whose colours are those of the instant shown.
+    await page.waitForFunction(() => !document.querySelector('.leaflet-zoom-anim, .map.updating'));
     const dashed = await page.$$eval('path.leaflet-interactive[stroke-dasharray]', ps => ps.map(p => p.getAttribute('stroke')));
     expect(dashed.length === 1 && dashed[0] === '#c05621', `one zone drawn dashed orange (got ${dashed.join(', ')})`);
     const plain = await page.$$eval('path.leaflet-interactive:not([stroke-dasharray])', ps => ps.length);

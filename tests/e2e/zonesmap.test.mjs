@@ -24,12 +24,14 @@ export async function run(browser, all) {
       else q.continue();
     });
     const release = () => { hold = false; for (const q of held.splice(0)) q.continue(); };
+    // Until a verdict is held: the page has asked and must now draw without it.
+    const asked = async () => { for (let i = 0; i < 300 && !held.length; i++) await sleep(50); };
     // Waited for from before the click: the answer may come before the screen.
     const outlines = page.waitForResponse(x => x.url().includes('/v1/zones/outlines'));
     await navTo(page, '/zones');
     await outlines;
     await page.waitForSelector('input[name=at_step]');
-    await sleep(800);
+    await asked();
     expect(held.length > 0, 'the verdict asked with the outlines');
     expect(!(await strokes(page)).includes(GREY), 'no zone grey while the verdict is on its way');
     await snap(page, 'zonesmap-verdict-pending');
@@ -45,7 +47,7 @@ export async function run(browser, all) {
     const before = await page.$eval('.map', el => el.dataset.at);
     await page.$eval('input[name=at_step]', el => { el.value = '3'; el.dispatchEvent(new Event('input', {bubbles: true})); });
     await page.waitForSelector('.map.updating');
-    await sleep(300);
+    await asked();
     expect(await page.$eval('.map', (el, b) => el.dataset.at === b, before), 'the instant drawn unchanged while its answer is held');
     release();
     await page.waitForFunction(b => document.querySelector('.map').dataset.at !== b && !document.querySelector('.map.updating'), {}, before);
