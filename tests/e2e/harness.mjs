@@ -24,8 +24,8 @@ export const tally = {passed: 0, failed: 0};
 export const ok = name => { tally.passed++; console.log(`ok - ${name}`); };
 export const notOk = (name, why) => { tally.failed++; console.log(`not ok - ${name}`); for (const l of String(why).split('\n').slice(0, 12)) console.log(`    ${l}`); };
 
-export function psql(sql) {
-  execFileSync(PSQL, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', `${PG} dbname=postgres`, '-c', sql], {stdio: ['ignore', 'ignore', 'inherit']});
+export function psql(sql, db = 'postgres') {
+  execFileSync(PSQL, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', `${PG} dbname=${db}`, '-c', sql], {stdio: ['ignore', 'ignore', 'inherit']});
 }
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -65,7 +65,7 @@ export async function freshServer() {
     return text ? JSON.parse(text) : null;
   }
   return {
-    base, admin, call,
+    base, admin, call, db,
     async stop() {
       proc.kill('SIGTERM');
       await new Promise(r => (proc.exitCode !== null ? r() : proc.once('exit', r)));
@@ -102,6 +102,17 @@ let shot = 0;
 export async function snap(page, name) {
   shot++;
   await page.screenshot({path: path.join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`)});
+  // What a person would see as a slip of the code: a text that is only
+  // "null", "undefined", "NaN" or "[object Object]" (DOM append() writes
+  // null as the word). Every screenshot taken is looked at for them.
+  const slips = await page.evaluate(() => {
+    const found = [], walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n; (n = walk.nextNode());) {
+      if (/^\s*(null|undefined|NaN|\[object Object\])\s*$/.test(n.data)) found.push(`${n.parentElement.outerHTML.slice(0, 120)}`);
+    }
+    return found;
+  });
+  if (slips.length) throw new Error(`the screen ${name} shows a slip of the code: ${slips.join(' | ')}`);
 }
 
 // A page in a fresh browser context (its own sessionStorage), watched.

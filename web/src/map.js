@@ -80,7 +80,9 @@ function addLegend(map) {
 // outline simplified within half a pixel at the zoom it is loaded for, so
 // a zoom of more than one level in asks again. The view is drawn first,
 // then a margin around it is added, so short pans need no request without
-// the first drawing waiting for twice the zones. Many zones are drawn on
+// the first drawing waiting for twice the zones; a longer pan at the same
+// zoom adds the zones it brings to those drawn (refresh) rather than
+// drawing them all again. Many zones are drawn on
 // a canvas, a few as SVG paths (sharper, and each one an element).
 // styleOf(feature) picks a style name; with labels, each zone's name stays
 // on the map while few are in view. alongside(bbox), if given, is asked at
@@ -88,6 +90,8 @@ function addLegend(map) {
 // vehicle) and its answer handed to onLoad(features, bbox, answer) before
 // they are drawn, so they are drawn with their colours.
 const canvas = L.canvas({padding: 0.2});
+const boxOf = b => L.latLngBounds([b[1], b[0]], [b[3], b[2]]); // [west, south, east, north]
+const KEEP = 30000; // zones kept drawn across pans before the map is drawn anew
 const halfPixel = zoom => Math.min(0.01, 180 / (256 * 2 ** zoom)); // degrees of longitude
 export function zonesLayer(map, {styleOf, onLoad, labels, alongside} = {}) {
   const style = f => STYLE[styleName(f, styleOf)];
@@ -100,6 +104,10 @@ export function zonesLayer(map, {styleOf, onLoad, labels, alongside} = {}) {
   let loadedZoom = 0;
   let filling = null; // {area, zoom, done}: the margin on its way
   const mark = v => { map.getContainer().dataset.loads = v; }; // for the tests and the benchmark
+  // For the tests: the zones drawn, read through the map's element (a
+  // canvas shows no element per zone), and data-filled bumped when a
+  // margin has been added.
+  map.getContainer().drawnZoneIds = () => group.getLayers().map(l => l.feature.id);
   const covers = (area, zoom, view) => area && area.contains(view) && map.getZoom() <= zoom + 1;
   async function fetchBox(area, zoom) {
     const clamp = (v, m) => Math.max(-m, Math.min(m, v));
@@ -128,6 +136,20 @@ export function zonesLayer(map, {styleOf, onLoad, labels, alongside} = {}) {
     group.few = !!(labels && few);
     group.onCanvas = fc.features.length > 300;
   }
+  // The zones of fc, loaded for box, into the drawn group: those new
+  // added, those drawn inside box but no longer in it removed; the rest
+  // stay as drawn (the same zoom, so the same simplification).
+  function refresh(fc, box) {
+    const now = new Set(fc.features.map(f => f.id));
+    const had = new Set();
+    for (const layer of group.getLayers()) {
+      const id = layer.feature.id;
+      if (now.has(id)) had.add(id);
+      else if (box.intersects(layer.getBounds())) group.removeLayer(layer);
+    }
+    const added = fc.features.filter(f => !had.has(f.id));
+    if (added.length) group.addData(added);
+  }
   async function load(force) {
     const view = map.getBounds();
     const zoom = map.getZoom();
@@ -140,11 +162,18 @@ export function zonesLayer(map, {styleOf, onLoad, labels, alongside} = {}) {
     filling = null;
     const first = await fetchBox(view.pad(0.02), zoom);
     if (mine !== seq) return; // a later pan has taken over
+    // A pan past the loaded area at the same zoom, with many zones: most of
+    // the view is drawn already, so only the new zones are added and the
+    // ones that left this box (retired meanwhile) taken away; drawing the
+    // whole view anew cost most of such a pan.
+    const extend = !force && group.onCanvas && zoom === loadedZoom && first.fc.features.length > 300 &&
+      group.getLayers().length + first.fc.features.length <= KEEP;
     loaded = view.pad(0.02);
     loadedZoom = zoom;
     features = first.fc.features;
     if (onLoad) onLoad(features, first.bbox, first.answer);
-    draw(first.fc);
+    if (extend) refresh(first.fc, boxOf(first.bbox));
+    else draw(first.fc);
     drawn++;
     mark(String(mine));
     // Then the margin: the zones not drawn yet are added (all drawn anew
@@ -154,17 +183,16 @@ export function zonesLayer(map, {styleOf, onLoad, labels, alongside} = {}) {
       const more = await fetchBox(area, zoom);
       if (mine !== seq) return;
       if (onLoad) onLoad(more.fc.features, more.bbox, more.answer);
-      const have = new Set(features.map(f => f.id));
-      const added = more.fc.features.filter(f => !have.has(f.id));
       const total = more.fc.features.length;
       if (group.onCanvas || (total <= 300 && group.few === !!(labels && total <= 30))) {
-        if (added.length) group.addData(added); // the drawn paths stay as they are
+        refresh(more.fc, boxOf(more.bbox)); // the drawn paths stay as they are
       } else draw(more.fc); // past 300 zones onto the canvas, or labels no longer fit
 
       features = more.fc.features;
       loaded = area;
       drawn++;
       filling = null;
+      map.getContainer().dataset.filled = String(drawn);
     })().catch(() => { filling = null; })};
   }
   map.on('moveend', () => load(false).catch(() => {}));

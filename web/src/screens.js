@@ -1,7 +1,7 @@
 // The screens. Each takes the main element and the signed-in session and
 // fills the one from the other; user text only ever goes in as text.
 import {api, all, ApiError, session, setSession} from './api.js';
-import {h, clear, field} from './dom.js';
+import {h, append, clear, field} from './dom.js';
 import {t, tv, addStrings} from './i18n.js';
 
 // An oversize trip's escort in the route check (docs/contract.md §13).
@@ -153,7 +153,7 @@ export async function trip(main) {
       hot = {crossed: new Set(r.crossings.map(c => c.zone_id)), violated: new Set(r.violations.map(v => v.zone_id))};
       zones.restyle();
       const names = Object.fromEntries(r.crossings.map(c => [c.zone_id, c.zone_name]));
-      clear(result).append(
+      append(clear(result), [ // append(), not the DOM's: no escort is no node, not the word null
         h(`p.verdict.${r.allowed ? 'ok' : 'bad'}`, {role: 'status'}, r.allowed ? t('allowed') : t('notAllowed')),
         r.escort ? h(`p.escort${r.escort.booking_id ? '' : '.bad'}`, null,
           r.escort.booking_id ? t('trip_escortBooked', {id: r.escort.booking_id.slice(0, 8)}) : t('trip_escortMissing')) : null,
@@ -165,7 +165,7 @@ export async function trip(main) {
         h('h2', null, t('crossings')),
         r.crossings.length ? table([t('zone'), t('enterAt'), t('exitAt')], r.crossings.map(c =>
           h('tr', null, h('td', null, c.zone_name), h('td', null, when(c.enter_at)), h('td', null, when(c.exit_at)))))
-          : h('p', null, t('none')));
+          : h('p', null, t('none'))]);
     } catch (err) { sayError(msg, err); }
   });
 }

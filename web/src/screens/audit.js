@@ -11,7 +11,7 @@ addStrings({
     nav_audit: '操作记录', audit_title: '操作记录', audit_entity: '对象类别', audit_id: '编号（通行码、车牌或 ID）',
     audit_show: '查看', audit_action: '操作', audit_changes: '改动', audit_none: '没有这件事项的记录。',
     audit_cli: '命令行', audit_help: '选择对象类别并输入编号。从申请、通行证、限行区等页面的“操作记录”链接进来时会自动填写。',
-    audit_count: '共 {n} 条记录', audit_removed: '（删除）',
+    audit_count: '共 {n} 条记录', audit_removed: '（删除）', audit_empty: '（空）',
     audit_e_zone: '限行区', audit_e_application: '申请', audit_e_pass: '通行证', audit_e_escort: '护送预约',
     audit_e_escort_unit: '护送单元', audit_e_vehicle: '车辆', audit_e_project: '项目', audit_e_user: '用户', audit_e_org: '单位',
     audit_e_calendar: '节假日日历', audit_shape: '（范围，{n} 个坐标点）',
@@ -24,7 +24,7 @@ addStrings({
     nav_audit: 'Audit trail', audit_title: 'Audit trail', audit_entity: 'Kind of item', audit_id: 'Its id (pass code, plate or id)',
     audit_show: 'Show', audit_action: 'Action', audit_changes: 'What changed', audit_none: 'Nothing is recorded for this item.',
     audit_cli: 'command line', audit_help: 'Pick the kind of item and type its id. The “Audit trail” links of the application, pass and zone screens fill these in.',
-    audit_count: '{n} entries', audit_removed: '(removed)',
+    audit_count: '{n} entries', audit_removed: '(removed)', audit_empty: '(empty)',
     audit_e_zone: 'zone', audit_e_application: 'application', audit_e_pass: 'pass', audit_e_escort: 'escort booking',
     audit_e_escort_unit: 'escort unit', audit_e_vehicle: 'vehicle', audit_e_project: 'project', audit_e_user: 'user', audit_e_org: 'organisation',
     audit_e_calendar: 'holiday calendar', audit_shape: '(outline, {n} positions)',
@@ -42,6 +42,7 @@ const SKIP = new Set(['updated_at', 'version']); // change with every write: noi
 const positions = g => JSON.stringify(g.coordinates).split('],[').length;
 const short = v => {
   if (v === undefined) return t('audit_removed');
+  if (v === null) return t('audit_empty'); // a field with no value, not the word null
   if (v && typeof v === 'object' && typeof v.type === 'string' && Array.isArray(v.coordinates)) return t('audit_shape', {n: positions(v)});
   // An instant as the database wrote it, to the second, in the city's time.
   if (typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/.test(v)) return `${v.slice(0, 10)} ${v.slice(11, 19)}`;
@@ -54,7 +55,9 @@ export function changes(before, after) {
   const b = before && typeof before === 'object' ? before : {};
   const a = after && typeof after === 'object' ? after : {};
   const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter(k => !SKIP.has(k));
-  return keys.filter(k => JSON.stringify(b[k]) !== JSON.stringify(a[k]) && !(before == null && a[k] == null))
+  // A field absent on one side and null on the other did not change: a
+  // column added since the older snapshot was written is absent there.
+  return keys.filter(k => JSON.stringify(b[k] ?? null) !== JSON.stringify(a[k] ?? null))
     .map(k => [k, b[k], a[k]]);
 }
 
