@@ -236,6 +236,9 @@ export async function run(browser, all) {
     expect(await fits(), 'the trip check with its answer no wider than the phone');
     const box = await (await page.$('form button[type=submit]')).boundingBox();
     expect(box.height >= 40 && box.width >= 300, `a button a thumb can hit (${box.width} x ${box.height})`);
+    // The verdict comes right under the form, in sight without scrolling.
+    const seen = await page.$eval('.verdict', el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; });
+    expect(seen, 'the verdict in sight on the phone');
     await snap(page, 'phone-trip-check');
     await page.evaluate(() => document.querySelector('.result').scrollIntoView());
     await snap(page, 'phone-trip-check-result');
