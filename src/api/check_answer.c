@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,11 +51,31 @@ static void puts_(struct hp_text *t, const char *s)
     put(t, s, strlen(s));
 }
 
+/* Whether byte c goes into a JSON string as it is: not a control
+ * character, a quote or a backslash. */
+static inline bool plain_byte(unsigned char c)
+{
+    return c >= 0x20 && c != '"' && c != '\\';
+}
+
+/* Whether any of the 8 bytes of x is not plain_byte: the classic tests
+ * for a byte below n and a zero byte, done on all 8 at once (a byte of
+ * UTF-8 above 0x7F never trips them). A borrow may flag a plain byte
+ * next to one that is not, which only sends that byte the slow way. */
+static inline bool any_escape8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
+    return (((x - ones * 0x20) & ~x) | ((quote - ones) & ~quote) |
+            ((backslash - ones) & ~backslash)) & highs;
+}
+
 /* A JSON string: quotes, and escapes for quotes, backslashes and controls
  * (the text is valid UTF-8 already: it came through the API). Room for the
  * worst case (every byte a \u00XX) is made once, so the scan writes
- * straight into the buffer: a route answer is mostly zone names, ids and
- * reasons, and this loop was a tenth of a route check. */
+ * straight into the buffer, eight plain bytes at a time: an answer is
+ * mostly zone names, ids and reason sentences, and this loop was a tenth
+ * of a check. */
 static void str(struct hp_text *t, const char *s)
 {
     size_t n = strlen(s);
@@ -62,17 +83,26 @@ static void str(struct hp_text *t, const char *s)
         return;
     char *o = t->p + t->len;
     *o++ = '"';
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        if (*c >= 0x20 && *c != '"' && *c != '\\') {
-            *o++ = (char)*c;
-        } else if (*c == '"' || *c == '\\') {
+    const unsigned char *c = (const unsigned char *)s, *end = c + n;
+    while (c < end) {
+        uint64_t x;
+        while (end - c >= 8 && (memcpy(&x, c, 8), !any_escape8(x))) {
+            memcpy(o, &x, 8);
+            o += 8, c += 8;
+        }
+        if (c == end)
+            break;
+        unsigned char b = *c++;
+        if (plain_byte(b)) {
+            *o++ = (char)b;
+        } else if (b == '"' || b == '\\') {
             *o++ = '\\';
-            *o++ = (char)*c;
+            *o++ = (char)b;
         } else {
             static const char hex[] = "0123456789abcdef";
             memcpy(o, "\\u00", 4);
-            o[4] = hex[*c >> 4];
-            o[5] = hex[*c & 0xF];
+            o[4] = hex[b >> 4];
+            o[5] = hex[b & 0xF];
             o += 6;
         }
     }
@@ -128,9 +158,18 @@ static int format_instant(const struct hp_snapshot *s, double secs, char b[40])
     int64_t local = whole + off, days = local / 86400, sod = local % 86400;
     if (sod < 0)
         sod += 86400, days--;
-    struct hp_calendar_date d = hp_calendar_date_from_days(days);
-    digits(b, d.year, 4), b[4] = '-', digits(b + 5, d.month, 2), b[7] = '-';
-    digits(b + 8, d.day, 2), b[10] = 'T', digits(b + 11, (long)(sod / 3600), 2), b[13] = ':';
+    /* An answer's instants fall on a day or two: the date of the last one
+     * written on this thread is kept, digits and all. */
+    static _Thread_local int64_t last_days = INT64_MIN;
+    static _Thread_local char last_date[10];
+    if (days != last_days) {
+        struct hp_calendar_date d = hp_calendar_date_from_days(days);
+        digits(last_date, d.year, 4), last_date[4] = '-', digits(last_date + 5, d.month, 2);
+        last_date[7] = '-', digits(last_date + 8, d.day, 2);
+        last_days = days;
+    }
+    memcpy(b, last_date, 10);
+    b[10] = 'T', digits(b + 11, (long)(sod / 3600), 2), b[13] = ':';
     digits(b + 14, (long)(sod / 60 % 60), 2), b[16] = ':', digits(b + 17, (long)(sod % 60), 2);
     int n = 19;
     if (frac) {

@@ -145,8 +145,15 @@ static void add(struct sentence *s, const char *text)
 static void add_int(struct sentence *s, int v)
 {
     char b[16];
-    snprintf(b, sizeof(b), "%d", v);
-    add(s, b);
+    int at = (int)sizeof(b) - 1;
+    unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+    b[at] = '\0';
+    do
+        b[--at] = (char)('0' + u % 10);
+    while ((u /= 10) > 0);
+    if (v < 0)
+        b[--at] = '-';
+    add(s, b + at);
 }
 
 static void add_words(struct sentence *s, uint32_t bits, const char *const *vocab,

@@ -183,8 +183,21 @@ static bool padded(const char *s, size_t n)
            hp_utf8_decode(s + at, n - at, &last) <= 0 || white_space(last);
 }
 
+/* A member's place, made into a JSON pointer only when an error about it
+ * is reported: a request that is fine formats none. */
+struct place {
+    const char *prefix, *key;
+};
+
+static void report(hp_json_error_fn on_error, void *ctx, struct place at, const char *msg)
+{
+    char ptr[256];
+    hp_json_pointer(ptr, sizeof(ptr), at.prefix, at.key);
+    on_error(ctx, ptr, msg);
+}
+
 /* Checks one present, non-null value; returns false after reporting. */
-static bool check_value(const cJSON *v, const struct hp_json_field *f, const char *ptr,
+static bool check_value(const cJSON *v, const struct hp_json_field *f, struct place where,
                         hp_json_error_fn on_error, void *ctx)
 {
     char msg[256];
@@ -196,13 +209,13 @@ static bool check_value(const cJSON *v, const struct hp_json_field *f, const cha
             break;
         const char *s = v->valuestring;
         if (!hp_utf8_valid(s, strlen(s))) {
-            on_error(ctx, ptr, "must be valid UTF-8 text without control characters");
+            report(on_error, ctx, where, "must be valid UTF-8 text without control characters");
             return false;
         }
         if (f->type == HP_JSON_UUID) {
             if (hp_uuid_valid(s))
                 return true;
-            on_error(ctx, ptr, "must be a UUID");
+            report(on_error, ctx, where, "must be a UUID");
             return false;
         }
         if (f->type == HP_JSON_ENUM) {
@@ -214,20 +227,20 @@ static bool check_value(const cJSON *v, const struct hp_json_field *f, const cha
                     at += (size_t)snprintf(msg + at, sizeof(msg) - at, "%s \"%s\"",
                                            i ? "," : "", f->choices[i]);
             }
-            on_error(ctx, ptr, msg);
+            report(on_error, ctx, where, msg);
             return false;
         }
         size_t n = hp_utf8_length(s);
         if ((long long)n < f->min || (f->max && (long long)n > f->max)) {
             snprintf(msg, sizeof(msg), "must be %lld to %lld characters long", f->min,
                      f->max);
-            on_error(ctx, ptr, msg);
+            report(on_error, ctx, where, msg);
             return false;
         }
         /* Names are unique and shown: " Acme" next to "Acme", or a name of
          * spaces, would mislead. */
         if (f->trimmed && (n == 0 || padded(s, strlen(s)))) {
-            on_error(ctx, ptr, "must not be blank or start or end with white space");
+            report(on_error, ctx, where, "must not be blank or start or end with white space");
             return false;
         }
         return true;
@@ -237,12 +250,12 @@ static bool check_value(const cJSON *v, const struct hp_json_field *f, const cha
             break;
         double d = v->valuedouble;
         if (!isfinite(d) || d != floor(d) || fabs(d) > 9007199254740991.0) {
-            on_error(ctx, ptr, "must be an integer");
+            report(on_error, ctx, where, "must be an integer");
             return false;
         }
         if (d < (double)f->min || (f->max && d > (double)f->max)) {
             snprintf(msg, sizeof(msg), "must be between %lld and %lld", f->min, f->max);
-            on_error(ctx, ptr, msg);
+            report(on_error, ctx, where, msg);
             return false;
         }
         return true;
@@ -261,7 +274,7 @@ static bool check_value(const cJSON *v, const struct hp_json_field *f, const cha
         int n = cJSON_GetArraySize(v);
         if (n < f->min || (f->max && n > f->max)) {
             snprintf(msg, sizeof(msg), "must hold %lld to %lld items", f->min, f->max);
-            on_error(ctx, ptr, msg);
+            report(on_error, ctx, where, msg);
             return false;
         }
         return true;
@@ -270,14 +283,13 @@ static bool check_value(const cJSON *v, const struct hp_json_field *f, const cha
         return true;
     }
     snprintf(msg, sizeof(msg), "must be %s", type_name(f->type));
-    on_error(ctx, ptr, msg);
+    report(on_error, ctx, where, msg);
     return false;
 }
 
 bool hp_json_read(const cJSON *obj, const struct hp_json_field *spec, const char *prefix,
                   const cJSON **out, hp_json_error_fn on_error, void *ctx)
 {
-    char ptr[256];
     bool ok = true;
     if (!cJSON_IsObject(obj)) {
         on_error(ctx, prefix, "must be a JSON object");
@@ -287,12 +299,12 @@ bool hp_json_read(const cJSON *obj, const struct hp_json_field *spec, const char
         out[i] = NULL;
     for (const cJSON *item = obj->child; item; item = item->next) {
         const char *key = item->string ? item->string : "";
-        hp_json_pointer(ptr, sizeof(ptr), prefix, key);
+        struct place where = {prefix, key};
         int i = 0;
         while (spec[i].name && strcmp(spec[i].name, key) != 0)
             i++;
         if (!spec[i].name) {
-            on_error(ctx, ptr, "is not a known field");
+            report(on_error, ctx, where, "is not a known field");
             ok = false;
             continue;
         }
@@ -302,18 +314,18 @@ bool hp_json_read(const cJSON *obj, const struct hp_json_field *spec, const char
             if (prev->string && strcmp(prev->string, key) == 0)
                 seen = true;
         if (seen) {
-            on_error(ctx, ptr, "appears more than once");
+            report(on_error, ctx, where, "appears more than once");
             ok = false;
             continue;
         }
         if (cJSON_IsNull(item)) {
             if (!spec[i].nullable) {
-                on_error(ctx, ptr, spec[i].required ? "is required" : "must not be null");
+                report(on_error, ctx, where, spec[i].required ? "is required" : "must not be null");
                 ok = false;
             }
             continue;
         }
-        if (!check_value(item, &spec[i], ptr, on_error, ctx)) {
+        if (!check_value(item, &spec[i], where, on_error, ctx)) {
             ok = false;
             continue;
         }
@@ -325,8 +337,7 @@ bool hp_json_read(const cJSON *obj, const struct hp_json_field *spec, const char
         const cJSON *present = cJSON_GetObjectItemCaseSensitive(obj, spec[i].name);
         if (present && !(cJSON_IsNull(present) && spec[i].nullable))
             continue; /* already reported as wrong */
-        hp_json_pointer(ptr, sizeof(ptr), prefix, spec[i].name);
-        on_error(ctx, ptr, "is required");
+        report(on_error, ctx, (struct place){prefix, spec[i].name}, "is required");
         ok = false;
     }
     return ok;

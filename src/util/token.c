@@ -15,6 +15,14 @@
 static const char b64url[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
+/* Whether c is one of b64url's characters (checked per token character on
+ * every request: a comparison, not a search of the alphabet). */
+static bool b64url_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_';
+}
+
 bool hp_random_bytes(void *buf, size_t n)
 {
     unsigned char *p = buf;
@@ -56,7 +64,7 @@ bool hp_token_well_formed(const char *s)
     if (strlen(s) != HP_TOKEN_LEN || strncmp(s, "hp_", 3) != 0)
         return false;
     for (const char *p = s + 3; *p; p++)
-        if (!strchr(b64url, *p))
+        if (!b64url_char(*p))
             return false;
     return true;
 }
@@ -67,21 +75,48 @@ bool hp_token_well_formed(const char *s)
 static EVP_MD *sha256_md;
 static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
 
+/* And each thread keeps one digest context for it, freed when the thread
+ * ends: EVP_Digest makes and frees a context per call, which cost more
+ * than hashing a token. */
+static pthread_key_t sha256_ctx_key;
+static bool sha256_ctx_keyed;
+
+static void free_ctx(void *ctx)
+{
+    EVP_MD_CTX_free(ctx);
+}
+
 static void fetch_sha256(void)
 {
     sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+    sha256_ctx_keyed = pthread_key_create(&sha256_ctx_key, free_ctx) == 0;
+}
+
+static EVP_MD_CTX *thread_ctx(void)
+{
+    if (!sha256_ctx_keyed)
+        return NULL;
+    EVP_MD_CTX *ctx = pthread_getspecific(sha256_ctx_key);
+    if (!ctx && (ctx = EVP_MD_CTX_new()) && pthread_setspecific(sha256_ctx_key, ctx) != 0) {
+        EVP_MD_CTX_free(ctx);
+        ctx = NULL;
+    }
+    return ctx;
 }
 
 void hp_sha256(const void *data, size_t len, unsigned char out[32])
 {
     pthread_once(&sha256_once, fetch_sha256);
-    /* EVP_Digest fails only without memory or a SHA-256 provider; the
-     * one-shot then gives the same bytes the slow way, and when that fails
-     * too, a hash left unwritten must never be compared with a token's. */
-    if (!sha256_md || !EVP_Digest(data, len, out, NULL, sha256_md, NULL)) {
-        if (!SHA256(data, len, out))
-            abort(); /* no SHA-256 at all: no token could be checked */
-    }
+    EVP_MD_CTX *ctx = sha256_md ? thread_ctx() : NULL;
+    unsigned int n;
+    if (ctx && EVP_DigestInit_ex2(ctx, sha256_md, NULL) && EVP_DigestUpdate(ctx, data, len) &&
+        EVP_DigestFinal_ex(ctx, out, &n))
+        return;
+    /* Without memory or a SHA-256 provider the one-shot gives the same
+     * bytes the slow way, and when that fails too, a hash left unwritten
+     * must never be compared with a token's. */
+    if (!SHA256(data, len, out))
+        abort(); /* no SHA-256 at all: no token could be checked */
 }
 
 void hp_sha256_hex(const char *s, size_t len, char out[HP_SHA256_HEX_LEN + 1])

@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 /* One zone with one rule at all hours, in a snapshot of version 7. */
@@ -118,5 +119,48 @@ TEST(a_convoy_of_one_answers_as_its_route_check_with_the_plate_named)
     CHECK(cJSON_Compare(a, b, true));
     cJSON_Delete(a);
     cJSON_Delete(b);
+    hp_calendar_free(s.cal);
+}
+
+/* Zone names are written eight plain bytes at a time: a character to
+ * escape (or a multi-byte one) at every place of names of every length up
+ * to past two such blocks comes back from a JSON parser as it went in. */
+TEST(zone_names_with_quotes_controls_and_utf8_anywhere_come_back_as_they_were)
+{
+    struct hp_snapshot s;
+    make_snapshot(&s);
+    static const char *const odd[] = {"\"", "\\", "\n", "\x01", "\x1f", "\x7f", "é", "鲁", "\"\\"};
+    char *saved = the_zone.name;
+    char name[64];
+    int checked = 0;
+    for (size_t k = 0; k < sizeof(odd) / sizeof(odd[0]); k++) {
+        for (int len = 0; len <= 20; len++) {
+            for (int at = 0; at <= len; at++) {
+                int n = 0;
+                for (int i = 0; i < len; i++) {
+                    if (i == at)
+                        n += snprintf(name + n, sizeof(name) - (size_t)n, "%s", odd[k]);
+                    name[n++] = (char)('a' + i % 26);
+                }
+                if (at == len)
+                    n += snprintf(name + n, sizeof(name) - (size_t)n, "%s", odd[k]);
+                name[n] = '\0';
+                the_zone.name = name;
+                struct hp_check_vehicle v = {0, 1000, false};
+                struct hp_route_check c = check(false);
+                const char *plate = "A1";
+                struct hp_text t = {0};
+                hp_check_answer_convoy(&t, &s, 1, &plate, &v, &c);
+                cJSON *j = parsed(&t);
+                REQUIRE(j != NULL);
+                const cJSON *x = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "crossings"), 0);
+                CHECK_STR(cJSON_GetObjectItem(x, "zone_name")->valuestring, name);
+                cJSON_Delete(j);
+                checked++;
+            }
+        }
+    }
+    the_zone.name = saved;
+    CHECK_INT(checked, 9 * (21 * 22 / 2)); /* lengths 0 to 20, every place */
     hp_calendar_free(s.cal);
 }
