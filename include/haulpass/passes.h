@@ -124,10 +124,12 @@ struct hp_pass_now {
 };
 
 /* Key kid and pass code (today: local YYYY-MM-DD); HP_DB_NO_ROWS when no
- * key has that id. One statement, no write. */
+ * key has that id. hours, zone_names and has_corridor are those of the
+ * code's printed revision when a later one superseded it. One statement,
+ * no write. */
 enum hp_db_status hp_passes_verify_lookup(struct hp_db *db, struct hp_arena *arena,
-                                          const char *kid, const char *code, const char *today,
-                                          struct hp_pass_now *out);
+                                          const char *kid, const char *code, int revision,
+                                          const char *today, struct hp_pass_now *out);
 
 /* One shape of a pass's map (SVG path data, y pointing down). */
 struct hp_pass_shape {

@@ -116,7 +116,8 @@ void hp_api_verify(struct hp_request *req)
     hp_signing_key_kid_hex(c->kid, kid);
     hp_api_today(today);
     struct hp_pass_now now;
-    enum hp_db_status st = hp_passes_verify_lookup(req->db, req->arena, kid, c->code, today, &now);
+    enum hp_db_status st = hp_passes_verify_lookup(req->db, req->arena, kid, c->code,
+                                                     (int)c->revision, today, &now);
     if (st < 0) {
         hp_api_db_failed(req, st);
         return;
@@ -148,7 +149,8 @@ void hp_api_verify(struct hp_request *req)
     cJSON_AddNumberToObject(p, "revision", c->revision);
     /* A superseded revision's code says what it said when printed: the
      * current plate and dates are the next revision's, not its bearer's
-     * (docs/contract.md §13). */
+     * (docs/contract.md §13); its hours, zones and corridor the query took
+     * from that revision. */
     bool superseded = now.revision > (int)c->revision;
     cJSON_AddStringToObject(p, "plate", superseded ? c->plate : now.plate);
     cJSON_AddStringToObject(p, "type", now.type);

@@ -347,7 +347,10 @@ enum hp_db_status hp_passes_sign_written(struct hp_db *db, struct hp_arena *aren
     return store_signed(db, arena, key, codes, texts, k);
 }
 
-/* The key $1 and the pass $2 as they stand ($3: today, local). */
+/* The key $1 and the pass $2 as they stand ($3: today, local); what a
+ * printed revision $4 said of hours, zones and corridor comes from that
+ * revision when a later one has superseded it (its bearer holds it, not
+ * the new one). */
 static struct hp_sql verify_sql = HP_SQL("passes_verify",
     "SELECT k.public_key, hp_us(k.retired_at), p.code IS NOT NULL, p.revision,"
     "       CASE WHEN p.status IN ('active', 'provisional', 'suspended')"
@@ -355,19 +358,27 @@ static struct hp_sql verify_sql = HP_SQL("passes_verify",
     "            WHEN p.status = 'provisional' AND p.documents_due <= clock_timestamp()"
     "            THEN 'suspended' ELSE p.status END,"
     "       p.plate, p.type, to_char(p.valid_from, 'YYYY-MM-DD'),"
-    "       to_char(p.valid_to, 'YYYY-MM-DD'), p.hours, hp_us(p.documents_due),"
-    "       to_json(ARRAY(SELECT z.name FROM unnest(p.zone_ids) WITH ORDINALITY u(id, i)"
+    "       to_char(p.valid_to, 'YYYY-MM-DD'),"
+    "       CASE WHEN r.code IS NULL THEN p.hours ELSE r.hours END, hp_us(p.documents_due),"
+    "       to_json(ARRAY(SELECT z.name"
+    "                       FROM unnest(CASE WHEN r.code IS NULL THEN p.zone_ids"
+    "                                        ELSE r.zone_ids END) WITH ORDINALITY u(id, i)"
     "                      JOIN zones z ON z.id = u.id ORDER BY u.i))::text,"
-    "       p.corridor_route IS NOT NULL"
-    "  FROM signing_keys k LEFT JOIN passes p ON p.code = $2 WHERE k.kid = $1");
+    "       CASE WHEN r.code IS NULL THEN p.corridor_route ELSE r.corridor_route END IS NOT NULL"
+    "  FROM signing_keys k LEFT JOIN passes p ON p.code = $2"
+    "  LEFT JOIN pass_revisions r ON r.code = p.code AND r.revision = $4::int"
+    "                            AND r.revision < p.revision"
+    " WHERE k.kid = $1");
 
 enum hp_db_status hp_passes_verify_lookup(struct hp_db *db, struct hp_arena *arena,
-                                          const char *kid, const char *code, const char *today,
-                                          struct hp_pass_now *out)
+                                          const char *kid, const char *code, int revision,
+                                          const char *today, struct hp_pass_now *out)
 {
     PGresult *r;
-    const char *params[] = {kid, code, today};
-    enum hp_db_status st = hp_db_exec(db, arena, &verify_sql, 3, params, &r);
+    char rev[16];
+    snprintf(rev, sizeof(rev), "%d", revision);
+    const char *params[] = {kid, code, today, rev};
+    enum hp_db_status st = hp_db_exec(db, arena, &verify_sql, 4, params, &r);
     memset(out, 0, sizeof(*out));
     if (st != HP_DB_ROWS)
         return st;

@@ -251,7 +251,12 @@ TEST(an_officer_amends_directly_with_a_reason_and_the_holder_sees_who_and_why)
     once();
     char code[32];
     issue("鲁QL8003", "urban_delivery", to, code);
-    struct hp_t_resp *r = amend(officer.token, code, "{\"hours\":\"Mo-Fr 06:00-20:00\"}");
+    struct hp_t_resp *r = get_pass(code);
+    char first_code[512];
+    snprintf(first_code, sizeof(first_code), "%s",
+             hp_t_str(r, "signed_code") ? hp_t_str(r, "signed_code") : "");
+    hp_t_free(r);
+    r = amend(officer.token, code, "{\"hours\":\"Mo-Fr 06:00-20:00\"}");
     CHECK_INT(r->status, 422); /* the reason is required */
     CHECK(strstr(r->body, "/reason") != NULL);
     hp_t_free(r);
@@ -261,6 +266,22 @@ TEST(an_officer_amends_directly_with_a_reason_and_the_holder_sees_who_and_why)
     CHECK_INT(cJSON_GetObjectItem(r->json, "revision")->valueint, 2);
     CHECK_STR(hp_t_str(r, "hours"), "Mo-Fr 06:00-20:00");
     CHECK(hp_t_str(r, "signed_code") != NULL);
+    char second_code[512];
+    snprintf(second_code, sizeof(second_code), "%s",
+             hp_t_str(r, "signed_code") ? hp_t_str(r, "signed_code") : "");
+    hp_t_free(r);
+    /* The old printout says what it said: no hours (all day), not the new
+     * revision's; the new one says its hours. */
+    r = verify(first_code);
+    CHECK_INT(r->status, 200);
+    CHECK_STR(hp_t_str(r, "pass.status"), "superseded");
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(r->json, "pass"), "hours")));
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(r->json, "pass"),
+                                                     "zone_names")), 1);
+    hp_t_free(r);
+    r = verify(second_code);
+    CHECK_STR(hp_t_str(r, "pass.status"), "active");
+    CHECK_STR(hp_t_str(r, "pass.hours"), "Mo-Fr 06:00-20:00");
     hp_t_free(r);
     char path[96];
     snprintf(path, sizeof(path), "/v1/passes/%s/revisions", code);
