@@ -300,6 +300,36 @@ TEST(an_officer_amends_directly_with_a_reason_and_the_holder_sees_who_and_why)
     CHECK_INT(hp_t_sql_int(sql), 1);
 }
 
+/* Signing writes a pass's signed_code and kid, which checks do not read:
+ * such an update logs no change for the check snapshot (sql/019), while
+ * any other change of the pass still does. */
+TEST(an_update_of_the_signature_alone_moves_no_check_snapshot_and_a_real_change_does)
+{
+    once();
+    hp_t_vehicle_add(haulier.token, "鲁QL8019");
+    char code[32];
+    issue("鲁QL8019", "urban_delivery", to, code);
+    const char *logged =
+        "SELECT count(*)::int FROM snapshot_change_log WHERE plate = '鲁QL8019'";
+    int before = hp_t_sql_int(logged);
+    CHECK(before >= 1); /* the issue itself */
+    char sql[512];
+    snprintf(sql, sizeof(sql),
+             "WITH u AS (UPDATE passes SET signed_code = signed_code || 'x' WHERE code = '%s'"
+             " RETURNING 1) SELECT count(*)::int FROM u", code);
+    CHECK_INT(hp_t_sql_int(sql), 1);
+    snprintf(sql, sizeof(sql),
+             "WITH u AS (UPDATE passes SET signed_code = left(signed_code, -1) WHERE code = '%s'"
+             " RETURNING 1) SELECT count(*)::int FROM u", code);
+    CHECK_INT(hp_t_sql_int(sql), 1);
+    CHECK_INT(hp_t_sql_int(logged), before);
+    snprintf(sql, sizeof(sql),
+             "WITH u AS (UPDATE passes SET hours = 'Mo-Fr 07:00-19:00' WHERE code = '%s'"
+             " RETURNING 1) SELECT count(*)::int FROM u", code);
+    CHECK_INT(hp_t_sql_int(sql), 1);
+    CHECK_INT(hp_t_sql_int(logged), before + 1);
+}
+
 TEST(amendments_are_refused_for_other_holders_foreign_plates_no_change_and_dead_passes)
 {
     once();
@@ -692,4 +722,3 @@ TEST(cancelling_an_escort_keeps_its_reason_on_the_booking_and_in_the_audit_trail
              escort);
     CHECK_INT(hp_t_sql_int(sql), 1);
 }
-

@@ -1,0 +1,15 @@
+-- Signing a pass (src/db/passes.c store_signed) writes its signed_code and
+-- kid in the decision that issued it. Checks read neither, yet the update
+-- fired passes_checks_changed a second time in that transaction: the
+-- change counter, a notification and a change-log row again, on the
+-- statement timed as haulpass_pass_signing_seconds. An update that changes
+-- nothing but those two columns now fires nothing; every other insert,
+-- update or delete of a pass fires the trigger as before.
+DROP TRIGGER passes_checks_changed ON passes;
+CREATE TRIGGER passes_checks_changed AFTER INSERT OR DELETE ON passes
+    FOR EACH ROW EXECUTE FUNCTION checks_changed();
+CREATE TRIGGER passes_checks_updated AFTER UPDATE ON passes
+    FOR EACH ROW
+    WHEN ((to_jsonb(OLD) - '{signed_code,kid}'::text[])
+          IS DISTINCT FROM (to_jsonb(NEW) - '{signed_code,kid}'::text[]))
+    EXECUTE FUNCTION checks_changed();
