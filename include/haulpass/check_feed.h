@@ -5,11 +5,10 @@
  * users, organisations or the calendar, and sql/018_escort_delta.sql of
  * escort bookings, whoever makes it) and reloads: only the plates and
  * escort bookings that changed when nothing else did (a delta), else in
- * full. After a
- * (re)connect it reloads in full, since notifications sent while it was
- * away are lost. A write through this instance (hp_check_feed_mark_stale,
- * called before its reply is sent) makes the next check wait for the
- * reload, so a client always sees its own change.
+ * full. After a (re)connect it reloads in full, since notifications sent
+ * while it was away are lost. A write through this instance
+ * (hp_check_feed_mark_stale, called before its reply is sent) makes the
+ * next check wait for the reload, so a client always sees its own change.
  */
 #ifndef HAULPASS_CHECK_FEED_H
 #define HAULPASS_CHECK_FEED_H
@@ -26,9 +25,10 @@ bool hp_check_feed_start(const char *conninfo);
  * HAULPASS_DB_READ), which delivers no notifications: the loader polls it
  * every 200 ms for the replicated change counter and, when it moved, loads
  * what the replicated change log (sql/017_snapshot_change_log.sql) names,
- * as a delta or in full, as above. After a write through this instance it asks primary for its WAL
- * position and waits (at most 2 s) until the standby has replayed past it
- * before reloading, so the writer still sees its own change. */
+ * as a delta or in full, as above. After a write through this instance it
+ * asks primary for its WAL position and waits (at most 2 s) until the
+ * standby has replayed past it before reloading, so the writer still sees
+ * its own change. */
 bool hp_check_feed_start_replica(const char *standby, const char *primary);
 
 /* Stops the loader and drops the current snapshot. */

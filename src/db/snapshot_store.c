@@ -307,8 +307,8 @@ bool hp_snapshot_store_read(struct pg_conn *conn, bool delta, char *const *plate
     PGresult *v = ok ? query(&r, "SELECT sum(n)::text FROM snapshot_changes", false) : NULL;
     ok = v && sink->version(sink->ctx, PQntuples(v) == 1 ? atoll(PQgetvalue(v, 0, 0)) : 0);
     PQclear(v);
-    /* A delta of the escort bookings alone reads no vehicle or pass: at a
-     * million vehicles a booking must not cost what a plate does. */
+    /* A delta of the escort bookings alone reads no vehicle or pass: none
+     * of them changed. */
     bool rows = !delta || nplates > 0;
     ok = ok && (delta || read_table(&r, HP_STORE_ZONES, ZONES_SQL, true, zone_row)) &&
          (!rows ||
