@@ -2,12 +2,13 @@
  * Keeps the current check snapshot: one loader thread with its own libpq
  * connection LISTENs on channel "haulpass_snapshot" (the triggers of
  * sql/005_checks.sql NOTIFY it on every change of zones, vehicles, passes,
- * users, organisations or the calendar, whoever makes it) and reloads: only
- * the plates that changed when nothing else did (a delta), else in full. After a
- * (re)connect it reloads in full, since notifications sent while it was
- * away are lost. A write through this instance (hp_check_feed_mark_stale,
- * called before its reply is sent) makes the next check wait for the
- * reload, so a client always sees its own change.
+ * users, organisations or the calendar, and sql/018_escort_delta.sql of
+ * escort bookings, whoever makes it) and reloads: only the plates and
+ * escort bookings that changed when nothing else did (a delta), else in
+ * full. After a (re)connect it reloads in full, since notifications sent
+ * while it was away are lost. A write through this instance
+ * (hp_check_feed_mark_stale, called before its reply is sent) makes the
+ * next check wait for the reload, so a client always sees its own change.
  */
 #ifndef HAULPASS_CHECK_FEED_H
 #define HAULPASS_CHECK_FEED_H
@@ -22,10 +23,12 @@ bool hp_check_feed_start(const char *conninfo);
 
 /* The same for an instance whose checks read a hot standby (standby:
  * HAULPASS_DB_READ), which delivers no notifications: the loader polls it
- * every 200 ms for the replicated change counter and loads in full when it
- * moved. After a write through this instance it asks primary for its WAL
- * position and waits (at most 2 s) until the standby has replayed past it
- * before reloading, so the writer still sees its own change. */
+ * every 200 ms for the replicated change counter and, when it moved, loads
+ * what the replicated change log (sql/017_snapshot_change_log.sql) names,
+ * as a delta or in full, as above. After a write through this instance it
+ * asks primary for its WAL position and waits (at most 2 s) until the
+ * standby has replayed past it before reloading, so the writer still sees
+ * its own change. */
 bool hp_check_feed_start_replica(const char *standby, const char *primary);
 
 /* Stops the loader and drops the current snapshot. */
@@ -44,6 +47,9 @@ struct hp_check_feed_status {
     long long loaded_us; /* when it was read (µs since the epoch) */
     int zones;
     long long full_loads, delta_loads; /* since the start */
+    /* The deltas that took in a changed escort booking (not counted in
+     * delta_loads, which counts those of plates alone). */
+    long long escort_loads;
     /* The full loads made only because the deltas had grown (counted in
      * full_loads too): no change asked for them. */
     long long rebase_loads;

@@ -10,7 +10,10 @@
  * and holds its own vehicles and passes for those plates, tombstones for
  * plates no vehicle carries any more; lookups fall back to the base. Why:
  * a full load of a million vehicles with passes takes seconds, and a pass
- * issued or revoked must reach every instance within one.
+ * issued or revoked must reach every instance within one. After a change
+ * to escort bookings a delta holds its own bookings too (all of them: they
+ * are few), read again by every delta until the next full load, as the
+ * plates are.
  *
  * Sharing: a snapshot is reference counted. hp_snapshot_ref/unref may be
  * called from any thread; the last unref frees it. Everything in it is
@@ -149,10 +152,11 @@ struct hp_snapshot {
     int64_t *holidays;
     int nholidays;
     time_t zones_changed;
-    /* Escort bookings, borrowed by a delta like the calendar (a booking's
-     * change asks for a full load). */
+    /* Escort bookings: a delta's own when own_escorts (it read them after
+     * a booking changed), else borrowed from its base like the calendar. */
     struct hp_snap_escort *escorts;
     int nescorts;
+    bool own_escorts;
     /* How long the load took, in ms, by part (for logs and benchmarks). */
     struct {
         double zones, vehicles, passes, total;
@@ -169,12 +173,13 @@ struct hp_snapshot {
 struct hp_snapshot *hp_snapshot_load(struct pg_conn *conn, char *err, size_t errlen);
 
 /* Reads a delta over base (a full snapshot) holding the vehicles and passes
- * of the n plates (normal form) as they are now. NULL with a message in err
- * when the database fails, a stored row cannot be read, or base is itself a
- * delta. */
+ * of the n plates (normal form) as they are now (none read when n is 0)
+ * and, when escorts is true, the escort bookings as they are now (else
+ * base's). NULL with a message in err when the database fails, a stored
+ * row cannot be read, or base is itself a delta. */
 struct hp_snapshot *hp_snapshot_load_delta(struct pg_conn *conn, struct hp_snapshot *base,
-                                           char *const *plates, int n, char *err,
-                                           size_t errlen);
+                                           char *const *plates, int n, bool escorts,
+                                           char *err, size_t errlen);
 
 /* Takes / drops a reference; unref of the last one frees. NULL is fine. */
 struct hp_snapshot *hp_snapshot_ref(struct hp_snapshot *s);

@@ -82,7 +82,7 @@ enum hp_store_table {
     HP_STORE_PASSES,
     HP_STORE_USERS,
     HP_STORE_CALENDAR,
-    HP_STORE_ESCORTS, /* full loads only, and only with a sink that takes them */
+    HP_STORE_ESCORTS, /* only with a sink that takes them */
 };
 
 /*
@@ -108,11 +108,26 @@ struct hp_snapshot_sink {
  * Reads a snapshot over conn into sink, in its own transaction (or in the
  * caller's, when hp_snapshot_store_begin opened one: then the caller ends
  * it): every table, or for a delta only the vehicles and passes of the
- * nplates plates (normal form). Returns false with a message in err (the
- * database's, or the sink's) after rolling back its own transaction.
+ * nplates plates (normal form; none read when nplates is 0) and, when
+ * escorts is true, the escort bookings. Returns false with a message in err
+ * (the database's, or the sink's) after rolling back its own transaction.
  */
 bool hp_snapshot_store_read(struct pg_conn *conn, bool delta, char *const *plates, int nplates,
-                            const struct hp_snapshot_sink *sink, char *err, size_t errlen);
+                            bool escorts, const struct hp_snapshot_sink *sink, char *err,
+                            size_t errlen);
+
+/* What a change asks of the snapshot, as a notification or the change log
+ * says it (sql/018_escort_delta.sql): the rows of one plate, the escort
+ * bookings, or everything. */
+enum hp_store_change {
+    HP_STORE_CHANGED_PLATE,
+    HP_STORE_CHANGED_ESCORTS,
+    HP_STORE_CHANGED_ALL,
+};
+
+/* Called with each change; plate is set for HP_STORE_CHANGED_PLATE only
+ * (else NULL) and valid during the call. */
+typedef void hp_store_change_fn(void *ctx, enum hp_store_change what, const char *plate);
 
 /* Opens the loader's connection, named haulpass-checks so an operator can
  * tell it from the pool, and LISTENs on the snapshot's channel; NULL when
@@ -167,15 +182,15 @@ enum hp_store_log_result {
 
 /*
  * In the transaction hp_snapshot_store_begin opened: calls fn with each
- * plate changed since `since` ("" for a change that needs a full load),
- * each at least once, and writes into *now (emptied first) the position
- * this transaction's view stands at. Works on a standby.
+ * change logged since `since`, each at least once, and writes into *now
+ * (emptied first) the position this transaction's view stands at. Works on
+ * a standby.
  */
 enum hp_store_log_result hp_snapshot_store_changes(struct pg_conn *conn,
                                                    const struct hp_store_log_pos *since,
                                                    struct hp_store_log_pos *now,
-                                                   void (*fn)(void *ctx, const char *plate),
-                                                   void *ctx, char *err, size_t errlen);
+                                                   hp_store_change_fn *fn, void *ctx, char *err,
+                                                   size_t errlen);
 
 /* Like hp_snapshot_store_open, giving up after timeout_ms (libpq's own
  * connect_timeout counts in whole seconds, per address tried): for the
@@ -198,10 +213,11 @@ bool hp_snapshot_store_up(struct pg_conn *conn);
  * transaction committed before it. False when the server did not answer. */
 bool hp_snapshot_store_sync(struct pg_conn *conn);
 
-/* Calls fn with the payload of each notification that has arrived ("plate
- * <plate>" for a change to vehicles or passes, "" for anything else). */
-void hp_snapshot_store_notifications(struct pg_conn *conn,
-                                     void (*fn)(void *ctx, const char *payload), void *ctx);
+/* Calls fn with each change a notification that has arrived announces
+ * (its payload: "plate <plate>" for a change to vehicles or passes,
+ * "escorts" for one to escort bookings, anything else asks for
+ * everything). */
+void hp_snapshot_store_notifications(struct pg_conn *conn, hp_store_change_fn *fn, void *ctx);
 
 /* Waits up to ms for a notification on conn (NULL: none to wait for) or
  * for wake_fd to become readable; true when wake_fd did. */

@@ -72,10 +72,11 @@ static const char *snapshot_metrics(struct hp_arena *arena)
         "# HELP haulpass_zone_snapshot_zones Zones in that snapshot.\n"
         "# TYPE haulpass_zone_snapshot_zones gauge\n"
         "haulpass_zone_snapshot_zones %d\n"
-        "# HELP haulpass_snapshot_loads_total Snapshot loads: full, or of the changed plates.\n"
+        "# HELP haulpass_snapshot_loads_total Snapshot loads: full, of the changed plates, or of the escort bookings after one changed.\n"
         "# TYPE haulpass_snapshot_loads_total counter\n"
         "haulpass_snapshot_loads_total{kind=\"full\"} %lld\n"
         "haulpass_snapshot_loads_total{kind=\"delta\"} %lld\n"
+        "haulpass_snapshot_loads_total{kind=\"escorts\"} %lld\n"
         "# HELP haulpass_snapshot_rebase_loads_total Full loads made only to start the deltas afresh (counted in full too).\n"
         "# TYPE haulpass_snapshot_rebase_loads_total counter\n"
         "haulpass_snapshot_rebase_loads_total %lld\n"
@@ -87,7 +88,7 @@ static const char *snapshot_metrics(struct hp_arena *arena)
         "haulpass_zone_snapshot_feed_up %d\n"
         "%s",
         s.version, (double)(now - s.loaded_us) / 1e6, s.zones, s.full_loads, s.delta_loads,
-        s.rebase_loads,
+        s.escort_loads, s.rebase_loads,
         s.behind_since_us ? (double)(now - s.behind_since_us) / 1e6 : 0.0, s.up ? 1 : 0,
         !s.replica ? ""
                    : hp_arena_printf(

@@ -3,15 +3,20 @@
  * the value of `wanted` when the current snapshot's load began, so a
  * change that lands during a load is never taken as seen.
  *
- * What to load: a notification's payload is "plate <plate>" for a change
- * to vehicles or passes (sql/005_checks.sql) and empty for anything else.
- * Plates only: a delta over the last full snapshot with every plate changed
- * since it (snapshot.h); anything else, a reconnect, or more than
- * MAX_DELTA_PLATES plates: a full load. Before deciding, the loader makes
- * one round trip: PostgreSQL delivers the notifications of every
- * transaction committed before it, so a write this instance has just made
- * is among them. On a hot standby the change log says the same (replica
- * mode, below), read in the transaction the load then reads in. */
+ * What to load: a notification names a plate for a change to vehicles or
+ * passes, the escort bookings for a change to those, or asks for everything
+ * (sql/018_escort_delta.sql, read by snapshot_store.c). Plates and bookings
+ * only: a delta over the last full snapshot with every plate changed since
+ * it, and the bookings once any changed since it (snapshot.h); anything
+ * else, a reconnect, or more than MAX_DELTA_PLATES plates: a full load.
+ * Because a delta reads everything owed since the base, not just what came
+ * last, a booking changed while a plate's delta loads (or the other way
+ * round) is read by the next delta at the latest: neither is lost. Before
+ * deciding, the loader makes one round trip: PostgreSQL delivers the
+ * notifications of every transaction committed before it, so a write this
+ * instance has just made is among them. On a hot standby the change log
+ * says the same (replica mode, below), read in the transaction the load
+ * then reads in. */
 #include "haulpass/check_feed.h"
 
 #include "haulpass/arena.h"
@@ -56,6 +61,7 @@ static struct {
     long long tried;
     bool failing;
     long long full_loads, delta_loads, rebase_loads;
+    long long escort_loads; /* deltas that took in a booking change */
     /* Since when a known change waits to be loaded (0: none), and when the
      * load in progress began: what monitoring reads as "behind". */
     long long behind_since_us, load_began_us;
@@ -112,6 +118,8 @@ static struct {
     int n, cap;
     int unique;               /* n after the last deduplication */
     bool fresh;               /* plates came since the last load */
+    bool escorts;             /* the bookings changed since base */
+    bool escorts_fresh;       /* ... since the last load */
 } owed;
 
 static void owe_full(void)
@@ -182,23 +190,40 @@ static void owe_plate(const char *plate)
         owed_unique_counted();
 }
 
+static void owe_escorts(void)
+{
+    owed.escorts = owed.escorts_fresh = true;
+}
+
 static void owed_clear(void)
 {
     for (int i = 0; i < owed.n; i++)
         free(owed.plates[i]);
     owed.n = owed.unique = 0;
     owed.full = owed.fresh = owed.rebase = false;
+    owed.escorts = owed.escorts_fresh = false;
 }
 
-/* One notification: "plate <plate>" owes that plate, anything else a full
- * load. */
-static void take_notification(void *ctx, const char *payload)
+/* One change, from a notification or the change log: owes what it names. */
+static void owe_change(void *ctx, enum hp_store_change what, const char *plate)
 {
     (void)ctx;
-    if (strncmp(payload, "plate ", 6) == 0 && payload[6])
-        owe_plate(payload + 6);
-    else
+    switch (what) {
+    case HP_STORE_CHANGED_PLATE:
+        owe_plate(plate);
+        break;
+    case HP_STORE_CHANGED_ESCORTS:
+        owe_escorts();
+        break;
+    case HP_STORE_CHANGED_ALL:
         owe_full();
+        break;
+    }
+}
+
+static void take_notification(void *ctx, enum hp_store_change what, const char *plate)
+{
+    owe_change(ctx, what, plate);
     want_reload(false);
 }
 
@@ -244,15 +269,6 @@ static void caught_up(void)
  * notifications. */
 static struct hp_store_log_pos log_pos;
 
-static void take_logged(void *ctx, const char *plate)
-{
-    (void)ctx;
-    if (*plate)
-        owe_plate(plate);
-    else
-        owe_full();
-}
-
 /* Replica mode: opens the transaction the load will read in and owes what
  * the log says changed since log_pos, writing the view's own position into
  * *next; false (the transaction ended) when the standby said no. */
@@ -261,7 +277,7 @@ static bool read_log(struct pg_conn *conn, struct hp_store_log_pos *next, char *
 {
     if (!hp_snapshot_store_begin(conn, err, errlen))
         return false;
-    switch (hp_snapshot_store_changes(conn, &log_pos, next, take_logged, NULL, err, errlen)) {
+    switch (hp_snapshot_store_changes(conn, &log_pos, next, owe_change, NULL, err, errlen)) {
     case HP_STORE_LOG_FAILED:
         hp_snapshot_store_end(conn, false);
         return false;
@@ -312,11 +328,12 @@ static bool reload(struct pg_conn *conn)
     if (!owed.full && owed.fresh)
         owed_unique_counted();
     struct hp_snapshot *s = NULL;
-    bool full = owed.full;
+    bool full = owed.full, escorts = owed.escorts_fresh;
     if (up && full) {
         s = hp_snapshot_load(conn, err, sizeof(err));
-    } else if (up && owed.fresh) {
-        s = hp_snapshot_load_delta(conn, owed.base, owed.plates, owed.n, err, sizeof(err));
+    } else if (up && (owed.fresh || owed.escorts_fresh)) {
+        s = hp_snapshot_load_delta(conn, owed.base, owed.plates, owed.n, owed.escorts, err,
+                                   sizeof(err));
     } else if (up) {
         if (feed.replica)
             end_log(conn, &next, true);
@@ -341,7 +358,7 @@ static bool reload(struct pg_conn *conn)
         hp_snapshot_unref(owed.base);
         owed.base = hp_snapshot_ref(s);
     } else {
-        owed.fresh = false;
+        owed.fresh = owed.escorts_fresh = false;
         if (s->load_ms.total > REBASE_MIN_MS &&
             s->load_ms.total * REBASE_SHARE > owed.base->load_ms.total) {
             owe_rebase();
@@ -352,7 +369,8 @@ static bool reload(struct pg_conn *conn)
     snprintf(ms, sizeof(ms), "%.1f", s->load_ms.total);
     snprintf(version, sizeof(version), "%lld", (long long)s->version);
     snprintf(zones, sizeof(zones), "%d", s->nzones);
-    hp_log(HP_LOG_DEBUG, "check snapshot loaded", "kind", full ? "full" : "delta", "version",
+    const char *kind = full ? "full" : escorts ? "escorts" : "delta";
+    hp_log(HP_LOG_DEBUG, "check snapshot loaded", "kind", kind, "version",
            version, "zones", zones, "ms", ms, NULL);
     pthread_mutex_lock(&feed.lock);
     struct hp_snapshot *old = feed.current;
@@ -363,6 +381,8 @@ static bool reload(struct pg_conn *conn)
     caught_up();
     if (full)
         feed.full_loads++;
+    else if (escorts)
+        feed.escort_loads++;
     else
         feed.delta_loads++;
     if (rebase)
@@ -600,7 +620,7 @@ bool hp_check_feed_status(struct hp_check_feed_status *out)
     if (s)
         *out = (struct hp_check_feed_status){s->version, s->loaded_us, s->nzones,
                                              feed.full_loads, feed.delta_loads,
-                                             feed.rebase_loads,
+                                             feed.escort_loads, feed.rebase_loads,
                                              feed.behind_since_us, !feed.failing,
                                              feed.replica, feed.replica_lag_s};
     pthread_mutex_unlock(&feed.lock);

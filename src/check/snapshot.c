@@ -38,7 +38,8 @@ void hp_prep_init(struct hp_prep *p, const GEOSGeometry *g)
 static void snapshot_free(struct hp_snapshot *s)
 {
     GEOSContextHandle_t ctx = s->geos;
-    /* A delta's zones, users and calendar are its base's. */
+    /* A delta's zones, users and calendar are its base's (and its escort
+     * bookings, unless it read its own). */
     for (int i = 0; !s->base && i < s->nzones; i++) {
         struct hp_snap_zone *z = &s->zones[i];
         if (z->geom) {
@@ -80,8 +81,9 @@ static void snapshot_free(struct hp_snapshot *s)
         free(s->by_token.slot);
         hp_calendar_free(s->cal);
         free(s->holidays);
-        hp_snapshot_free_escorts(s);
     }
+    if (!s->base || s->own_escorts)
+        hp_snapshot_free_escorts(s);
     struct hp_snapshot *base = s->base;
     free(s);
     if (ctx)

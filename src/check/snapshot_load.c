@@ -518,8 +518,9 @@ static bool on_end(void *ctx, enum hp_store_table table)
     return true;
 }
 
-/* A delta borrows what does not change with vehicles and passes. */
-static void borrow(struct hp_snapshot *s, struct hp_snapshot *base)
+/* A delta borrows what does not change with vehicles and passes, and the
+ * escort bookings unless it reads its own. */
+static void borrow(struct hp_snapshot *s, struct hp_snapshot *base, bool escorts)
 {
     s->base = hp_snapshot_ref(base);
     s->zones = base->zones, s->nzones = base->nzones, s->tree = base->tree;
@@ -528,17 +529,20 @@ static void borrow(struct hp_snapshot *s, struct hp_snapshot *base)
     s->cal = base->cal;
     s->holidays = base->holidays, s->nholidays = base->nholidays;
     s->zones_changed = base->zones_changed;
-    s->escorts = base->escorts, s->nescorts = base->nescorts;
+    if (escorts)
+        s->own_escorts = true; /* filled by on_escort */
+    else
+        s->escorts = base->escorts, s->nescorts = base->nescorts;
 }
 
 struct hp_snapshot *hp_snapshot_load(struct pg_conn *conn, char *err, size_t errlen)
 {
-    return hp_snapshot_load_delta(conn, NULL, NULL, 0, err, errlen);
+    return hp_snapshot_load_delta(conn, NULL, NULL, 0, true, err, errlen);
 }
 
 struct hp_snapshot *hp_snapshot_load_delta(struct pg_conn *conn, struct hp_snapshot *base,
-                                           char *const *plates, int n, char *err,
-                                           size_t errlen)
+                                           char *const *plates, int n, bool escorts,
+                                           char *err, size_t errlen)
 {
     err[0] = '\0';
     if (base && base->base) {
@@ -554,7 +558,7 @@ struct hp_snapshot *hp_snapshot_load_delta(struct pg_conn *conn, struct hp_snaps
     }
     atomic_init(&l.s->refs, 1);
     if (base)
-        borrow(l.s, base);
+        borrow(l.s, base, escorts);
     l.s->geos = GEOS_init_r();
     l.wkb = l.s->geos ? GEOSWKBReader_create_r(l.s->geos) : NULL;
     const struct hp_snapshot_sink sink = {
@@ -563,7 +567,8 @@ struct hp_snapshot *hp_snapshot_load_delta(struct pg_conn *conn, struct hp_snaps
         .escort = on_escort,
     };
     bool ok = l.wkb != NULL || fail(&l, "out of memory");
-    ok = ok && hp_snapshot_store_read(conn, l.delta, plates, l.nplates, &sink, err, errlen);
+    ok = ok && hp_snapshot_store_read(conn, l.delta, plates, l.nplates, escorts, &sink, err,
+                                      errlen);
     double done = now_ms();
     l.s->load_ms.zones = l.t1 - l.t0;
     l.s->load_ms.vehicles = l.t2 - l.t1;

@@ -290,7 +290,8 @@ static char *text_array(char *const *plates, int n)
 #define BEGIN_SQL "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
 bool hp_snapshot_store_read(struct pg_conn *conn, bool delta, char *const *plates, int nplates,
-                            const struct hp_snapshot_sink *sink, char *err, size_t errlen)
+                            bool escorts, const struct hp_snapshot_sink *sink, char *err,
+                            size_t errlen)
 {
     struct reader r = {conn, sink, err, errlen};
     char *param = delta ? text_array(plates, nplates) : NULL;
@@ -306,16 +307,20 @@ bool hp_snapshot_store_read(struct pg_conn *conn, bool delta, char *const *plate
     PGresult *v = ok ? query(&r, "SELECT sum(n)::text FROM snapshot_changes", false) : NULL;
     ok = v && sink->version(sink->ctx, PQntuples(v) == 1 ? atoll(PQgetvalue(v, 0, 0)) : 0);
     PQclear(v);
+    /* A delta of the escort bookings alone reads no vehicle or pass: none
+     * of them changed. */
+    bool rows = !delta || nplates > 0;
     ok = ok && (delta || read_table(&r, HP_STORE_ZONES, ZONES_SQL, true, zone_row)) &&
-         read_table(&r, HP_STORE_VEHICLES,
-                    delta ? VEHICLES_SQL(" WHERE plate = ANY($1::text[])") : VEHICLES_SQL(""),
-                    false, vehicle_row) &&
-         read_table(&r, HP_STORE_PASSES,
-                    delta ? PASSES_SQL(" AND plate = ANY($1::text[])") : PASSES_SQL(""), true,
-                    pass_row) &&
+         (!rows ||
+          (read_table(&r, HP_STORE_VEHICLES,
+                      delta ? VEHICLES_SQL(" WHERE plate = ANY($1::text[])") : VEHICLES_SQL(""),
+                      false, vehicle_row) &&
+           read_table(&r, HP_STORE_PASSES,
+                      delta ? PASSES_SQL(" AND plate = ANY($1::text[])") : PASSES_SQL(""), true,
+                      pass_row))) &&
          (delta || (read_table(&r, HP_STORE_USERS, USERS_SQL, false, user_row) &&
                     read_table(&r, HP_STORE_CALENDAR, CALENDAR_SQL, false, day_row))) &&
-         (delta || !sink->escort ||
+         ((delta && !escorts) || !sink->escort ||
           read_table(&r, HP_STORE_ESCORTS, ESCORTS_SQL, false, escort_row));
     if (ok && own)
         ok = command(&r, "COMMIT");
@@ -437,11 +442,20 @@ static bool seen_add(struct hp_store_log_pos *pos, uint64_t xact, int *cap)
     return true;
 }
 
+/* A log row's change: its plate, or for '' everything unless the row is
+ * marked escorts_only (sql/018_escort_delta.sql). */
+static enum hp_store_change logged_as(const char *plate, const char *escorts_only)
+{
+    if (*plate)
+        return HP_STORE_CHANGED_PLATE;
+    return escorts_only[0] == 't' ? HP_STORE_CHANGED_ESCORTS : HP_STORE_CHANGED_ALL;
+}
+
 enum hp_store_log_result hp_snapshot_store_changes(struct pg_conn *conn,
                                                    const struct hp_store_log_pos *since,
                                                    struct hp_store_log_pos *now,
-                                                   void (*fn)(void *ctx, const char *plate),
-                                                   void *ctx, char *err, size_t errlen)
+                                                   hp_store_change_fn *fn, void *ctx, char *err,
+                                                   size_t errlen)
 {
     struct reader r = {.conn = conn, .err = err, .errlen = errlen};
     hp_store_log_pos_clear(now);
@@ -469,7 +483,7 @@ enum hp_store_log_result hp_snapshot_store_changes(struct pg_conn *conn,
     snprintf(from, sizeof(from), "%llu", (unsigned long long)(known ? since->from : xmin));
     const char *params[] = {from};
     res = PQexecParams(conn,
-                       "SELECT xact::text, plate FROM snapshot_change_log"
+                       "SELECT xact::text, plate, escorts_only FROM snapshot_change_log"
                        " WHERE xact >= $1::xid8 ORDER BY xact",
                        1, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
@@ -481,9 +495,10 @@ enum hp_store_log_result hp_snapshot_store_changes(struct pg_conn *conn,
     bool ok = true;
     for (int i = 0; ok && i < PQntuples(res); i++) {
         uint64_t xact = strtoull(PQgetvalue(res, i, 0), NULL, 10);
+        const char *plate = PQgetvalue(res, i, 1);
         if (known && !(since->nseen && bsearch(&xact, since->seen, (size_t)since->nseen,
                                                sizeof(xact), by_u64)))
-            fn(ctx, PQgetvalue(res, i, 1));
+            fn(ctx, logged_as(plate, PQgetvalue(res, i, 2)), *plate ? plate : NULL);
         if (xact >= xmin)
             ok = seen_add(now, xact, &cap);
     }
@@ -572,13 +587,19 @@ bool hp_snapshot_store_sync(struct pg_conn *conn)
     return up;
 }
 
-void hp_snapshot_store_notifications(struct pg_conn *conn,
-                                     void (*fn)(void *ctx, const char *payload), void *ctx)
+void hp_snapshot_store_notifications(struct pg_conn *conn, hp_store_change_fn *fn, void *ctx)
 {
     PQconsumeInput(conn);
     PGnotify *n;
     while ((n = PQnotifies(conn))) {
-        fn(ctx, n->extra);
+        /* The payloads of checks_changed() (sql/018_escort_delta.sql). */
+        const char *p = n->extra;
+        if (strncmp(p, "plate ", 6) == 0 && p[6])
+            fn(ctx, HP_STORE_CHANGED_PLATE, p + 6);
+        else if (strcmp(p, "escorts") == 0)
+            fn(ctx, HP_STORE_CHANGED_ESCORTS, NULL);
+        else
+            fn(ctx, HP_STORE_CHANGED_ALL, NULL);
         PQfreemem(n);
     }
 }

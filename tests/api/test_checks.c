@@ -931,11 +931,11 @@ TEST(a_delta_is_read_over_a_full_snapshot_only)
     struct hp_snapshot *full = hp_snapshot_load(hp_t_db(), err, sizeof(err));
     REQUIRE(full != NULL);
     char *plates[] = {"鲁C00001"};
-    struct hp_snapshot *delta = hp_snapshot_load_delta(hp_t_db(), full, plates, 1, err,
+    struct hp_snapshot *delta = hp_snapshot_load_delta(hp_t_db(), full, plates, 1, false, err,
                                                        sizeof(err));
     CHECK(delta != NULL);
     /* Lookups fall back one level only: a delta over a delta is refused. */
-    struct hp_snapshot *twice = hp_snapshot_load_delta(hp_t_db(), delta, plates, 1, err,
+    struct hp_snapshot *twice = hp_snapshot_load_delta(hp_t_db(), delta, plates, 1, false, err,
                                                        sizeof(err));
     CHECK(twice == NULL);
     CHECK(strstr(err, "full snapshot") != NULL);

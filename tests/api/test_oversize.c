@@ -236,3 +236,186 @@ TEST(an_escort_written_past_the_api_reaches_the_checks_through_the_notification)
     PQclear(PQexec(hp_t_db(), sql));
     HP_T_EVENTUALLY(named("09:35", NULL));
 }
+
+/* This server's snapshot loads of kind ("full", "delta", "escorts") so far
+ * (haulpass_snapshot_loads_total); "full" leaves out the full loads made
+ * only because the deltas had grown, which no change asked for. */
+static double loads(const char *kind)
+{
+    struct hp_t_resp *r = hp_t_get("/metrics", NULL);
+    char key[96];
+    snprintf(key, sizeof(key), "\nhaulpass_snapshot_loads_total{kind=\"%s\"} ", kind);
+    const char *at = r->body ? strstr(r->body, key) : NULL;
+    double n = at ? atof(at + strlen(key)) : -1;
+    if (strcmp(kind, "full") == 0) {
+        at = r->body ? strstr(r->body, "\nhaulpass_snapshot_rebase_loads_total ") : NULL;
+        n -= at ? atof(at + strlen("\nhaulpass_snapshot_rebase_loads_total ")) : 0;
+    }
+    hp_t_free(r);
+    return n;
+}
+
+/* Whether no change this server knows of waits to be loaded. */
+static bool settled(void)
+{
+    struct hp_t_resp *r = hp_t_get("/metrics", NULL);
+    bool yes = r->body && strstr(r->body, "\nhaulpass_zone_snapshot_behind_seconds 0.000\n");
+    hp_t_free(r);
+    return yes;
+}
+
+/* Books an escort of 鲁OV1001 tomorrow from 09:00 on the corridor; its id
+ * into id. */
+static void book(char id[64])
+{
+    char b[1024];
+    snprintf(b, sizeof(b),
+             "{\"project_id\":\"%s\",\"plates\":[\"鲁OV1001\"],\"origin\":{\"type\":\"Point\","
+             "\"coordinates\":[118.0,35.0]},\"destination\":{\"type\":\"Point\",\"coordinates\":"
+             "[118.1,35.0]},\"route\":" LINE ",\"earliest_start\":\"%sT09:00:00+08:00\","
+             "\"latest_start\":\"%sT09:00:00+08:00\"}", project, day(1), day(1));
+    struct hp_t_resp *r = hp_t_post("/v1/escorts", site.token, b);
+    CHECK_INT(r->status, 201);
+    snprintf(id, 64, "%s", hp_t_str(r, "id") ? hp_t_str(r, "id") : "");
+    hp_t_free(r);
+}
+
+/* A booking's change reaches the checks as a load of the escort bookings
+ * alone (sql/018_escort_delta.sql, src/check/feed.c): never a full load of
+ * every vehicle and pass. */
+TEST(booking_confirming_or_cancelling_an_escort_reloads_only_the_escort_bookings)
+{
+    once();
+    HP_T_EVENTUALLY(settled());
+    double full = loads("full"), escorts = loads("escorts");
+    REQUIRE(full >= 1 && escorts >= 0);
+    char id[64], path[160];
+    book(id);
+    /* The writer's next check waits for the load its write asked for. */
+    CHECK(named("09:35", id));
+    CHECK(loads("escorts") >= escorts + 1);
+    escorts = loads("escorts");
+    snprintf(path, sizeof(path), "/v1/escorts/%s/confirm", id);
+    struct hp_t_resp *r = hp_t_post(path, officer.token, NULL);
+    CHECK_INT(r->status, 200);
+    hp_t_free(r);
+    CHECK(named("09:35", id));
+    CHECK(loads("escorts") >= escorts + 1);
+    escorts = loads("escorts");
+    snprintf(path, sizeof(path), "/v1/escorts/%s/cancel", id);
+    r = hp_t_post(path, site.token, "{\"reason\":\"convoy postponed\"}");
+    CHECK_INT(r->status, 200);
+    hp_t_free(r);
+    CHECK(named("09:35", NULL));
+    CHECK(loads("escorts") >= escorts + 1);
+    CHECK(loads("full") == full);
+    fprintf(stderr, "    full loads %.0f -> %.0f, escort loads -> %.0f\n", full, loads("full"),
+            loads("escorts"));
+}
+
+/* Whether a route check of plate answers 200 (the snapshot knows it). */
+static bool vehicle_known(const char *plate)
+{
+    struct hp_t_resp *r = check(plate, "09:35");
+    bool yes = r->status == 200;
+    hp_t_free(r);
+    return yes;
+}
+
+/* Runs sql in the database, as another instance would; false on failure. */
+static bool exec_ok(const char *sql)
+{
+    PGresult *q = PQexec(hp_t_db(), sql);
+    bool ok = PQresultStatus(q) == PGRES_COMMAND_OK || PQresultStatus(q) == PGRES_TUPLES_OK;
+    if (!ok)
+        fprintf(stderr, "    %s", PQresultErrorMessage(q));
+    PQclear(q);
+    return ok;
+}
+
+/* A booking and a plate changed together, in one transaction or one right
+ * after the other: each load reads every plate and the bookings changed
+ * since the last full load, so whichever load takes in one also takes in
+ * the other, or the next does; both arrive, and neither asks for a full
+ * load. */
+TEST(a_booking_changed_with_a_plate_loses_neither_and_needs_no_full_load)
+{
+    once();
+    HP_T_EVENTUALLY(settled());
+    double full = loads("full");
+    char sql[1024], id[64] = "";
+    snprintf(sql, sizeof(sql),
+             "BEGIN;"
+             " INSERT INTO vehicles (org_id, org_kind, plate, class, gross_weight_kg)"
+             "  VALUES ('%s', 'site', '鲁OV1003', 'heavy_truck', 20000);"
+             " UPDATE escorts SET status = 'scheduled' WHERE id = (SELECT id FROM escorts"
+             "  WHERE project_id = '%s' AND status = 'cancelled' ORDER BY created_at DESC"
+             "  LIMIT 1);"
+             " COMMIT", site.org, project);
+    REQUIRE(exec_ok(sql));
+    PGresult *q = PQexecParams(hp_t_db(),
+                               "SELECT id::text FROM escorts WHERE project_id = $1"
+                               " AND status = 'scheduled'",
+                               1, NULL, (const char *[]){project}, NULL, NULL, 0);
+    if (PQresultStatus(q) == PGRES_TUPLES_OK && PQntuples(q) == 1)
+        snprintf(id, sizeof(id), "%s", PQgetvalue(q, 0, 0));
+    PQclear(q);
+    REQUIRE(id[0]);
+    HP_T_EVENTUALLY(vehicle_known("鲁OV1003") && named("09:35", id));
+
+    /* Two transactions, one right after the other, in both orders. */
+    snprintf(sql, sizeof(sql), "UPDATE escorts SET status = 'cancelled' WHERE id = '%s'", id);
+    REQUIRE(exec_ok(sql));
+    REQUIRE(exec_ok("DELETE FROM vehicles WHERE plate = '鲁OV1003'"));
+    HP_T_EVENTUALLY(!vehicle_known("鲁OV1003") && named("09:35", NULL));
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO vehicles (org_id, org_kind, plate, class, gross_weight_kg)"
+             " VALUES ('%s', 'site', '鲁OV1004', 'heavy_truck', 20000)", site.org);
+    REQUIRE(exec_ok(sql));
+    snprintf(sql, sizeof(sql), "UPDATE escorts SET status = 'scheduled' WHERE id = '%s'", id);
+    REQUIRE(exec_ok(sql));
+    HP_T_EVENTUALLY(vehicle_known("鲁OV1004") && named("09:35", id));
+    CHECK(loads("full") == full);
+    snprintf(sql, sizeof(sql), "UPDATE escorts SET status = 'cancelled' WHERE id = '%s'", id);
+    REQUIRE(exec_ok(sql));
+    HP_T_EVENTUALLY(named("09:35", NULL));
+}
+
+/* In a transaction that changed a booking and, before or after it,
+ * something else that needs a full load (an organisation here): what its
+ * change log row says, 1 for "everything", 0 for "the bookings only", -1
+ * when it wrote none. Rolled back. */
+static int logged_full(bool booking_first)
+{
+    char booking[256], org[256];
+    snprintf(booking, sizeof(booking),
+             "UPDATE escorts SET updated_at = clock_timestamp() WHERE project_id = '%s'",
+             project);
+    snprintf(org, sizeof(org), "UPDATE orgs SET name = name WHERE id = '%s'", site.org);
+    CHECK(exec_ok("BEGIN"));
+    CHECK(exec_ok(booking_first ? booking : org));
+    CHECK(exec_ok(booking_first ? org : booking));
+    int full = hp_t_sql_int("SELECT (NOT escorts_only)::int FROM snapshot_change_log"
+                            " WHERE xact = pg_current_xact_id() AND plate = ''");
+    CHECK(exec_ok("ROLLBACK"));
+    return full;
+}
+
+/* A transaction logs '' once (sql/017_snapshot_change_log.sql): a booking
+ * changed alongside what needs a full load must not turn that load into
+ * one of the bookings alone on a standby, whichever came first. */
+TEST(a_transaction_changing_a_booking_and_an_organisation_logs_a_full_load_either_way)
+{
+    once();
+    CHECK_INT(logged_full(true), 1);
+    CHECK_INT(logged_full(false), 1);
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "UPDATE escorts SET updated_at = clock_timestamp() WHERE project_id = '%s'",
+             project);
+    REQUIRE(exec_ok("BEGIN"));
+    CHECK(exec_ok(sql));
+    CHECK_INT(hp_t_sql_int("SELECT (NOT escorts_only)::int FROM snapshot_change_log"
+                           " WHERE xact = pg_current_xact_id() AND plate = ''"), 0);
+    REQUIRE(exec_ok("ROLLBACK"));
+}

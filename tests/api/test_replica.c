@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 static struct hp_t_server rep;
@@ -314,6 +315,140 @@ TEST(vehicle_and_pass_changes_in_the_primary_reach_the_standby_instance_as_delta
     same_answers(NULL);
     fprintf(stderr, "    full loads %.0f -> %.0f, deltas %.0f -> %.0f\n", full, loads("full"),
             delta, loads("delta"));
+}
+
+/* --- escort bookings on the standby -------------------------------------
+ * An oversize pass that requires an escort, issued through the primary's
+ * instance as in test_oversize.c; its route checks on the standby instance
+ * name the booking that covers the trip. */
+static struct hp_t_who site;
+static char project[64];
+
+#define CORRIDOR "{\"type\":\"LineString\",\"coordinates\":[[118.0,35.0],[118.1,35.0]]}"
+
+/* Tomorrow's local date (Asia/Shanghai, UTC+8 all year). */
+static const char *tomorrow(void)
+{
+    static char buf[16];
+    time_t t = time(NULL) + 8 * 3600 + 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
+    return buf;
+}
+
+static void issue_oversize_pass(const char *plate)
+{
+    site = hp_t_who_add("Replica Bridge Site", "site", "site", "replica site office");
+    hp_t_vehicle_add(site.token, plate);
+    hp_t_project_add(cop.token, site.org, cop.id, project);
+    char unit[64], b[1024], app[64], sql[256], path[160];
+    hp_t_create("/v1/escort-units", cop.token,
+                "{\"name\":\"replica unit\",\"base\":{\"type\":\"Point\",\"coordinates\":"
+                "[118.0,35.0]},\"hours\":\"24/7\",\"capacity\":1}", unit);
+    snprintf(b, sizeof(b),
+             "{\"type\":\"oversize\",\"plates\":[\"%s\"],\"valid_from\":\"%s\","
+             "\"valid_to\":\"%s\",\"documents\":[],\"corridor\":{\"route\":" CORRIDOR
+             ",\"width_m\":50},\"cargo\":{\"length_mm\":18000,\"width_mm\":3500,"
+             "\"height_mm\":4000,\"mass_kg\":45000}}", plate, tomorrow(), tomorrow());
+    hp_t_create("/v1/applications", site.token, b, app);
+    snprintf(sql, sizeof(sql), "UPDATE applications SET claimed_by = '%s',"
+             " claim_expires_at = now() + interval '5 minutes', status = 'in_review'"
+             " WHERE id = '%s'", cop.id, app);
+    REQUIRE(in_primary(sql));
+    snprintf(path, sizeof(path), "/v1/applications/%s/decision", app);
+    struct hp_t_resp *r = hp_t_post(path, cop.token, "{\"decision\":\"approve\"}");
+    CHECK_INT(r->status, 200);
+    hp_t_free(r);
+}
+
+/* The route check of plate on the standby instance, along the corridor
+ * tomorrow from 09:35 at 40 km/h: whether it needs an escort and names
+ * booking (NULL: none). */
+static bool rep_names(const char *plate, const char *booking)
+{
+    char b[512];
+    snprintf(b, sizeof(b),
+             "{\"plate\":\"%s\",\"route\":{\"type\":\"LineString\",\"coordinates\":"
+             "[[118.02,35.0],[118.04,35.0]]},\"depart_at\":\"%sT09:35:00+08:00\","
+             "\"speed_kmh\":40}", plate, tomorrow());
+    struct hp_t_resp *r = hp_t_on(&rep, "POST", "/v1/checks/route", site.token, b);
+    const cJSON *e = r->json ? cJSON_GetObjectItem(r->json, "escort") : NULL;
+    const char *got = cJSON_GetStringValue(cJSON_GetObjectItem(e, "booking_id"));
+    bool yes = r->status == 200 && cJSON_IsTrue(cJSON_GetObjectItem(e, "required")) &&
+               (booking ? got && strcmp(got, booking) == 0 : got == NULL);
+    hp_t_free(r);
+    return yes;
+}
+
+/* Whether no change the standby instance knows of waits to be loaded. */
+static bool rep_settled(void)
+{
+    return metric(&rep, "haulpass_zone_snapshot_behind_seconds") == 0;
+}
+
+TEST(escort_bookings_changed_reach_the_standby_instance_as_escort_loads_not_full_loads)
+{
+    start_rep();
+    issue_oversize_pass("REPOV1");
+    HP_T_EVENTUALLY(rep_names("REPOV1", NULL));
+    HP_T_EVENTUALLY(rep_settled());
+    double full = loads("full"), escorts = loads("escorts");
+    REQUIRE(full >= 1 && escorts >= 0);
+
+    /* Booked through the standby instance (the write goes to the primary):
+     * its next check waits until the standby has replayed the booking. */
+    char b[1024], id[64] = "", path[160];
+    snprintf(b, sizeof(b),
+             "{\"project_id\":\"%s\",\"plates\":[\"REPOV1\"],\"origin\":{\"type\":\"Point\","
+             "\"coordinates\":[118.0,35.0]},\"destination\":{\"type\":\"Point\",\"coordinates\":"
+             "[118.1,35.0]},\"route\":" CORRIDOR ",\"earliest_start\":\"%sT09:00:00+08:00\","
+             "\"latest_start\":\"%sT09:00:00+08:00\"}", project, tomorrow(), tomorrow());
+    struct hp_t_resp *r = hp_t_on(&rep, "POST", "/v1/escorts", site.token, b);
+    CHECK_INT(r->status, 201);
+    snprintf(id, sizeof(id), "%s", hp_t_str(r, "id") ? hp_t_str(r, "id") : "");
+    hp_t_free(r);
+    REQUIRE(id[0]);
+    CHECK(rep_names("REPOV1", id));
+    CHECK(loads("escorts") >= escorts + 1);
+    escorts = loads("escorts");
+
+    /* Confirmed through the primary's instance: the standby's learns it from
+     * the change log. */
+    snprintf(path, sizeof(path), "/v1/escorts/%s/confirm", id);
+    r = hp_t_post(path, cop.token, NULL);
+    CHECK_INT(r->status, 200);
+    hp_t_free(r);
+    HP_T_EVENTUALLY(loads("escorts") >= escorts + 1);
+    CHECK(rep_names("REPOV1", id));
+    escorts = loads("escorts");
+
+    /* Cancelled in the primary, past any instance. */
+    char sql[512];
+    snprintf(sql, sizeof(sql), "UPDATE escorts SET status = 'cancelled' WHERE id = '%s'", id);
+    long long t0 = hp_t_now_ms();
+    REQUIRE(in_primary(sql));
+    HP_T_EVENTUALLY(rep_names("REPOV1", NULL));
+    fprintf(stderr, "    a cancelled booking reached the standby's instance in %lld ms\n",
+            hp_t_now_ms() - t0);
+    CHECK(loads("escorts") >= escorts + 1);
+    CHECK(loads("full") == full);
+    fprintf(stderr, "    full loads %.0f -> %.0f, escort loads -> %.0f\n", full, loads("full"),
+            loads("escorts"));
+
+    /* A booking and a plate changed in one transaction, then one right
+     * after the other: both reach the instance, and neither as a full load. */
+    snprintf(sql, sizeof(sql),
+             "BEGIN; UPDATE escorts SET status = 'scheduled' WHERE id = '%s';"
+             " INSERT INTO vehicles (org_id, org_kind, plate, class, gross_weight_kg)"
+             " VALUES ('%s', 'site', 'REPOV2', 'heavy_truck', 20000); COMMIT", id, site.org);
+    REQUIRE(in_primary(sql));
+    HP_T_EVENTUALLY(known(&rep, "REPOV2") && rep_names("REPOV1", id));
+    REQUIRE(in_primary("DELETE FROM vehicles WHERE plate = 'REPOV2'"));
+    snprintf(sql, sizeof(sql), "UPDATE escorts SET status = 'cancelled' WHERE id = '%s'", id);
+    REQUIRE(in_primary(sql));
+    HP_T_EVENTUALLY(!known(&rep, "REPOV2") && rep_names("REPOV1", NULL));
+    CHECK(loads("full") == full);
 }
 
 TEST(a_change_log_pruned_past_the_standby_instance_makes_it_load_in_full_and_catch_up)

@@ -78,7 +78,7 @@ int main(int argc, char **argv)
             char err[256];
             double t0 = now_s();
             struct hp_snapshot *d =
-                hp_snapshot_load_delta(conn, kept, plates, sizes[k], err, sizeof(err));
+                hp_snapshot_load_delta(conn, kept, plates, sizes[k], false, err, sizeof(err));
             double t = now_s() - t0;
             if (!d) {
                 fprintf(stderr, "delta failed: %s\n", err);
