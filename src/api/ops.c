@@ -184,8 +184,10 @@ void hp_api_openapi(struct hp_request *req)
     hp_reply_static(req, 200, "application/yaml", f->data, f->size);
 }
 
-/* For tools/bench only: holds a pooled connection for ?ms= milliseconds, to
- * measure how the HTTP mode copes with handlers that wait on the database. */
+/* For tools/bench and the tests only: holds a pooled connection for ?ms=
+ * milliseconds, to measure how the HTTP mode copes with handlers that wait
+ * on the database, and to keep a request in flight through a drain (up to
+ * 8 s: the drain waits 10). */
 void hp_api_debug_db_wait(struct hp_request *req)
 {
     if (!req->app->cfg->debug_routes) {
@@ -195,8 +197,8 @@ void hp_api_debug_db_wait(struct hp_request *req)
     const char *ms = hp_req_query(req, "ms");
     char *end;
     long v = ms ? strtol(ms, &end, 10) : 5;
-    if ((ms && (!*ms || *end)) || v < 0 || v > 1000) {
-        hp_reply_problem(req, 400, "bad-parameter", "ms must be an integer from 0 to 1000");
+    if ((ms && (!*ms || *end)) || v < 0 || v > 8000) {
+        hp_reply_problem(req, 400, "bad-parameter", "ms must be an integer from 0 to 8000");
         return;
     }
     enum hp_db_status st = hp_db_probe_wait(req->db, req->arena, (int)v);

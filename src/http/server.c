@@ -495,6 +495,20 @@ static void on_headers(struct request_state *st)
     hand_off(st, work_screen);
 }
 
+/* libmicrohttpd's accept policy: while the instance drains, a new
+ * connection is closed as soon as it is accepted, so a client goes to
+ * another instance at once. Not MHD_quiesce_daemon: with epoll and a
+ * pool of threads it races a network thread taking the listening socket
+ * out of its epoll set too, and whichever loses aborts the process
+ * ("Failed to remove listen FD from epoll set", libmicrohttpd 0.9.75). */
+static enum MHD_Result turn_away_when_stopping(void *cls, const struct sockaddr *addr,
+                                               socklen_t addrlen)
+{
+    (void)addr, (void)addrlen;
+    const struct hp_app *app = cls;
+    return atomic_load(&app->stopping) ? MHD_NO : MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -615,8 +629,8 @@ bool hp_server_start(struct hp_app *app)
         {MHD_OPTION_THREAD_POOL_SIZE, app->cfg->threads, NULL},
         {MHD_OPTION_END, 0, NULL},
     };
-    app->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, app, MHD_OPTION_ARRAY,
-                                   opts, MHD_OPTION_END);
+    app->daemon = MHD_start_daemon(flags, 0, turn_away_when_stopping, app, on_request, app,
+                                   MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
     freeaddrinfo(ai);
     if (!app->daemon) {
         hp_log(HP_LOG_ERROR, "cannot listen", "listen", app->cfg->listen, NULL);
@@ -637,9 +651,9 @@ bool hp_server_stop(struct hp_app *app, int drain_ms)
         return true;
     /* Before the wait: a request begun from now on sees it and is never
      * suspended (begin() counts it in flight first, so the wait below
-     * cannot miss one that did not). */
+     * cannot miss one that did not), and a new connection is closed as
+     * soon as it is accepted (turn_away_when_stopping). */
     atomic_store(&app->stopping, true);
-    MHD_socket fd = MHD_quiesce_daemon(app->daemon); /* no new connections */
     int64_t deadline = hp_time_mono_us() + (int64_t)drain_ms * 1000;
     while (atomic_load(&app->in_flight) > 0 && hp_time_mono_us() < deadline)
         usleep(10000);
@@ -653,8 +667,6 @@ bool hp_server_stop(struct hp_app *app, int drain_ms)
         return false;
     }
     MHD_stop_daemon(app->daemon);
-    if (fd != MHD_INVALID_SOCKET)
-        close(fd);
     app->daemon = NULL;
     hp_workers_stop(app->workers);
     app->workers = NULL;
