@@ -110,10 +110,11 @@ export async function run(browser, all) {
     expect((await srv.call('GET', '/v1/zones?limit=100', srv.admin)).items.length === before, 'nothing written by the preview');
     await snap(page, 'officer-kml-preview');
     // The preview moved the map, whose zones list then reloads (the view,
-    // then its margin) and pushes the card down: a click aimed before the
-    // list settles lands beside the button (a timeout seen in CI).
-    await page.waitForNetworkIdle({idleTime: 300, timeout: 15000});
-    await Promise.all([page.waitForResponse(r => r.url().endsWith('/v1/zones/import')), (await importCard.$('button:not(.secondary)')).click()]);
+    // then its margin) and pushes the card down, however long that takes:
+    // a mouse click aimed at the button could land beside it (a timeout
+    // seen in CI), so the button is clicked as an element.
+    await Promise.all([page.waitForResponse(r => r.url().endsWith('/v1/zones/import')),
+      importCard.$eval('button:not(.secondary)', b => b.click())]);
     await page.waitForFunction(() => [...document.querySelectorAll('main section.card .msg.ok')].length > 0);
     expect((await srv.call('GET', '/v1/zones?limit=100', srv.admin)).items.length === before + 1, 'one zone imported');
     expect(!(await page.$('.map path[stroke="#dd6b20"]')), 'the preview gone once imported');
