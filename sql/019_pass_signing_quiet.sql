@@ -8,8 +8,11 @@
 DROP TRIGGER passes_checks_changed ON passes;
 CREATE TRIGGER passes_checks_changed AFTER INSERT OR DELETE ON passes
     FOR EACH ROW EXECUTE FUNCTION checks_changed();
+-- The corridor is compared as its bytes, not through to_jsonb: PostGIS
+-- would write it as GeoJSON (rounded to 9 decimals, and slowly).
 CREATE TRIGGER passes_checks_updated AFTER UPDATE ON passes
     FOR EACH ROW
-    WHEN ((to_jsonb(OLD) - '{signed_code,kid}'::text[])
-          IS DISTINCT FROM (to_jsonb(NEW) - '{signed_code,kid}'::text[]))
+    WHEN ((to_jsonb(OLD) - '{signed_code,kid,corridor_route}'::text[])
+          IS DISTINCT FROM (to_jsonb(NEW) - '{signed_code,kid,corridor_route}'::text[])
+          OR ST_AsEWKB(OLD.corridor_route) IS DISTINCT FROM ST_AsEWKB(NEW.corridor_route))
     EXECUTE FUNCTION checks_changed();

@@ -20,10 +20,10 @@ enum hp_method hp_method_from_name(const char *name)
 
 /* Whether pattern matches path; parameters are copied into params. The
  * literal parts are compared a character at a time, so a pattern that
- * differs from the path is left at its first differing character: every
- * request walks the whole table, and most patterns part from the path
- * within a few characters of "/v1/". A "{x}" stands at the start of a
- * segment and matches one non-empty segment. */
+ * differs from the path is left at its first differing character: a
+ * request walks the table up to its route, and most patterns part from
+ * the path within a few characters of "/v1/". A "{x}" matches one
+ * non-empty segment; the route table writes it as a whole segment. */
 static bool match(struct hp_arena *arena, const char *pattern, const char *path,
                   const char *params[HP_MAX_PARAMS])
 {

@@ -328,6 +328,19 @@ TEST(an_update_of_the_signature_alone_moves_no_check_snapshot_and_a_real_change_
              " RETURNING 1) SELECT count(*)::int FROM u", code);
     CHECK_INT(hp_t_sql_int(sql), 1);
     CHECK_INT(hp_t_sql_int(logged), before + 1);
+    /* A corridor moved by less than GeoJSON's 9 decimals is a change too. */
+    snprintf(sql, sizeof(sql),
+             "WITH u AS (UPDATE passes SET corridor_route ="
+             " 'SRID=4326;LINESTRING(118.3 35.05, 118.31 35.05)'::geometry WHERE code = '%s'"
+             " RETURNING 1) SELECT count(*)::int FROM u", code);
+    CHECK_INT(hp_t_sql_int(sql), 1);
+    CHECK_INT(hp_t_sql_int(logged), before + 2);
+    snprintf(sql, sizeof(sql),
+             "WITH u AS (UPDATE passes SET corridor_route ="
+             " 'SRID=4326;LINESTRING(118.3 35.05, 118.3100000000001 35.05)'::geometry"
+             " WHERE code = '%s' RETURNING 1) SELECT count(*)::int FROM u", code);
+    CHECK_INT(hp_t_sql_int(sql), 1);
+    CHECK_INT(hp_t_sql_int(logged), before + 3);
 }
 
 TEST(amendments_are_refused_for_other_holders_foreign_plates_no_change_and_dead_passes)

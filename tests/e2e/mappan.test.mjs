@@ -23,7 +23,8 @@ export async function run(browser, all) {
     await navTo(page, '/zones');
     await ready(page, '/zones');
     await page.waitForSelector('.map[data-filled]'); // the view, then its margin
-    const drawn = () => page.$eval('.map', el => el.drawnZoneIds());
+    const drawnZones = () => page.$eval('.map', el => el.drawnZones());
+    const drawn = async () => (await drawnZones()).map(z => z.id);
     const first = await drawn();
     expect(first.length > 300, `the view and its margin drawn on the canvas (got ${first.length} zones)`);
     expect(new Set(first).size === first.length, 'each zone drawn once after the margin came');
@@ -35,6 +36,16 @@ export async function run(browser, all) {
     // Beyond the margin: not drawn until the map goes there.
     const far = await grid(46, 16); // 118.61, 35.06
     expect(!first.includes(far), 'a zone beyond the margin not drawn yet');
+    // West of the view, in the margin: kept drawn by a pan east, which
+    // asks for nothing there.
+    const west = await grid(5, 16); // 118.20, 35.06
+    expect(first.includes(west), 'the zone west of the view drawn with the margin');
+    // In the view before and after the pan: edited meanwhile (moved a
+    // little, its version bumped), so drawn anew.
+    const edited = await grid(30, 16); // 118.45, 35.06
+    const old = (await drawnZones()).find(z => z.id === edited);
+    expect(old, 'the zone to edit drawn');
+    psql(`UPDATE zones SET geom = ST_Translate(geom, 0, 0.001), version = version + 1 WHERE id = '${edited}'`, srv.db);
 
     // Drag the map 400 px to the left: the view moves about 0.14 degrees east,
     // past the area loaded.
@@ -58,6 +69,10 @@ export async function run(browser, all) {
     const missing = inView.filter(id => !after.includes(id));
     expect(inView.length > 100 && !missing.length, `every zone of the new view drawn (${missing.length} of ${inView.length} missing)`);
     expect(after.some(id => !first.includes(id)) && after.some(id => first.includes(id)), 'the zones drawn before kept, new ones added');
+    expect(after.includes(west), 'the zone west of the new view kept drawn');
+    const now = (await drawnZones()).filter(z => z.id === edited);
+    expect(now.length === 1 && now[0].version === old.version + 1,
+      `the zone edited meanwhile drawn once, at its new version (got ${JSON.stringify(now)}, was ${old.version})`);
     await snap(page, 'zones-map-after-pan');
   }));
 }

@@ -31,8 +31,8 @@ export async function run(browser, all) {
     // found may be replaced before the click.
     await clickSettled(page, 'xpath///ul[contains(@class,"zones")]//button[contains(., "Yimeng Road")]');
     await page.waitForSelector('path.leaflet-interactive[stroke-dasharray]');
-    // Leaflet scales the drawing while it zooms: look once it has settled.
-    // and whose colours are those of the instant shown.
+    // Leaflet scales the drawing while it zooms: look once it has settled
+    // and its colours are those of the instant shown.
     await page.waitForFunction(() => !document.querySelector('.leaflet-zoom-anim, .map.updating'));
     const dashed = await page.$$eval('path.leaflet-interactive[stroke-dasharray]', ps => ps.map(p => p.getAttribute('stroke')));
     expect(dashed.length === 1 && dashed[0] === '#c05621', `one zone drawn dashed orange (got ${dashed.join(', ')})`);

@@ -24,7 +24,8 @@ export async function run(browser, all) {
       else q.continue();
     });
     const release = () => { hold = false; for (const q of held.splice(0)) q.continue(); };
-    // Until a verdict is held: the page has asked and must now draw without it.
+    // Until a verdict is held: the page has asked, and may draw nothing grey
+    // until the answer comes (web/src/map.js draws the outlines only with it).
     const asked = async () => { for (let i = 0; i < 300 && !held.length; i++) await sleep(50); };
     // Waited for from before the click: the answer may come before the screen.
     const outlines = page.waitForResponse(x => x.url().includes('/v1/zones/outlines'));
@@ -34,6 +35,7 @@ export async function run(browser, all) {
     await asked();
     expect(held.length > 0, 'the verdict asked with the outlines');
     expect(!(await strokes(page)).includes(GREY), 'no zone grey while the verdict is on its way');
+    expect(!(await strokes(page)).length, 'nothing drawn before the verdict it is drawn with');
     await snap(page, 'zonesmap-verdict-pending');
     release();
     await page.waitForSelector('.map[data-at]');

@@ -76,7 +76,8 @@ function addLegend(map) {
 
 // The live zones inside the map's view, reloaded after each pan or zoom
 // that leaves the area loaded, from GET /v1/zones/outlines?bbox= (GeoJSON
-// made by PostGIS): only the properties drawn (fields=name,kind), each
+// made by PostGIS): only the properties drawn and the version that tells
+// an edited zone (fields=name,kind,version), each
 // outline simplified within half a pixel at the zoom it is loaded for, so
 // a zoom of more than one level in asks again. The view is drawn first,
 // then a margin around it is added, so short pans need no request without
@@ -107,14 +108,14 @@ export function zonesLayer(map, {styleOf, onLoad, labels, alongside} = {}) {
   // For the tests: the zones drawn, read through the map's element (a
   // canvas shows no element per zone), and data-filled bumped when a
   // margin has been added.
-  map.getContainer().drawnZoneIds = () => group.getLayers().map(l => l.feature.id);
+  map.getContainer().drawnZones = () => group.getLayers().map(l => ({id: l.feature.id, version: l.feature.properties.version}));
   const covers = (area, zoom, view) => area && area.contains(view) && map.getZoom() <= zoom + 1;
   async function fetchBox(area, zoom) {
     const clamp = (v, m) => Math.max(-m, Math.min(m, v));
     const bbox = [clamp(area.getWest(), 180), clamp(area.getSouth(), 90), clamp(area.getEast(), 180), clamp(area.getNorth(), 90)]
       .map(v => Number(v.toFixed(5)));
     const [fc, answer] = await Promise.all([
-      api('GET', `/v1/zones/outlines?bbox=${bbox.join(',')}&fields=name,kind&tolerance=${halfPixel(zoom).toPrecision(2)}`,
+      api('GET', `/v1/zones/outlines?bbox=${bbox.join(',')}&fields=name,kind,version&tolerance=${halfPixel(zoom).toPrecision(2)}`,
         undefined, {accept: 'application/geo+json'}),
       alongside ? alongside(bbox) : null]);
     return {fc, bbox, answer};
@@ -137,15 +138,16 @@ export function zonesLayer(map, {styleOf, onLoad, labels, alongside} = {}) {
     group.onCanvas = fc.features.length > 300;
   }
   // The zones of fc, loaded for box, into the drawn group: those new
-  // added, those drawn inside box but no longer in it removed; the rest
-  // stay as drawn (the same zoom, so the same simplification).
+  // added, those drawn inside box but no longer in it removed, those whose
+  // version moved (edited meanwhile) drawn anew; the rest stay as drawn
+  // (the same zoom, so the same simplification).
   function refresh(fc, box) {
-    const now = new Set(fc.features.map(f => f.id));
+    const now = new Map(fc.features.map(f => [f.id, f.properties.version]));
     const had = new Set();
     for (const layer of group.getLayers()) {
       const id = layer.feature.id;
-      if (now.has(id)) had.add(id);
-      else if (box.intersects(layer.getBounds())) group.removeLayer(layer);
+      if (now.has(id) && now.get(id) === layer.feature.properties.version) had.add(id);
+      else if (now.has(id) || box.intersects(layer.getBounds())) group.removeLayer(layer);
     }
     const added = fc.features.filter(f => !had.has(f.id));
     if (added.length) group.addData(added);
