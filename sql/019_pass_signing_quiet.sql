@@ -8,8 +8,8 @@
 DROP TRIGGER passes_checks_changed ON passes;
 CREATE TRIGGER passes_checks_changed AFTER INSERT OR DELETE ON passes
     FOR EACH ROW EXECUTE FUNCTION checks_changed();
--- The corridor is compared as its bytes, not through to_jsonb: PostGIS
--- would write it as GeoJSON (rounded to 9 decimals, and slowly).
+-- The corridor is compared as its bytes, not through to_jsonb, which
+-- would write it out as GeoJSON first: exact, and cheaper for long ones.
 CREATE TRIGGER passes_checks_updated AFTER UPDATE ON passes
     FOR EACH ROW
     WHEN ((to_jsonb(OLD) - '{signed_code,kid,corridor_route}'::text[])

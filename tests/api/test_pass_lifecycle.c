@@ -300,6 +300,16 @@ TEST(an_officer_amends_directly_with_a_reason_and_the_holder_sees_who_and_why)
     CHECK_INT(hp_t_sql_int(sql), 1);
 }
 
+/* Sets what `set` says on pass code by SQL; how many rows it changed. */
+static int update_pass(const char *code, const char *set)
+{
+    char sql[512];
+    snprintf(sql, sizeof(sql),
+             "WITH u AS (UPDATE passes SET %s WHERE code = '%s' RETURNING 1)"
+             " SELECT count(*)::int FROM u", set, code);
+    return hp_t_sql_int(sql);
+}
+
 /* Signing writes a pass's signed_code and kid, which checks do not read:
  * such an update logs no change for the check snapshot (sql/019), while
  * any other change of the pass still does. */
@@ -313,33 +323,19 @@ TEST(an_update_of_the_signature_alone_moves_no_check_snapshot_and_a_real_change_
         "SELECT count(*)::int FROM snapshot_change_log WHERE plate = '鲁QL8019'";
     int before = hp_t_sql_int(logged);
     CHECK(before >= 1); /* the issue itself */
-    char sql[512];
-    snprintf(sql, sizeof(sql),
-             "WITH u AS (UPDATE passes SET signed_code = signed_code || 'x' WHERE code = '%s'"
-             " RETURNING 1) SELECT count(*)::int FROM u", code);
-    CHECK_INT(hp_t_sql_int(sql), 1);
-    snprintf(sql, sizeof(sql),
-             "WITH u AS (UPDATE passes SET signed_code = left(signed_code, -1) WHERE code = '%s'"
-             " RETURNING 1) SELECT count(*)::int FROM u", code);
-    CHECK_INT(hp_t_sql_int(sql), 1);
+    CHECK_INT(update_pass(code, "signed_code = signed_code || 'x'"), 1);
+    CHECK_INT(update_pass(code, "signed_code = left(signed_code, -1)"), 1);
     CHECK_INT(hp_t_sql_int(logged), before);
-    snprintf(sql, sizeof(sql),
-             "WITH u AS (UPDATE passes SET hours = 'Mo-Fr 07:00-19:00' WHERE code = '%s'"
-             " RETURNING 1) SELECT count(*)::int FROM u", code);
-    CHECK_INT(hp_t_sql_int(sql), 1);
+    CHECK_INT(update_pass(code, "hours = 'Mo-Fr 07:00-19:00'"), 1);
     CHECK_INT(hp_t_sql_int(logged), before + 1);
-    /* A corridor moved by less than GeoJSON's 9 decimals is a change too. */
-    snprintf(sql, sizeof(sql),
-             "WITH u AS (UPDATE passes SET corridor_route ="
-             " 'SRID=4326;LINESTRING(118.3 35.05, 118.31 35.05)'::geometry WHERE code = '%s'"
-             " RETURNING 1) SELECT count(*)::int FROM u", code);
-    CHECK_INT(hp_t_sql_int(sql), 1);
+    /* A corridor moved, by 1e-13 degrees too, is a change. */
+    CHECK_INT(update_pass(code, "corridor_route ="
+                                " 'SRID=4326;LINESTRING(118.3 35.05, 118.31 35.05)'::geometry"),
+              1);
     CHECK_INT(hp_t_sql_int(logged), before + 2);
-    snprintf(sql, sizeof(sql),
-             "WITH u AS (UPDATE passes SET corridor_route ="
-             " 'SRID=4326;LINESTRING(118.3 35.05, 118.3100000000001 35.05)'::geometry"
-             " WHERE code = '%s' RETURNING 1) SELECT count(*)::int FROM u", code);
-    CHECK_INT(hp_t_sql_int(sql), 1);
+    CHECK_INT(update_pass(code, "corridor_route = 'SRID=4326;LINESTRING(118.3 35.05,"
+                                " 118.3100000000001 35.05)'::geometry"),
+              1);
     CHECK_INT(hp_t_sql_int(logged), before + 3);
 }
 
