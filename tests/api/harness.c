@@ -427,6 +427,16 @@ PGconn *hp_t_db(void)
     return check_conn;
 }
 
+bool hp_t_sql_ok(const char *sql)
+{
+    PGresult *r = PQexec(hp_t_db(), sql);
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    if (!ok)
+        fprintf(stderr, "    %s", PQresultErrorMessage(r));
+    PQclear(r);
+    return ok;
+}
+
 int hp_t_sql_int(const char *sql)
 {
     PGresult *res = PQexec(hp_t_db(), sql);

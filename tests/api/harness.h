@@ -109,6 +109,9 @@ PGconn *hp_t_db(void);
 /* The first column of the first row of sql as an integer (a count, say);
  * -1 when the query fails or has no rows. */
 int hp_t_sql_int(const char *sql);
+/* Runs sql in the test database (as another instance or a person at psql
+ * would); false, after printing PostgreSQL's message, when it failed. */
+bool hp_t_sql_ok(const char *sql);
 
 /* Waiting on other processes. A test never relies on another process (a
  * second server, the server's loader thread, PostgreSQL, the access log) having

@@ -329,52 +329,46 @@ TEST(debug_routes_are_off_unless_enabled)
     hp_t_free(r);
 }
 
+/* A request that holds a database connection for ms on s; its status. */
 struct slow {
     struct hp_t_server *s;
+    int ms;
     long status;
 };
 
 static void *slow_request(void *arg)
 {
     struct slow *sl = arg;
-    struct hp_t_resp *r = hp_t_on(sl->s, "GET", "/debug/db-wait?ms=1000", NULL, NULL);
+    char path[64];
+    snprintf(path, sizeof(path), "/debug/db-wait?ms=%d", sl->ms);
+    struct hp_t_resp *r = hp_t_on(sl->s, "GET", path, NULL, NULL);
     sl->status = r->status;
     hp_t_free(r);
     return NULL;
+}
+
+/* How many requests of this test's servers are in pg_sleep now. */
+static int sleeps_running(void)
+{
+    return hp_t_sql_int("SELECT count(*)::int FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND state = 'active'"
+                        " AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()");
 }
 
 TEST(sigterm_drains_the_request_in_flight_then_exits_0)
 {
     struct hp_t_server s = {0};
     REQUIRE(hp_t_server_start(&s, debug_env) == 0);
-    struct slow sl = {&s, 0};
+    struct slow sl = {&s, 1000, 0};
     pthread_t t;
     pthread_create(&t, NULL, slow_request, &sl);
     /* Wait until the request is waiting on the database (its pg_sleep is
      * running), however long a loaded machine takes to get it there. */
-    HP_T_EVENTUALLY(hp_t_sql_int("SELECT count(*) FROM pg_stat_activity"
-                                 " WHERE datname = current_database() AND state = 'active'"
-                                 " AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()") > 0);
+    HP_T_EVENTUALLY(sleeps_running() > 0);
     int rc = hp_t_server_stop(&s);
     pthread_join(t, NULL);
     CHECK_INT(rc, 0);
     CHECK_INT(sl.status, 200);
-}
-
-static void *slow_request_5s(void *arg)
-{
-    struct slow *sl = arg;
-    struct hp_t_resp *r = hp_t_on(sl->s, "GET", "/debug/db-wait?ms=5000", NULL, NULL);
-    sl->status = r->status;
-    hp_t_free(r);
-    return NULL;
-}
-
-static int sleeps_running(void)
-{
-    return hp_t_sql_int("SELECT count(*)::int FROM pg_stat_activity"
-                        " WHERE datname = current_database() AND state = 'active'"
-                        " AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()");
 }
 
 static bool new_connection_gets_no_answer(struct hp_t_server *s)
@@ -392,9 +386,13 @@ TEST(during_the_drain_a_new_connection_is_turned_away_and_the_request_in_flight_
 {
     struct hp_t_server s = {0};
     REQUIRE(hp_t_server_start(&s, debug_env) == 0);
-    struct slow sl = {&s, 0};
+    /* Past the longest wait /debug/db-wait allows: 400, not held. */
+    struct hp_t_resp *r = hp_t_on(&s, "GET", "/debug/db-wait?ms=8001", NULL, NULL);
+    CHECK_INT(r->status, 400);
+    hp_t_free(r);
+    struct slow sl = {&s, 5000, 0};
     pthread_t t;
-    pthread_create(&t, NULL, slow_request_5s, &sl);
+    pthread_create(&t, NULL, slow_request, &sl);
     HP_T_EVENTUALLY(sleeps_running() > 0);
     kill(s.pid, SIGTERM);
     HP_T_EVENTUALLY(new_connection_gets_no_answer(&s));

@@ -168,6 +168,22 @@ static bool named(const char *hm, const char *booking)
     return ok;
 }
 
+/* Books an escort of 鲁OV1001 tomorrow from 09:00 on the corridor; its id
+ * into id. */
+static void book(char id[64])
+{
+    char b[1024];
+    snprintf(b, sizeof(b),
+             "{\"project_id\":\"%s\",\"plates\":[\"鲁OV1001\"],\"origin\":{\"type\":\"Point\","
+             "\"coordinates\":[118.0,35.0]},\"destination\":{\"type\":\"Point\",\"coordinates\":"
+             "[118.1,35.0]},\"route\":" LINE ",\"earliest_start\":\"%sT09:00:00+08:00\","
+             "\"latest_start\":\"%sT09:00:00+08:00\"}", project, day(1), day(1));
+    struct hp_t_resp *r = hp_t_post("/v1/escorts", site.token, b);
+    CHECK_INT(r->status, 201);
+    snprintf(id, 64, "%s", hp_t_str(r, "id") ? hp_t_str(r, "id") : "");
+    hp_t_free(r);
+}
+
 TEST(a_route_check_names_the_escort_booking_that_covers_the_trip_or_says_none_does)
 {
     once();
@@ -183,17 +199,8 @@ TEST(a_route_check_names_the_escort_booking_that_covers_the_trip_or_says_none_do
 
     /* Booked from 09:00 along the corridor: the convoy drives off at 09:30
      * and arrives about 09:44. */
-    char b[1024];
-    snprintf(b, sizeof(b),
-             "{\"project_id\":\"%s\",\"plates\":[\"鲁OV1001\"],\"origin\":{\"type\":\"Point\","
-             "\"coordinates\":[118.0,35.0]},\"destination\":{\"type\":\"Point\",\"coordinates\":"
-             "[118.1,35.0]},\"route\":" LINE ",\"earliest_start\":\"%sT09:00:00+08:00\","
-             "\"latest_start\":\"%sT09:00:00+08:00\"}", project, day(1), day(1));
-    r = hp_t_post("/v1/escorts", site.token, b);
-    CHECK_INT(r->status, 201);
     char id[64];
-    snprintf(id, sizeof(id), "%s", hp_t_str(r, "id") ? hp_t_str(r, "id") : "");
-    hp_t_free(r);
+    book(id);
     CHECK(named("09:35", id));
     r = check("鲁OV1001", "09:35");
     CHECK(cJSON_IsNull(cJSON_GetObjectItem(escort(r), "reason")));
@@ -264,22 +271,6 @@ static bool settled(void)
     return yes;
 }
 
-/* Books an escort of 鲁OV1001 tomorrow from 09:00 on the corridor; its id
- * into id. */
-static void book(char id[64])
-{
-    char b[1024];
-    snprintf(b, sizeof(b),
-             "{\"project_id\":\"%s\",\"plates\":[\"鲁OV1001\"],\"origin\":{\"type\":\"Point\","
-             "\"coordinates\":[118.0,35.0]},\"destination\":{\"type\":\"Point\",\"coordinates\":"
-             "[118.1,35.0]},\"route\":" LINE ",\"earliest_start\":\"%sT09:00:00+08:00\","
-             "\"latest_start\":\"%sT09:00:00+08:00\"}", project, day(1), day(1));
-    struct hp_t_resp *r = hp_t_post("/v1/escorts", site.token, b);
-    CHECK_INT(r->status, 201);
-    snprintf(id, 64, "%s", hp_t_str(r, "id") ? hp_t_str(r, "id") : "");
-    hp_t_free(r);
-}
-
 /* A booking's change reaches the checks as a load of the escort bookings
  * alone (sql/018_escort_delta.sql, src/check/feed.c): never a full load of
  * every vehicle and pass. */
@@ -322,17 +313,6 @@ static bool vehicle_known(const char *plate)
     return yes;
 }
 
-/* Runs sql in the database, as another instance would; false on failure. */
-static bool exec_ok(const char *sql)
-{
-    PGresult *q = PQexec(hp_t_db(), sql);
-    bool ok = PQresultStatus(q) == PGRES_COMMAND_OK || PQresultStatus(q) == PGRES_TUPLES_OK;
-    if (!ok)
-        fprintf(stderr, "    %s", PQresultErrorMessage(q));
-    PQclear(q);
-    return ok;
-}
-
 /* A booking and a plate changed together, in one transaction or one right
  * after the other: each load reads every plate and the bookings changed
  * since the last full load, so whichever load takes in one also takes in
@@ -352,7 +332,7 @@ TEST(a_booking_changed_with_a_plate_loses_neither_and_needs_no_full_load)
              "  WHERE project_id = '%s' AND status = 'cancelled' ORDER BY created_at DESC"
              "  LIMIT 1);"
              " COMMIT", site.org, project);
-    REQUIRE(exec_ok(sql));
+    REQUIRE(hp_t_sql_ok(sql));
     PGresult *q = PQexecParams(hp_t_db(),
                                "SELECT id::text FROM escorts WHERE project_id = $1"
                                " AND status = 'scheduled'",
@@ -365,19 +345,19 @@ TEST(a_booking_changed_with_a_plate_loses_neither_and_needs_no_full_load)
 
     /* Two transactions, one right after the other, in both orders. */
     snprintf(sql, sizeof(sql), "UPDATE escorts SET status = 'cancelled' WHERE id = '%s'", id);
-    REQUIRE(exec_ok(sql));
-    REQUIRE(exec_ok("DELETE FROM vehicles WHERE plate = '鲁OV1003'"));
+    REQUIRE(hp_t_sql_ok(sql));
+    REQUIRE(hp_t_sql_ok("DELETE FROM vehicles WHERE plate = '鲁OV1003'"));
     HP_T_EVENTUALLY(!vehicle_known("鲁OV1003") && named("09:35", NULL));
     snprintf(sql, sizeof(sql),
              "INSERT INTO vehicles (org_id, org_kind, plate, class, gross_weight_kg)"
              " VALUES ('%s', 'site', '鲁OV1004', 'heavy_truck', 20000)", site.org);
-    REQUIRE(exec_ok(sql));
+    REQUIRE(hp_t_sql_ok(sql));
     snprintf(sql, sizeof(sql), "UPDATE escorts SET status = 'scheduled' WHERE id = '%s'", id);
-    REQUIRE(exec_ok(sql));
+    REQUIRE(hp_t_sql_ok(sql));
     HP_T_EVENTUALLY(vehicle_known("鲁OV1004") && named("09:35", id));
     CHECK(loads("full") == full);
     snprintf(sql, sizeof(sql), "UPDATE escorts SET status = 'cancelled' WHERE id = '%s'", id);
-    REQUIRE(exec_ok(sql));
+    REQUIRE(hp_t_sql_ok(sql));
     HP_T_EVENTUALLY(named("09:35", NULL));
 }
 
@@ -392,12 +372,12 @@ static int logged_full(bool booking_first)
              "UPDATE escorts SET updated_at = clock_timestamp() WHERE project_id = '%s'",
              project);
     snprintf(org, sizeof(org), "UPDATE orgs SET name = name WHERE id = '%s'", site.org);
-    CHECK(exec_ok("BEGIN"));
-    CHECK(exec_ok(booking_first ? booking : org));
-    CHECK(exec_ok(booking_first ? org : booking));
+    CHECK(hp_t_sql_ok("BEGIN"));
+    CHECK(hp_t_sql_ok(booking_first ? booking : org));
+    CHECK(hp_t_sql_ok(booking_first ? org : booking));
     int full = hp_t_sql_int("SELECT (NOT escorts_only)::int FROM snapshot_change_log"
                             " WHERE xact = pg_current_xact_id() AND plate = ''");
-    CHECK(exec_ok("ROLLBACK"));
+    CHECK(hp_t_sql_ok("ROLLBACK"));
     return full;
 }
 
@@ -417,9 +397,9 @@ TEST(a_transaction_changing_a_booking_and_an_organisation_logs_a_full_load_eithe
     snprintf(sql, sizeof(sql),
              "UPDATE escorts SET updated_at = clock_timestamp() WHERE project_id = '%s'",
              project);
-    REQUIRE(exec_ok("BEGIN"));
-    CHECK(exec_ok(sql));
+    REQUIRE(hp_t_sql_ok("BEGIN"));
+    CHECK(hp_t_sql_ok(sql));
     CHECK_INT(hp_t_sql_int("SELECT (NOT escorts_only)::int FROM snapshot_change_log"
                            " WHERE xact = pg_current_xact_id() AND plate = ''"), 0);
-    REQUIRE(exec_ok("ROLLBACK"));
+    REQUIRE(hp_t_sql_ok("ROLLBACK"));
 }

@@ -82,7 +82,7 @@ static bool known(struct hp_t_server *s, const char *plate)
 }
 
 /* A vehicle written straight into the primary, as another instance would. */
-static void insert_in_primary(const char *plate)
+static void insert_hp_t_sql_ok(const char *plate)
 {
     char sql[512];
     snprintf(sql, sizeof(sql),
@@ -120,7 +120,7 @@ TEST(an_instance_on_the_standby_answers_checks_and_picks_up_a_change_made_in_the
     bool ok;
     CHECK_INT(sighting_status(&rep, "REPNONE1", &ok), 200);
     CHECK(!ok); /* not a vehicle anyone registered */
-    insert_in_primary("REPPRIM1");
+    insert_hp_t_sql_ok("REPPRIM1");
     /* Polled every 200 ms on the standby, then a full load: within the
      * bound (a loaded machine's, HP_T_PROMPT_MS), normally well under 2 s. */
     long long t0 = hp_t_now_ms();
@@ -235,17 +235,6 @@ static double loads(const char *kind)
     return n;
 }
 
-/* Runs sql in the primary, as another instance would; false when it failed. */
-static bool in_primary(const char *sql)
-{
-    PGresult *r = PQexec(hp_t_db(), sql);
-    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
-    if (!ok)
-        fprintf(stderr, "    %s", PQresultErrorMessage(r));
-    PQclear(r);
-    return ok;
-}
-
 /* The status of a sighting of plate in the Replica Gate zone at noon. */
 static bool gate_status_is(const char *plate, const char *want)
 {
@@ -272,14 +261,14 @@ TEST(vehicle_and_pass_changes_in_the_primary_reach_the_standby_instance_as_delta
                 "\"rules\":[{\"vehicle_classes\":[\"heavy_truck\"],"
                 "\"liftable_by\":[\"construction\"]}]}",
                 zone);
-    insert_in_primary("REPDELTA1");
+    insert_hp_t_sql_ok("REPDELTA1");
     HP_T_EVENTUALLY(gate_status_is("REPDELTA1", "violation"));
     double full = loads("full"), delta = loads("delta");
     REQUIRE(full >= 1 && delta >= 0);
 
     /* A vehicle changed, a pass issued and revoked, a vehicle removed:
      * each is one plate, and each reaches the standby instance as a delta. */
-    insert_in_primary("REPDELTA2");
+    insert_hp_t_sql_ok("REPDELTA2");
     long long t0 = hp_t_now_ms();
     HP_T_EVENTUALLY(known(&rep, "REPDELTA2"));
     long long took = hp_t_now_ms() - t0;
@@ -290,7 +279,7 @@ TEST(vehicle_and_pass_changes_in_the_primary_reach_the_standby_instance_as_delta
              " valid_to, status, due_at) VALUES ('%s', '%s', 'construction', '{REPDELTA1}',"
              " '2026-12-01', '2026-12-03', 'queued', now())",
              haulier.org, haulier.id);
-    REQUIRE(in_primary(sql));
+    REQUIRE(hp_t_sql_ok(sql));
     snprintf(sql, sizeof(sql),
              "INSERT INTO passes (code, application_id, plate, type, zone_ids, valid_from,"
              " valid_to, status) SELECT 'HP-2026-REPDE7TA0', id, 'REPDELTA1', 'construction',"
@@ -298,15 +287,15 @@ TEST(vehicle_and_pass_changes_in_the_primary_reach_the_standby_instance_as_delta
              " WHERE plates = '{REPDELTA1}'",
              zone);
     t0 = hp_t_now_ms();
-    REQUIRE(in_primary(sql));
+    REQUIRE(hp_t_sql_ok(sql));
     HP_T_EVENTUALLY(gate_status_is("REPDELTA1", "ok"));
     took = hp_t_now_ms() - t0;
     fprintf(stderr, "    a pass issued reached the standby's instance in %lld ms\n", took);
     CHECK(took <= HP_T_PROMPT_MS);
-    REQUIRE(in_primary("UPDATE passes SET status = 'revoked', revoke_reason = 'test'"
+    REQUIRE(hp_t_sql_ok("UPDATE passes SET status = 'revoked', revoke_reason = 'test'"
                        " WHERE code = 'HP-2026-REPDE7TA0'"));
     HP_T_EVENTUALLY(gate_status_is("REPDELTA1", "violation"));
-    REQUIRE(in_primary("DELETE FROM vehicles WHERE plate = 'REPDELTA2'"));
+    REQUIRE(hp_t_sql_ok("DELETE FROM vehicles WHERE plate = 'REPDELTA2'"));
     HP_T_EVENTUALLY(!known(&rep, "REPDELTA2"));
     CHECK(loads("full") == full);
     CHECK(loads("delta") >= delta + 4);
@@ -355,7 +344,7 @@ static void issue_oversize_pass(const char *plate)
     snprintf(sql, sizeof(sql), "UPDATE applications SET claimed_by = '%s',"
              " claim_expires_at = now() + interval '5 minutes', status = 'in_review'"
              " WHERE id = '%s'", cop.id, app);
-    REQUIRE(in_primary(sql));
+    REQUIRE(hp_t_sql_ok(sql));
     snprintf(path, sizeof(path), "/v1/applications/%s/decision", app);
     struct hp_t_resp *r = hp_t_post(path, cop.token, "{\"decision\":\"approve\"}");
     CHECK_INT(r->status, 200);
@@ -427,7 +416,7 @@ TEST(escort_bookings_changed_reach_the_standby_instance_as_escort_loads_not_full
     char sql[512];
     snprintf(sql, sizeof(sql), "UPDATE escorts SET status = 'cancelled' WHERE id = '%s'", id);
     long long t0 = hp_t_now_ms();
-    REQUIRE(in_primary(sql));
+    REQUIRE(hp_t_sql_ok(sql));
     HP_T_EVENTUALLY(rep_names("REPOV1", NULL));
     fprintf(stderr, "    a cancelled booking reached the standby's instance in %lld ms\n",
             hp_t_now_ms() - t0);
@@ -442,11 +431,11 @@ TEST(escort_bookings_changed_reach_the_standby_instance_as_escort_loads_not_full
              "BEGIN; UPDATE escorts SET status = 'scheduled' WHERE id = '%s';"
              " INSERT INTO vehicles (org_id, org_kind, plate, class, gross_weight_kg)"
              " VALUES ('%s', 'site', 'REPOV2', 'heavy_truck', 20000); COMMIT", id, site.org);
-    REQUIRE(in_primary(sql));
+    REQUIRE(hp_t_sql_ok(sql));
     HP_T_EVENTUALLY(known(&rep, "REPOV2") && rep_names("REPOV1", id));
-    REQUIRE(in_primary("DELETE FROM vehicles WHERE plate = 'REPOV2'"));
+    REQUIRE(hp_t_sql_ok("DELETE FROM vehicles WHERE plate = 'REPOV2'"));
     snprintf(sql, sizeof(sql), "UPDATE escorts SET status = 'cancelled' WHERE id = '%s'", id);
-    REQUIRE(in_primary(sql));
+    REQUIRE(hp_t_sql_ok(sql));
     HP_T_EVENTUALLY(!known(&rep, "REPOV2") && rep_names("REPOV1", NULL));
     CHECK(loads("full") == full);
 }
@@ -459,7 +448,7 @@ TEST(a_change_log_pruned_past_the_standby_instance_makes_it_load_in_full_and_cat
     HP_T_EVENTUALLY(metric(&rep, "haulpass_zone_snapshot_feed_up") == 0);
     double full = loads("full");
     /* Written and pruned while the instance could not read the log. */
-    insert_in_primary("REPPRUNED1");
+    insert_hp_t_sql_ok("REPPRUNED1");
     CHECK(hp_t_sql_int("SELECT snapshot_change_log_prune('0')::int") > 0);
     CHECK(hp_t_sql_int("SELECT count(*)::int FROM snapshot_change_log"
                        " WHERE plate = 'REPPRUNED1'") == 0);
@@ -469,7 +458,7 @@ TEST(a_change_log_pruned_past_the_standby_instance_makes_it_load_in_full_and_cat
     /* And deltas again from there. */
     double delta = loads("delta");
     full = loads("full");
-    insert_in_primary("REPPRUNED2");
+    insert_hp_t_sql_ok("REPPRUNED2");
     HP_T_EVENTUALLY(known(&rep, "REPPRUNED2"));
     CHECK(loads("full") == full);
     CHECK(loads("delta") >= delta + 1);
@@ -511,7 +500,7 @@ TEST(it_survives_the_standby_restarting)
     CHECK(ok);
     HP_T_EVENTUALLY(metric(&rep, "haulpass_zone_snapshot_feed_up") == 0);
     CHECK_INT(sighting_status(&rep, "REPOWN0", &ok), 200);
-    insert_in_primary("REPBACK1");
+    insert_hp_t_sql_ok("REPBACK1");
     CHECK_INT(hp_t_sh("%s standby-start >/dev/null 2>&1", pg_ctl()), 0);
     /* It reconnects by itself and loads what it missed. */
     HP_T_EVENTUALLY(known(&rep, "REPBACK1"));
@@ -560,7 +549,7 @@ TEST(with_the_primary_away_it_answers_checks_and_pass_code_reads_refuses_writes_
     HP_T_EVENTUALLY(status_of(&rep, "/readyz") == 200 && status_of(&hp_t, "/readyz") == 200);
     /* The standby streams again only when its WAL receiver has retried
      * (every 5 s by default): until then no own write can be replayed. */
-    insert_in_primary("REPUP0");
+    insert_hp_t_sql_ok("REPUP0");
     HP_T_EVENTUALLY(known(&rep, "REPUP0"));
     r = hp_t_on(&rep, "POST", "/v1/vehicles", haulier.token,
                 "{\"plate\":\"REPUP1\",\"class\":\"pickup\",\"gross_weight_kg\":2000}");

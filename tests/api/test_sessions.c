@@ -65,14 +65,6 @@ static const char *session_of(const char *name, const char *password)
     return token;
 }
 
-static int exec_sql(const char *sql)
-{
-    PGresult *r = PQexec(hp_t_db(), sql);
-    int ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
-    PQclear(r);
-    return ok;
-}
-
 TEST(the_right_password_opens_a_session_whose_token_works_on_ordinary_routes)
 {
     char id[64];
@@ -152,7 +144,7 @@ TEST(five_wrong_passwords_in_a_row_lock_the_name_for_15_minutes_even_for_the_rig
     CHECK_INT(r->status, 201);
     hp_t_free(r);
     /* Fifteen minutes later (the lock moved into the past) it opens. */
-    CHECK(exec_sql("UPDATE sign_in_failures SET locked_until = now() - interval '1 second'"
+    CHECK(hp_t_sql_ok("UPDATE sign_in_failures SET locked_until = now() - interval '1 second'"
                    " WHERE name = 'signin-lock'"));
     r = sign_in("signin-lock", "the right password");
     CHECK_INT(r->status, 201);
@@ -192,7 +184,7 @@ TEST(a_session_ends_after_8_hours_without_use_and_each_use_moves_the_end)
     snprintf(sql, sizeof(sql),
              "UPDATE sessions SET last_used_at = now() - interval '7 hours 59 minutes'"
              " WHERE user_id = '%s'", id);
-    CHECK(exec_sql(sql));
+    CHECK(hp_t_sql_ok(sql));
     struct hp_t_resp *r = hp_t_get("/v1/me", token);
     CHECK_INT(r->status, 200);
     hp_t_free(r);
@@ -204,7 +196,7 @@ TEST(a_session_ends_after_8_hours_without_use_and_each_use_moves_the_end)
     snprintf(sql, sizeof(sql),
              "UPDATE sessions SET last_used_at = now() - interval '8 hours 1 minute'"
              " WHERE user_id = '%s'", id);
-    CHECK(exec_sql(sql));
+    CHECK(hp_t_sql_ok(sql));
     r = hp_t_get("/v1/me", token);
     CHECK_INT(r->status, 401);
     hp_t_free(r);
@@ -415,7 +407,7 @@ TEST(a_count_of_wrong_passwords_left_for_a_day_is_forgotten)
         CHECK_INT(r->status, 401);
         hp_t_free(r);
     }
-    CHECK(exec_sql("UPDATE sign_in_failures SET last_failed_at = now() - interval '25 hours'"
+    CHECK(hp_t_sql_ok("UPDATE sign_in_failures SET last_failed_at = now() - interval '25 hours'"
                    " WHERE name = 'stranger-forget'"));
     struct hp_t_resp *r = sign_in("signin-forget", "the right password");
     CHECK_INT(r->status, 201);
