@@ -79,7 +79,8 @@ struct hp_signing_key;
  * key is published and not retired (a retired key signs nothing new).
  * HP_DB_NO_ROWS when nothing was signed (no key, a retired key, nothing
  * unsigned). Reads the passes first: for a pass found unsigned later; the
- * statements that write passes sign with hp_passes_sign_written. */
+ * statements that write passes sign with hp_passes_sign_ahead or
+ * hp_passes_sign_written. */
 enum hp_db_status hp_passes_sign(struct hp_db *db, struct hp_arena *arena,
                                  const struct hp_signing_key *key, const char *application_id,
                                  const char *code);
@@ -99,6 +100,24 @@ struct hp_passes_written {
     int revision;
     int64_t issued_us;    /* when the revision started (revision 1: issued_at) */
 };
+
+/* The codes of passes signed in memory, for the statement that writes
+ * them: two JSON arrays of the same length (the pass codes, and their
+ * signed codes "HP1:…"), the key's id and its public key (base64url), all
+ * arena memory. n is 0 when nothing was signed (no key, no passes). */
+struct hp_passes_signed {
+    const char *codes_json, *texts_json;
+    const char *kid_hex, *public_key;
+    int n;
+};
+
+/* Signs the passes of w with key in memory, before a statement writes
+ * them (passes that do not fit the layout are left out, with a warning).
+ * The statement stores them only while the key is not retired, and
+ * publishes the key (the foreign key of passes.kid) in the same statement.
+ * False when out of memory. */
+bool hp_passes_sign_ahead(struct hp_arena *arena, const struct hp_signing_key *key,
+                          const struct hp_passes_written *w, struct hp_passes_signed *out);
 
 /* Signs the passes of w with key and stores their codes in one UPDATE,
  * inside the caller's transaction, without reading them back: what

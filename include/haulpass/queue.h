@@ -49,8 +49,9 @@ enum hp_decide_outcome {
 /* Decides application id for officer, who must hold its live claim, inside
  * the caller's transaction. The row is locked first; an approval then makes
  * one pass code per plate (of this year, pass_code.h) and issues the
- * passes, each with its code signed by key (passes.h hp_passes_sign_written;
- * none when key is NULL or retired). On HP_DECIDE_BAD_DOCUMENT *bad_document is the index in
+ * passes, each with its code signed by key (signed before they are
+ * written, passes.h hp_passes_sign_ahead; an amendment's revision once it
+ * is written, hp_passes_sign_written; none when key is NULL or retired). On HP_DECIDE_BAD_DOCUMENT *bad_document is the index in
  * missing_documents of a name that is not, once, an unprovided document
  * of the application. HP_DB_HARD_ERROR when no randomness could be had for
  * the codes. */

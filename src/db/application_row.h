@@ -22,8 +22,9 @@
     " (SELECT z.id FROM zones z WHERE z.application_id = a.id), a.cargo::text"
 
 /* Reads the HP_APP_COLS of row into a (pointing into r, and into arena
- * for the arrays). */
-void hp_applications_read(struct hp_arena *arena, const PGresult *r, int row,
-                          struct hp_application *a);
+ * for the arrays); the number of columns read, where a statement's own
+ * columns after HP_APP_COLS begin. */
+int hp_applications_read(struct hp_arena *arena, const PGresult *r, int row,
+                         struct hp_application *a);
 
 #endif

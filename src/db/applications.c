@@ -19,8 +19,8 @@
     "(" n "::uuid IS NULL OR a.org_id = " n "::uuid OR EXISTS (SELECT 1 FROM projects"  \
     " WHERE id = a.project_id AND site_org_id = " n "::uuid))"
 
-void hp_applications_read(struct hp_arena *arena, const PGresult *r, int row,
-                          struct hp_application *a)
+int hp_applications_read(struct hp_arena *arena, const PGresult *r, int row,
+                         struct hp_application *a)
 {
     int c = 0;
     a->id = PQgetvalue(r, row, c++);
@@ -56,6 +56,7 @@ void hp_applications_read(struct hp_arena *arena, const PGresult *r, int row,
     a->works = hp_db_text(r, row, c++);
     a->roadworks_zone_id = hp_db_text(r, row, c++);
     a->cargo = hp_db_text(r, row, c++);
+    return c;
 }
 
 /* due_at for a clock starting at now_us, from the calendar in the

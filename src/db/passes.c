@@ -290,20 +290,28 @@ static bool sign_all(struct hp_arena *arena, const struct hp_signing_key *key,
     return true;
 }
 
-/* Stores the k codes signed with key: one statement. */
-static enum hp_db_status store_signed(struct hp_db *db, struct hp_arena *arena,
-                                      const struct hp_signing_key *key, const char **codes,
-                                      const char **texts, int k)
+/* The k codes signed with key as the statements that store them take
+ * them; false when out of memory. */
+static bool signed_of(struct hp_arena *arena, const struct hp_signing_key *key,
+                      const char **codes, const char **texts, int k,
+                      struct hp_passes_signed *out)
 {
-    if (!k)
+    char *pub = hp_arena_alloc(arena, 64);
+    hp_base64url_encode(key->public_key, 32, pub);
+    *out = (struct hp_passes_signed){.codes_json = hp_db_json_of_strings(arena, codes, k),
+                                     .texts_json = hp_db_json_of_strings(arena, texts, k),
+                                     .kid_hex = key->kid_hex, .public_key = pub, .n = k};
+    return out->codes_json && out->texts_json;
+}
+
+/* Stores the signed codes s: one statement. */
+static enum hp_db_status store_signed(struct hp_db *db, struct hp_arena *arena,
+                                      const struct hp_passes_signed *s)
+{
+    if (!s->n)
         return HP_DB_NO_ROWS;
     PGresult *r;
-    char pub[64];
-    hp_base64url_encode(key->public_key, 32, pub);
-    const char *params[] = {hp_db_json_of_strings(arena, codes, k),
-                            hp_db_json_of_strings(arena, texts, k), key->kid_hex, pub};
-    if (!params[0] || !params[1])
-        return HP_DB_HARD_ERROR;
+    const char *params[] = {s->codes_json, s->texts_json, s->kid_hex, s->public_key};
     enum hp_db_status st = hp_db_exec(db, arena, &set_signed_sql, 4, params, &r);
     return st == HP_DB_ROWS && atoi(PQcmdTuples(r)) == 0 ? HP_DB_NO_ROWS : st;
 }
@@ -330,21 +338,34 @@ enum hp_db_status hp_passes_sign(struct hp_db *db, struct hp_arena *arena,
         if (!sign_all(arena, key, &w, codes, texts, &k))
             return HP_DB_HARD_ERROR;
     }
-    return store_signed(db, arena, key, codes, texts, k);
+    struct hp_passes_signed s = {0};
+    if (k && !signed_of(arena, key, codes, texts, k, &s))
+        return HP_DB_HARD_ERROR;
+    return store_signed(db, arena, &s);
+}
+
+bool hp_passes_sign_ahead(struct hp_arena *arena, const struct hp_signing_key *key,
+                          const struct hp_passes_written *w, struct hp_passes_signed *out)
+{
+    *out = (struct hp_passes_signed){0};
+    if (!key || !key->pkey || w->n <= 0)
+        return true;
+    int k = 0;
+    const char **codes = hp_arena_calloc(arena, (size_t)w->n, sizeof(*codes));
+    const char **texts = hp_arena_calloc(arena, (size_t)w->n, sizeof(*texts));
+    if (!sign_all(arena, key, w, codes, texts, &k))
+        return false;
+    return !k || signed_of(arena, key, codes, texts, k, out);
 }
 
 enum hp_db_status hp_passes_sign_written(struct hp_db *db, struct hp_arena *arena,
                                          const struct hp_signing_key *key,
                                          const struct hp_passes_written *w)
 {
-    if (!key || !key->pkey || w->n <= 0)
-        return HP_DB_NO_ROWS;
-    int k = 0;
-    const char **codes = hp_arena_calloc(arena, (size_t)w->n, sizeof(*codes));
-    const char **texts = hp_arena_calloc(arena, (size_t)w->n, sizeof(*texts));
-    if (!sign_all(arena, key, w, codes, texts, &k))
+    struct hp_passes_signed s;
+    if (!hp_passes_sign_ahead(arena, key, w, &s))
         return HP_DB_HARD_ERROR;
-    return store_signed(db, arena, key, codes, texts, k);
+    return store_signed(db, arena, &s);
 }
 
 /* The key $1 and the pass $2 as they stand ($3: today, local); what a

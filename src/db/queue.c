@@ -92,14 +92,16 @@ enum hp_db_status hp_queue_list(struct hp_db *db, struct hp_arena *arena, const 
     return st;
 }
 
-/* Locks the row and says whether $2 holds a live claim on it, the first
- * missing document ($3) that is not an unprovided document of it, its
- * number of plates, and whether approving it would extend its pass a third
- * time. An amendment's pass is locked too: another amendment approved or
- * filed in a race (the check at filing reads the pass unlocked) cannot
- * move its extensions between this check and the revision. */
+/* Locks the row and answers it as it stands, then whether $2 holds a live
+ * claim on it, the first missing document ($3) that is not an unprovided
+ * document of it, whether approving it would extend its pass a third
+ * time, and the instant of the decision (the lock's). An amendment's pass
+ * is locked too: another amendment approved or filed in a race (the check
+ * at filing reads the pass unlocked) cannot move its extensions between
+ * this check and the revision. */
 static struct hp_sql lock_sql = HP_SQL("queue_decide_lock",
-    "SELECT a.status = 'in_review' AND a.claimed_by = $2::uuid"
+    "SELECT " HP_APP_COLS ","
+    "       a.status = 'in_review' AND a.claimed_by = $2::uuid"
     "       AND a.claim_expires_at > clock_timestamp(),"
     "       (SELECT m.i FROM json_array_elements_text(coalesce($3, '[]')::json)"
     "                        WITH ORDINALITY m(name, i)"
@@ -109,21 +111,28 @@ static struct hp_sql lock_sql = HP_SQL("queue_decide_lock",
     "            OR (SELECT count(*) FROM json_array_elements_text($3::json) o(name)"
     "                 WHERE o.name = m.name) > 1"
     "         ORDER BY m.i LIMIT 1),"
-    "       cardinality(a.plates),"
-    "       coalesce(a.valid_to > p.valid_to AND p.extensions >= 2, false)"
+    "       coalesce(a.valid_to > p.valid_to AND p.extensions >= 2, false),"
+    "       hp_us(clock_timestamp())"
     "  FROM applications a"
     "  LEFT JOIN LATERAL (SELECT valid_to, extensions FROM passes"
     "                      WHERE code = a.pass_code FOR UPDATE) p ON true"
     " WHERE a.id = $1::uuid FOR UPDATE OF a");
 
-/* The decision, its event and audit entry, and on approval one pass per
- * plate, all in one statement. */
+/* The decision at instant $8, its event and audit entry, and on approval
+ * one pass per plate ($7: their codes), all in one statement. The passes
+ * carry their signed codes ($9: the codes signed, $10: the signed texts)
+ * unless key $11 was retired meanwhile (by another instance); the key is
+ * published on the way ($12: its public key) in case the database was
+ * away when the service started: the foreign key is checked at the end of
+ * the statement, after the insert. */
 static struct hp_sql decide_sql = HP_SQL("queue_decide",
-    "WITH u AS (UPDATE applications a SET"
+    "WITH k AS (INSERT INTO signing_keys (kid, public_key)"
+    "           SELECT $11::text, $12::text WHERE $11 IS NOT NULL ON CONFLICT DO NOTHING),"
+    "     u AS (UPDATE applications a SET"
     "             status = CASE $3 WHEN 'approve' THEN 'approved'"
     "                              WHEN 'approve_provisional' THEN 'approved_provisional'"
     "                              ELSE 'rejected' END,"
-    "             decided_at = clock_timestamp(), decided_by = $2::uuid,"
+    "             decided_at = to_timestamp($8::bigint / 1e6), decided_by = $2::uuid,"
     "             decision_reason = $4,"
     "             missing_documents = ARRAY(SELECT json_array_elements_text($5::json)),"
     "             documents_due = to_timestamp($6::bigint / 1e6),"
@@ -135,17 +144,22 @@ static struct hp_sql decide_sql = HP_SQL("queue_decide",
     "     au AS (INSERT INTO audit (actor_id, entity, entity_id, action, after)"
     "            SELECT $2::uuid, 'application', u.id::text, 'decide',"
     "                   to_jsonb(u) - 'corridor_route' FROM u),"
-    /* Issued at the instant of the decision, which the caller reads back
-     * (decided_at) to sign them: every field they are signed with is the
-     * application's (hp_queue_decide). */
+    /* Issued at the instant of the decision: every field they are signed
+     * with is the application's, as the lock read it (hp_queue_decide). */
     "     p AS (INSERT INTO passes (code, application_id, plate, type, zone_ids,"
     "             corridor_route, corridor_width_m, valid_from, valid_to, hours, project_id,"
-    "             status, documents_due, cargo, issued_at)"
+    "             status, documents_due, cargo, issued_at, signed_code, kid)"
     "           SELECT c.code, u.id, u.plates[c.i], u.type, u.zone_ids, u.corridor_route,"
     "                  u.corridor_width_m, u.valid_from, u.valid_to, u.hours, u.project_id,"
     "                  CASE u.status WHEN 'approved' THEN 'active' ELSE 'provisional' END,"
-    "                  u.documents_due, u.cargo, u.decided_at"
+    "                  u.documents_due, u.cargo, u.decided_at, s.text,"
+    "                  CASE WHEN s.text IS NOT NULL THEN $11::text END"
     "             FROM u, json_array_elements_text($7::json) WITH ORDINALITY c(code, i)"
+    "             LEFT JOIN unnest(ARRAY(SELECT json_array_elements_text($9::json)),"
+    "                              ARRAY(SELECT json_array_elements_text($10::json))) s(code, text)"
+    "                    ON s.code = c.code"
+    "                   AND NOT EXISTS (SELECT 1 FROM signing_keys r"
+    "                                    WHERE r.kid = $11 AND r.retired_at IS NOT NULL)"
     "            WHERE u.status IN ('approved', 'approved_provisional') AND u.kind = 'new'"
     "              AND c.i <= cardinality(u.plates)"
     "           RETURNING code),"
@@ -176,19 +190,18 @@ static bool new_codes(struct hp_arena *arena, int n, const char ***codes, const 
     return *json != NULL;
 }
 
-/* The passes the decision statement issued (one per plate, codes[i] for
- * plates[i], issued at decided_at): what they are signed with is all in
- * the application it answered, so signing reads nothing back. */
+/* The passes approving the new application a at issued_us issues (one per
+ * plate, codes[i] for plates[i]): what they are signed with is all in a as
+ * the lock read it, which the decision does not change, so they are
+ * signed before the statement writes them. */
 static struct hp_passes_written issued_passes(const struct hp_application *a,
-                                              const char *const *codes)
+                                              const char *const *codes, int64_t issued_us)
 {
-    bool issued = strcmp(a->kind, "new") == 0 && (strcmp(a->status, "approved") == 0 ||
-                                                  strcmp(a->status, "approved_provisional") == 0);
     return (struct hp_passes_written){
-        .codes = codes, .plates = a->plates, .n = issued ? a->nplates : 0, .type = a->type,
+        .codes = codes, .plates = a->plates, .n = a->nplates, .type = a->type,
         .valid_from = a->valid_from, .valid_to = a->valid_to, .zone_ids = a->zone_ids,
         .nzones = a->nzones, .corridor = a->corridor, .corridor_width_m = a->corridor_width_m,
-        .hours = a->hours, .revision = 1, .issued_us = a->decided_us};
+        .hours = a->hours, .revision = 1, .issued_us = issued_us};
 }
 
 enum hp_db_status hp_queue_decide(struct hp_db *db, struct hp_arena *arena, const char *id,
@@ -207,24 +220,38 @@ enum hp_db_status hp_queue_decide(struct hp_db *db, struct hp_arena *arena, cons
     enum hp_db_status st = hp_db_exec(db, arena, &lock_sql, 3, lock_params, &r);
     if (st != HP_DB_ROWS)
         return st;
-    if (strcmp(PQgetvalue(r, 0, 0), "t") != 0) {
+    struct hp_application locked;
+    int c = hp_applications_read(arena, r, 0, &locked);
+    if (strcmp(PQgetvalue(r, 0, c), "t") != 0) {
         *outcome = HP_DECIDE_NOT_HOLDER;
         return st;
     }
-    if (!PQgetisnull(r, 0, 1)) {
+    if (!PQgetisnull(r, 0, c + 1)) {
         *outcome = HP_DECIDE_BAD_DOCUMENT;
-        *bad_document = atoi(PQgetvalue(r, 0, 1)) - 1;
+        *bad_document = atoi(PQgetvalue(r, 0, c + 1)) - 1;
         return st;
     }
-    if (d->kind != HP_DECISION_REJECT && strcmp(PQgetvalue(r, 0, 3), "t") == 0) {
+    if (d->kind != HP_DECISION_REJECT && strcmp(PQgetvalue(r, 0, c + 2), "t") == 0) {
         *outcome = HP_DECIDE_EXTENSION_LIMIT;
         return st;
     }
-    /* The codes are made under the row lock, from the plates it holds. */
+    int64_t decided_us = hp_db_int64(r, 0, c + 3);
+    /* The codes are made under the row lock, from the plates it holds, and
+     * a new application's passes signed before the statement writes them:
+     * signing adds the signatures in memory, timed here for
+     * haulpass_pass_signing_seconds, and no statement of its own. */
     const char **codes = NULL, *codes_json = "[]";
-    if (d->kind != HP_DECISION_REJECT &&
-        !new_codes(arena, atoi(PQgetvalue(r, 0, 2)), &codes, &codes_json))
-        return HP_DB_HARD_ERROR;
+    struct hp_passes_signed sig = {0};
+    int64_t signing_us = 0;
+    if (d->kind != HP_DECISION_REJECT) {
+        if (!new_codes(arena, locked.nplates, &codes, &codes_json))
+            return HP_DB_HARD_ERROR;
+        int64_t t0 = hp_time_now_us();
+        struct hp_passes_written issued = issued_passes(&locked, codes, decided_us);
+        if (strcmp(locked.kind, "new") == 0 && !hp_passes_sign_ahead(arena, key, &issued, &sig))
+            return HP_DB_HARD_ERROR;
+        signing_us = hp_time_now_us() - t0;
+    }
     const char *params[] = {id,
                             officer,
                             decision_names[d->kind],
@@ -233,32 +260,39 @@ enum hp_db_status hp_queue_decide(struct hp_db *db, struct hp_arena *arena, cons
                             d->documents_due_us
                                 ? hp_arena_printf(arena, "%lld", (long long)d->documents_due_us)
                                 : NULL,
-                            codes_json};
-    if ((st = hp_db_exec(db, arena, &decide_sql, 7, params, &r)) != HP_DB_ROWS)
+                            codes_json,
+                            hp_arena_printf(arena, "%lld", (long long)decided_us),
+                            sig.codes_json,
+                            sig.texts_json,
+                            sig.kid_hex,
+                            sig.public_key};
+    if ((st = hp_db_exec(db, arena, &decide_sql, 12, params, &r)) != HP_DB_ROWS)
         return st;
     *outcome = HP_DECIDE_DONE;
     hp_applications_read(arena, r, 0, out);
     if (d->kind == HP_DECISION_REJECT)
         return HP_DB_ROWS;
+    if (sig.n)
+        hp_metrics_signing(signing_us);
     /* An approved amendment makes the next revision of its pass, which
-     * needs a code of its own; a new application's passes are new. */
-    struct hp_passes_written written = issued_passes(out, codes);
-    if (strcmp(out->kind, "amendment") == 0 &&
-        (st = hp_pass_amend_approved(db, arena, id, officer, &written)) < 0)
-        return st;
+     * needs a code of its own: signed once written, from the revision the
+     * statement answers, with one UPDATE (timed the same way). */
+    if (strcmp(out->kind, "amendment") == 0) {
+        struct hp_passes_written revised;
+        if ((st = hp_pass_amend_approved(db, arena, id, officer, &revised)) < 0)
+            return st;
+        int64_t t0 = hp_time_now_us();
+        enum hp_db_status signed_st = hp_passes_sign_written(db, arena, key, &revised);
+        if (signed_st < 0)
+            return signed_st;
+        if (signed_st == HP_DB_ROWS)
+            hp_metrics_signing(hp_time_now_us() - t0);
+    }
     /* An approved road-occupation permit is a roadworks zone. */
     if (strcmp(out->type, "road_occupation") == 0 &&
         ((st = hp_roadworks_open(db, arena, id, officer)) < 0 ||
          (st = hp_applications_get(db, arena, id, NULL, out)) < 0))
         return st;
-    /* Signing: the signatures in memory and one UPDATE, timed here for
-     * haulpass_pass_signing_seconds. */
-    int64_t t0 = hp_time_now_us();
-    enum hp_db_status signed_st = hp_passes_sign_written(db, arena, key, &written);
-    if (signed_st < 0)
-        return signed_st;
-    if (signed_st == HP_DB_ROWS)
-        hp_metrics_signing(hp_time_now_us() - t0);
     return HP_DB_ROWS;
 }
 

@@ -226,9 +226,20 @@ TEST(an_approved_pass_carries_a_signed_code_that_verifies_online)
     CHECK(strstr(r->body, kid) != NULL && strstr(r->body, "\"alg\":\"Ed25519\"") != NULL);
     hp_t_free(r);
     /* Signed in the decision's transaction, not later. */
-    char sql[160];
+    char sql[320];
     snprintf(sql, sizeof(sql),
              "SELECT count(*) FROM passes WHERE code = '%s' AND signed_code IS NOT NULL", code);
+    CHECK_INT(hp_t_sql_int(sql), 1);
+    /* Signed before it was written, at the instant the decision then
+     * stored: the code's instant of issue is the pass's issued_at, which is
+     * the application's decided_at. */
+    struct hp_pass_token t;
+    REQUIRE(hp_pass_token_parse(text, strlen(text), &t) == HP_PASS_TOKEN_OK);
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM passes p JOIN applications a ON a.id = p.application_id"
+             " WHERE p.code = '%s' AND p.issued_at = a.decided_at"
+             "   AND floor(extract(epoch FROM p.issued_at)) = %lld",
+             code, (long long)t.claims.issued_s);
     CHECK_INT(hp_t_sql_int(sql), 1);
 }
 
