@@ -1,5 +1,5 @@
 /* Content negotiation: which of two media types an Accept header prefers,
- * and whether Accept-Encoding takes gzip. */
+ * and which content coding Accept-Encoding takes. */
 #ifndef HAULPASS_ACCEPT_H
 #define HAULPASS_ACCEPT_H
 
@@ -34,5 +34,13 @@ int hp_accept_coding_quality(const char *accept_encoding, const char *coding);
  * name or by "*" ("gzip;q=0", "gzip;q=0.5, identity", "identity", "" and
  * no header all say no; "br, gzip;q=0.8" says yes). Pure. */
 bool hp_accept_takes_gzip(const char *accept_encoding);
+
+/* Of the n codings offered (in the order the server prefers them), the one
+ * accept_encoding gives the highest quality above 0 and at least the
+ * quality it gives identity by name or by "*" (as hp_accept_takes_gzip
+ * says for gzip); the earlier one on a tie. NULL: send the body as it is.
+ * Pure. */
+const char *hp_accept_pick_coding(const char *accept_encoding, const char *const *offered,
+                                  int n);
 
 #endif

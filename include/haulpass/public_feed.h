@@ -24,15 +24,17 @@ enum hp_public_format {
     HP_PUBLIC_FORMATS,
 };
 
-/* A rendered feed, shared by every reply that sends it: the text and its
- * gzip, two representations with two strong ETags (RFC 9110 8.8.3: a
- * strong ETag names one sequence of bytes; the gzip ETag is the plain one
- * with "-gz" appended, as the console's assets have). */
+/* A rendered feed, shared by every reply that sends it: the text, its
+ * gzip and, once made, its brotli: representations with strong ETags of
+ * their own (RFC 9110 8.8.3: a strong ETag names one sequence of bytes;
+ * the gzip ETag is the plain one with "-gz" appended, as the console's
+ * assets have, the brotli one with "-br"). */
 struct hp_public_body {
     atomic_int refs;
     int64_t version;        /* the full snapshot's version it shows */
     char etag[48];          /* without its quotes: "g-<version>", "d-<version>" */
     char gzip_etag[56];     /* the same with "-gz" */
+    char br_etag[56];       /* the same with "-br" */
     char last_modified[40]; /* IMF-fixdate of the latest zone write */
     time_t modified;
     char *data;
@@ -40,7 +42,15 @@ struct hp_public_body {
     unsigned char *gzip;    /* data gzip-compressed; NULL when that ran out of
                              * memory (then only the plain text is sent) */
     size_t gzip_len;
+    /* data brotli-compressed, br_len bytes: NULL until a thread of its own
+     * has made it, seconds after the body (a shared body only). Read it
+     * with hp_public_body_br. */
+    _Atomic(unsigned char *) br;
+    size_t br_len;
 };
+
+/* b's brotli, its length in *len; NULL while it is not made yet. */
+const unsigned char *hp_public_body_br(struct hp_public_body *b, size_t *len);
 
 /* The body of format for the current snapshot, a reference the caller
  * drops with hp_public_body_unref; NULL when no snapshot is loaded yet or

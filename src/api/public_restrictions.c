@@ -15,6 +15,7 @@
 #include "haulpass/public_feed.h"
 #include "haulpass/reply.h"
 
+#include <string.h>
 #include <time.h>
 
 static void release(void *cls)
@@ -48,11 +49,22 @@ static void serve(struct hp_request *req, struct hp_public_body *b, const char *
         hp_reply_problem(req, 503, "zones-not-loaded", "the zones are not loaded yet");
         return;
     }
-    /* Two representations, chosen by Accept-Encoding: each has its own
-     * strong ETag, and a 304 answers only the ETag of the one this request
-     * would get (a cache that kept the other asks with that one). */
-    bool gz = b->gzip && hp_accept_takes_gzip(hp_req_header(req, "Accept-Encoding"));
-    const char *etag = gz ? b->gzip_etag : b->etag;
+    /* Up to three representations, chosen by Accept-Encoding: each has its
+     * own strong ETag, and a 304 answers only the ETag of the one this
+     * request would get (a cache that kept another asks with that one).
+     * Brotli only once its thread has made it (public_feed.h): until then
+     * a client taking both gets gzip. */
+    size_t br_len;
+    const unsigned char *br = hp_public_body_br(b, &br_len);
+    const char *offered[2];
+    int n = 0;
+    if (br)
+        offered[n++] = "br";
+    if (b->gzip)
+        offered[n++] = "gzip";
+    const char *coding = hp_accept_pick_coding(hp_req_header(req, "Accept-Encoding"), offered, n);
+    bool gz = coding && strcmp(coding, "gzip") == 0, brotli = coding && !gz;
+    const char *etag = brotli ? b->br_etag : gz ? b->gzip_etag : b->etag;
     hp_reply_header(req, "ETag", hp_arena_printf(req->arena, "\"%s\"", etag));
     hp_reply_header(req, "Vary", "Accept-Encoding");
     hp_reply_header(req, "Last-Modified", hp_arena_strdup(req->arena, b->last_modified));
@@ -67,7 +79,10 @@ static void serve(struct hp_request *req, struct hp_public_body *b, const char *
         hp_reply_static(req, 304, NULL, "", 0);
         return;
     }
-    if (gz) {
+    if (brotli) {
+        hp_reply_header(req, "Content-Encoding", "br");
+        hp_reply_shared(req, 200, content_type, (const char *)br, br_len, release, b);
+    } else if (gz) {
         hp_reply_header(req, "Content-Encoding", "gzip");
         hp_reply_shared(req, 200, content_type, (const char *)b->gzip, b->gzip_len, release, b);
     } else {

@@ -143,10 +143,25 @@ int hp_accept_coding_quality(const char *accept_encoding, const char *coding)
 
 bool hp_accept_takes_gzip(const char *accept_encoding)
 {
+    static const char *const gzip[] = {"gzip"};
+    return hp_accept_pick_coding(accept_encoding, gzip, 1) != NULL;
+}
+
+const char *hp_accept_pick_coding(const char *accept_encoding, const char *const *offered,
+                                  int n)
+{
     if (!accept_encoding)
-        return false;
-    int gzip = listed_quality(accept_encoding, "gzip");
-    /* Identity competes only when the client gave it a quality: "br,
+        return NULL;
+    /* Identity competes only when the client gave it a quality: "br;q=0.5,
      * gzip;q=0.8" still prefers gzip to no coding at all. */
-    return gzip > 0 && gzip >= listed_quality(accept_encoding, "identity");
+    int identity = listed_quality(accept_encoding, "identity"), best_q = 0;
+    const char *best = NULL;
+    for (int i = 0; i < n; i++) {
+        int q = listed_quality(accept_encoding, offered[i]);
+        if (q > best_q && q >= identity) {
+            best = offered[i];
+            best_q = q;
+        }
+    }
+    return best;
 }

@@ -357,7 +357,11 @@ void hp_t_free(struct hp_t_resp *r)
 
 const char *hp_t_header(const struct hp_t_resp *r, const char *name)
 {
-    static __thread char value[1024];
+    /* A few in turn, so that two in one expression (comparing the ETags of
+     * two responses) are two strings, not one buffer written twice. */
+    static __thread char values[4][1024];
+    static __thread unsigned turn;
+    char *value = values[turn++ % 4];
     size_t n = strlen(name);
     for (const char *line = r->headers; line && *line;) {
         const char *end = strstr(line, "\r\n");
@@ -367,7 +371,7 @@ const char *hp_t_header(const struct hp_t_resp *r, const char *name)
             const char *v = line + n + 1;
             while (*v == ' ')
                 v++;
-            snprintf(value, sizeof(value), "%.*s", (int)(end - v), v);
+            snprintf(value, sizeof(values[0]), "%.*s", (int)(end - v), v);
             return value;
         }
         line = end + 2;

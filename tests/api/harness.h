@@ -71,8 +71,8 @@ struct hp_t_resp *hp_t_on(struct hp_t_server *s, const char *method, const char 
                           const char *token, const char *json);
 void hp_t_free(struct hp_t_resp *r);
 
-/* The value of a response header (case-insensitive), in static storage per
- * call, or NULL. */
+/* The value of a response header (case-insensitive), or NULL; in static
+ * storage that the fifth call after this one reuses. */
 const char *hp_t_header(const struct hp_t_resp *r, const char *name);
 
 /* A string member of r->json at a dotted path ("user.name"), or NULL. */

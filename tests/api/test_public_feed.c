@@ -4,6 +4,7 @@
 #include "harness.h"
 #include "test.h"
 
+#include <brotli/decode.h>
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
 #include <libxml/xpath.h>
@@ -403,7 +404,7 @@ TEST(the_gzip_body_gunzips_to_exactly_the_plain_one_with_its_own_etag_in_both_fo
     once();
     for (int i = 0; i < 2; i++) {
         struct hp_t_resp *plain = get_as(feeds[i], NULL, NULL);
-        struct hp_t_resp *gz = get_as(feeds[i], "gzip, deflate, br", NULL);
+        struct hp_t_resp *gz = get_as(feeds[i], "gzip, deflate", NULL);
         CHECK_INT(plain->status, 200);
         CHECK_INT(gz->status, 200);
         CHECK(hp_t_header(plain, "Content-Encoding") == NULL);
@@ -430,8 +431,9 @@ TEST(the_gzip_body_gunzips_to_exactly_the_plain_one_with_its_own_etag_in_both_fo
 TEST(a_client_that_refuses_gzip_or_names_no_coding_gets_the_plain_body)
 {
     once();
-    const char *plain_only[] = {"gzip;q=0", "identity", "gzip;q=0, identity", "gzip;q=0, *",
-                                "br", "", "gzip;q=0.5, identity"};
+    const char *plain_only[] = {"gzip;q=0", "identity", "gzip;q=0, identity", "gzip;q=0, br;q=0, *",
+                                "compress", "", "gzip;q=0.5, identity",
+                                "br;q=0.5, gzip;q=0.5, identity"};
     struct hp_t_resp *plain = get_as(feeds[0], NULL, NULL);
     CHECK(plain->json != NULL);
     for (size_t i = 0; i < sizeof(plain_only) / sizeof(plain_only[0]); i++) {
@@ -446,7 +448,8 @@ TEST(a_client_that_refuses_gzip_or_names_no_coding_gets_the_plain_body)
         hp_t_free(r);
     }
     /* Any other way of taking gzip gets it. */
-    const char *takes[] = {"GZIP", "x-gzip", "*", "br;q=1, gzip;q=0.8", "identity;q=0.5, gzip"};
+    const char *takes[] = {"GZIP", "x-gzip", "br;q=0, *", "br;q=0.5, gzip;q=0.8",
+                           "identity;q=0.5, gzip"};
     for (size_t i = 0; i < sizeof(takes) / sizeof(takes[0]); i++) {
         struct hp_t_resp *r = get_as(feeds[0], takes[i], NULL);
         if (!hp_t_header(r, "Content-Encoding") || !gunzips_to(r, plain))
@@ -526,6 +529,116 @@ TEST(a_zone_change_gives_new_bodies_and_etags_in_both_encodings)
         hp_t_free(plain);
         hp_t_free(gz);
     }
+}
+
+/* --- brotli -------------------------------------------------------------- */
+
+/* Whether path, asked with Accept-Encoding ae, comes brotli-coded now. */
+static bool comes_as_br(const char *path, const char *ae)
+{
+    struct hp_t_resp *r = get_as(path, ae, NULL);
+    const char *ce = hp_t_header(r, "Content-Encoding");
+    bool br = r->status == 200 && ce && strcmp(ce, "br") == 0;
+    hp_t_free(r);
+    return br;
+}
+
+/* Whether r's brotli body decodes to exactly plain's body. */
+static bool unbrotlis_to(const struct hp_t_resp *r, const struct hp_t_resp *plain)
+{
+    size_t n = plain->len + 1;
+    uint8_t *text = malloc(n);
+    bool same = text &&
+                BrotliDecoderDecompress(r->len, (const uint8_t *)r->body, &n, text) ==
+                    BROTLI_DECODER_RESULT_SUCCESS &&
+                n == plain->len && memcmp(text, plain->body, n) == 0;
+    free(text);
+    return same;
+}
+
+TEST(brotli_comes_once_made_decodes_to_the_plain_body_and_has_its_own_etag)
+{
+    once();
+    for (int i = 0; i < 2; i++) {
+        /* Made by a thread of its own after the body: gzip until then. */
+        HP_T_EVENTUALLY(comes_as_br(feeds[i], "gzip, deflate, br"));
+        struct hp_t_resp *plain = get_as(feeds[i], NULL, NULL);
+        struct hp_t_resp *gz = get_as(feeds[i], "gzip", NULL);
+        struct hp_t_resp *br = get_as(feeds[i], "gzip, deflate, br", NULL);
+        CHECK_INT(br->status, 200);
+        CHECK_STR(hp_t_header(br, "Content-Encoding"), "br");
+        CHECK_STR(hp_t_header(br, "Vary"), "Accept-Encoding");
+        char type[96];
+        snprintf(type, sizeof(type), "%s", hp_t_header(plain, "Content-Type"));
+        CHECK_STR(hp_t_header(br, "Content-Type"), type);
+        CHECK(unbrotlis_to(br, plain));
+        CHECK(br->len < gz->len);
+        /* Its own strong ETag, "-br"; a 304 for it, the body for another. */
+        char etag[64], want[80];
+        snprintf(etag, sizeof(etag), "%s", hp_t_header(plain, "ETag"));
+        REQUIRE(strlen(etag) > 2);
+        etag[strlen(etag) - 1] = '\0';
+        snprintf(want, sizeof(want), "%s-br\"", etag);
+        CHECK_STR(hp_t_header(br, "ETag"), want);
+        struct hp_t_resp *r = get_as(feeds[i], "br", want);
+        CHECK_INT(r->status, 304);
+        CHECK_STR(hp_t_header(r, "ETag"), want);
+        hp_t_free(r);
+        r = get_as(feeds[i], "br", hp_t_header(gz, "ETag"));
+        CHECK_INT(r->status, 200);
+        CHECK(unbrotlis_to(r, plain));
+        hp_t_free(r);
+        r = get_as(feeds[i], "gzip", want);
+        CHECK_INT(r->status, 200);
+        CHECK_STR(hp_t_header(r, "Content-Encoding"), "gzip");
+        hp_t_free(r);
+        /* The client's order wins over ours. */
+        r = get_as(feeds[i], "br;q=0.5, gzip", NULL);
+        CHECK_STR(hp_t_header(r, "Content-Encoding"), "gzip");
+        hp_t_free(r);
+        hp_t_free(plain);
+        hp_t_free(gz);
+        hp_t_free(br);
+    }
+}
+
+/* Whether the plain feed names zone id now. */
+static bool feed_names(const char *id)
+{
+    struct hp_t_resp *r = get_as(feeds[0], NULL, NULL);
+    bool named = r->status == 200 && r->body && strstr(r->body, id) != NULL;
+    hp_t_free(r);
+    return named;
+}
+
+TEST(a_zone_change_gives_a_new_brotli_body_and_never_the_old_one)
+{
+    once();
+    HP_T_EVENTUALLY(comes_as_br(feeds[0], "br"));
+    struct hp_t_resp *before = get_as(feeds[0], "br", NULL);
+    char id[64], old_etag[80];
+    snprintf(old_etag, sizeof(old_etag), "%s", hp_t_header(before, "ETag"));
+    hp_t_free(before);
+    hp_t_create("/v1/zones", officer.token,
+                "{\"name\":\"Brotli Quay\",\"geometry\":{\"type\":\"Polygon\","
+                "\"coordinates\":[[[118.62,35.0],[118.63,35.0],[118.63,35.01],[118.62,35.01],"
+                "[118.62,35.0]]]},\"rules\":[{\"hazmat_only\":true}]}",
+                id);
+    /* Once the feed shows the new zone, never the old brotli: the body as
+     * it is meanwhile (to a client taking only br), then the new brotli. */
+    HP_T_EVENTUALLY(feed_names(id));
+    HP_T_EVENTUALLY(comes_as_br(feeds[0], "br"));
+    struct hp_t_resp *plain = get_as(feeds[0], NULL, NULL);
+    struct hp_t_resp *after = get_as(feeds[0], "br", NULL);
+    REQUIRE(strstr(plain->body, id) != NULL);
+    char etag[80];
+    snprintf(etag, sizeof(etag), "%.*s-br\"", (int)strlen(hp_t_header(plain, "ETag")) - 1,
+             hp_t_header(plain, "ETag"));
+    CHECK_STR(hp_t_header(after, "ETag"), etag);
+    CHECK(strcmp(etag, old_etag) != 0);
+    CHECK(unbrotlis_to(after, plain));
+    hp_t_free(after);
+    hp_t_free(plain);
 }
 
 /* --- precision ---------------------------------------------------------- */

@@ -82,3 +82,28 @@ TEST(gzip_is_sent_only_to_a_client_that_takes_it_at_least_as_well_as_identity)
     CHECK(!hp_accept_takes_gzip("gzip;q=0.5, identity"));
     CHECK(!hp_accept_takes_gzip("br"));
 }
+
+TEST(of_the_codings_offered_the_client_s_favourite_is_picked_and_ours_on_a_tie)
+{
+    static const char *const both[] = {"br", "gzip"};
+    static const char *const gzip_only[] = {"gzip"};
+    /* Ours first on a tie, as browsers send them all at q=1. */
+    CHECK_STR(hp_accept_pick_coding("gzip, deflate, br", both, 2), "br");
+    CHECK_STR(hp_accept_pick_coding("*", both, 2), "br");
+    CHECK_STR(hp_accept_pick_coding("BR", both, 2), "br");
+    /* The client's own order by quality wins over ours. */
+    CHECK_STR(hp_accept_pick_coding("br;q=0.5, gzip", both, 2), "gzip");
+    CHECK_STR(hp_accept_pick_coding("br;q=0.5, gzip;q=0.8", both, 2), "gzip");
+    CHECK_STR(hp_accept_pick_coding("br;q=0, *", both, 2), "gzip");
+    CHECK_STR(hp_accept_pick_coding("x-gzip", both, 2), "gzip");
+    /* Not offered, refused, or below identity: the body as it is. */
+    CHECK(hp_accept_pick_coding("br", gzip_only, 1) == NULL);
+    CHECK(hp_accept_pick_coding("br;q=0, gzip;q=0", both, 2) == NULL);
+    CHECK(hp_accept_pick_coding("br;q=0.5, identity", both, 2) == NULL);
+    CHECK(hp_accept_pick_coding("identity", both, 2) == NULL);
+    CHECK(hp_accept_pick_coding("", both, 2) == NULL);
+    CHECK(hp_accept_pick_coding(NULL, both, 2) == NULL);
+    CHECK(hp_accept_pick_coding("gzip", both, 0) == NULL);
+    /* A malformed q-value counts for nothing, the other entry stands. */
+    CHECK_STR(hp_accept_pick_coding("br;q=x, gzip", both, 2), "gzip");
+}

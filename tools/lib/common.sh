@@ -9,7 +9,7 @@ PGBIN=/usr/lib/postgresql/15/bin
 # Debian packages each script needs (tools/test adds TEST, tools/bench BENCH).
 HP_PKGS_RUN=(build-essential meson ninja-build pkg-config python3 libmicrohttpd-dev
   libpq-dev libxml2-dev libcjson-dev libgeos-dev libssl-dev libcurl4-openssl-dev libqrencode-dev
-  postgresql-15 postgresql-15-postgis-3 postgresql-contrib curl jq nodejs npm)
+  libbrotli-dev postgresql-15 postgresql-15-postgis-3 postgresql-contrib curl jq nodejs npm)
 # chromium and a CJK font: the console's end-to-end tests (tests/e2e/), whose
 # screenshots a person reads; rsvg-convert and zbarimg read pass codes' QRs back;
 # promtool (in prometheus) and mandoc check the deployment files; the service
