@@ -95,7 +95,7 @@ enum hp_db_status hp_queue_list(struct hp_db *db, struct hp_arena *arena, const 
 /* Locks the row and answers it as it stands, then whether $2 holds a live
  * claim on it, the first missing document ($3) that is not an unprovided
  * document of it, whether approving it would extend its pass a third
- * time, and the instant of the decision (the lock's). An amendment's pass
+ * time, and the instant of the decision. An amendment's pass
  * is locked too: another amendment approved or filed in a race (the check
  * at filing reads the pass unlocked) cannot move its extensions between
  * this check and the revision. */
@@ -119,7 +119,8 @@ static struct hp_sql lock_sql = HP_SQL("queue_decide_lock",
     " WHERE a.id = $1::uuid FOR UPDATE OF a");
 
 /* The decision at instant $8, its event and audit entry, and on approval
- * one pass per plate ($7: their codes), all in one statement. The passes
+ * one pass per plate ($7: their codes), all in one statement; it answers
+ * the application and how many passes it stored signed. The passes
  * carry their signed codes ($9: the codes signed, $10: the signed texts)
  * unless key $11 was retired meanwhile (by another instance); the key is
  * published on the way ($12: its public key) in case the database was
@@ -162,11 +163,11 @@ static struct hp_sql decide_sql = HP_SQL("queue_decide",
     "                                    WHERE r.kid = $11 AND r.retired_at IS NOT NULL)"
     "            WHERE u.status IN ('approved', 'approved_provisional') AND u.kind = 'new'"
     "              AND c.i <= cardinality(u.plates)"
-    "           RETURNING code),"
+    "           RETURNING code, signed_code IS NOT NULL AS signed),"
     "     pa AS (INSERT INTO audit (actor_id, entity, entity_id, action, after)"
     "            SELECT $2::uuid, 'pass', p.code, 'issue', jsonb_build_object('code', p.code)"
     "              FROM p)"
-    "SELECT " HP_APP_COLS " FROM u a");
+    "SELECT " HP_APP_COLS ", (SELECT count(*) FROM p WHERE p.signed) FROM u a");
 
 static const char *const decision_names[] = {
     [HP_DECISION_APPROVE] = "approve",
@@ -239,7 +240,8 @@ enum hp_db_status hp_queue_decide(struct hp_db *db, struct hp_arena *arena, cons
     /* The codes are made under the row lock, from the plates it holds, and
      * a new application's passes signed before the statement writes them:
      * signing adds the signatures in memory, timed here for
-     * haulpass_pass_signing_seconds, and no statement of its own. */
+     * haulpass_pass_signing_seconds, and two columns to the statement's
+     * insert, not a statement of its own. */
     const char **codes = NULL, *codes_json = "[]";
     struct hp_passes_signed sig = {0};
     int64_t signing_us = 0;
@@ -269,10 +271,12 @@ enum hp_db_status hp_queue_decide(struct hp_db *db, struct hp_arena *arena, cons
     if ((st = hp_db_exec(db, arena, &decide_sql, 12, params, &r)) != HP_DB_ROWS)
         return st;
     *outcome = HP_DECIDE_DONE;
-    hp_applications_read(arena, r, 0, out);
+    int stored = atoi(PQgetvalue(r, 0, hp_applications_read(arena, r, 0, out)));
     if (d->kind == HP_DECISION_REJECT)
         return HP_DB_ROWS;
-    if (sig.n)
+    /* Timed when it stored something, as for an amendment below: not
+     * when the key was retired meanwhile. */
+    if (stored > 0)
         hp_metrics_signing(signing_us);
     /* An approved amendment makes the next revision of its pass, which
      * needs a code of its own: signed once written, from the revision the

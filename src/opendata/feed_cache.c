@@ -8,6 +8,7 @@
 #include "haulpass/log.h"
 #include "haulpass/snapshot.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -81,7 +82,9 @@ const unsigned char *hp_public_body_br(struct hp_public_body *b, size_t *len)
  * that renders, whose feed readers wait under the lock. So one thread of
  * its own, started with the first body and at a lower priority than the
  * requests, compresses the newest body of each format, and replies send
- * gzip until it is there. A body replaced before its turn is skipped. */
+ * gzip until it is there. A body replaced before its turn is dropped
+ * from waiting (compress_later); the formats take turns, so that one
+ * changing often cannot starve the other. */
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static struct hp_public_body *waiting[HP_PUBLIC_FORMATS];
 static bool compressor_started;
@@ -89,15 +92,19 @@ static bool compressor_started;
 static void *compress_bodies(void *unused)
 {
     (void)unused;
-    setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+    if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10) != 0)
+        hp_log(HP_LOG_WARN, "the public feed's brotli runs at the requests' priority",
+               "error", strerror(errno), NULL);
+    int next = 0;
     pthread_mutex_lock(&lock);
     for (;;) {
         struct hp_public_body *b = NULL;
-        bool current = false;
-        for (int f = 0; !b && f < HP_PUBLIC_FORMATS; f++) {
+        for (int i = 0; !b && i < HP_PUBLIC_FORMATS; i++) {
+            int f = (next + i) % HP_PUBLIC_FORMATS;
             b = waiting[f];
             waiting[f] = NULL;
-            current = b && cached[f] == b;
+            if (b)
+                next = f + 1;
         }
         if (!b) {
             pthread_cond_wait(&wake, &lock);
@@ -105,7 +112,7 @@ static void *compress_bodies(void *unused)
         }
         pthread_mutex_unlock(&lock);
         size_t n = 0;
-        unsigned char *br = current ? hp_brotli(b->data, b->len, &n) : NULL;
+        unsigned char *br = hp_brotli(b->data, b->len, &n);
         if (br) {
             b->br_len = n;
             atomic_store_explicit(&b->br, br, memory_order_release);
