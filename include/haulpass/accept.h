@@ -1,5 +1,6 @@
 /* Content negotiation: which of two media types an Accept header prefers,
- * and which content coding Accept-Encoding takes. */
+ * which content coding Accept-Encoding takes, and which language
+ * Accept-Language prefers. */
 #ifndef HAULPASS_ACCEPT_H
 #define HAULPASS_ACCEPT_H
 
@@ -42,5 +43,15 @@ bool hp_accept_takes_gzip(const char *accept_encoding);
  * Pure. */
 const char *hp_accept_pick_coding(const char *accept_encoding, const char *const *offered,
                                   int n);
+
+/* Of the n languages offered (primary tags, such as "en" and "zh", the
+ * default first), the one an Accept-Language header value gives the
+ * highest quality above 0 (RFC 9110 12.5.4, basic filtering: a range
+ * names a language when it is its tag or begins with the tag and "-", so
+ * "zh-CN" names "zh"; "*" names any not named otherwise); the earlier one
+ * on a tie, and the first when the header names none of them or there is
+ * no header. Pure. */
+const char *hp_accept_pick_language(const char *accept_language, const char *const *offered,
+                                    int n);
 
 #endif

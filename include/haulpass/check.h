@@ -16,6 +16,7 @@
 #define HAULPASS_CHECK_H
 
 #include "haulpass/route_clip.h"
+#include "haulpass/rule_text.h"
 #include "haulpass/snapshot.h"
 
 #include <stddef.h>
@@ -98,10 +99,11 @@ bool hp_check_zones_at(const struct hp_snapshot *s, GEOSContextHandle_t ctx,
                        const struct hp_check_vehicle *v, double minx, double miny, double maxx,
                        double maxy, time_t at, struct hp_check_violation **out, int *n);
 
-/* A sentence for the haulier: which zone, which rule, why it applies to
- * this vehicle, when it is in force, and the instant it was broken (when,
- * formatted by the caller). */
+/* A sentence for the haulier, in English or Chinese: which zone, which
+ * rule, why it applies to this vehicle, when it is in force, and the
+ * instant it was broken (when, formatted by the caller). */
 void hp_check_reason(const struct hp_snap_zone *z, const struct hp_rule *r,
-                     const struct hp_check_vehicle *v, const char *when, char *out, size_t len);
+                     const struct hp_check_vehicle *v, const char *when, enum hp_rule_lang lang,
+                     char *out, size_t len);
 
 #endif

@@ -10,11 +10,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* A growing text; on allocation failure `failed` is set and writes stop. */
+/* A growing text; on allocation failure `failed` is set and writes stop.
+ * lang: the language of the reasons it writes (English unless set). */
 struct hp_text {
     char *p;
     size_t len, cap;
     bool failed;
+    enum hp_rule_lang lang;
 };
 
 void hp_text_free(struct hp_text *t);

@@ -205,7 +205,7 @@ static void rule_and_reason(struct hp_text *t, const struct hp_snapshot *s,
     char r[HP_OH_MAX_LEN + 2048], when[40];
     when[format_instant(s, (double)x->at, when)] = '\0';
     const struct hp_snap_zone *z = &s->zones[x->zone];
-    hp_check_reason(z, &z->rules[x->rule], v, when, r, sizeof(r));
+    hp_check_reason(z, &z->rules[x->rule], v, when, t->lang, r, sizeof(r));
     puts_(t, "\"reason\":");
     str(t, r);
 }

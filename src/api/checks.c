@@ -3,6 +3,7 @@
  * answers from the in-memory snapshot, and this file writes the JSON. */
 #include "haulpass/api.h"
 
+#include "haulpass/accept.h"
 #include "haulpass/arena.h"
 #include "haulpass/check.h"
 #include "haulpass/check_answer.h"
@@ -21,6 +22,15 @@
 
 #define MAX_SIGHTINGS 1000
 #define DEFAULT_SPEED_KMH 30
+
+/* The language of the answer's reasons: Chinese when Accept-Language
+ * prefers it to English (the console sends its own), else English. */
+static enum hp_rule_lang reason_lang(struct hp_request *req)
+{
+    static const char *const ours[] = {"en", "zh"};
+    const char *l = hp_accept_pick_language(hp_req_header(req, "Accept-Language"), ours, 2);
+    return strcmp(l, "zh") == 0 ? HP_RULE_LANG_ZH : HP_RULE_LANG_EN;
+}
 
 /* Runs the check and writes the answer into t; 200, 404 (no such plate,
  * or one that org, when given, does not hold), 422 (it would arrive after
@@ -193,7 +203,7 @@ void hp_api_checks_route(struct hp_request *req)
     bool police = (req->who->role & HP_ROLE_POLICE) != 0;
     if (!police)
         hp_uuid_bytes(req->who->org_id, org);
-    struct hp_text t = {0};
+    struct hp_text t = {.lang = reason_lang(req)};
     int status = route_answer(v[RC_PLATE] ? norm : NULL, police ? NULL : org, &given, xy, n,
                               depart, speed, &t);
     free(xy);
@@ -305,7 +315,7 @@ void hp_api_checks_sightings(struct hp_request *req)
         return;
     }
     GEOSContextHandle_t ctx = hp_geo_thread_context();
-    struct hp_text t = {0};
+    struct hp_text t = {.lang = reason_lang(req)};
     hp_check_answer_sightings_begin(&t, s);
     bool ok = ctx != NULL;
     for (int i = 0; ok && i < n; i++) {
@@ -400,7 +410,7 @@ void hp_api_checks_zones(struct hp_request *req)
     struct hp_check_violation *list = NULL;
     int n = 0;
     time_t when = (time_t)(at / 1000000);
-    struct hp_text t = {0};
+    struct hp_text t = {.lang = reason_lang(req)};
     ok = ctx && hp_check_zones_at(s, ctx, &cv, b[0], b[1], b[2], b[3], when, &list, &n);
     if (ok)
         hp_check_answer_zones(&t, s, &cv, when, list, n, !cJSON_IsFalse(v[CZ_REASONS]));

@@ -177,11 +177,38 @@ static void add_day(struct sentence *s, const char *what, int64_t day)
     add(s, d);
 }
 
+/* The Chinese sentence: the zone, its rule as the public feed words it
+ * (rule_text.h: vehicles, weight, hours, dates, which pass lifts it), this
+ * vehicle, and the instant. */
+static void reason_zh(struct sentence *s, const struct hp_snap_zone *z, const struct hp_rule *r,
+                      const struct hp_check_vehicle *v, const char *when)
+{
+    char rule[HP_OH_MAX_LEN + 1024]; /* the hours may be quoted whole */
+    hp_rule_text(r, HP_RULE_LANG_ZH, rule, sizeof(rule));
+    add(s, "区域“");
+    add(s, z->name);
+    add(s, "”：");
+    add(s, rule);
+    add(s, "。本车：");
+    const char *cls = v->cls >= 0 ? hp_rule_text_class(v->cls, HP_RULE_LANG_ZH) : NULL;
+    add(s, cls ? cls : "车型不明");
+    add(s, "，");
+    add_int(s, v->gross_kg);
+    add(s, v->hazmat ? "千克，载危险货物。" : "千克。");
+    add(s, when);
+    add(s, r->liftable ? " 时在限行时段内，且无覆盖此处的有效通行证。" : " 时在限行时段内。");
+}
+
 void hp_check_reason(const struct hp_snap_zone *z, const struct hp_rule *r,
-                     const struct hp_check_vehicle *v, const char *when, char *out, size_t len)
+                     const struct hp_check_vehicle *v, const char *when, enum hp_rule_lang lang,
+                     char *out, size_t len)
 {
     struct sentence s = {out, len, 0};
     out[0] = '\0';
+    if (lang == HP_RULE_LANG_ZH) {
+        reason_zh(&s, z, r, v, when);
+        return;
+    }
     add(&s, "zone \"");
     add(&s, z->name);
     add(&s, "\" restricts ");

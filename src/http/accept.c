@@ -165,3 +165,36 @@ const char *hp_accept_pick_coding(const char *accept_encoding, const char *const
     }
     return best;
 }
+
+/* Whether language range [r, r + n) names language tag lang. */
+static bool names_language(const char *r, size_t n, const char *lang)
+{
+    size_t k = strlen(lang);
+    return n >= k && strncasecmp(r, lang, k) == 0 && (n == k || r[k] == '-');
+}
+
+const char *hp_accept_pick_language(const char *accept_language, const char *const *offered,
+                                    int n)
+{
+    if (n <= 0)
+        return NULL;
+    const char *best = offered[0];
+    int best_q = 0;
+    for (int i = 0; accept_language && i < n; i++) {
+        int named = -1, star = -1, q;
+        const char *p = accept_language, *r;
+        size_t len;
+        while (next_entry(&p, &r, &len, &q)) {
+            if (q >= 0 && names_language(r, len, offered[i]))
+                named = q > named ? q : named;
+            else if (q >= 0 && len == 1 && *r == '*')
+                star = q;
+        }
+        q = named >= 0 ? named : star;
+        if (q > best_q) {
+            best = offered[i];
+            best_q = q;
+        }
+    }
+    return best;
+}

@@ -233,6 +233,48 @@ TEST(a_route_that_zigzags_across_an_edge_crosses_once_per_visit)
     hp_t_free(r);
 }
 
+/* The reason of the one violation of the Old Town route on Tuesday 06:50,
+ * asked with Accept-Language al (NULL: none), into out. */
+static void reason_in(const char *al, char *out, size_t len)
+{
+    char h[96];
+    snprintf(h, sizeof(h), "Accept-Language: %s", al ? al : "");
+    const char *headers[] = {h, NULL};
+    char body[512];
+    snprintf(body, sizeof(body),
+             "{" HEAVY ",\"route\":{\"type\":\"LineString\",\"coordinates\":"
+             "[[118.25,35.015],[118.31,35.015]]},\"depart_at\":\"%s\"}",
+             TUESDAY_0650);
+    struct hp_t_resp *r = hp_t_req("POST", "/v1/checks/route", haulier.token, NULL, body,
+                                   strlen(body), al ? headers : NULL);
+    const char *reason = r->status == 200 && count(r, "violations") == 1
+                             ? str(item(r, "violations", 0), "reason")
+                             : NULL;
+    snprintf(out, len, "%s", reason ? reason : "");
+    hp_t_free(r);
+}
+
+TEST(a_reason_is_in_chinese_for_a_client_that_prefers_it_and_in_english_otherwise)
+{
+    once();
+    char zh[2048], en[2048], none[2048];
+    reason_in("zh-CN,zh;q=0.9,en;q=0.8", zh, sizeof(zh));
+    reason_in("en-GB,en;q=0.9,zh;q=0.5", en, sizeof(en));
+    reason_in(NULL, none, sizeof(none));
+    /* The zone, its rule as the public feed words it, this vehicle, and
+     * the instant, in Chinese. */
+    CHECK(strstr(zh, "区域“Old Town”") != NULL);
+    CHECK(strstr(zh, "12吨以上的重型货车") != NULL);
+    CHECK(strstr(zh, "07:00") != NULL);
+    CHECK(strstr(zh, "可凭施工通行证通行") != NULL);
+    CHECK(strstr(zh, "本车：重型货车，31000千克") != NULL);
+    CHECK(strstr(zh, "2026-12-01T07:00:00+08:00 时在限行时段内，且无覆盖此处的有效通行证。") != NULL);
+    CHECK(strstr(zh, "zone") == NULL);
+    /* English when English is preferred, or nothing is said. */
+    CHECK(strstr(en, "zone \"Old Town\" restricts heavy_truck over 12000 kg") != NULL);
+    CHECK_STR(none, en);
+}
+
 TEST(a_rule_is_violated_only_when_it_applies_and_is_in_force_during_the_crossing)
 {
     once();

@@ -52,19 +52,34 @@ export async function run(browser, all) {
     await page.waitForFunction(() => [...document.querySelectorAll('td')].some(td => td.textContent === '鲁Q20003'));
     fs.unlinkSync(csv);
     await snap(page, 'haulier-fleet');
+    // A trip across the core zone, clicked on the map, for 鲁Q12345.
+    const checkTrip = async () => {
+      await page.waitForSelector('.map .leaflet-overlay-pane path');
+      await page.select('select[name=plate]', '鲁Q12345');
+      const box = await (await page.$('.map')).boundingBox();
+      await page.mouse.click(box.x + box.width * 0.2, box.y + box.height * 0.55);
+      await page.mouse.click(box.x + box.width * 0.8, box.y + box.height * 0.55);
+      await page.click('form button[type=submit]');
+      await page.waitForSelector('.verdict');
+    };
     await page.click('#bar nav a[href="/haulier/trip"]');
     await ready(page, '/haulier/trip');
-    await page.waitForSelector('.map .leaflet-overlay-pane path');
-    await page.select('select[name=plate]', '鲁Q12345');
-    const box = await (await page.$('.map')).boundingBox();
-    await page.mouse.click(box.x + box.width * 0.2, box.y + box.height * 0.55);
-    await page.mouse.click(box.x + box.width * 0.8, box.y + box.height * 0.55);
-    await page.click('form button[type=submit]');
-    await page.waitForSelector('.verdict');
+    await checkTrip();
     expect((await page.$('.verdict.bad')) !== null, 'the trip not allowed');
     const rows = await page.$$eval('tr.bad td', tds => tds.map(td => td.textContent));
     expect(rows.includes('兰山核心区 Lanshan core'), `the violated zone listed (got ${rows.join(' | ')})`);
+    expect(rows.some(r => r.startsWith('zone "兰山核心区 Lanshan core" restricts')), `the reason in English (got ${rows.join(' | ')})`);
     await snap(page, 'haulier-trip-violation');
+    // The same trip in Chinese: the reason comes in Chinese too (the console sends its language).
+    await page.click('#bar button.lang');
+    await ready(page, '/haulier/trip');
+    await checkTrip();
+    expect((await page.$('.verdict.bad')) !== null, 'the trip not allowed, in Chinese');
+    const zh = await page.$$eval('tr.bad td', tds => tds.map(td => td.textContent));
+    expect(zh.some(r => r.startsWith('区域“兰山核心区 Lanshan core”：') && r.includes('本车：重型货车')),
+      `the reason in Chinese (got ${zh.join(' | ')})`);
+    expect(!zh.some(r => r.includes('restricts')), 'no English reason left in the Chinese console');
+    await snap(page, 'haulier-trip-violation-zh');
   }));
 
   all.push(...await scenario(browser, 'a zone named <img src=x onerror=alert(1)> shows as text and fires nothing', async (page, srv) => {

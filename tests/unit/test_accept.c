@@ -107,3 +107,25 @@ TEST(of_the_codings_offered_the_client_s_favourite_is_picked_and_ours_on_a_tie)
     /* A malformed q-value counts for nothing, the other entry stands. */
     CHECK_STR(hp_accept_pick_coding("br;q=x, gzip", both, 2), "gzip");
 }
+
+TEST(the_language_a_client_prefers_among_ours_is_picked_english_by_default)
+{
+    static const char *const ours[] = {"en", "zh"};
+    CHECK_STR(hp_accept_pick_language("zh-CN,zh;q=0.9,en;q=0.8", ours, 2), "zh");
+    CHECK_STR(hp_accept_pick_language("zh", ours, 2), "zh");
+    CHECK_STR(hp_accept_pick_language("ZH-Hans-CN", ours, 2), "zh");
+    CHECK_STR(hp_accept_pick_language("en-US,en;q=0.9,zh-CN;q=0.8", ours, 2), "en");
+    CHECK_STR(hp_accept_pick_language("fr, zh;q=0.5", ours, 2), "zh");
+    /* Ours on a tie, and when nothing of ours is named, or no header. */
+    CHECK_STR(hp_accept_pick_language("zh, en", ours, 2), "en");
+    CHECK_STR(hp_accept_pick_language("*", ours, 2), "en");
+    CHECK_STR(hp_accept_pick_language("fr-FR, de", ours, 2), "en");
+    CHECK_STR(hp_accept_pick_language("", ours, 2), "en");
+    CHECK_STR(hp_accept_pick_language(NULL, ours, 2), "en");
+    /* A tag that only begins like ours, a refusal, a malformed q-value. */
+    CHECK_STR(hp_accept_pick_language("zhx", ours, 2), "en");
+    CHECK_STR(hp_accept_pick_language("zh;q=0, *", ours, 2), "en");
+    CHECK_STR(hp_accept_pick_language("en;q=0, *;q=0.5", ours, 2), "zh");
+    CHECK_STR(hp_accept_pick_language("en;q=x, zh;q=0.1", ours, 2), "zh");
+    CHECK(hp_accept_pick_language("zh", ours, 0) == NULL);
+}

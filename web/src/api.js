@@ -1,5 +1,7 @@
 // The public API, with the session token kept in sessionStorage only
 // (never a cookie, never the URL).
+import {currentLang} from './i18n.js';
+
 const KEY = 'haulpass.session';
 
 export class ApiError extends Error {
@@ -24,7 +26,9 @@ let onExpired = () => {};
 export function whenExpired(fn) { onExpired = fn; }
 
 export async function api(method, path, body, opts = {}) {
-  const headers = {Accept: opts.accept || 'application/json'};
+  // The console's own language, not the browser's: the reasons of a check
+  // come in it.
+  const headers = {Accept: opts.accept || 'application/json', 'Accept-Language': currentLang() === 'zh' ? 'zh-CN' : 'en'};
   const s = session();
   if (s && s.token && !opts.anonymous) headers.Authorization = `Bearer ${s.token}`;
   Object.assign(headers, opts.headers || {}); // If-Match, for instance
