@@ -27,7 +27,8 @@ export async function run(browser, all) {
     await ready(page, '/haulier/fleet');
     await page.goto(`${srv.base}/passes`);
     await ready(page, '/passes');
-    await page.click(`a[href="/passes/amend?code=${pass.code}"]`); // within the page: no reload
+    // The link encodes the code: its check symbol may be one of = $ (pass_code.c).
+    await page.click(`a[href="/passes/amend?code=${encodeURIComponent(pass.code)}"]`); // within the page: no reload
     await ready(page, '/passes/amend');
     await page.waitForSelector('main table tbody tr');
     expect((await page.$$('main table tbody tr')).length === 1, 'one revision at first');
