@@ -116,20 +116,27 @@ static bool is_coding(const char *r, size_t n, const char *coding)
     return strcasecmp(coding, "gzip") == 0 && n == 6 && strncasecmp(r, "x-gzip", 6) == 0;
 }
 
-/* The quality of the entry naming coding, else of "*"; -1 when there is
- * neither. */
-static int listed_quality(const char *accept_encoding, const char *coding)
+/* The quality in header of the entry naming name (as names says), else
+ * of "*"; -1 when there is neither. Accept-Encoding and Accept-Language
+ * read alike. */
+static int listed_quality_by(const char *header, const char *name,
+                             bool (*names)(const char *r, size_t n, const char *name))
 {
     int named = -1, star = -1, q;
-    const char *p = accept_encoding, *r;
+    const char *p = header, *r;
     size_t n;
     while (next_entry(&p, &r, &n, &q)) {
-        if (q >= 0 && is_coding(r, n, coding))
+        if (q >= 0 && names(r, n, name))
             named = q > named ? q : named;
         else if (q >= 0 && n == 1 && *r == '*')
             star = q;
     }
     return named >= 0 ? named : star;
+}
+
+static int listed_quality(const char *accept_encoding, const char *coding)
+{
+    return listed_quality_by(accept_encoding, coding, is_coding);
 }
 
 int hp_accept_coding_quality(const char *accept_encoding, const char *coding)
@@ -181,16 +188,7 @@ const char *hp_accept_pick_language(const char *accept_language, const char *con
     const char *best = offered[0];
     int best_q = 0;
     for (int i = 0; accept_language && i < n; i++) {
-        int named = -1, star = -1, q;
-        const char *p = accept_language, *r;
-        size_t len;
-        while (next_entry(&p, &r, &len, &q)) {
-            if (q >= 0 && names_language(r, len, offered[i]))
-                named = q > named ? q : named;
-            else if (q >= 0 && len == 1 && *r == '*')
-                star = q;
-        }
-        q = named >= 0 ? named : star;
+        int q = listed_quality_by(accept_language, offered[i], names_language);
         if (q > best_q) {
             best = offered[i];
             best_q = q;
