@@ -44,6 +44,17 @@
  * more than a blink), a full load follows at once to start afresh. */
 #define REBASE_SHARE 8
 #define REBASE_MIN_MS 50.0
+/* After a load the loader rests REST_SHARE times as long as the load
+ * took, and at least REST_MIN_MS, before the next one, unless a check
+ * waits for it: a stream of writes (hundreds of decisions a second) then
+ * costs a few loads a second, each taking in every change since the last,
+ * instead of a load after every write that nobody reads, taking the cores
+ * the writes need (the loader and its PostgreSQL backend then use at most
+ * a quarter of a core). A check waiting for a local write (or for the
+ * first snapshot) cuts the rest short, so a client still sees its own
+ * change at once; other instances' changes wait out the rest. */
+#define REST_SHARE 3
+#define REST_MIN_MS 50
 
 static struct {
     pthread_mutex_t lock;
@@ -54,6 +65,7 @@ static struct {
     int wake; /* eventfd: a local write or stop */
     struct hp_snapshot *current;
     long long wanted, loaded, own; /* own: `wanted` after the last local write */
+    int waiting; /* checks waiting for a load (hp_check_feed_current) */
     /* The last attempt to load: `wanted` when it began, and whether it
      * failed (or the database could not be reached). Checks stop waiting
      * for a load that has already failed: a stale answer now beats the
@@ -74,6 +86,15 @@ static struct {
 } feed = {.lock = PTHREAD_MUTEX_INITIALIZER, .loaded_cond = PTHREAD_COND_INITIALIZER,
           .wake = -1};
 
+static void wake_loader(void)
+{
+    if (feed.wake >= 0) {
+        uint64_t one = 1;
+        ssize_t ignored = write(feed.wake, &one, sizeof(one));
+        (void)ignored;
+    }
+}
+
 static void want_reload(bool own)
 {
     pthread_mutex_lock(&feed.lock);
@@ -83,11 +104,7 @@ static void want_reload(bool own)
     if (own)
         feed.own = feed.wanted;
     pthread_mutex_unlock(&feed.lock);
-    if (feed.wake >= 0) {
-        uint64_t one = 1;
-        ssize_t ignored = write(feed.wake, &one, sizeof(one));
-        (void)ignored;
-    }
+    wake_loader();
 }
 
 static bool still_running(void)
@@ -397,6 +414,7 @@ static void *loader(void *arg)
 {
     (void)arg;
     struct pg_conn *conn = NULL;
+    long long rest_until_us = 0; /* see REST_MIN_MS */
     while (still_running()) {
         if (!conn && !(conn = listen_on())) {
             pthread_mutex_lock(&feed.lock);
@@ -408,11 +426,27 @@ static void *loader(void *arg)
         }
         pthread_mutex_lock(&feed.lock);
         bool stale = feed.loaded < feed.wanted;
+        long long now = hp_time_now_us();
+        int rest_ms = stale && !feed.waiting && now < rest_until_us
+                          ? (int)((rest_until_us - now + 999) / 1000)
+                          : 0;
         pthread_mutex_unlock(&feed.lock);
-        /* After a failed load, wait a little rather than hammer the
-         * database; the connection check below catches a lost server. */
-        bool failed = stale && !reload(conn);
-        wait_for(conn, failed ? RETRY_MS : stale ? 0 : 250);
+        if (rest_ms > 0) {
+            /* A notification or a waiting check ends the wait early; the
+             * loop then looks again. */
+            wait_for(conn, rest_ms);
+        } else {
+            /* After a failed load, wait a little rather than hammer the
+             * database; the connection check below catches a lost server. */
+            bool failed = stale && !reload(conn);
+            if (stale && !failed) {
+                long long rest = REST_SHARE * (hp_time_now_us() - now);
+                if (rest < REST_MIN_MS * 1000LL)
+                    rest = REST_MIN_MS * 1000LL;
+                rest_until_us = hp_time_now_us() + rest;
+            }
+            wait_for(conn, failed ? RETRY_MS : stale ? 0 : 250);
+        }
         drain(conn);
         if (!hp_snapshot_store_up(conn)) {
             hp_log(HP_LOG_WARN, "check feed lost its connection", NULL);
@@ -605,9 +639,15 @@ struct hp_snapshot *hp_check_feed_current(void)
     clock_gettime(CLOCK_REALTIME, &until);
     until.tv_sec += WAIT_FOR_OWN_WRITE_MS / 1000;
     pthread_mutex_lock(&feed.lock);
-    while (feed.running && must_wait())
-        if (pthread_cond_timedwait(&feed.loaded_cond, &feed.lock, &until) == ETIMEDOUT)
-            break;
+    if (feed.running && must_wait()) {
+        /* The first to wait wakes a resting loader (REST_MIN_MS). */
+        if (feed.waiting++ == 0)
+            wake_loader();
+        while (feed.running && must_wait())
+            if (pthread_cond_timedwait(&feed.loaded_cond, &feed.lock, &until) == ETIMEDOUT)
+                break;
+        feed.waiting--;
+    }
     struct hp_snapshot *s = hp_snapshot_ref(feed.current);
     pthread_mutex_unlock(&feed.lock);
     return s;

@@ -966,6 +966,47 @@ TEST(a_delta_that_cost_much_of_a_full_load_is_followed_by_a_full_load_that_start
     CHECK_INT(hp_t_server_stop(&second), 0);
 }
 
+/* Whether no change known to server s waits to reach its snapshot. */
+static bool caught_up_on(struct hp_t_server *s)
+{
+    struct hp_t_resp *r = hp_t_on(s, "GET", "/metrics", NULL, NULL);
+    bool yes = r->body && strstr(r->body, "\nhaulpass_zone_snapshot_behind_seconds 0.000\n");
+    hp_t_free(r);
+    return yes;
+}
+
+/* The loader rests after each load (three times as long as it took, at
+ * least 50 ms: src/check/feed.c) unless a check waits for it. So however
+ * fast writes come, a server that nobody asks for checks loads at most
+ * once per 50 ms, each load taking in every write since the one before;
+ * and a check right after a write still sees it. The bound holds on any
+ * machine: a slow one only makes the writes, and so the time allowed,
+ * longer. */
+TEST(writes_nobody_checks_are_loaded_a_few_at_a_time_and_a_check_after_a_write_still_sees_it)
+{
+    once();
+    HP_T_EVENTUALLY(caught_up_on(&hp_t));
+    long long n0 = loads(&hp_t, "full") + loads(&hp_t, "delta"), t0 = now_ms();
+    char p[32];
+    for (int i = 0; i < 40; i++) {
+        snprintf(p, sizeof(p), "鲁CR%04d", i);
+        hp_t_vehicle_add(haulier.token, p);
+    }
+    HP_T_EVENTUALLY(caught_up_on(&hp_t));
+    long long took = now_ms() - t0, n = loads(&hp_t, "full") + loads(&hp_t, "delta") - n0;
+    fprintf(stderr, "    40 vehicles registered and loaded in %lld ms: %lld loads\n", took, n);
+    CHECK(n >= 1);
+    CHECK(n <= took / 50 + 1);
+    CHECK_STR(port_status_on(&hp_t, p), "violation"); /* the last one is in */
+    /* Each write is followed at once by a check, while the loader rests
+     * after the load before: the check does not answer without the write. */
+    for (int i = 0; i < 5; i++) {
+        snprintf(p, sizeof(p), "鲁CW%04d", i);
+        hp_t_vehicle_add(haulier.token, p);
+        CHECK_STR(port_status_on(&hp_t, p), "violation");
+    }
+}
+
 TEST(a_delta_is_read_over_a_full_snapshot_only)
 {
     once();

@@ -12,13 +12,18 @@
 # (claim and decision latencies apart) goes to var/bench/wrk.log.
 #
 # Settings: BENCH_QUEUE_OFFICERS (8), BENCH_QUEUE_SIZE (applications queued
-# by the set-up: 40,000).
+# by the set-up: 40,000), BENCH_QUEUE_FLEET (the haulier's trucks the
+# applications are for, in turn: 1,000, so 40 passes a truck by the end).
+# A fleet and not one truck: every decision issues a pass, and the check
+# snapshot reloads the truck's passes; one truck with thousands of live
+# passes measured that reload more than the queue (BENCH_QUEUE_FLEET=1
+# still does, for comparison with runs before 2026-12-03).
 BENCH_CASES+=(queue_decide)
 BENCH_SETUP+=(setup_queue)
 
-# 8 officers, a haulier with one truck, and BENCH_QUEUE_SIZE queued
-# applications (a tenth of them fast track), written straight into the
-# database: filing them through the API would take longer than the run.
+# 8 officers, a haulier with BENCH_QUEUE_FLEET trucks, and BENCH_QUEUE_SIZE
+# queued applications (a tenth of them fast track), written straight into
+# the database: filing them through the API would take longer than the run.
 setup_queue() {
   cc -O2 -Wall -o var/bench/queue_officers "$ROOT/tools/bench.d/queue_officers.c" -lcurl -lpthread ||
     hp_die "could not build tools/bench.d/queue_officers.c"
@@ -48,14 +53,19 @@ PY
   local org user
   read -r org user <var/bench/queue-haulier
   "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$BENCH_DB" -v org="$org" -v user="$user" \
-    -v n="${BENCH_QUEUE_SIZE:-40000}" <<'SQL'
+    -v n="${BENCH_QUEUE_SIZE:-40000}" -v fleet="${BENCH_QUEUE_FLEET:-1000}" <<'SQL'
+-- The first truck came through the API above; the rest of the fleet.
+INSERT INTO vehicles (plate, org_id, org_kind, class, gross_weight_kg)
+SELECT '鲁Q' || lpad(i::text, 5, '0'), :'org', 'haulier', 'heavy_truck', 31000
+  FROM generate_series(1, :fleet - 1) i;
 -- An oversize load has its corridor and cargo (sql/014_oversize.sql).
 INSERT INTO applications (org_id, applicant_id, type, plates, valid_from, valid_to, status,
                           fast_track, due_at, submitted_at, corridor_route, corridor_width_m,
                           cargo)
 SELECT :'org', :'user', (ARRAY['construction', 'urban_delivery', 'oversize', 'hazmat',
                                 'temporary'])[1 + i % 5],
-       ARRAY['鲁Q99999'], current_date, current_date + 1, 'queued', i % 10 = 0,
+       ARRAY[CASE WHEN i % :fleet = 0 THEN '鲁Q99999'
+                  ELSE '鲁Q' || lpad((i % :fleet)::text, 5, '0') END], current_date, current_date + 1, 'queued', i % 10 = 0,
        now() + (i % 72) * interval '1 hour', now() - interval '1 day' + i * interval '1 ms',
        CASE WHEN i % 5 = 2 THEN 'SRID=4326;LINESTRING(118.3 35.0,118.4 35.0)'::geometry END,
        CASE WHEN i % 5 = 2 THEN 50 END,
