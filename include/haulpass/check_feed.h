@@ -9,6 +9,9 @@
  * while it was away are lost. A write through this instance
  * (hp_check_feed_mark_stale, called before its reply is sent) makes the
  * next check wait for the reload, so a client always sees its own change.
+ * Between loads the loader rests (three times as long as the last load
+ * took, at least 50 ms) unless a check waits for one: a stream of writes
+ * is taken in a few loads a second.
  */
 #ifndef HAULPASS_CHECK_FEED_H
 #define HAULPASS_CHECK_FEED_H

@@ -196,3 +196,33 @@ TEST(statements_are_prepared_once_per_connection_and_parameterised)
     hp_db_release(pool, db);
     hp_arena_free(arena);
 }
+
+/* hp_us (sql/020_hp_us_inlined.sql), how instants travel to the C side:
+ * the microseconds since the epoch whatever the session's time zone, and
+ * inlined into the statement that calls it, never run as a function of its
+ * own (which parses its body again in every statement). */
+TEST(hp_us_is_the_epoch_in_microseconds_in_every_time_zone_and_is_inlined)
+{
+    static const char *zones[] = {"UTC", "Asia/Shanghai", "America/New_York", "Pacific/Chatham"};
+    for (size_t i = 0; i < sizeof(zones) / sizeof(*zones); i++) {
+        char sql[900];
+        snprintf(sql, sizeof(sql),
+                 "SET TIME ZONE '%s';"
+                 " SELECT count(*) FILTER (WHERE hp_us(t) <> (extract(epoch FROM t) * 1000000)::bigint)"
+                 "        + count(*) FILTER (WHERE hp_us(t) <> u) FROM (VALUES"
+                 " ('1970-01-01 00:00:00+00'::timestamptz, 0::bigint),"
+                 " ('1969-12-31 23:59:59.999999+00', -1),"
+                 " ('2026-12-03 08:00:00.000001+08', 1796256000000001),"
+                 " ('2026-11-01 01:30:00-04', 1793511000000000),"
+                 " ('9999-12-31 23:59:59.999999+00', 253402300799999999)) v(t, u)",
+                 zones[i]);
+        CHECK_INT(hp_t_sql_int(sql), 0);
+    }
+    CHECK(hp_t_sql_ok("RESET TIME ZONE"));
+    /* A call that ran as a function would be counted by track_functions. */
+    CHECK_INT(hp_t_sql_int("SET LOCAL track_functions = 'all';"
+                           " SELECT sum(hp_us(now() + i * interval '1 s')) FROM generate_series(1, 10) i;"
+                           " SELECT coalesce(pg_stat_get_xact_function_calls("
+                           "'hp_us(timestamptz)'::regprocedure), 0)"),
+              0);
+}
