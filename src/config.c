@@ -54,6 +54,9 @@ void hp_config_from_env(struct hp_config *cfg)
     cfg->webhook_backoff_ms = 1000;
     if ((v = getenv("HAULPASS_WEBHOOK_BACKOFF_MS")) && *v)
         parse_int(v, 1, 3600000, &cfg->webhook_backoff_ms);
+    cfg->snapshot_rest_ms = 50;
+    if ((v = getenv("HAULPASS_SNAPSHOT_REST_MS")) && *v)
+        parse_int(v, 0, 600000, &cfg->snapshot_rest_ms);
     v = getenv("HAULPASS_TILE_URL");
     cfg->tile_url = v && *v ? v : NULL;
     v = getenv("HAULPASS_DEBUG_ROUTES");

@@ -152,6 +152,7 @@ static int serve(struct hp_config *cfg, int argc, char **argv)
      * standby to read, the snapshot comes from it and the primary is asked
      * only where its own writes stand (check_feed.h). The snapshot's loader
      * and the webhook deliverer LISTEN, so they connect past any pooler. */
+    hp_check_feed_rest(cfg->snapshot_rest_ms);
     bool feed = cfg->db_read ? hp_check_feed_start_replica(cfg->db_read, hp_config_db_direct(cfg))
                              : hp_check_feed_start(hp_config_db_direct(cfg));
     if (!app.pool || (cfg->db_read && !app.read_pool) || !feed || !hp_server_start(&app) ||

@@ -10,8 +10,8 @@
  * (hp_check_feed_mark_stale, called before its reply is sent) makes the
  * next check wait for the reload, so a client always sees its own change.
  * Between loads the loader rests (three times as long as the last load
- * took, at least 50 ms) unless a check waits for one: a stream of writes
- * is taken in a few loads a second.
+ * took, 50 to 250 ms by default) unless a check waits for one: a stream
+ * of writes is taken in at most a load per rest.
  */
 #ifndef HAULPASS_CHECK_FEED_H
 #define HAULPASS_CHECK_FEED_H
@@ -19,6 +19,11 @@
 #include <stdbool.h>
 
 struct hp_snapshot;
+
+/* The least rest between two loads, in ms (HAULPASS_SNAPSHOT_REST_MS;
+ * 50 by default): the rest is three times the last load's duration, at
+ * most 250 ms, but never less than this. Call before starting. */
+void hp_check_feed_rest(int ms);
 
 /* Starts the loader thread for conninfo; false when it cannot start. The
  * first snapshot arrives as soon as the database answers. */

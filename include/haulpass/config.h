@@ -27,6 +27,8 @@ struct hp_config {
                              * private networks are allowed (tests, an intranet) */
     int webhook_backoff_ms; /* HAULPASS_WEBHOOK_BACKOFF_MS: the first retry's wait,
                              * doubled each time up to an hour, for a day */
+    int snapshot_rest_ms;   /* HAULPASS_SNAPSHOT_REST_MS: the check snapshot's
+                             * loader's least rest between loads (check_feed.h) */
 };
 
 /* Fills cfg from the environment and the defaults of docs/contract.md section 1. */

@@ -41,20 +41,24 @@
 #define MAX_DELTA_PLATES 10000
 /* A delta re-reads every plate changed since the last full load, so deltas
  * grow until the next one. Once a delta costs an eighth of a full load (and
- * more than a blink), a full load follows at once to start afresh. */
+ * more than a blink), a full load follows to start afresh (after the rest
+ * below, like any load). */
 #define REBASE_SHARE 8
 #define REBASE_MIN_MS 50.0
 /* After a load the loader rests REST_SHARE times as long as the load
- * took, and at least REST_MIN_MS, before the next one, unless a check
- * waits for it: a stream of writes (hundreds of decisions a second) then
- * costs a few loads a second, each taking in every change since the last,
- * instead of a load after every write that nobody reads, taking the cores
- * the writes need (the loader and its PostgreSQL backend then use at most
- * a quarter of a core). A check waiting for a local write (or for the
- * first snapshot) cuts the rest short, so a client still sees its own
- * change at once; other instances' changes wait out the rest. */
+ * took, capped at REST_MAX_MS, and at least the configured rest
+ * (hp_check_feed_rest, 50 ms by default), before the next one, unless a
+ * check waits for it: a stream of writes (hundreds of decisions a second)
+ * then costs at most a load per rest, each taking in every change since
+ * the last, instead of a load after every write that nobody reads, taking
+ * the cores the writes need (with loads under REST_MAX_MS / REST_SHARE,
+ * the loader and its PostgreSQL backend use at most a quarter of a core).
+ * A check waiting for a local write (or for the first snapshot) cuts the
+ * rest short, so a client still sees its own change at once; other
+ * instances' changes wait out the rest, REST_MAX_MS at most by default. */
 #define REST_SHARE 3
-#define REST_MIN_MS 50
+#define REST_MAX_MS 250
+static int rest_min_ms = 50;
 
 static struct {
     pthread_mutex_t lock;
@@ -414,7 +418,7 @@ static void *loader(void *arg)
 {
     (void)arg;
     struct pg_conn *conn = NULL;
-    long long rest_until_us = 0; /* see REST_MIN_MS */
+    long long rest_until_us = 0; /* monotonic; see REST_SHARE */
     while (still_running()) {
         if (!conn && !(conn = listen_on())) {
             pthread_mutex_lock(&feed.lock);
@@ -426,7 +430,7 @@ static void *loader(void *arg)
         }
         pthread_mutex_lock(&feed.lock);
         bool stale = feed.loaded < feed.wanted;
-        long long now = hp_time_now_us();
+        long long now = hp_time_mono_us();
         int rest_ms = stale && !feed.waiting && now < rest_until_us
                           ? (int)((rest_until_us - now + 999) / 1000)
                           : 0;
@@ -440,10 +444,12 @@ static void *loader(void *arg)
              * database; the connection check below catches a lost server. */
             bool failed = stale && !reload(conn);
             if (stale && !failed) {
-                long long rest = REST_SHARE * (hp_time_now_us() - now);
-                if (rest < REST_MIN_MS * 1000LL)
-                    rest = REST_MIN_MS * 1000LL;
-                rest_until_us = hp_time_now_us() + rest;
+                long long end = hp_time_mono_us(), rest = REST_SHARE * (end - now);
+                if (rest > REST_MAX_MS * 1000LL)
+                    rest = REST_MAX_MS * 1000LL;
+                if (rest < rest_min_ms * 1000LL)
+                    rest = rest_min_ms * 1000LL;
+                rest_until_us = end + rest;
             }
             wait_for(conn, failed ? RETRY_MS : stale ? 0 : 250);
         }
@@ -583,6 +589,11 @@ static bool start(const char *conninfo, void *(*run)(void *))
     return true;
 }
 
+void hp_check_feed_rest(int ms)
+{
+    rest_min_ms = ms < 0 ? 0 : ms;
+}
+
 bool hp_check_feed_start(const char *conninfo)
 {
     return start(conninfo, loader);
@@ -640,7 +651,7 @@ struct hp_snapshot *hp_check_feed_current(void)
     until.tv_sec += WAIT_FOR_OWN_WRITE_MS / 1000;
     pthread_mutex_lock(&feed.lock);
     if (feed.running && must_wait()) {
-        /* The first to wait wakes a resting loader (REST_MIN_MS). */
+        /* The first to wait wakes a resting loader (REST_SHARE). */
         if (feed.waiting++ == 0)
             wake_loader();
         while (feed.running && must_wait())

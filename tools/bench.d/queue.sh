@@ -25,6 +25,7 @@ BENCH_SETUP+=(setup_queue)
 # queued applications (a tenth of them fast track), written straight into
 # the database: filing them through the API would take longer than the run.
 setup_queue() {
+  [[ ${BENCH_QUEUE_FLEET:-1000} =~ ^[1-9][0-9]{0,4}$ ]] || hp_die "BENCH_QUEUE_FLEET: 1 to 99999 trucks"
   cc -O2 -Wall -o var/bench/queue_officers "$ROOT/tools/bench.d/queue_officers.c" -lcurl -lpthread ||
     hp_die "could not build tools/bench.d/queue_officers.c"
   python3 - "$BENCH_URL" "$BENCH_TOKEN" "${BENCH_QUEUE_OFFICERS:-8}" var/bench <<'PY'
