@@ -171,6 +171,14 @@ export async function signIn(page, base, name, password) {
   // then the password field emptied. Wait for that, so that the caller reads
   // the new message and the next sign-in's typing is not wiped.
   if (resp.status() !== 201) await page.waitForFunction(() => document.querySelector('input[name=password]')?.value === '');
+  // An accepted one is kept by the page and followed by the home screen:
+  // wait until that is drawn, or a caller's next page.goto() could start
+  // before the session is stored and land on the sign-in form (seen on a
+  // loaded machine as a screen that never became ready).
+  else await page.waitForFunction(() => {
+    const r = document.querySelector('main')?.dataset.ready;
+    return r && r !== 'sign-in';
+  });
   return resp.status();
 }
 
