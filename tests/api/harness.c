@@ -477,12 +477,28 @@ struct hp_t_who hp_t_who_add(const char *org, const char *kind, const char *role
     return w;
 }
 
-void hp_t_vehicle_add(const char *token, const char *plate)
+int hp_t_vehicle_add_on(struct hp_t_server *s, const char *token, const char *plate)
 {
     char b[256];
     snprintf(b, sizeof(b), "{\"plate\":\"%s\",\"class\":\"heavy_truck\",\"gross_weight_kg\":31000}",
              plate);
-    hp_t_free(hp_t_post("/v1/vehicles", token, b));
+    struct hp_t_resp *r = hp_t_on(s, "POST", "/v1/vehicles", token, b);
+    int status = r->status;
+    hp_t_free(r);
+    return status;
+}
+
+int hp_t_vehicle_add(const char *token, const char *plate)
+{
+    return hp_t_vehicle_add_on(&hp_t, token, plate);
+}
+
+bool hp_t_snapshot_caught_up(struct hp_t_server *s)
+{
+    struct hp_t_resp *r = hp_t_on(s, "GET", "/metrics", NULL, NULL);
+    bool yes = r->body && strstr(r->body, "\nhaulpass_zone_snapshot_behind_seconds 0.000\n");
+    hp_t_free(r);
+    return yes;
 }
 
 void hp_t_create(const char *path, const char *token, const char *body, char id[64])

@@ -91,8 +91,14 @@ struct hp_t_who {
 struct hp_t_who hp_t_who_add(const char *org, const char *kind, const char *role,
                              const char *name);
 
-/* Registers a heavy truck with plate for the organisation of token. */
-void hp_t_vehicle_add(const char *token, const char *plate);
+/* Registers a heavy truck (31 t) with plate for the organisation of
+ * token, through the test server or through s; the answer's status. */
+int hp_t_vehicle_add(const char *token, const char *plate);
+int hp_t_vehicle_add_on(struct hp_t_server *s, const char *token, const char *plate);
+
+/* Whether no change that server s knows of waits to reach its check
+ * snapshot (haulpass_zone_snapshot_behind_seconds is 0). */
+bool hp_t_snapshot_caught_up(struct hp_t_server *s);
 
 /* POSTs body to path as token and checks that it answered 201; copies the
  * new resource's id into id ("" when it failed). */

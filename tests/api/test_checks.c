@@ -966,15 +966,6 @@ TEST(a_delta_that_cost_much_of_a_full_load_is_followed_by_a_full_load_that_start
     CHECK_INT(hp_t_server_stop(&second), 0);
 }
 
-/* Whether no change known to server s waits to reach its snapshot. */
-static bool caught_up_on(struct hp_t_server *s)
-{
-    struct hp_t_resp *r = hp_t_on(s, "GET", "/metrics", NULL, NULL);
-    bool yes = r->body && strstr(r->body, "\nhaulpass_zone_snapshot_behind_seconds 0.000\n");
-    hp_t_free(r);
-    return yes;
-}
-
 /* The loader rests after each load (three times as long as it took, 50
  * to 250 ms: src/check/feed.c) unless a check waits for it. So however
  * fast writes come, a server that nobody asks for checks loads at most
@@ -984,14 +975,14 @@ static bool caught_up_on(struct hp_t_server *s)
 TEST(writes_nobody_checks_are_loaded_a_few_at_a_time)
 {
     once();
-    HP_T_EVENTUALLY(caught_up_on(&hp_t));
+    HP_T_EVENTUALLY(hp_t_snapshot_caught_up(&hp_t));
     long long n0 = loads(&hp_t, "full") + loads(&hp_t, "delta"), t0 = now_ms();
     char p[32];
     for (int i = 0; i < 40; i++) {
         snprintf(p, sizeof(p), "鲁CR%04d", i);
         hp_t_vehicle_add(haulier.token, p);
     }
-    HP_T_EVENTUALLY(caught_up_on(&hp_t));
+    HP_T_EVENTUALLY(hp_t_snapshot_caught_up(&hp_t));
     long long took = now_ms() - t0, n = loads(&hp_t, "full") + loads(&hp_t, "delta") - n0;
     fprintf(stderr, "    40 vehicles registered and loaded in %lld ms: %lld loads\n", took, n);
     CHECK(n >= 1);
@@ -1011,14 +1002,10 @@ TEST(a_check_after_a_write_wakes_the_resting_loader_and_sees_the_write)
     const char *env[] = {"HAULPASS_SNAPSHOT_REST_MS=60000", NULL};
     struct hp_t_server second;
     REQUIRE(hp_t_server_start(&second, env) == 0);
-    char b[256], p[32];
+    char p[32];
     for (int i = 0; i < 3; i++) {
         snprintf(p, sizeof(p), "鲁CW%04d", i);
-        snprintf(b, sizeof(b),
-                 "{\"plate\":\"%s\",\"class\":\"heavy_truck\",\"gross_weight_kg\":31000}", p);
-        struct hp_t_resp *r = hp_t_on(&second, "POST", "/v1/vehicles", haulier.token, b);
-        CHECK_INT(r->status, 201);
-        hp_t_free(r);
+        CHECK_INT(hp_t_vehicle_add_on(&second, haulier.token, p), 201);
         long long t0 = now_ms();
         CHECK_STR(port_status_on(&second, p), "violation");
         fprintf(stderr, "    the check after write %d answered in %lld ms\n", i, now_ms() - t0);
@@ -1028,9 +1015,7 @@ TEST(a_check_after_a_write_wakes_the_resting_loader_and_sees_the_write)
      * of its own, which takes it in too. */
     hp_t_vehicle_add(haulier.token, "鲁CW0100");
     CHECK_STR(port_status_on(&second, "鲁CW0100"), "unknown_vehicle");
-    snprintf(b, sizeof(b),
-             "{\"plate\":\"鲁CW0101\",\"class\":\"heavy_truck\",\"gross_weight_kg\":31000}");
-    hp_t_free(hp_t_on(&second, "POST", "/v1/vehicles", haulier.token, b));
+    CHECK_INT(hp_t_vehicle_add_on(&second, haulier.token, "鲁CW0101"), 201);
     CHECK_STR(port_status_on(&second, "鲁CW0101"), "violation");
     CHECK_STR(port_status_on(&second, "鲁CW0100"), "violation");
     CHECK_INT(hp_t_server_stop(&second), 0);

@@ -262,14 +262,6 @@ static double loads(const char *kind)
     return n;
 }
 
-/* Whether no change this server knows of waits to be loaded. */
-static bool settled(void)
-{
-    struct hp_t_resp *r = hp_t_get("/metrics", NULL);
-    bool yes = r->body && strstr(r->body, "\nhaulpass_zone_snapshot_behind_seconds 0.000\n");
-    hp_t_free(r);
-    return yes;
-}
 
 /* A booking's change reaches the checks as a load of the escort bookings
  * alone (sql/018_escort_delta.sql, src/check/feed.c): never a full load of
@@ -277,7 +269,7 @@ static bool settled(void)
 TEST(booking_confirming_or_cancelling_an_escort_reloads_only_the_escort_bookings)
 {
     once();
-    HP_T_EVENTUALLY(settled());
+    HP_T_EVENTUALLY(hp_t_snapshot_caught_up(&hp_t));
     double full = loads("full"), escorts = loads("escorts");
     REQUIRE(full >= 1 && escorts >= 0);
     char id[64], path[160];
@@ -321,7 +313,7 @@ static bool vehicle_known(const char *plate)
 TEST(a_booking_changed_with_a_plate_loses_neither_and_needs_no_full_load)
 {
     once();
-    HP_T_EVENTUALLY(settled());
+    HP_T_EVENTUALLY(hp_t_snapshot_caught_up(&hp_t));
     double full = loads("full");
     char sql[1024], id[64] = "";
     snprintf(sql, sizeof(sql),

@@ -137,13 +137,9 @@ TEST(its_own_write_is_seen_by_its_next_check_at_once)
     /* The write goes to the primary; the loader waits until the standby has
      * replayed past it, and the writer's next check waits for that load. */
     for (int i = 0; i < 3; i++) {
-        char body[160], plate[16];
+        char plate[16];
         snprintf(plate, sizeof(plate), "REPOWN%d", i);
-        snprintf(body, sizeof(body),
-                 "{\"plate\":\"%s\",\"class\":\"heavy_truck\",\"gross_weight_kg\":25000}", plate);
-        struct hp_t_resp *r = hp_t_on(&rep, "POST", "/v1/vehicles", haulier.token, body);
-        CHECK_INT(r->status, 201);
-        hp_t_free(r);
+        CHECK_INT(hp_t_vehicle_add_on(&rep, haulier.token, plate), 201);
         CHECK(known(&rep, plate));
     }
 }
