@@ -1,6 +1,8 @@
 /* Configuration from HAULPASS_* variables and --flags (docs/contract.md section 1). */
 #include "haulpass/config.h"
 
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,63 @@ static int parse_int(const char *s, int lo, int hi, int *out)
     return 0;
 }
 
+/* The whole-number settings, each with its variable, its flag (NULL: none),
+ * its range and its default. One table for both, so a flag can never take a
+ * value its variable would refuse. */
+static const struct int_setting {
+    const char *env, *flag;
+    int lo, hi, fallback;
+    size_t offset;
+} int_settings[] = {
+    /* 0: the number of CPUs (hp_config_from_env). */
+    {"HAULPASS_THREADS", "threads", 1, 1024, 0, offsetof(struct hp_config, threads)},
+    {"HAULPASS_DB_POOL", "db-pool", 1, 1000, 16, offsetof(struct hp_config, db_pool_size)},
+    /* 0: 4 a worker, once the pool's size is known (hp_config_db_queue). */
+    {"HAULPASS_DB_QUEUE", "db-queue", 1, 100000, 0, offsetof(struct hp_config, db_queue)},
+    {"HAULPASS_PUBLIC_RATE", "public-rate", 0, 1000000, 20,
+     offsetof(struct hp_config, public_rate)},
+    {"HAULPASS_WEBHOOK_TIMEOUT_MS", NULL, 100, 600000, 10000,
+     offsetof(struct hp_config, webhook_timeout_ms)},
+    {"HAULPASS_WEBHOOK_BACKOFF_MS", NULL, 1, 3600000, 1000,
+     offsetof(struct hp_config, webhook_backoff_ms)},
+    {"HAULPASS_SNAPSHOT_REST_MS", NULL, 0, 600000, 50,
+     offsetof(struct hp_config, snapshot_rest_ms)},
+};
+
+/* The switches: unset, empty or 0 is off, 1 is on. */
+static const struct bool_setting {
+    const char *env;
+    size_t offset;
+} bool_settings[] = {
+    {"HAULPASS_WEBHOOK_PRIVATE", offsetof(struct hp_config, webhook_private)},
+    {"HAULPASS_DEBUG_ROUTES", offsetof(struct hp_config, debug_routes)},
+};
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Keeps the first bad value's message for hp_config_check: a mistyped
+ * setting stops the service with its name rather than running on a
+ * default nobody chose. */
+static void keep_error(struct hp_config *cfg, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (!cfg->error[0])
+        vsnprintf(cfg->error, sizeof(cfg->error), fmt, ap);
+    va_end(ap);
+}
+
+/* Sets setting s, named name (its variable or its flag), from value. */
+static bool set_int(struct hp_config *cfg, const struct int_setting *s, const char *name,
+                    const char *value)
+{
+    if (parse_int(value, s->lo, s->hi, (int *)((char *)cfg + s->offset)) == 0)
+        return true;
+    keep_error(cfg, "%s must be a whole number from %d to %d, not \"%.40s\"", name, s->lo, s->hi,
+               value);
+    return false;
+}
+
 void hp_config_from_env(struct hp_config *cfg)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -32,75 +91,76 @@ void hp_config_from_env(struct hp_config *cfg)
     cfg->listen = env_or("HAULPASS_LISTEN", "127.0.0.1:8080");
     cfg->tz = env_or("HAULPASS_TZ", "Asia/Shanghai");
     cfg->log_level = env_or("HAULPASS_LOG", "info");
-    cfg->threads = cpus > 0 ? (int)cpus : 1;
-    cfg->db_pool_size = 16;
-    cfg->db_queue = 0; /* 4 a worker, once the pool's size is known */
-    const char *v;
-    if ((v = getenv("HAULPASS_THREADS")) && *v)
-        parse_int(v, 1, 1024, &cfg->threads);
-    if ((v = getenv("HAULPASS_DB_POOL")) && *v)
-        parse_int(v, 1, 1000, &cfg->db_pool_size);
-    if ((v = getenv("HAULPASS_DB_QUEUE")) && *v)
-        parse_int(v, 1, 100000, &cfg->db_queue);
     cfg->signing_key = env_or("HAULPASS_SIGNING_KEY", NULL);
-    cfg->public_rate = 20;
-    if ((v = getenv("HAULPASS_PUBLIC_RATE")) && *v)
-        parse_int(v, 0, 1000000, &cfg->public_rate);
-    cfg->webhook_timeout_ms = 10000;
-    if ((v = getenv("HAULPASS_WEBHOOK_TIMEOUT_MS")) && *v)
-        parse_int(v, 100, 600000, &cfg->webhook_timeout_ms);
-    v = getenv("HAULPASS_WEBHOOK_PRIVATE");
-    cfg->webhook_private = v && strcmp(v, "1") == 0;
-    cfg->webhook_backoff_ms = 1000;
-    if ((v = getenv("HAULPASS_WEBHOOK_BACKOFF_MS")) && *v)
-        parse_int(v, 1, 3600000, &cfg->webhook_backoff_ms);
-    cfg->snapshot_rest_ms = 50;
-    if ((v = getenv("HAULPASS_SNAPSHOT_REST_MS")) && *v)
-        parse_int(v, 0, 600000, &cfg->snapshot_rest_ms);
-    v = getenv("HAULPASS_TILE_URL");
-    cfg->tile_url = v && *v ? v : NULL;
-    v = getenv("HAULPASS_DEBUG_ROUTES");
-    cfg->debug_routes = v && strcmp(v, "1") == 0;
+    cfg->tile_url = env_or("HAULPASS_TILE_URL", NULL);
+    const char *v;
+    for (size_t k = 0; k < N_OF(int_settings); k++) {
+        const struct int_setting *s = &int_settings[k];
+        *(int *)((char *)cfg + s->offset) = s->fallback;
+        if ((v = getenv(s->env)) && *v)
+            set_int(cfg, s, s->env, v);
+    }
+    if (cfg->threads == 0)
+        cfg->threads = cpus > 0 ? (int)cpus : 1;
+    for (size_t k = 0; k < N_OF(bool_settings); k++) {
+        const struct bool_setting *s = &bool_settings[k];
+        v = getenv(s->env);
+        *(bool *)((char *)cfg + s->offset) = v && strcmp(v, "1") == 0;
+        if (v && *v && strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
+            keep_error(cfg, "%s must be 1 (on) or 0 (off), not \"%.40s\"", s->env, v);
+    }
 }
 
 int hp_config_flag(struct hp_config *cfg, int argc, char **argv, int *i)
 {
-    static const char *const names[] = {"db", "listen", "tz", "threads", "log",
-                                        "db-pool", "db-queue", "signing-key",
-                                        "public-rate", "tile-url", "db-direct", "db-read",
-                                        NULL};
+    /* The flags of text settings, and where each goes; "" means unset for
+     * the optional ones. */
+    static const struct {
+        const char *name;
+        size_t offset;
+        bool optional;
+    } texts[] = {
+        {"db", offsetof(struct hp_config, db), false},
+        {"listen", offsetof(struct hp_config, listen), false},
+        {"tz", offsetof(struct hp_config, tz), false},
+        {"log", offsetof(struct hp_config, log_level), false},
+        {"signing-key", offsetof(struct hp_config, signing_key), false},
+        {"tile-url", offsetof(struct hp_config, tile_url), true},
+        {"db-direct", offsetof(struct hp_config, db_direct), true},
+        {"db-read", offsetof(struct hp_config, db_read), true},
+    };
     const char *arg = argv[*i];
     if (strncmp(arg, "--", 2) != 0)
         return 0;
     arg += 2;
-    for (int k = 0; names[k]; k++) {
-        size_t n = strlen(names[k]);
-        if (strncmp(arg, names[k], n) != 0 || (arg[n] != '\0' && arg[n] != '='))
-            continue;
-        const char *value;
-        if (arg[n] == '=') {
-            value = arg + n + 1;
-        } else {
-            if (*i + 1 >= argc)
-                return -1;
-            value = argv[++*i];
-        }
-        switch (k) {
-        case 0: cfg->db = value; return 1;
-        case 1: cfg->listen = value; return 1;
-        case 2: cfg->tz = value; return 1;
-        case 3: return parse_int(value, 1, 1024, &cfg->threads) ? -1 : 1;
-        case 4: cfg->log_level = value; return 1;
-        case 5: return parse_int(value, 1, 1000, &cfg->db_pool_size) ? -1 : 1;
-        case 6: return parse_int(value, 1, 100000, &cfg->db_queue) ? -1 : 1;
-        case 7: cfg->signing_key = value; return 1;
-        case 8: return parse_int(value, 0, 1000000, &cfg->public_rate) ? -1 : 1;
-        case 9: cfg->tile_url = *value ? value : NULL; return 1;
-        case 10: cfg->db_direct = *value ? value : NULL; return 1;
-        default: cfg->db_read = *value ? value : NULL; return 1;
-        }
+    size_t n = strcspn(arg, "=");
+    const struct int_setting *number = NULL;
+    int text = -1;
+    for (size_t k = 0; k < N_OF(texts) && text < 0; k++)
+        if (strlen(texts[k].name) == n && strncmp(arg, texts[k].name, n) == 0)
+            text = (int)k;
+    for (size_t k = 0; k < N_OF(int_settings) && text < 0 && !number; k++)
+        if (int_settings[k].flag && strlen(int_settings[k].flag) == n &&
+            strncmp(arg, int_settings[k].flag, n) == 0)
+            number = &int_settings[k];
+    if (text < 0 && !number)
+        return 0;
+    const char *value;
+    if (arg[n] == '=') {
+        value = arg + n + 1;
+    } else {
+        if (*i + 1 >= argc)
+            return -1;
+        value = argv[++*i];
     }
-    return 0;
+    if (number) {
+        char flag[32];
+        snprintf(flag, sizeof(flag), "--%s", number->flag);
+        return set_int(cfg, number, flag, value) ? 1 : -1;
+    }
+    *(const char **)((char *)cfg + texts[text].offset) =
+        texts[text].optional && !*value ? NULL : value;
+    return 1;
 }
 
 bool hp_config_listen_addr(const char *listen, char *host, int hostlen, int *port)
@@ -133,6 +193,10 @@ int hp_config_db_queue(const struct hp_config *cfg)
 
 bool hp_config_check(const struct hp_config *cfg, char *err, int errlen)
 {
+    if (cfg->error[0]) {
+        snprintf(err, (size_t)errlen, "%s", cfg->error);
+        return false;
+    }
     char host[256];
     int port;
     if (!hp_config_listen_addr(cfg->listen, host, sizeof(host), &port)) {

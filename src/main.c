@@ -66,6 +66,8 @@ static int read_flags(struct hp_config *cfg, int argc, char **argv, const char *
             return 0;
         }
         if (hp_config_flag(cfg, argc, argv, &i) != 1) {
+            if (cfg->error[0])
+                fprintf(stderr, "haulpass: %s\n", cfg->error);
             fputs(help, stderr);
             return 2;
         }

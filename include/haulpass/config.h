@@ -29,17 +29,22 @@ struct hp_config {
                              * doubled each time up to an hour, for a day */
     int snapshot_rest_ms;   /* HAULPASS_SNAPSHOT_REST_MS: the check snapshot's
                              * loader's least rest between loads (check_feed.h) */
+    char error[160];        /* the first bad setting met, "" when none */
 };
 
-/* Fills cfg from the environment and the defaults of docs/contract.md section 1. */
+/* Fills cfg from the environment and the defaults of docs/contract.md section 1.
+ * A value out of its range or not a number keeps the default and is
+ * reported by hp_config_check. */
 void hp_config_from_env(struct hp_config *cfg);
 
 /* Applies "--name value" (or "--name=value") for a configuration flag.
  * Returns 1 when argv[*i] was such a flag (and advances *i past its value),
- * 0 when it is not a configuration flag, -1 when its value is missing or bad. */
+ * 0 when it is not a configuration flag, -1 when its value is missing or bad
+ * (a bad one is reported by hp_config_check too). */
 int hp_config_flag(struct hp_config *cfg, int argc, char **argv, int *i);
 
-/* Checks the values; on failure returns false with a message in err. */
+/* Checks the values, and that every setting read was well formed; on
+ * failure returns false with a message in err naming the setting. */
 bool hp_config_check(const struct hp_config *cfg, char *err, int errlen);
 
 /* Requests that may wait for a database worker (HAULPASS_DB_QUEUE, by

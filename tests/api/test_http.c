@@ -423,6 +423,12 @@ TEST(the_command_line_prints_usage_and_exits_0_or_2)
     CHECK_INT(hp_t_sh("%s serve --threads 2>/dev/null", bin), 2);
     CHECK_INT(hp_t_sh("%s serve --tz Mars/Olympus 2>/dev/null", bin), 2);
     CHECK_INT(hp_t_sh("%s serve --listen nowhere 2>/dev/null", bin), 2);
+    /* A mistyped setting stops the service by name, before it listens. */
+    CHECK_INT(hp_t_sh("HAULPASS_DB_POOL=sixteen timeout 5 %s serve 2>&1 >/dev/null"
+                      " | grep -q 'HAULPASS_DB_POOL must be a whole number'", bin), 0);
+    CHECK_INT(hp_t_sh("HAULPASS_DB_POOL=sixteen timeout 5 %s serve 2>/dev/null", bin), 2);
+    CHECK_INT(hp_t_sh("%s serve --db-pool 0 2>&1 >/dev/null | grep -q -- '--db-pool must'", bin), 0);
+    CHECK_INT(hp_t_sh("HAULPASS_DEBUG_ROUTES=yes timeout 5 %s migrate 2>/dev/null", bin), 2);
     CHECK_INT(hp_t_sh("%s user add --org x 2>/dev/null", bin), 2);
     CHECK_INT(hp_t_sh("%s frobnicate 2>/dev/null", bin), 2);
     CHECK_INT(hp_t_sh("%s 2>/dev/null", bin), 2);
