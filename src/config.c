@@ -14,11 +14,16 @@ static const char *env_or(const char *name, const char *fallback)
     return v && *v ? v : fallback;
 }
 
+/* A whole number as written: an optional minus and digits, nothing else
+ * (strtol alone would also take leading blanks and a plus). */
 static int parse_int(const char *s, int lo, int hi, int *out)
 {
     char *end;
+    const char *digits = s[0] == '-' ? s + 1 : s;
+    if (*digits < '0' || *digits > '9')
+        return -1;
     long v = strtol(s, &end, 10);
-    if (!*s || *end || v < lo || v > hi)
+    if (*end || v < lo || v > hi)
         return -1;
     *out = (int)v;
     return 0;
@@ -58,26 +63,30 @@ static const struct bool_setting {
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Keeps the first bad value's message for hp_config_check: a mistyped
- * setting stops the service with its name rather than running on a
- * default nobody chose. */
-static void keep_error(struct hp_config *cfg, const char *fmt, ...)
+/* Records a bad setting's message in cfg->error for hp_config_check: a
+ * mistyped setting stops the service with its name rather than running on
+ * a default nobody chose. The environment's first mistake is kept
+ * (first); a flag's replaces it, being what the command line just said. */
+static void note_error(struct hp_config *cfg, bool first, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void note_error(struct hp_config *cfg, bool first, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    if (!cfg->error[0])
+    if (!first || !cfg->error[0])
         vsnprintf(cfg->error, sizeof(cfg->error), fmt, ap);
     va_end(ap);
 }
 
-/* Sets setting s, named name (its variable or its flag), from value. */
+/* Sets setting s from value, which name (its variable or its flag) gave;
+ * false, with the message noted, when value is not in s's range. */
 static bool set_int(struct hp_config *cfg, const struct int_setting *s, const char *name,
-                    const char *value)
+                    const char *value, bool first)
 {
     if (parse_int(value, s->lo, s->hi, (int *)((char *)cfg + s->offset)) == 0)
         return true;
-    keep_error(cfg, "%s must be a whole number from %d to %d, not \"%.40s\"", name, s->lo, s->hi,
-               value);
+    note_error(cfg, first, "%s must be a whole number from %d to %d, not \"%.40s\"", name,
+               s->lo, s->hi, value);
     return false;
 }
 
@@ -98,7 +107,7 @@ void hp_config_from_env(struct hp_config *cfg)
         const struct int_setting *s = &int_settings[k];
         *(int *)((char *)cfg + s->offset) = s->fallback;
         if ((v = getenv(s->env)) && *v)
-            set_int(cfg, s, s->env, v);
+            set_int(cfg, s, s->env, v, true);
     }
     if (cfg->threads == 0)
         cfg->threads = cpus > 0 ? (int)cpus : 1;
@@ -107,59 +116,74 @@ void hp_config_from_env(struct hp_config *cfg)
         v = getenv(s->env);
         *(bool *)((char *)cfg + s->offset) = v && strcmp(v, "1") == 0;
         if (v && *v && strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
-            keep_error(cfg, "%s must be 1 (on) or 0 (off), not \"%.40s\"", s->env, v);
+            note_error(cfg, true, "%s must be 1 (on) or 0 (off), not \"%.40s\"", s->env, v);
     }
+}
+
+/* The flags of text settings, and where each goes; "" means unset for the
+ * optional ones. */
+static const struct text_flag {
+    const char *name;
+    size_t offset;
+    bool optional;
+} text_flags[] = {
+    {"db", offsetof(struct hp_config, db), false},
+    {"listen", offsetof(struct hp_config, listen), false},
+    {"tz", offsetof(struct hp_config, tz), false},
+    {"log", offsetof(struct hp_config, log_level), false},
+    {"signing-key", offsetof(struct hp_config, signing_key), false},
+    {"tile-url", offsetof(struct hp_config, tile_url), true},
+    {"db-direct", offsetof(struct hp_config, db_direct), true},
+    {"db-read", offsetof(struct hp_config, db_read), true},
+};
+
+/* The setting named by the n bytes of name: a text flag (*text) or a
+ * number (*number); false when no flag is called that. */
+static bool find_flag(const char *name, size_t n, const struct text_flag **text,
+                      const struct int_setting **number)
+{
+    *text = NULL, *number = NULL;
+    for (size_t k = 0; k < N_OF(text_flags); k++)
+        if (strlen(text_flags[k].name) == n && strncmp(name, text_flags[k].name, n) == 0)
+        {
+            *text = &text_flags[k];
+            return true;
+        }
+    for (size_t k = 0; k < N_OF(int_settings); k++)
+        if (int_settings[k].flag && strlen(int_settings[k].flag) == n &&
+            strncmp(name, int_settings[k].flag, n) == 0)
+        {
+            *number = &int_settings[k];
+            return true;
+        }
+    return false;
 }
 
 int hp_config_flag(struct hp_config *cfg, int argc, char **argv, int *i)
 {
-    /* The flags of text settings, and where each goes; "" means unset for
-     * the optional ones. */
-    static const struct {
-        const char *name;
-        size_t offset;
-        bool optional;
-    } texts[] = {
-        {"db", offsetof(struct hp_config, db), false},
-        {"listen", offsetof(struct hp_config, listen), false},
-        {"tz", offsetof(struct hp_config, tz), false},
-        {"log", offsetof(struct hp_config, log_level), false},
-        {"signing-key", offsetof(struct hp_config, signing_key), false},
-        {"tile-url", offsetof(struct hp_config, tile_url), true},
-        {"db-direct", offsetof(struct hp_config, db_direct), true},
-        {"db-read", offsetof(struct hp_config, db_read), true},
-    };
     const char *arg = argv[*i];
     if (strncmp(arg, "--", 2) != 0)
         return 0;
     arg += 2;
     size_t n = strcspn(arg, "=");
-    const struct int_setting *number = NULL;
-    int text = -1;
-    for (size_t k = 0; k < N_OF(texts) && text < 0; k++)
-        if (strlen(texts[k].name) == n && strncmp(arg, texts[k].name, n) == 0)
-            text = (int)k;
-    for (size_t k = 0; k < N_OF(int_settings) && text < 0 && !number; k++)
-        if (int_settings[k].flag && strlen(int_settings[k].flag) == n &&
-            strncmp(arg, int_settings[k].flag, n) == 0)
-            number = &int_settings[k];
-    if (text < 0 && !number)
+    const struct text_flag *text;
+    const struct int_setting *number;
+    if (!find_flag(arg, n, &text, &number))
         return 0;
+    char flag[32];
+    snprintf(flag, sizeof(flag), "--%.*s", (int)n, arg);
     const char *value;
     if (arg[n] == '=') {
         value = arg + n + 1;
-    } else {
-        if (*i + 1 >= argc)
-            return -1;
+    } else if (*i + 1 < argc) {
         value = argv[++*i];
+    } else {
+        note_error(cfg, false, "%s needs a value", flag);
+        return -1;
     }
-    if (number) {
-        char flag[32];
-        snprintf(flag, sizeof(flag), "--%s", number->flag);
-        return set_int(cfg, number, flag, value) ? 1 : -1;
-    }
-    *(const char **)((char *)cfg + texts[text].offset) =
-        texts[text].optional && !*value ? NULL : value;
+    if (number)
+        return set_int(cfg, number, flag, value, false) ? 1 : -1;
+    *(const char **)((char *)cfg + text->offset) = text->optional && !*value ? NULL : value;
     return 1;
 }
 

@@ -65,9 +65,12 @@ static int read_flags(struct hp_config *cfg, int argc, char **argv, const char *
             fputs(help, stdout);
             return 0;
         }
-        if (hp_config_flag(cfg, argc, argv, &i) != 1) {
-            if (cfg->error[0])
+        int c = hp_config_flag(cfg, argc, argv, &i);
+        if (c != 1) {
+            if (c < 0)
                 fprintf(stderr, "haulpass: %s\n", cfg->error);
+            else
+                fprintf(stderr, "haulpass: unknown option %s\n", argv[i]);
             fputs(help, stderr);
             return 2;
         }

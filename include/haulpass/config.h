@@ -29,12 +29,16 @@ struct hp_config {
                              * doubled each time up to an hour, for a day */
     int snapshot_rest_ms;   /* HAULPASS_SNAPSHOT_REST_MS: the check snapshot's
                              * loader's least rest between loads (check_feed.h) */
-    char error[160];        /* the first bad setting met, "" when none */
+    char error[160];        /* a bad setting, "" when none: written by
+                             * hp_config_from_env (the first bad variable)
+                             * and hp_config_flag (the bad flag), read by
+                             * hp_config_check */
 };
 
 /* Fills cfg from the environment and the defaults of docs/contract.md section 1.
- * A value out of its range or not a number keeps the default and is
- * reported by hp_config_check. */
+ * A number out of its range or not a number keeps the default, and a
+ * switch other than 1 or 0 reads as off; either is reported by
+ * hp_config_check, even when a flag later gives the same setting. */
 void hp_config_from_env(struct hp_config *cfg);
 
 /* Applies "--name value" (or "--name=value") for a configuration flag.

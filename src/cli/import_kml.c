@@ -32,11 +32,11 @@ int hp_cli_import_kml(struct hp_config *cfg, int argc, char **argv)
         int c = hp_config_flag(cfg, argc, argv, &i);
         if (c == 1)
             continue;
-        if (c < 0 || argv[i][0] == '-' || path) {
-            if (strcmp(argv[i], "-") != 0 || path) {
-                fputs(usage, stderr);
-                return 2;
-            }
+        /* A bad flag's value is not the file ("--threads -" is no path);
+         * "-" alone is standard input. */
+        if (c < 0 || path || (argv[i][0] == '-' && strcmp(argv[i], "-") != 0)) {
+            fputs(usage, stderr);
+            return 2;
         }
         path = argv[i];
     }

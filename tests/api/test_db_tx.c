@@ -226,15 +226,3 @@ TEST(hp_us_is_the_epoch_in_microseconds_in_every_time_zone_and_is_inlined)
                            "'hp_us(timestamptz)'::regprocedure), 0)"),
               0);
 }
-
-/* sql/021_applications_vacuum.sql: decided applications leave dead entries
- * at the head of the claim's index, so the table is vacuumed after a
- * hundredth of it is dead rather than autovacuum's default fifth. */
-TEST(the_review_queue_is_vacuumed_after_a_hundredth_of_it_is_dead)
-{
-    CHECK_INT(hp_t_sql_int("SELECT count(*) FROM pg_class, unnest(reloptions) o"
-                           " WHERE oid = 'applications'::regclass"
-                           "   AND o IN ('autovacuum_vacuum_scale_factor=0.01',"
-                           "             'autovacuum_vacuum_threshold=1000')"),
-              2);
-}

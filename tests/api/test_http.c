@@ -427,8 +427,13 @@ TEST(the_command_line_prints_usage_and_exits_0_or_2)
     CHECK_INT(hp_t_sh("HAULPASS_DB_POOL=sixteen timeout 5 %s serve 2>&1 >/dev/null"
                       " | grep -q 'HAULPASS_DB_POOL must be a whole number'", bin), 0);
     CHECK_INT(hp_t_sh("HAULPASS_DB_POOL=sixteen timeout 5 %s serve 2>/dev/null", bin), 2);
-    CHECK_INT(hp_t_sh("%s serve --db-pool 0 2>&1 >/dev/null | grep -q -- '--db-pool must'", bin), 0);
-    CHECK_INT(hp_t_sh("HAULPASS_DEBUG_ROUTES=yes timeout 5 %s migrate 2>/dev/null", bin), 2);
+    CHECK_INT(hp_t_sh("timeout 5 %s serve --db-pool 0 2>&1 >/dev/null"
+                      " | grep -q -- '--db-pool must'", bin), 0);
+    CHECK_INT(hp_t_sh("timeout 5 %s serve --threads 2>&1 >/dev/null"
+                      " | grep -q -- '--threads needs a value'", bin), 0);
+    /* A database nobody has, should a regression let it run. */
+    CHECK_INT(hp_t_sh("HAULPASS_DEBUG_ROUTES=yes timeout 5 %s migrate"
+                      " --db 'host=/nonexistent dbname=none' 2>/dev/null", bin), 2);
     CHECK_INT(hp_t_sh("%s user add --org x 2>/dev/null", bin), 2);
     CHECK_INT(hp_t_sh("%s frobnicate 2>/dev/null", bin), 2);
     CHECK_INT(hp_t_sh("%s 2>/dev/null", bin), 2);

@@ -619,3 +619,16 @@ TEST(who_may_call_each_queue_and_pass_endpoint)
     CHECK_INT(r->status, 401);
     hp_t_free(r);
 }
+
+/* sql/021_applications_vacuum.sql: claims and decisions leave dead entries
+ * near the head of the index the claim walks, so the table is vacuumed
+ * after 1,000 rows and a hundredth of it are dead, not autovacuum's
+ * default fifth. */
+TEST(applications_are_vacuumed_after_1000_rows_and_a_hundredth_are_dead)
+{
+    CHECK_INT(hp_t_sql_int("SELECT count(*) FROM pg_class, unnest(reloptions) o"
+                           " WHERE oid = 'applications'::regclass"
+                           "   AND o IN ('autovacuum_vacuum_scale_factor=0.01',"
+                           "             'autovacuum_vacuum_threshold=1000')"),
+              2);
+}

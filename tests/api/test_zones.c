@@ -645,5 +645,9 @@ TEST(import_kml_on_the_command_line_does_the_same)
     CHECK_INT(hp_t_sh("%s import-kml --db \"%s\" %s/kml/malformed.kml 2>/dev/null", bin,
                       hp_t.conninfo, HP_TEST_DATA), 1);
     CHECK_INT(hp_t_sh("%s import-kml 2>/dev/null", bin), 2);
+    /* A rejected flag's value is not taken for the file (standard input). */
+    CHECK_INT(hp_t_sh("%s import-kml --dry-run --threads - </dev/null 2>/dev/null", bin), 2);
+    CHECK_INT(hp_t_sh("%s import-kml --dry-run - <%s/kml/import_api.kml | grep -q would_create",
+                      bin, HP_TEST_DATA), 0);
     CHECK_INT(hp_t_sh("%s import-kml /no/such/file.kml 2>/dev/null", bin), 1);
 }
