@@ -21,6 +21,13 @@ struct hp_text {
 
 void hp_text_free(struct hp_text *t);
 
+/* Room for more bytes (and the terminating NUL) in one allocation; false
+ * (and t failed) when out of memory. */
+bool hp_text_reserve(struct hp_text *t, size_t more);
+
+/* Adds part's text to t; a part that failed makes t failed. */
+void hp_text_append(struct hp_text *t, const struct hp_text *part);
+
 /* The answer of POST /v1/checks/route; escort: what an oversize trip
  * needs (NULL, or not required: "escort": null). An escort required and
  * not booked makes the trip not allowed. */

@@ -19,7 +19,7 @@ void hp_text_free(struct hp_text *t)
     t->len = t->cap = 0;
 }
 
-static bool reserve(struct hp_text *t, size_t more)
+bool hp_text_reserve(struct hp_text *t, size_t more)
 {
     if (t->failed)
         return false;
@@ -39,7 +39,7 @@ static bool reserve(struct hp_text *t, size_t more)
 
 static void put(struct hp_text *t, const char *s, size_t n)
 {
-    if (!reserve(t, n))
+    if (!hp_text_reserve(t, n))
         return;
     memcpy(t->p + t->len, s, n);
     t->len += n;
@@ -49,6 +49,14 @@ static void put(struct hp_text *t, const char *s, size_t n)
 static void puts_(struct hp_text *t, const char *s)
 {
     put(t, s, strlen(s));
+}
+
+void hp_text_append(struct hp_text *t, const struct hp_text *part)
+{
+    if (part->failed)
+        t->failed = true;
+    else if (part->len)
+        put(t, part->p, part->len);
 }
 
 /* Whether byte c goes into a JSON string as it is: not a control
@@ -79,7 +87,7 @@ static inline bool any_escape8(uint64_t x)
 static void str(struct hp_text *t, const char *s)
 {
     size_t n = strlen(s);
-    if (!reserve(t, 6 * n + 2))
+    if (!hp_text_reserve(t, 6 * n + 2))
         return;
     char *o = t->p + t->len;
     *o++ = '"';

@@ -11,6 +11,7 @@
 #include "haulpass/geo_context.h"
 #include "haulpass/json_body.h"
 #include "haulpass/ops_route.h"
+#include "haulpass/parallel.h"
 #include "haulpass/plate.h"
 #include "haulpass/reply.h"
 #include "haulpass/time.h"
@@ -292,6 +293,46 @@ static bool read_sightings(struct hp_request *req, const cJSON *list, struct sig
     return ok;
 }
 
+/* A batch is checked in parts of this many sightings, shared with the
+ * helper threads (parallel.h); a smaller batch is one part. */
+#define SIGHTINGS_PART 128
+
+/* The checks of a batch of sightings, each part answered into its own
+ * text; the texts joined in order are the answer's results. */
+struct sightings_batch {
+    struct hp_snapshot *s;
+    const struct sighting *in;
+    int n;
+    struct hp_text *texts; /* one per part */
+    bool *ok;              /* one per part: every check ran */
+};
+
+static void check_sightings_part(void *ctx, int part)
+{
+    struct sightings_batch *b = ctx;
+    struct hp_snapshot *s = b->s;
+    struct hp_text *t = &b->texts[part];
+    int from = part * SIGHTINGS_PART;
+    int to = from + SIGHTINGS_PART < b->n ? from + SIGHTINGS_PART : b->n;
+    /* GEOS contexts are per thread: a helper uses its own. */
+    GEOSContextHandle_t ctx_geo = hp_geo_thread_context();
+    bool ok = ctx_geo != NULL;
+    for (int i = from; ok && i < to; i++) {
+        const struct sighting *in = &b->in[i];
+        const struct hp_snap_vehicle *sv = in->plate[0] ? hp_snapshot_vehicle(s, in->plate)
+                                                        : NULL;
+        /* An unknown vehicle still learns which zones it is in. */
+        struct hp_check_vehicle cv = sv ? hp_ops_check_vehicle(s, sv) : (struct hp_check_vehicle){-1};
+        struct hp_sighting_check c;
+        ok = hp_check_sighting(s, ctx_geo, &cv, in->lon, in->lat,
+                               (time_t)floor((double)in->at_us / 1e6), &c);
+        if (ok)
+            hp_check_answer_sighting(t, s, sv ? &cv : NULL, &c, i == 0);
+        hp_sighting_check_free(&c);
+    }
+    b->ok[part] = ok;
+}
+
 void hp_api_checks_sightings(struct hp_request *req)
 {
     cJSON *body = hp_api_body(req);
@@ -314,28 +355,37 @@ void hp_api_checks_sightings(struct hp_request *req)
                          "the zones are not loaded yet; try again shortly");
         return;
     }
-    GEOSContextHandle_t ctx = hp_geo_thread_context();
+    int nparts = (n + SIGHTINGS_PART - 1) / SIGHTINGS_PART;
+    struct sightings_batch b = {
+        .s = s, .in = in, .n = n,
+        .texts = hp_arena_calloc(req->arena, (size_t)nparts, sizeof(*b.texts)),
+        .ok = hp_arena_calloc(req->arena, (size_t)nparts, sizeof(*b.ok))};
     struct hp_text t = {.lang = reason_lang(req)};
-    hp_check_answer_sightings_begin(&t, s);
-    bool ok = ctx != NULL;
-    for (int i = 0; ok && i < n; i++) {
-        const struct hp_snap_vehicle *sv = in[i].plate[0] ? hp_snapshot_vehicle(s, in[i].plate)
-                                                          : NULL;
-        /* An unknown vehicle still learns which zones it is in. */
-        struct hp_check_vehicle cv = sv ? hp_ops_check_vehicle(s, sv) : (struct hp_check_vehicle){-1};
-        struct hp_sighting_check c;
-        ok = hp_check_sighting(s, ctx, &cv, in[i].lon, in[i].lat,
-                               (time_t)floor((double)in[i].at_us / 1e6), &c);
-        if (ok)
-            hp_check_answer_sighting(&t, s, sv ? &cv : NULL, &c, i == 0);
-        hp_sighting_check_free(&c);
+    bool ok = b.texts && b.ok;
+    if (ok) {
+        for (int k = 0; k < nparts; k++)
+            b.texts[k].lang = t.lang;
+        hp_parallel_for(nparts, check_sightings_part, &b);
+        /* One allocation for the whole answer (a thousand results are
+         * about 300 KB), handed to the reply as it is. */
+        size_t len = 64;
+        for (int k = 0; k < nparts; k++)
+            len += b.texts[k].len;
+        hp_text_reserve(&t, len);
+        hp_check_answer_sightings_begin(&t, s);
+        for (int k = 0; k < nparts; k++) {
+            ok &= b.ok[k];
+            hp_text_append(&t, &b.texts[k]);
+            hp_text_free(&b.texts[k]);
+        }
+        hp_check_answer_sightings_end(&t);
     }
     hp_snapshot_unref(s);
-    hp_check_answer_sightings_end(&t);
-    if (ok && !t.failed)
-        hp_reply_copy(req, 200, "application/json", t.p, t.len);
-    else
-        hp_reply_internal(req, "out of memory checking sightings");
+    if (ok && !t.failed) {
+        hp_reply_shared(req, 200, "application/json", t.p, t.len, free, t.p);
+        return;
+    }
+    hp_reply_internal(req, "out of memory checking sightings");
     hp_text_free(&t);
 }
 

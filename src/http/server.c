@@ -25,6 +25,7 @@
 #include "haulpass/idempotency.h"
 #include "haulpass/json_body.h"
 #include "haulpass/log.h"
+#include "haulpass/parallel.h"
 #include "haulpass/metrics.h"
 #include "haulpass/rate_limit.h"
 #include "haulpass/reply.h"
@@ -611,7 +612,11 @@ bool hp_server_start(struct hp_app *app)
     }
     /* One worker per pooled connection: a worker never waits for one. */
     app->workers = hp_workers_start(app->cfg->db_pool_size, hp_config_db_queue(app->cfg));
-    if (!app->workers) {
+    /* A batch of sightings spreads over as many threads as the network
+     * uses: its own and one helper fewer (parallel.h). */
+    if (!app->workers || !hp_parallel_start(app->cfg->threads - 1)) {
+        hp_workers_stop(app->workers);
+        app->workers = NULL;
         freeaddrinfo(ai);
         return false;
     }
@@ -634,6 +639,7 @@ bool hp_server_start(struct hp_app *app)
     freeaddrinfo(ai);
     if (!app->daemon) {
         hp_log(HP_LOG_ERROR, "cannot listen", "listen", app->cfg->listen, NULL);
+        hp_parallel_stop();
         hp_workers_stop(app->workers);
         app->workers = NULL;
         return false;
@@ -668,6 +674,7 @@ bool hp_server_stop(struct hp_app *app, int drain_ms)
     }
     MHD_stop_daemon(app->daemon);
     app->daemon = NULL;
+    hp_parallel_stop();
     hp_workers_stop(app->workers);
     app->workers = NULL;
     return true;

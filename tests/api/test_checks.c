@@ -466,6 +466,69 @@ TEST(revoked_expired_suspended_and_wrong_type_passes_lift_nothing)
     CHECK_STR(route_verdict(p, PORT_ROUTE, AT_NOON), "violation");
 }
 
+/* A batch of a thousand sightings is checked in parts on several threads
+ * (src/api/checks.c, parallel.h): each result is what that sighting alone
+ * answers, in the order sent, whichever thread checked it. */
+TEST(a_batch_split_across_threads_answers_each_sighting_as_it_alone_would_in_order)
+{
+    once();
+    const char *p = plate("B0001");
+    HP_T_EVENTUALLY(hp_t_snapshot_caught_up(&hp_t));
+    static const struct {
+        const char *plate; /* NULL: the registered truck */
+        double lon, lat;
+        const char *at;
+    } kinds[] = {
+        {NULL, 118.41, 35.01, AT_NOON},                  /* Port: a violation */
+        {NULL, 118.50, 35.10, AT_NOON},                  /* in no zone */
+        {"鲁Z99999", 118.41, 35.01, AT_NOON},            /* unknown, in Port */
+        {NULL, 118.301, 35.001, "2026-12-01T07:30:00+08:00"}, /* Old Town's hours */
+        {NULL, 118.301, 35.001, AT_NOON},                /* Old Town, out of hours */
+        {"!!", 118.32, 35.01, AT_NOON},                  /* no plate; River */
+        {NULL, 118.32, 35.01, AT_NOON},                  /* River: hazmat only */
+    };
+    enum { KINDS = sizeof(kinds) / sizeof(kinds[0]), BATCH = 1000 };
+    cJSON *alone[KINDS];
+    for (int k = 0; k < KINDS; k++) {
+        char b[512];
+        snprintf(b, sizeof(b), "{\"sightings\":[{\"plate\":\"%s\",\"lon\":%.6f,\"lat\":%.6f,"
+                               "\"at\":\"%s\"}]}", kinds[k].plate ? kinds[k].plate : p,
+                 kinds[k].lon, kinds[k].lat, kinds[k].at);
+        struct hp_t_resp *r = hp_t_post("/v1/checks/sightings", officer.token, b);
+        REQUIRE(r->status == 200);
+        alone[k] = cJSON_Duplicate(item(r, "results", 0), true);
+        hp_t_free(r);
+    }
+    size_t cap = BATCH * 160 + 64, at = 0;
+    char *b = malloc(cap);
+    at += (size_t)snprintf(b, cap, "{\"sightings\":[");
+    for (int i = 0; i < BATCH; i++) {
+        int k = i % KINDS;
+        at += (size_t)snprintf(b + at, cap - at,
+                               "%s{\"plate\":\"%s\",\"lon\":%.6f,\"lat\":%.6f,\"at\":\"%s\"}",
+                               i ? "," : "", kinds[k].plate ? kinds[k].plate : p,
+                               kinds[k].lon, kinds[k].lat, kinds[k].at);
+    }
+    snprintf(b + at, cap - at, "]}");
+    struct hp_t_resp *r = hp_t_post("/v1/checks/sightings", officer.token, b);
+    free(b);
+    REQUIRE(r->status == 200);
+    CHECK_INT(count(r, "results"), BATCH);
+    int same = 0;
+    for (int i = 0; i < BATCH; i++)
+        same += cJSON_Compare(item(r, "results", i), alone[i % KINDS], true);
+    CHECK_INT(same, BATCH);
+    /* The kinds differ, so a result out of its place would show. */
+    CHECK_STR(str(alone[0], "status"), "violation");
+    CHECK_STR(str(alone[1], "status"), "ok");
+    CHECK_STR(str(alone[2], "status"), "unknown_vehicle");
+    CHECK_STR(str(alone[3], "status"), "violation");
+    CHECK_STR(str(alone[4], "status"), "ok");
+    hp_t_free(r);
+    for (int k = 0; k < KINDS; k++)
+        cJSON_Delete(alone[k]);
+}
+
 TEST(a_pass_lifts_only_within_its_hours_and_a_provisional_one_only_before_its_documents_are_due)
 {
     once();
