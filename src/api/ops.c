@@ -8,6 +8,7 @@
 #include "haulpass/db_probe.h"
 #include "haulpass/embedded.h"
 #include "haulpass/metrics.h"
+#include "haulpass/parallel.h"
 #include "haulpass/queue.h"
 #include "haulpass/reply.h"
 #include "haulpass/router.h"
@@ -150,6 +151,24 @@ static const char *worker_metrics(struct hp_request *req)
         busy, threads, waiting, capacity, (long long)atomic_load(&req->app->overloaded));
 }
 
+/* How much of the large batches' work the helper threads took (parallel.h). */
+static const char *parallel_metrics(struct hp_arena *arena)
+{
+    int helpers;
+    long long by_caller, by_helpers;
+    hp_parallel_counts(&helpers, &by_caller, &by_helpers);
+    return hp_arena_printf(
+        arena,
+        "# HELP haulpass_batch_helpers Threads that share a large batch's parts with the network thread.\n"
+        "# TYPE haulpass_batch_helpers gauge\n"
+        "haulpass_batch_helpers %d\n"
+        "# HELP haulpass_batch_parts_total Parts of batches checked, by the thread that ran them.\n"
+        "# TYPE haulpass_batch_parts_total counter\n"
+        "haulpass_batch_parts_total{thread=\"network\"} %lld\n"
+        "haulpass_batch_parts_total{thread=\"helper\"} %lld\n",
+        helpers, by_caller, by_helpers);
+}
+
 void hp_api_metrics(struct hp_request *req)
 {
     int in_use, size;
@@ -168,9 +187,10 @@ void hp_api_metrics(struct hp_request *req)
         "# HELP haulpass_http_requests_in_flight Requests begun and not completed.\n"
         "# TYPE haulpass_http_requests_in_flight gauge\n"
         "haulpass_http_requests_in_flight %d\n"
-        "%s%s%s",
+        "%s%s%s%s",
         hp_metrics_render(req->arena, hp_routes), in_use, size,
-        atomic_load(&req->app->in_flight), workers, snapshot_metrics(req->arena), queue);
+        atomic_load(&req->app->in_flight), workers, parallel_metrics(req->arena),
+        snapshot_metrics(req->arena), queue);
     hp_reply_copy(req, 200, "text/plain; version=0.0.4; charset=utf-8", text, strlen(text));
 }
 

@@ -593,6 +593,27 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     hp_log(HP_LOG_WARN, "http", "detail", msg, NULL);
 }
 
+/* A batch of sightings spreads over as many threads as the network uses:
+ * its own and helpers (parallel.h), one fewer than the network threads,
+ * no more than the cores can run beside the network thread, nor than a
+ * batch has parts to share (a thousand sightings are 8 parts of 128,
+ * src/api/checks.c). */
+#define MAX_HELPERS 7
+
+static bool start_helpers(int network_threads)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int helpers = network_threads - 1;
+    if (cpus > 0 && helpers > cpus - 1)
+        helpers = (int)cpus - 1;
+    if (helpers > MAX_HELPERS)
+        helpers = MAX_HELPERS;
+    if (hp_parallel_start(helpers))
+        return true;
+    hp_log(HP_LOG_ERROR, "cannot start the helper threads of large batches", NULL);
+    return false;
+}
+
 bool hp_server_start(struct hp_app *app)
 {
     char host[256];
@@ -612,9 +633,7 @@ bool hp_server_start(struct hp_app *app)
     }
     /* One worker per pooled connection: a worker never waits for one. */
     app->workers = hp_workers_start(app->cfg->db_pool_size, hp_config_db_queue(app->cfg));
-    /* A batch of sightings spreads over as many threads as the network
-     * uses: its own and one helper fewer (parallel.h). */
-    if (!app->workers || !hp_parallel_start(app->cfg->threads - 1)) {
+    if (!app->workers || !start_helpers(app->cfg->threads)) {
         hp_workers_stop(app->workers);
         app->workers = NULL;
         freeaddrinfo(ai);

@@ -24,15 +24,18 @@ static struct {
     pthread_cond_t left;  /* a helper left a job */
     struct job *jobs;
     pthread_t *threads;
-    int nthreads;
+    atomic_int nthreads;  /* read unlocked by hp_parallel_for */
     bool stopping;
+    atomic_llong parts[2]; /* run by the caller, by a helper */
 } pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER};
 
-static void run_parts(struct job *j)
+static void run_parts(struct job *j, bool helper)
 {
     int part;
-    while ((part = atomic_fetch_add(&j->next, 1)) < j->nparts)
+    while ((part = atomic_fetch_add(&j->next, 1)) < j->nparts) {
         j->fn(j->ctx, part);
+        atomic_fetch_add(&pool.parts[helper], 1);
+    }
 }
 
 /* The first listed job with a part nobody has claimed; NULL when none. */
@@ -56,7 +59,7 @@ static void *helper(void *arg)
             break;
         j->active++;
         pthread_mutex_unlock(&pool.lock);
-        run_parts(j);
+        run_parts(j, true);
         pthread_mutex_lock(&pool.lock);
         if (--j->active == 0)
             pthread_cond_broadcast(&pool.left);
@@ -67,18 +70,25 @@ static void *helper(void *arg)
 
 bool hp_parallel_start(int helpers)
 {
+    pthread_mutex_lock(&pool.lock);
+    bool running = pool.threads != NULL;
+    if (!running)
+        pool.stopping = false;
+    pthread_mutex_unlock(&pool.lock);
+    if (running)
+        return false; /* one pool a process: a second start is a mistake */
     if (helpers <= 0)
         return true;
-    pool.threads = calloc((size_t)helpers, sizeof(*pool.threads));
-    if (!pool.threads)
+    pthread_t *threads = calloc((size_t)helpers, sizeof(*threads));
+    if (!threads)
         return false;
-    pool.stopping = false;
+    pool.threads = threads;
     for (int i = 0; i < helpers; i++) {
         if (pthread_create(&pool.threads[i], NULL, helper, NULL) != 0) {
             hp_parallel_stop();
             return false;
         }
-        pool.nthreads++;
+        atomic_fetch_add(&pool.nthreads, 1);
     }
     return true;
 }
@@ -89,11 +99,21 @@ void hp_parallel_stop(void)
     pool.stopping = true;
     pthread_cond_broadcast(&pool.work);
     pthread_mutex_unlock(&pool.lock);
-    for (int i = 0; i < pool.nthreads; i++)
+    int n = atomic_load(&pool.nthreads);
+    for (int i = 0; i < n; i++)
         pthread_join(pool.threads[i], NULL);
+    pthread_mutex_lock(&pool.lock);
+    atomic_store(&pool.nthreads, 0);
     free(pool.threads);
     pool.threads = NULL;
-    pool.nthreads = 0;
+    pthread_mutex_unlock(&pool.lock);
+}
+
+void hp_parallel_counts(int *helpers, long long *by_caller, long long *by_helpers)
+{
+    *helpers = atomic_load(&pool.nthreads);
+    *by_caller = atomic_load(&pool.parts[0]);
+    *by_helpers = atomic_load(&pool.parts[1]);
 }
 
 static void unlist(struct job *j)
@@ -109,19 +129,21 @@ void hp_parallel_for(int nparts, hp_parallel_fn fn, void *ctx)
 {
     struct job j = {.fn = fn, .ctx = ctx, .nparts = nparts};
     atomic_init(&j.next, 0);
-    /* Not worth a helper's wake-up: one part, or no helpers. The count is
-     * read without the lock: it changes only at start and stop, which no
-     * request overlaps. */
-    if (nparts <= 1 || pool.nthreads == 0) {
-        run_parts(&j);
+    /* Not worth a helper's wake-up: one part, or no helpers (a stop under
+     * way leaves every part to the caller, which is as correct). */
+    int helpers = atomic_load(&pool.nthreads);
+    if (nparts <= 1 || helpers == 0) {
+        run_parts(&j, false);
         return;
     }
     pthread_mutex_lock(&pool.lock);
     j.later = pool.jobs;
     pool.jobs = &j;
-    pthread_cond_broadcast(&pool.work);
+    /* As many helpers as there are parts besides the caller's first. */
+    for (int k = 1; k < nparts && k <= helpers; k++)
+        pthread_cond_signal(&pool.work);
     pthread_mutex_unlock(&pool.lock);
-    run_parts(&j);
+    run_parts(&j, false);
     /* Every part is claimed now; wait for the ones helpers still run. */
     pthread_mutex_lock(&pool.lock);
     unlist(&j);

@@ -17,12 +17,17 @@ struct counted {
     atomic_int next_order;
 };
 
+/* Counts a part when it ends; every 97th takes a little longer first, so
+ * a caller that returned before a helper's part ended would see it
+ * uncounted. */
 static void count_part(void *ctx, int part)
 {
     struct counted *c = ctx;
-    atomic_fetch_add(&c->runs[part], 1);
     c->thread[part] = pthread_self();
     c->order[atomic_fetch_add(&c->next_order, 1)] = part;
+    if (part % 97 == 1)
+        nanosleep(&(struct timespec){0, 200000}, NULL);
+    atomic_fetch_add(&c->runs[part], 1);
 }
 
 static bool each_ran_once(struct counted *c, int n)
@@ -62,7 +67,7 @@ static void meet(void *ctx, int part)
     struct meeting *m = ctx;
     struct timespec until;
     clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += 60; /* a failure, not a hang, if no helper ever comes */
+    until.tv_sec += 20; /* a failure, not a hang, if no helper ever comes */
     pthread_mutex_lock(&m->lock);
     m->arrived++;
     pthread_cond_broadcast(&m->cond);
@@ -123,6 +128,28 @@ TEST(callers_at_the_same_time_each_get_all_their_parts)
     hp_parallel_for(10, count_part, &after);
     CHECK(each_ran_once(&after, 10));
     CHECK(pthread_equal(after.thread[9], pthread_self()) != 0);
+}
+
+TEST(a_second_start_is_refused_and_a_stopped_pool_starts_again)
+{
+    REQUIRE(hp_parallel_start(1));
+    CHECK(!hp_parallel_start(1));
+    int helpers;
+    long long by_caller, by_helpers;
+    hp_parallel_counts(&helpers, &by_caller, &by_helpers);
+    CHECK_INT(helpers, 1);
+    hp_parallel_stop();
+    hp_parallel_counts(&helpers, &by_caller, &by_helpers);
+    CHECK_INT(helpers, 0);
+    REQUIRE(hp_parallel_start(2));
+    struct meeting m = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, false};
+    hp_parallel_for(2, meet, &m);
+    CHECK(!m.timed_out);
+    long long helped = by_helpers;
+    hp_parallel_counts(&helpers, &by_caller, &by_helpers);
+    CHECK_INT(helpers, 2);
+    CHECK(by_helpers >= helped + 1); /* one of the two met parts */
+    hp_parallel_stop();
 }
 
 TEST(no_parts_run_nothing)
