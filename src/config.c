@@ -29,6 +29,24 @@ static int parse_int(const char *s, int lo, int hi, int *out)
     return 0;
 }
 
+/* The text settings, each with its variable, its flag and its default
+ * (NULL: unset). An empty variable is unset; an empty flag value unsets the
+ * optional ones. */
+static const struct text_setting {
+    const char *env, *flag, *fallback;
+    size_t offset;
+    bool optional;
+} text_settings[] = {
+    {"HAULPASS_DB", "db", "dbname=haulpass", offsetof(struct hp_config, db), false},
+    {"HAULPASS_LISTEN", "listen", "127.0.0.1:8080", offsetof(struct hp_config, listen), false},
+    {"HAULPASS_TZ", "tz", "Asia/Shanghai", offsetof(struct hp_config, tz), false},
+    {"HAULPASS_LOG", "log", "info", offsetof(struct hp_config, log_level), false},
+    {"HAULPASS_SIGNING_KEY", "signing-key", NULL, offsetof(struct hp_config, signing_key), false},
+    {"HAULPASS_TILE_URL", "tile-url", NULL, offsetof(struct hp_config, tile_url), true},
+    {"HAULPASS_DB_DIRECT", "db-direct", NULL, offsetof(struct hp_config, db_direct), true},
+    {"HAULPASS_DB_READ", "db-read", NULL, offsetof(struct hp_config, db_read), true},
+};
+
 /* The whole-number settings, each with its variable, its flag (NULL: none),
  * its range and its default. One table for both, so a flag can never take a
  * value its variable would refuse. */
@@ -94,14 +112,9 @@ void hp_config_from_env(struct hp_config *cfg)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     memset(cfg, 0, sizeof(*cfg));
-    cfg->db = env_or("HAULPASS_DB", "dbname=haulpass");
-    cfg->db_direct = env_or("HAULPASS_DB_DIRECT", NULL);
-    cfg->db_read = env_or("HAULPASS_DB_READ", NULL);
-    cfg->listen = env_or("HAULPASS_LISTEN", "127.0.0.1:8080");
-    cfg->tz = env_or("HAULPASS_TZ", "Asia/Shanghai");
-    cfg->log_level = env_or("HAULPASS_LOG", "info");
-    cfg->signing_key = env_or("HAULPASS_SIGNING_KEY", NULL);
-    cfg->tile_url = env_or("HAULPASS_TILE_URL", NULL);
+    for (size_t k = 0; k < N_OF(text_settings); k++)
+        *(const char **)((char *)cfg + text_settings[k].offset) =
+            env_or(text_settings[k].env, text_settings[k].fallback);
     const char *v;
     for (size_t k = 0; k < N_OF(int_settings); k++) {
         const struct int_setting *s = &int_settings[k];
@@ -120,43 +133,25 @@ void hp_config_from_env(struct hp_config *cfg)
     }
 }
 
-/* The flags of text settings, and where each goes; "" means unset for the
- * optional ones. */
-static const struct text_flag {
-    const char *name;
-    size_t offset;
-    bool optional;
-} text_flags[] = {
-    {"db", offsetof(struct hp_config, db), false},
-    {"listen", offsetof(struct hp_config, listen), false},
-    {"tz", offsetof(struct hp_config, tz), false},
-    {"log", offsetof(struct hp_config, log_level), false},
-    {"signing-key", offsetof(struct hp_config, signing_key), false},
-    {"tile-url", offsetof(struct hp_config, tile_url), true},
-    {"db-direct", offsetof(struct hp_config, db_direct), true},
-    {"db-read", offsetof(struct hp_config, db_read), true},
-};
+/* Whether flag (NULL: none) is the n bytes of name. */
+static bool flag_is(const char *flag, const char *name, size_t n)
+{
+    return flag && strlen(flag) == n && strncmp(name, flag, n) == 0;
+}
 
-/* The setting named by the n bytes of name: a text flag (*text) or a
- * number (*number); false when no flag is called that. */
-static bool find_flag(const char *name, size_t n, const struct text_flag **text,
+/* The setting named by the n bytes of name: a text (*text) or a number
+ * (*number); false when no flag is called that. */
+static bool find_flag(const char *name, size_t n, const struct text_setting **text,
                       const struct int_setting **number)
 {
     *text = NULL, *number = NULL;
-    for (size_t k = 0; k < N_OF(text_flags); k++)
-        if (strlen(text_flags[k].name) == n && strncmp(name, text_flags[k].name, n) == 0)
-        {
-            *text = &text_flags[k];
-            return true;
-        }
-    for (size_t k = 0; k < N_OF(int_settings); k++)
-        if (int_settings[k].flag && strlen(int_settings[k].flag) == n &&
-            strncmp(name, int_settings[k].flag, n) == 0)
-        {
+    for (size_t k = 0; k < N_OF(text_settings) && !*text; k++)
+        if (flag_is(text_settings[k].flag, name, n))
+            *text = &text_settings[k];
+    for (size_t k = 0; k < N_OF(int_settings) && !*text && !*number; k++)
+        if (flag_is(int_settings[k].flag, name, n))
             *number = &int_settings[k];
-            return true;
-        }
-    return false;
+    return *text || *number;
 }
 
 int hp_config_flag(struct hp_config *cfg, int argc, char **argv, int *i)
@@ -166,7 +161,7 @@ int hp_config_flag(struct hp_config *cfg, int argc, char **argv, int *i)
         return 0;
     arg += 2;
     size_t n = strcspn(arg, "=");
-    const struct text_flag *text;
+    const struct text_setting *text;
     const struct int_setting *number;
     if (!find_flag(arg, n, &text, &number))
         return 0;

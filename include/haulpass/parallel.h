@@ -24,8 +24,9 @@ bool hp_parallel_start(int helpers);
  * server stops its network threads first). */
 void hp_parallel_stop(void);
 
-/* The helpers running, and the parts run so far by callers and by helpers
- * (for /metrics). */
+/* The helpers running, and the parts of shared calls (more than one part,
+ * with helpers running) run so far by their callers and by helpers (for
+ * /metrics). */
 void hp_parallel_counts(int *helpers, long long *by_caller, long long *by_helpers);
 
 /* Runs fn(ctx, part) once for each part in 0 .. nparts - 1, on this thread

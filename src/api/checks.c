@@ -297,40 +297,57 @@ static bool read_sightings(struct hp_request *req, const cJSON *list, struct sig
  * helper threads (parallel.h); a smaller batch is one part. */
 #define SIGHTINGS_PART 128
 
-/* The checks of a batch of sightings, each part answered into its own
- * text; the texts joined in order are the answer's results. */
+/* The checks of a batch of sightings. The first part answers straight into
+ * the answer, after its opening; each other part into a text of its own,
+ * joined to the answer in order afterwards. A part that cannot finish
+ * marks its text failed. */
 struct sightings_batch {
     struct hp_snapshot *s;
     const struct sighting *in;
     int n;
-    struct hp_text *texts; /* one per part */
-    bool *ok;              /* one per part: every check ran */
+    struct hp_text *answer; /* part 0's */
+    struct hp_text *rest;   /* parts 1 ..; NULL for one part */
 };
 
 static void check_sightings_part(void *ctx, int part)
 {
     struct sightings_batch *b = ctx;
     struct hp_snapshot *s = b->s;
-    struct hp_text *t = &b->texts[part];
+    struct hp_text *t = part ? &b->rest[part - 1] : b->answer;
     int from = part * SIGHTINGS_PART;
     int to = from + SIGHTINGS_PART < b->n ? from + SIGHTINGS_PART : b->n;
     /* GEOS contexts are per thread: a helper uses its own. */
     GEOSContextHandle_t ctx_geo = hp_geo_thread_context();
-    bool ok = ctx_geo != NULL;
-    for (int i = from; ok && i < to; i++) {
+    if (!ctx_geo)
+        t->failed = true;
+    for (int i = from; !t->failed && i < to; i++) {
         const struct sighting *in = &b->in[i];
         const struct hp_snap_vehicle *sv = in->plate[0] ? hp_snapshot_vehicle(s, in->plate)
                                                         : NULL;
         /* An unknown vehicle still learns which zones it is in. */
         struct hp_check_vehicle cv = sv ? hp_ops_check_vehicle(s, sv) : (struct hp_check_vehicle){-1};
         struct hp_sighting_check c;
-        ok = hp_check_sighting(s, ctx_geo, &cv, in->lon, in->lat,
-                               (time_t)floor((double)in->at_us / 1e6), &c);
-        if (ok)
+        if (hp_check_sighting(s, ctx_geo, &cv, in->lon, in->lat,
+                              (time_t)floor((double)in->at_us / 1e6), &c))
             hp_check_answer_sighting(t, s, sv ? &cv : NULL, &c, i == 0);
+        else
+            t->failed = true;
         hp_sighting_check_free(&c);
     }
-    b->ok[part] = ok;
+}
+
+/* The parts after the first joined to the answer: the room for them all
+ * at once (a thousand results are about 300 KB), then each in order. */
+static void join_parts(struct hp_text *answer, struct hp_text *rest, int n)
+{
+    size_t len = 0;
+    for (int k = 0; k < n; k++)
+        len += rest[k].len;
+    hp_text_reserve(answer, len + 8);
+    for (int k = 0; k < n; k++) {
+        hp_text_append(answer, &rest[k]);
+        hp_text_free(&rest[k]);
+    }
 }
 
 void hp_api_checks_sightings(struct hp_request *req)
@@ -356,32 +373,22 @@ void hp_api_checks_sightings(struct hp_request *req)
         return;
     }
     int nparts = (n + SIGHTINGS_PART - 1) / SIGHTINGS_PART;
-    struct sightings_batch b = {
-        .s = s, .in = in, .n = n,
-        .texts = hp_arena_calloc(req->arena, (size_t)nparts, sizeof(*b.texts)),
-        .ok = hp_arena_calloc(req->arena, (size_t)nparts, sizeof(*b.ok))};
     struct hp_text t = {.lang = reason_lang(req)};
-    bool ok = b.texts && b.ok;
-    if (ok) {
-        for (int k = 0; k < nparts; k++)
-            b.texts[k].lang = t.lang;
+    struct sightings_batch b = {.s = s, .in = in, .n = n, .answer = &t};
+    if (nparts > 1 && !(b.rest = hp_arena_calloc(req->arena, (size_t)nparts - 1,
+                                                  sizeof(*b.rest))))
+        t.failed = true;
+    for (int k = 0; b.rest && k < nparts - 1; k++)
+        b.rest[k].lang = t.lang;
+    hp_check_answer_sightings_begin(&t, s);
+    if (!t.failed) {
         hp_parallel_for(nparts, check_sightings_part, &b);
-        /* One allocation for the whole answer (a thousand results are
-         * about 300 KB), handed to the reply as it is. */
-        size_t len = 64;
-        for (int k = 0; k < nparts; k++)
-            len += b.texts[k].len;
-        hp_text_reserve(&t, len);
-        hp_check_answer_sightings_begin(&t, s);
-        for (int k = 0; k < nparts; k++) {
-            ok &= b.ok[k];
-            hp_text_append(&t, &b.texts[k]);
-            hp_text_free(&b.texts[k]);
-        }
-        hp_check_answer_sightings_end(&t);
+        join_parts(&t, b.rest, b.rest ? nparts - 1 : 0);
     }
+    hp_check_answer_sightings_end(&t);
     hp_snapshot_unref(s);
-    if (ok && !t.failed) {
+    if (!t.failed) {
+        /* The reply takes the answer over rather than copying it. */
         hp_reply_shared(req, 200, "application/json", t.p, t.len, free, t.p);
         return;
     }

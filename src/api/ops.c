@@ -162,7 +162,7 @@ static const char *parallel_metrics(struct hp_arena *arena)
         "# HELP haulpass_batch_helpers Threads that share a large batch's parts with the network thread.\n"
         "# TYPE haulpass_batch_helpers gauge\n"
         "haulpass_batch_helpers %d\n"
-        "# HELP haulpass_batch_parts_total Parts of batches checked, by the thread that ran them.\n"
+        "# HELP haulpass_batch_parts_total Parts of batches shared with the helpers, by the thread that ran them.\n"
         "# TYPE haulpass_batch_parts_total counter\n"
         "haulpass_batch_parts_total{thread=\"network\"} %lld\n"
         "haulpass_batch_parts_total{thread=\"helper\"} %lld\n",

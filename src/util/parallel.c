@@ -26,7 +26,7 @@ static struct {
     pthread_t *threads;
     atomic_int nthreads;  /* read unlocked by hp_parallel_for */
     bool stopping;
-    atomic_llong parts[2]; /* run by the caller, by a helper */
+    atomic_llong parts[2]; /* of shared jobs: run by the caller, by a helper */
 } pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER};
 
 static void run_parts(struct job *j, bool helper)
@@ -127,15 +127,17 @@ static void unlist(struct job *j)
 
 void hp_parallel_for(int nparts, hp_parallel_fn fn, void *ctx)
 {
-    struct job j = {.fn = fn, .ctx = ctx, .nparts = nparts};
-    atomic_init(&j.next, 0);
-    /* Not worth a helper's wake-up: one part, or no helpers (a stop under
-     * way leaves every part to the caller, which is as correct). */
+    /* Not worth a helper's wake-up: one part (a single sighting, the
+     * usual request), or no helpers (a stop under way leaves every part to
+     * the caller, which is as correct). Nothing shared is touched then. */
     int helpers = atomic_load(&pool.nthreads);
     if (nparts <= 1 || helpers == 0) {
-        run_parts(&j, false);
+        for (int part = 0; part < nparts; part++)
+            fn(ctx, part);
         return;
     }
+    struct job j = {.fn = fn, .ctx = ctx, .nparts = nparts};
+    atomic_init(&j.next, 0);
     pthread_mutex_lock(&pool.lock);
     j.later = pool.jobs;
     pool.jobs = &j;

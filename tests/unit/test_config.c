@@ -29,6 +29,12 @@ static void clear_settings(void)
     }
 }
 
+static bool accepted(const struct hp_config *cfg)
+{
+    char err[256];
+    return hp_config_check(cfg, err, sizeof(err));
+}
+
 static bool refused(const struct hp_config *cfg, const char *needle)
 {
     char err[256];
@@ -51,8 +57,7 @@ TEST(with_nothing_set_the_documented_defaults_apply)
     CHECK(!cfg.debug_routes && !cfg.webhook_private);
     CHECK(cfg.tile_url == NULL && cfg.signing_key == NULL && cfg.db_read == NULL);
     CHECK_STR(cfg.listen, "127.0.0.1:8080");
-    char err[256];
-    CHECK(hp_config_check(&cfg, err, sizeof(err)));
+    CHECK(accepted(&cfg));
 }
 
 TEST(numbers_within_their_range_are_taken)
@@ -71,8 +76,7 @@ TEST(numbers_within_their_range_are_taken)
     CHECK_INT(cfg.snapshot_rest_ms, 0);
     CHECK_INT(cfg.threads, 3);
     CHECK_INT(cfg.webhook_timeout_ms, 100);
-    char err[256];
-    CHECK(hp_config_check(&cfg, err, sizeof(err)));
+    CHECK(accepted(&cfg));
 }
 
 TEST(a_malformed_or_out_of_range_number_is_refused_by_name)
@@ -115,8 +119,7 @@ TEST(an_empty_variable_counts_as_unset)
     CHECK_INT(cfg.db_pool_size, 16);
     CHECK(!cfg.debug_routes);
     CHECK(cfg.tile_url == NULL);
-    char err[256];
-    CHECK(hp_config_check(&cfg, err, sizeof(err)));
+    CHECK(accepted(&cfg));
 }
 
 TEST(a_switch_is_1_or_0_and_nothing_else)
@@ -128,8 +131,7 @@ TEST(a_switch_is_1_or_0_and_nothing_else)
     hp_config_from_env(&cfg);
     CHECK(cfg.debug_routes);
     CHECK(!cfg.webhook_private);
-    char err[256];
-    CHECK(hp_config_check(&cfg, err, sizeof(err)));
+    CHECK(accepted(&cfg));
     /* "yes" or "true" would have read as off before: a deployment meaning
      * on would have run with the switch off without a word. */
     setenv("HAULPASS_WEBHOOK_PRIVATE", "yes", 1);
@@ -163,8 +165,7 @@ TEST(flags_take_numbers_in_the_same_ranges_as_their_variables)
     i = 2;
     CHECK_INT(hp_config_flag(&cfg, 6, argv, &i), 1);
     CHECK_INT(cfg.public_rate, 0);
-    char err[256];
-    CHECK(hp_config_check(&cfg, err, sizeof(err)));
+    CHECK(accepted(&cfg));
     i = 3;
     CHECK_INT(hp_config_flag(&cfg, 6, argv, &i), -1);
     CHECK(refused(&cfg, "--threads"));
