@@ -311,8 +311,14 @@ static struct hp_t_resp *request(const char *base, const char *method, const cha
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    if (curl_easy_perform(c) == CURLE_OK)
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    /* A reply the server sent before reading the whole body (an early 401
+     * or 404 to a large upload) counts even when curl then failed to send
+     * the rest; the assertions on its body still judge what arrived. */
+    CURLcode rc = curl_easy_perform(c);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    if (rc != CURLE_OK && r->status)
+        fprintf(stderr, "    (%s %s answered %ld, then curl: %s)\n", method, path, r->status,
+                curl_easy_strerror(rc));
     curl_slist_free_all(hl);
     curl_easy_cleanup(c);
     r->body = b.data;
