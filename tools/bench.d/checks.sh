@@ -5,6 +5,7 @@
 # Sourced by tools/bench. The zones are those of zones.sh (1,000 of 20-60
 # vertices over the city); this adds 10,000 vehicles, some with passes.
 BENCH_CASES+=(sighting pg_point route20 pg_route20 sightings_1000)
+BENCH_PAIRED+=(sighting route20)
 BENCH_SETUP+=(setup_checks)
 
 setup_checks() {
@@ -71,11 +72,19 @@ PY
 
 BENCH_LABEL[sighting]='`POST /v1/checks/sightings`, one sighting'
 case_sighting() { measure /v1/checks/sightings -s var/bench/sighting.lua; }
-goal_sighting() { GOAL='≥ 0.6× /healthz (issue 5)'; MET=$(ge "$RPS" "$(calc "${HEALTHZ_RPS:-0} * 0.6")"); }
+# The goals of issue 13 (to the floor) and the older ones of issue 5 (to
+# /healthz): met when both are.
+goal_sighting() { both_goals 0.7 0.6; }
 
 BENCH_LABEL[route20]='`POST /v1/checks/route`, 20 vertices'
 case_route20() { measure /v1/checks/route -s var/bench/route20.lua; }
-goal_route20() { GOAL='≥ 0.2× /healthz (issue 5)'; MET=$(ge "$RPS" "$(calc "${HEALTHZ_RPS:-0} * 0.2")"); }
+goal_route20() { both_goals 0.35 0.2; }
+# both_goals TO-FLOOR TO-HEALTHZ
+both_goals() {
+  GOAL="≥ $1× the floor (issue 13), ≥ $2× /healthz (issue 5)"
+  MET=no
+  [ "$(ge "$RATIO" "$1")" = no ] || [ "$(ge "$RPS" "$(calc "${HEALTHZ_RPS:-0} * $2")")" = no ] || MET=yes
+}
 
 # One client: the figure is the latency of one batch.
 BENCH_LABEL[sightings_1000]='`POST /v1/checks/sightings`, 1,000 sightings, one client'
