@@ -5,6 +5,7 @@
 #include "haulpass/config.h"
 #include "haulpass/db.h"
 #include "haulpass/http.h"
+#include "haulpass/json_body.h"
 #include "haulpass/kml.h"
 #include "haulpass/log.h"
 #include "haulpass/webhook_deliver.h"
@@ -212,6 +213,7 @@ static int migrate(struct hp_config *cfg, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    hp_json_init(); /* before any thread */
     struct hp_config cfg;
     hp_config_from_env(&cfg);
     if (argc < 2)

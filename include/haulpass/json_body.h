@@ -45,6 +45,20 @@ typedef void (*hp_json_error_fn)(void *ctx, const char *pointer, const char *mes
 cJSON *hp_json_parse(const char *text, size_t len, size_t *error_offset);
 
 /*
+ * hp_json_parse with the document's memory in arena: valid until the arena
+ * is freed, and never given to cJSON_Delete, nor any part of it moved into
+ * a tree that is (cJSON_Duplicate or a reference item copies safely).
+ */
+struct hp_arena;
+cJSON *hp_json_parse_in(struct hp_arena *arena, const char *text, size_t len,
+                        size_t *error_offset);
+
+/* Installs cJSON's allocation hooks for hp_json_parse_in. Call it before
+ * any thread starts: hp_json_parse_in calls it too, but changing the hooks
+ * while another thread uses cJSON would be a race. */
+void hp_json_init(void);
+
+/*
  * Reads obj against spec (ended by an entry with a NULL name): out[i] is the
  * value of spec[i], or NULL when absent or null. Errors go to on_error with
  * pointers under prefix (e.g. "" or "/rules/0"). Returns true when obj had

@@ -24,13 +24,13 @@ cJSON *hp_api_body(struct hp_request *req)
         return NULL;
     }
     size_t at = 0;
-    cJSON *doc = hp_json_parse(req->body, req->body_len, &at);
+    /* In the request's arena: it goes with the request, node by node free. */
+    cJSON *doc = hp_json_parse_in(req->arena, req->body, req->body_len, &at);
     if (!doc) {
         hp_reply_problem(req, 400, "malformed-json", "the body is not valid JSON (at byte %zu)",
                          at);
         return NULL;
     }
-    hp_arena_defer(req->arena, (void (*)(void *))cJSON_Delete, doc);
     if (!cJSON_IsObject(doc)) {
         hp_req_invalid(req, "", "the body must be a JSON object");
         hp_reply_invalid(req);

@@ -1,8 +1,11 @@
 /* Declarative reading of JSON request bodies. */
 #include "haulpass/json_body.h"
 
+#include "haulpass/arena.h"
+
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +52,48 @@ cJSON *hp_json_parse(const char *text, size_t len, size_t *error_offset)
         *error_offset = at;
         return NULL;
     }
+    return doc;
+}
+
+/* cJSON allocates through process-wide hooks. While this thread parses a
+ * request body (hp_json_parse_in) they draw from the request's arena and
+ * free nothing; otherwise they are malloc and free. Why: a parsed body is
+ * read once and dropped with its request, and freeing its nodes one by
+ * one cost a batch of 1,000 sightings about 8 % of its time. cJSON frees
+ * during a parse only what that parse allocated (on a syntax error), so
+ * a free while the arena is set always meets arena memory. */
+static _Thread_local struct hp_arena *parse_arena;
+
+static void *json_alloc(size_t size)
+{
+    return parse_arena ? hp_arena_alloc(parse_arena, size) : malloc(size);
+}
+
+static void json_free(void *p)
+{
+    if (!parse_arena)
+        free(p);
+}
+
+static void install_hooks(void)
+{
+    cJSON_Hooks hooks = {.malloc_fn = json_alloc, .free_fn = json_free};
+    cJSON_InitHooks(&hooks);
+}
+
+void hp_json_init(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, install_hooks);
+}
+
+cJSON *hp_json_parse_in(struct hp_arena *arena, const char *text, size_t len,
+                        size_t *error_offset)
+{
+    hp_json_init();
+    parse_arena = arena;
+    cJSON *doc = hp_json_parse(text, len, error_offset);
+    parse_arena = NULL;
     return doc;
 }
 

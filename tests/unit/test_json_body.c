@@ -1,8 +1,10 @@
 /* Declarative body reading: types, bounds, unknown and duplicate fields. */
 #include "test.h"
 
+#include "haulpass/arena.h"
 #include "haulpass/json_body.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 
 static const char *const kinds[] = {"a", "b", NULL};
@@ -146,4 +148,96 @@ TEST(an_escaped_nul_is_refused_rather_than_truncating_the_string)
     cJSON *ok = hp_json_parse(escaped, strlen(escaped), &at);
     CHECK(ok != NULL);
     cJSON_Delete(ok);
+}
+
+/* The same text parsed on the heap and in an arena: both parse or neither,
+ * at the same offset, into equal trees. */
+static void same_in_arena(const char *text)
+{
+    struct hp_arena *arena = hp_arena_new();
+    size_t at_heap = 0, at_arena = 0;
+    cJSON *heap = hp_json_parse(text, strlen(text), &at_heap);
+    cJSON *in = hp_json_parse_in(arena, text, strlen(text), &at_arena);
+    CHECK((heap == NULL) == (in == NULL));
+    if (!heap)
+        CHECK_INT(at_arena, at_heap);
+    else
+        CHECK(cJSON_Compare(heap, in, true));
+    cJSON_Delete(heap);
+    hp_arena_free(arena); /* the arena's tree goes here, and only here */
+}
+
+TEST(a_body_parsed_in_an_arena_reads_as_one_parsed_on_the_heap)
+{
+    same_in_arena("{\"sightings\":[{\"plate\":\"京A12345\",\"lon\":118.4,\"lat\":35.1,"
+                  "\"at\":\"2026-12-01T08:30:00+08:00\"}],\"n\":null,\"t\":true}");
+    same_in_arena("[[[[1,2,[3]]]],{\"a\":{\"b\":{\"c\":\"\\u00e9\"}}}]");
+    same_in_arena("{}");
+    /* Failures half-way: cJSON frees what it had built, which is arena
+     * memory (a free() of it would be caught by the sanitizer build). */
+    same_in_arena("{\"a\":[1,2,{\"b\":\"x");
+    same_in_arena("{\"a\":[1,2,{\"b\":\"\\u12");
+    same_in_arena("{\"a\":{\"b\":[true,false,nul]}}");
+    same_in_arena("{\"a\":1} {\"b\":2}");
+    same_in_arena("{\"p\":\"AB\\u0000123\"}");
+}
+
+TEST(after_a_parse_in_an_arena_cjson_allocates_on_the_heap_again)
+{
+    struct hp_arena *arena = hp_arena_new();
+    size_t at;
+    cJSON *in = hp_json_parse_in(arena, "{\"a\":[1,2,3]}", 13, &at);
+    CHECK(in != NULL);
+    /* A tree made now outlives the arena: it must be heap memory. */
+    cJSON *kept = cJSON_CreateObject();
+    cJSON_AddItemToObject(kept, "copy", cJSON_Duplicate(cJSON_GetObjectItem(in, "a"), true));
+    hp_arena_free(arena);
+    char *text = cJSON_PrintUnformatted(kept);
+    CHECK_STR(text, "{\"copy\":[1,2,3]}");
+    cJSON_free(text);
+    cJSON_Delete(kept);
+}
+
+/* Threads parsing in arenas of their own while another builds and frees
+ * trees on the heap: the arena is the parsing thread's alone. */
+static void *parse_many(void *arg)
+{
+    int *failures = arg;
+    for (int i = 0; i < 2000; i++) {
+        struct hp_arena *arena = hp_arena_new();
+        size_t at;
+        cJSON *d = hp_json_parse_in(arena, "{\"x\":[1,{\"y\":\"z\"}]}", 21, &at);
+        if (!d || !cJSON_IsArray(cJSON_GetObjectItem(d, "x")))
+            (*failures)++;
+        hp_arena_free(arena);
+    }
+    return NULL;
+}
+
+static void *build_many(void *arg)
+{
+    int *failures = arg;
+    for (int i = 0; i < 2000; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "k", "v");
+        char *t = cJSON_PrintUnformatted(o);
+        if (!t || strcmp(t, "{\"k\":\"v\"}") != 0)
+            (*failures)++;
+        cJSON_free(t);
+        cJSON_Delete(o);
+    }
+    return NULL;
+}
+
+TEST(parses_in_arenas_on_several_threads_leave_other_threads_on_the_heap)
+{
+    hp_json_init();
+    pthread_t t[3];
+    int failures[3] = {0, 0, 0};
+    CHECK(pthread_create(&t[0], NULL, parse_many, &failures[0]) == 0);
+    CHECK(pthread_create(&t[1], NULL, parse_many, &failures[1]) == 0);
+    CHECK(pthread_create(&t[2], NULL, build_many, &failures[2]) == 0);
+    for (int i = 0; i < 3; i++)
+        pthread_join(t[i], NULL);
+    CHECK_INT(failures[0] + failures[1] + failures[2], 0);
 }
