@@ -208,9 +208,11 @@ void hp_api_checks_route(struct hp_request *req)
     int status = route_answer(v[RC_PLATE] ? norm : NULL, police ? NULL : org, &given, xy, n,
                               depart, speed, &t);
     free(xy);
-    if (status == 200)
-        hp_reply_copy(req, 200, "application/json", t.p, t.len);
-    else if (status == 404)
+    if (status == 200) {
+        hp_reply_shared(req, 200, "application/json", t.p, t.len, free, t.p);
+        return; /* the reply took the answer over */
+    }
+    if (status == 404)
         hp_reply_problem(req, 404, "unknown-vehicle", "no vehicle has plate %s", norm);
     else if (status == 422) {
         hp_req_invalid(req, "/route", "is too long to be driven by the year 9999 at this speed");
@@ -473,9 +475,10 @@ void hp_api_checks_zones(struct hp_request *req)
         hp_check_answer_zones(&t, s, &cv, when, list, n, !cJSON_IsFalse(v[CZ_REASONS]));
     free(list);
     hp_snapshot_unref(s);
-    if (ok && !t.failed)
-        hp_reply_copy(req, 200, "application/json", t.p, t.len);
-    else
-        hp_reply_internal(req, "out of memory checking zones");
+    if (ok && !t.failed) {
+        hp_reply_shared(req, 200, "application/json", t.p, t.len, free, t.p);
+        return;
+    }
+    hp_reply_internal(req, "out of memory checking zones");
     hp_text_free(&t);
 }
