@@ -20,10 +20,6 @@ struct hp_user {
 };
 
 /* The caller of a token whose SHA-256 is hash_hex; HP_DB_NO_ROWS when none. */
-/* Fills out from the first row of a result whose columns are user id,
- * org id, user name, org name, org kind and role (strings stay r's). */
-void hp_accounts_read_principal(const PGresult *r, struct hp_principal *out);
-
 enum hp_db_status hp_accounts_principal(struct hp_db *db, struct hp_arena *arena,
                                         const char *hash_hex, struct hp_principal *out);
 

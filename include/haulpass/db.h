@@ -2,12 +2,13 @@
  * The database: a pool of libpq connections, statements prepared on first
  * use on each connection, and a transaction runner that retries what may be
  * retried. Every call answers a small status, as in GNU Taler's exchange.
+ * What the rest of the service sees: the pool, connections as opaque
+ * handles, statuses and errors. Statements and their results are src/db's
+ * alone (db_exec.h).
  */
 #ifndef HAULPASS_DB_H
 #define HAULPASS_DB_H
 
-#include <libpq-fe.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 
 struct hp_arena;
@@ -19,14 +20,6 @@ enum hp_db_status {
     HP_DB_NO_ROWS = 0,
     HP_DB_ROWS = 1,         /* at least one row, or a command that succeeded */
 };
-
-/* A statement; declare one static per query, it is prepared lazily. */
-struct hp_sql {
-    const char *name; /* unique, for logs and PREPARE */
-    const char *text; /* $1, $2… parameters, all passed as text */
-    atomic_int slot;  /* assigned on first use; 0 means not yet */
-};
-#define HP_SQL(n, t) {.name = (n), .text = (t)}
 
 struct hp_db;
 struct hp_db_pool;
@@ -53,17 +46,6 @@ void hp_db_release(struct hp_db_pool *pool, struct hp_db *db);
 /* Connections in use and in all, for /metrics. */
 void hp_db_pool_usage(struct hp_db_pool *pool, int *in_use, int *size);
 
-/* Runs sql with nparams text parameters (NULL elements are SQL NULL).
- * On HP_DB_ROWS / HP_DB_NO_ROWS, *res holds the result, owned by arena
- * (freed with it). On failure *res is NULL and the error is kept on db. */
-enum hp_db_status hp_db_exec(struct hp_db *db, struct hp_arena *arena, struct hp_sql *sql,
-                             int nparams, const char *const *params, PGresult **res);
-
-/* Column col of row in r as text, or NULL when SQL NULL. */
-const char *hp_db_text(const PGresult *r, int row, int col);
-/* Column col of row in r as a 64-bit integer (µs, say); 0 when SQL NULL. */
-long long hp_db_int64(const PGresult *r, int row, int col);
-
 /* The SQLSTATE, message and constraint name of the last failure on db. */
 const char *hp_db_sqlstate(const struct hp_db *db);
 const char *hp_db_message(const struct hp_db *db);
@@ -76,9 +58,5 @@ const char *hp_db_constraint(const struct hp_db *db);
  * the transaction is rolled back and HP_DB_HARD_ERROR returned. */
 typedef enum hp_db_status (*hp_db_tx_fn)(struct hp_db *db, void *ctx);
 enum hp_db_status hp_db_tx(struct hp_db *db, hp_db_tx_fn fn, void *ctx);
-
-/* Opens one connection outside any pool (commands, migrations); NULL with
- * a message in err when it cannot. */
-PGconn *hp_db_connect(const char *conninfo, char *err, int errlen);
 
 #endif

@@ -34,4 +34,24 @@ bool hp_outbox_record(struct pg_conn *conn, int64_t id, bool delivered, int http
 
 void hp_outbox_item_clear(struct hp_outbox_item *it);
 
+/* The deliverer's own connection, named haulpass-webhooks and LISTENing
+ * for new deliveries (webhook_emit in sql/013_open_data.sql notifies);
+ * NULL when the database cannot be reached. */
+struct pg_conn *hp_outbox_listen(const char *conninfo);
+
+/* Whether conn (NULL is fine) is still connected. */
+bool hp_outbox_alive(struct pg_conn *conn);
+
+/* The socket to wait on for notifications. */
+int hp_outbox_socket(struct pg_conn *conn);
+
+/* Whether a notification came since the last call (all are consumed). */
+bool hp_outbox_notified(struct pg_conn *conn);
+
+/* The connection's last error message. */
+const char *hp_outbox_error(struct pg_conn *conn);
+
+/* Closes conn; NULL is fine. */
+void hp_outbox_close(struct pg_conn *conn);
+
 #endif

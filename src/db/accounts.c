@@ -2,8 +2,11 @@
 #include "haulpass/accounts.h"
 
 #include "haulpass/arena.h"
+#include "haulpass/db_exec.h"
 #include "haulpass/principal.h"
 #include "haulpass/sessions.h"
+
+#include "principal_row.h"
 
 #include <stdio.h>
 #include <stdlib.h>

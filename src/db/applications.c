@@ -2,6 +2,7 @@
 #include "haulpass/applications.h"
 
 #include "application_row.h"
+#include "haulpass/db_exec.h"
 #include "json_arrays.h"
 
 #include "haulpass/app_status.h"

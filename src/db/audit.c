@@ -2,6 +2,7 @@
 #include "haulpass/audit.h"
 
 #include "haulpass/arena.h"
+#include "haulpass/db_exec.h"
 
 static struct hp_sql audit_write_sql = HP_SQL("audit_write",
     "INSERT INTO audit (actor_id, entity, entity_id, action, before, after)"

@@ -4,6 +4,7 @@
 #include "haulpass/arena.h"
 #include "haulpass/audit.h"
 #include "haulpass/calendar.h"
+#include "haulpass/db_exec.h"
 
 #include <stdlib.h>
 #include <string.h>

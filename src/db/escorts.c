@@ -1,6 +1,7 @@
 /* SQL of escort units and escort bookings. */
 #include "haulpass/escorts.h"
 
+#include "haulpass/db_exec.h"
 #include "json_arrays.h"
 
 #include "haulpass/arena.h"

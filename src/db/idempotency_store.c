@@ -2,6 +2,7 @@
 #include "haulpass/idempotency_store.h"
 
 #include "haulpass/arena.h"
+#include "haulpass/db_exec.h"
 
 #include <stdlib.h>
 #include <string.h>

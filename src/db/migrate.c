@@ -2,6 +2,7 @@
 #include "haulpass/migrate.h"
 
 #include "haulpass/db.h"
+#include "haulpass/db_exec.h"
 #include "haulpass/embedded.h"
 #include "haulpass/log.h"
 

@@ -4,6 +4,7 @@
  * since sql/016_pass_revise_row.sql), so every path makes it the same way. */
 #include "haulpass/pass_amendments.h"
 
+#include "haulpass/db_exec.h"
 #include "json_arrays.h"
 
 #include "haulpass/arena.h"

@@ -1,6 +1,7 @@
 /* SQL of passes. */
 #include "haulpass/passes.h"
 
+#include "haulpass/db_exec.h"
 #include "json_arrays.h"
 
 #include "haulpass/arena.h"

@@ -6,6 +6,7 @@
 #include "haulpass/db.h"
 
 #include "haulpass/arena.h"
+#include "haulpass/db_exec.h"
 #include "haulpass/log.h"
 #include "haulpass/time.h"
 

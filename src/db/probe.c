@@ -2,6 +2,7 @@
 #include "haulpass/db_probe.h"
 
 #include "haulpass/arena.h"
+#include "haulpass/db_exec.h"
 
 static struct hp_sql ready_sql = HP_SQL("ready", "SELECT 1");
 

@@ -2,6 +2,7 @@
 #include "haulpass/queue.h"
 
 #include "application_row.h"
+#include "haulpass/db_exec.h"
 #include "json_arrays.h"
 
 #include "haulpass/arena.h"

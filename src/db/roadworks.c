@@ -3,6 +3,7 @@
 #include "haulpass/roadworks.h"
 
 #include "haulpass/arena.h"
+#include "haulpass/db_exec.h"
 
 /* The rule is written as POST /v1/zones stores one (src/api/zone_input.c):
  * every field, classes from the works (none: every class), no lifting. */

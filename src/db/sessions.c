@@ -3,6 +3,9 @@
 
 #include "haulpass/accounts.h"
 #include "haulpass/arena.h"
+#include "haulpass/db_exec.h"
+
+#include "principal_row.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,6 +2,7 @@
 #include "haulpass/signing_keys.h"
 
 #include "haulpass/arena.h"
+#include "haulpass/db_exec.h"
 #include "haulpass/signing_key.h"
 
 static struct hp_sql publish_sql = HP_SQL("signing_keys_publish",

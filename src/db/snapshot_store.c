@@ -3,6 +3,7 @@
 #include "haulpass/snapshot_store.h"
 
 #include "haulpass/db.h"
+#include "haulpass/db_exec.h"
 #include "haulpass/time.h"
 
 #include <libpq-fe.h>

@@ -2,6 +2,7 @@
 #include "haulpass/vehicles.h"
 
 #include "haulpass/arena.h"
+#include "haulpass/db_exec.h"
 #include "haulpass/etag.h"
 
 #include <stdio.h>

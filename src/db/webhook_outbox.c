@@ -1,7 +1,8 @@
-/* The deliverer's SQL (webhook_outbox.h). */
+/* The deliverer's SQL and its connection (webhook_outbox.h). */
 #include "haulpass/webhook_outbox.h"
 
-#include <libpq-fe.h>
+#include "haulpass/db_exec.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,4 +100,51 @@ void hp_outbox_item_clear(struct hp_outbox_item *it)
     free(it->event);
     free(it->body);
     memset(it, 0, sizeof(*it));
+}
+
+struct pg_conn *hp_outbox_listen(const char *conninfo)
+{
+    char err[256];
+    PGconn *conn = hp_db_connect(conninfo, err, sizeof(err));
+    if (!conn)
+        return NULL;
+    /* Named, so an operator (or a test) can tell it from the pool. */
+    PQclear(PQexec(conn, "SET application_name = 'haulpass-webhooks'"));
+    PGresult *r = PQexec(conn, "LISTEN haulpass_webhooks");
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (!ok) {
+        PQfinish(conn);
+        return NULL;
+    }
+    return conn;
+}
+
+bool hp_outbox_alive(struct pg_conn *conn)
+{
+    return conn && PQstatus(conn) == CONNECTION_OK;
+}
+
+int hp_outbox_socket(struct pg_conn *conn)
+{
+    return PQsocket(conn);
+}
+
+bool hp_outbox_notified(struct pg_conn *conn)
+{
+    bool any = false;
+    PQconsumeInput(conn);
+    for (PGnotify *n; (n = PQnotifies(conn)); PQfreemem(n))
+        any = true;
+    return any;
+}
+
+const char *hp_outbox_error(struct pg_conn *conn)
+{
+    return PQerrorMessage(conn);
+}
+
+void hp_outbox_close(struct pg_conn *conn)
+{
+    PQfinish(conn);
 }

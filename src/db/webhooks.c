@@ -3,6 +3,7 @@
 
 #include "haulpass/arena.h"
 #include "haulpass/db.h"
+#include "haulpass/db_exec.h"
 
 #include <stdlib.h>
 #include <string.h>

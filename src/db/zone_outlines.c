@@ -2,6 +2,7 @@
 #include "haulpass/zone_outlines.h"
 
 #include "haulpass/arena.h"
+#include "haulpass/db_exec.h"
 
 /* ST_Simplify rather than ST_SimplifyPreserveTopology: three times
  * cheaper on 10,000 zones (BENCHMARKS.md, the zones map's first view),

@@ -3,6 +3,7 @@
 #include "haulpass/zones.h"
 
 #include "haulpass/arena.h"
+#include "haulpass/db_exec.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,7 +2,6 @@
  * full from the outbox. */
 #include "haulpass/webhook_deliver.h"
 
-#include "haulpass/db.h"
 #include "haulpass/log.h"
 #include "haulpass/time.h"
 #include "haulpass/webhook_address.h"
@@ -10,7 +9,6 @@
 #include "haulpass/webhook_sign.h"
 
 #include <curl/curl.h>
-#include <libpq-fe.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sys/socket.h>
@@ -116,7 +114,7 @@ static bool start(struct slot *s)
 }
 
 /* Records how the request of s went and frees the slot. */
-static void finish(PGconn *conn, struct slot *s, CURLcode rc)
+static void finish(struct pg_conn *conn, struct slot *s, CURLcode rc)
 {
     long status = 0;
     curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
@@ -131,35 +129,8 @@ static void finish(PGconn *conn, struct slot *s, CURLcode rc)
     if (!hp_outbox_record(conn, s->item.id, delivered, (int)status, delivered ? NULL : why,
                           d.backoff_ms))
         hp_log(HP_LOG_WARN, "webhook delivery not recorded; it goes out again after its lease",
-               "error", PQerrorMessage(conn), NULL);
+               "error", hp_outbox_error(conn), NULL);
     slot_clear(s);
-}
-
-static PGconn *connect_listening(void)
-{
-    char err[256];
-    PGconn *conn = hp_db_connect(d.conninfo, err, sizeof(err));
-    if (!conn)
-        return NULL;
-    PQclear(PQexec(conn, "SET application_name = 'haulpass-webhooks'"));
-    PGresult *r = PQexec(conn, "LISTEN haulpass_webhooks");
-    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-    PQclear(r);
-    if (!ok) {
-        PQfinish(conn);
-        return NULL;
-    }
-    return conn;
-}
-
-/* Whether a notification came (and drops them all). */
-static bool notified(PGconn *conn)
-{
-    bool any = false;
-    PQconsumeInput(conn);
-    for (PGnotify *n; (n = PQnotifies(conn)); PQfreemem(n))
-        any = true;
-    return any;
 }
 
 static void *run(void *arg)
@@ -167,16 +138,16 @@ static void *run(void *arg)
     (void)arg;
     static struct slot slots[HP_DELIVER_IN_FLIGHT];
     struct hp_outbox_item claimed[HP_DELIVER_IN_FLIGHT];
-    PGconn *conn = NULL;
+    struct pg_conn *conn = NULL;
     int64_t next_look = 0;
     while (!atomic_load(&d.stop)) {
-        if (!conn || PQstatus(conn) != CONNECTION_OK) {
+        if (!hp_outbox_alive(conn)) {
             /* In flight or not, what was claimed comes back after its
              * lease: drop it all with the connection. */
             for (int i = 0; i < HP_DELIVER_IN_FLIGHT; i++)
                 slot_clear(&slots[i]);
-            PQfinish(conn);
-            if (!(conn = connect_listening())) {
+            hp_outbox_close(conn);
+            if (!(conn = hp_outbox_listen(d.conninfo))) {
                 curl_multi_poll(d.multi, NULL, 0, 1000, NULL);
                 continue;
             }
@@ -211,17 +182,17 @@ static void *run(void *arg)
             curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&s);
             finish(conn, s, m->data.result);
         }
-        struct curl_waitfd pg = {.fd = PQsocket(conn), .events = CURL_WAIT_POLLIN};
+        struct curl_waitfd pg = {.fd = hp_outbox_socket(conn), .events = CURL_WAIT_POLLIN};
         int64_t wait_ms = (next_look - hp_time_mono_us()) / 1000;
         if (wait_ms > 100 || free_slots == 0)
             wait_ms = 100;
         curl_multi_poll(d.multi, &pg, 1, wait_ms > 0 ? (int)wait_ms : 0, NULL);
-        if (notified(conn))
+        if (hp_outbox_notified(conn))
             next_look = 0;
     }
     for (int i = 0; i < HP_DELIVER_IN_FLIGHT; i++)
         slot_clear(&slots[i]);
-    PQfinish(conn);
+    hp_outbox_close(conn);
     return NULL;
 }
 

@@ -4,7 +4,7 @@
 #include "test.h"
 
 #include "haulpass/arena.h"
-#include "haulpass/db.h"
+#include "haulpass/db_exec.h"
 
 #include <stdio.h>
 #include <stdlib.h>
