@@ -195,6 +195,7 @@ void hp_log_flush(void)
 static void *flusher(void *arg)
 {
     (void)arg;
+    pthread_setname_np(pthread_self(), "hp-log");
     for (;;) {
         usleep(FLUSH_EVERY_US);
         hp_log_flush();

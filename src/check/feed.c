@@ -417,6 +417,7 @@ static bool reload(struct pg_conn *conn)
 static void *loader(void *arg)
 {
     (void)arg;
+    pthread_setname_np(pthread_self(), "hp-snapshot");
     struct pg_conn *conn = NULL;
     long long rest_until_us = 0; /* monotonic; see REST_SHARE */
     while (still_running()) {
@@ -534,6 +535,7 @@ static bool poll_standby(struct pg_conn *conn)
 static void *replica_loader(void *arg)
 {
     (void)arg;
+    pthread_setname_np(pthread_self(), "hp-snapshot");
     struct pg_conn *conn = NULL;
     while (still_running()) {
         if (!conn) {

@@ -27,6 +27,8 @@ struct hp_workers {
 static void *work(void *p)
 {
     struct hp_workers *w = p;
+    /* Every thread of the service is named for its job (top -H, ps -L, perf). */
+    pthread_setname_np(pthread_self(), "hp-db-worker");
     pthread_mutex_lock(&w->mu);
     for (;;) {
         while (!w->queued && !w->stopping)

@@ -92,6 +92,7 @@ static bool compressor_started;
 static void *compress_bodies(void *unused)
 {
     (void)unused;
+    pthread_setname_np(pthread_self(), "hp-feed-brotli");
     if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10) != 0)
         hp_log(HP_LOG_WARN, "the public feed's brotli runs at the requests' priority",
                "error", strerror(errno), NULL);

@@ -50,6 +50,7 @@ static struct job *job_with_parts(void)
 static void *helper(void *arg)
 {
     (void)arg;
+    pthread_setname_np(pthread_self(), "hp-batch-helper");
     pthread_mutex_lock(&pool.lock);
     for (;;) {
         struct job *j;

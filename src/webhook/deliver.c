@@ -136,6 +136,7 @@ static void finish(struct pg_conn *conn, struct slot *s, CURLcode rc)
 static void *run(void *arg)
 {
     (void)arg;
+    pthread_setname_np(pthread_self(), "hp-webhooks");
     static struct slot slots[HP_DELIVER_IN_FLIGHT];
     struct hp_outbox_item claimed[HP_DELIVER_IN_FLIGHT];
     struct pg_conn *conn = NULL;

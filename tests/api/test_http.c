@@ -403,6 +403,24 @@ TEST(during_the_drain_a_new_connection_is_turned_away_and_the_request_in_flight_
     CHECK_INT(sl.status, 200);
 }
 
+/* Whether a thread of process pid is named name (/proc/PID/task/TID/comm). */
+static bool has_thread(pid_t pid, const char *name)
+{
+    char cmd[160];
+    snprintf(cmd, sizeof(cmd), "grep -qx '%s' /proc/%d/task/*/comm", name, (int)pid);
+    return hp_t_sh("%s", cmd) == 0;
+}
+
+TEST(the_server_threads_are_named_for_their_jobs)
+{
+    /* An operator's top -H or perf tells the database workers, the
+     * snapshot loader and the webhook deliverer apart. */
+    CHECK(has_thread(hp_t.pid, "hp-db-worker"));
+    CHECK(has_thread(hp_t.pid, "hp-snapshot"));
+    CHECK(has_thread(hp_t.pid, "hp-webhooks"));
+    CHECK(!has_thread(hp_t.pid, "no-such-thread"));
+}
+
 TEST(a_second_server_cannot_take_a_port_in_use)
 {
     CHECK(hp_t_sh("timeout 5 %s serve --db \"%s\" --listen 127.0.0.1:%d 2>/dev/null",
