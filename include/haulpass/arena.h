@@ -23,6 +23,11 @@ void hp_arena_free(struct hp_arena *arena);
  * restarted than limping on). */
 void *hp_arena_alloc(struct hp_arena *arena, size_t size);
 
+/* size bytes aligned for any type, not zeroed; NULL when out of memory.
+ * For memory a client's input sizes (a request body's parse tree), whose
+ * failure must fail that request only. */
+void *hp_arena_try_alloc(struct hp_arena *arena, size_t size);
+
 /* n objects of size bytes each; aborts on overflow or out of memory. */
 void *hp_arena_calloc(struct hp_arena *arena, size_t n, size_t size);
 

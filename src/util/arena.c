@@ -73,19 +73,19 @@ void hp_arena_free(struct hp_arena *arena)
     free(arena);
 }
 
-void *hp_arena_alloc(struct hp_arena *arena, size_t size)
+void *hp_arena_try_alloc(struct hp_arena *arena, size_t size)
 {
     size_t rounded = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
     if (rounded < size)
-        out_of_memory();
+        return NULL;
     struct block *b = arena->blocks;
     if (!b || b->size - b->used < rounded) {
         size_t cap = rounded > BLOCK_SIZE ? rounded : BLOCK_SIZE;
         if (cap > SIZE_MAX - sizeof(struct block))
-            out_of_memory();
+            return NULL;
         struct block *nb = malloc(sizeof(struct block) + cap);
         if (!nb)
-            out_of_memory();
+            return NULL;
         nb->used = 0;
         nb->size = cap;
         /* A large one-off allocation goes behind the current block so the
@@ -101,6 +101,14 @@ void *hp_arena_alloc(struct hp_arena *arena, size_t size)
     }
     void *p = b->data + b->used;
     b->used += rounded;
+    return p;
+}
+
+void *hp_arena_alloc(struct hp_arena *arena, size_t size)
+{
+    void *p = hp_arena_try_alloc(arena, size);
+    if (!p)
+        out_of_memory();
     memset(p, 0, size);
     return p;
 }

@@ -61,12 +61,14 @@ cJSON *hp_json_parse(const char *text, size_t len, size_t *error_offset)
  * read once and dropped with its request, and freeing its nodes one by
  * one cost a batch of 1,000 sightings about 8 % of its time. cJSON frees
  * during a parse only what that parse allocated (on a syntax error), so
- * a free while the arena is set always meets arena memory. */
+ * a free while the arena is set always meets arena memory. Out of memory,
+ * the parse fails as it does on the heap (the arena's non-aborting
+ * allocation): a body must not bring the service down. */
 static _Thread_local struct hp_arena *parse_arena;
 
 static void *json_alloc(size_t size)
 {
-    return parse_arena ? hp_arena_alloc(parse_arena, size) : malloc(size);
+    return parse_arena ? hp_arena_try_alloc(parse_arena, size) : malloc(size);
 }
 
 static void json_free(void *p)

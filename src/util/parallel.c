@@ -71,19 +71,22 @@ static void *helper(void *arg)
 
 bool hp_parallel_start(int helpers)
 {
+    pthread_t *threads = helpers > 0 ? calloc((size_t)helpers, sizeof(*threads)) : NULL;
+    if (helpers > 0 && !threads)
+        return false;
+    /* Checked and taken at once: one pool a process, a second start is a
+     * mistake. */
     pthread_mutex_lock(&pool.lock);
     bool running = pool.threads != NULL;
-    if (!running)
+    if (!running) {
         pool.stopping = false;
+        pool.threads = threads;
+    }
     pthread_mutex_unlock(&pool.lock);
-    if (running)
-        return false; /* one pool a process: a second start is a mistake */
-    if (helpers <= 0)
-        return true;
-    pthread_t *threads = calloc((size_t)helpers, sizeof(*threads));
-    if (!threads)
+    if (running) {
+        free(threads);
         return false;
-    pool.threads = threads;
+    }
     for (int i = 0; i < helpers; i++) {
         if (pthread_create(&pool.threads[i], NULL, helper, NULL) != 0) {
             hp_parallel_stop();

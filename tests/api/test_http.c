@@ -406,9 +406,7 @@ TEST(during_the_drain_a_new_connection_is_turned_away_and_the_request_in_flight_
 /* Whether a thread of process pid is named name (/proc/PID/task/TID/comm). */
 static bool has_thread(pid_t pid, const char *name)
 {
-    char cmd[160];
-    snprintf(cmd, sizeof(cmd), "grep -qx '%s' /proc/%d/task/*/comm", name, (int)pid);
-    return hp_t_sh("%s", cmd) == 0;
+    return hp_t_sh("grep -qx '%s' /proc/%d/task/*/comm", name, (int)pid) == 0;
 }
 
 TEST(the_server_threads_are_named_for_their_jobs)

@@ -66,3 +66,19 @@ TEST(printf_longer_than_its_small_buffer_is_kept_whole)
     CHECK_STR(s + 500, "|end");
     hp_arena_free(a);
 }
+
+/* What a request's input sizes fails that request, not the process: the
+ * sizes no block can hold answer NULL (and the arena goes on serving). */
+TEST(an_allocation_that_cannot_be_made_is_null_from_try_alloc)
+{
+    struct hp_arena *a = hp_arena_new();
+    CHECK(hp_arena_try_alloc(a, SIZE_MAX) == NULL);      /* rounding overflows */
+    CHECK(hp_arena_try_alloc(a, SIZE_MAX - 64) == NULL); /* no block that large */
+    char *p = hp_arena_try_alloc(a, 100);
+    REQUIRE(p != NULL);
+    CHECK(((uintptr_t)p & 15) == 0);
+    memset(p, 'y', 100);
+    CHECK_STR(hp_arena_strdup(a, "still serving"), "still serving");
+    CHECK(p[99] == 'y');
+    hp_arena_free(a);
+}
