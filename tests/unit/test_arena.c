@@ -73,7 +73,7 @@ TEST(an_allocation_that_cannot_be_made_is_null_from_try_alloc)
 {
     struct hp_arena *a = hp_arena_new();
     CHECK(hp_arena_try_alloc(a, SIZE_MAX) == NULL);      /* rounding overflows */
-    CHECK(hp_arena_try_alloc(a, SIZE_MAX - 64) == NULL); /* no block that large */
+    CHECK(hp_arena_try_alloc(a, SIZE_MAX - 16) == NULL); /* no block that large */
     char *p = hp_arena_try_alloc(a, 100);
     REQUIRE(p != NULL);
     CHECK(((uintptr_t)p & 15) == 0);
