@@ -84,7 +84,7 @@ const pick = (a) => a[Math.floor(rnd() * a.length)];
 const chance = (p) => rnd() < p;
 
 /* --- Calendar ------------------------------------------------------------
- * 2026 as published (DOMAIN.md); other years random, so PH rules are tested
+ * 2026 as announced (docs/contract.md §5); other years random, so PH rules are tested
  * on all the days around the instants we pick. */
 
 const pad = (n, w = 2) => String(n).padStart(w, '0');

@@ -29,7 +29,7 @@ static struct hp_calendar_date date(int y, int m, int d)
     return (struct hp_calendar_date){y, m, d};
 }
 
-/* The 2026 plan published 2025-11-04 (DOMAIN.md). */
+/* The 2026 plan announced on 2025-11-04 (docs/contract.md §5). */
 static struct hp_calendar *calendar_2026(void)
 {
     static const int holidays[][3] = {

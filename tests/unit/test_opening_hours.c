@@ -28,7 +28,7 @@ static time_t local(int y, int mo, int d, int h, int mi)
     return mktime(&tm);
 }
 
-/* The 2026 calendar of DOMAIN.md. Build it after use_zone(). */
+/* The 2026 calendar (docs/contract.md §5). Build it after use_zone(). */
 static struct hp_calendar *calendar_2026(void)
 {
     static const int holidays[][3] = {

@@ -10,7 +10,7 @@ api() { # METHOD PATH [JSON]
     ${3:+-H 'Content-Type: application/json' --data-binary "$3"}
 }
 
-# The 2026 plan published 2025-11-04 (DOMAIN.md).
+# The 2026 plan announced on 2025-11-04 (docs/contract.md §5).
 days=""
 add() { days+="${days:+,}{\"date\":\"$1\",\"kind\":\"$2\",\"name\":\"$3\"}"; }
 for d in 01 02 03; do add "2026-01-$d" holiday 元旦; done
