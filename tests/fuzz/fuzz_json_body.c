@@ -1,5 +1,9 @@
 /* libFuzzer target: the request-body path (parse, then read against a spec
- * with every field type). */
+ * with every field type). The server parses bodies into the request's
+ * arena (hp_json_parse_in); the same input is parsed on the heap too, and
+ * the two must agree: on failing, where reading stopped, and on the
+ * document they print. */
+#include "haulpass/arena.h"
 #include "haulpass/json_body.h"
 
 #include <stdint.h>
@@ -32,8 +36,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *text = malloc(size + 1);
     memcpy(text, data, size);
     text[size] = '\0';
-    size_t at;
+    size_t at, at_arena;
+    hp_json_init();
     cJSON *doc = hp_json_parse(text, size, &at);
+    struct hp_arena *arena = hp_arena_new();
+    cJSON *in_arena = hp_json_parse_in(arena, text, size, &at_arena);
+    if (!doc != !in_arena || (!doc && at != at_arena))
+        abort(); /* the arena and the heap disagree on this input */
+    if (doc) {
+        char *a = cJSON_PrintUnformatted(doc), *b = cJSON_PrintUnformatted(in_arena);
+        if (!a != !b || (a && strcmp(a, b) != 0))
+            abort();
+        cJSON_free(a);
+        cJSON_free(b);
+    }
+    hp_arena_free(arena);
     if (doc) {
         const cJSON *out[9];
         hp_json_read(doc, spec, "", out, ignore, NULL);
