@@ -17,6 +17,15 @@
  * fails on it raced another (or came second) and is answered 409. */
 #define HP_ONE_OPEN_AMENDMENT "applications_one_open_amendment"
 
+/* Locks pass code's row until the transaction ends and sets *revision
+ * (unless NULL) to its current revision (HP_DB_NO_ROWS: no such pass).
+ * Filing an amendment and amending directly both take this lock first, in
+ * a statement of its own: the one that comes second waits, and its next
+ * statement's snapshot sees what the first committed (an open amendment,
+ * or a new revision). */
+enum hp_db_status hp_pass_amend_lock(struct hp_db *db, struct hp_arena *arena, const char *code,
+                                     int *revision);
+
 /* After application id (an amendment) was approved by officer: makes the
  * next revision of its pass from it, and sets *revised to it (to sign:
  * passes.h hp_passes_sign_written; arena memory); revised->n is 0 when the

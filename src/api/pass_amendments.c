@@ -136,16 +136,36 @@ static bool amendable(struct hp_request *req, const struct hp_pass *p, const cJS
     return true;
 }
 
+/* The pass has another revision than the one the change was merged from. */
+static void reply_moved(struct hp_request *req)
+{
+    hp_reply_problem(req, 409, "superseded",
+                     "the pass was amended meanwhile: read it again and amend the new revision");
+}
+
 struct file_tx {
     struct hp_arena *arena;
     const struct hp_application_input *in;
+    int base_revision; /* the pass's revision the fields were merged from */
+    bool moved;        /* the pass has another revision now */
     struct hp_application_refusal refusal;
     struct hp_application app;
 };
 
+/* The amendment carries every field of the pass as it will stand, merged
+ * from the revision read before this transaction. Under the pass's lock,
+ * it goes in only while that revision is still the current one: an
+ * officer's direct amendment committed in between would otherwise be
+ * undone when this one is approved. */
 static enum hp_db_status file_run(struct hp_db *db, void *ctx)
 {
     struct file_tx *t = ctx;
+    int revision;
+    enum hp_db_status st = hp_pass_amend_lock(db, t->arena, t->in->pass_code, &revision);
+    if (st < 0)
+        return st;
+    if ((t->moved = st != HP_DB_ROWS || revision != t->base_revision))
+        return HP_DB_NO_ROWS;
     return hp_applications_create(db, t->arena, t->in, &t->refusal, &t->app);
 }
 
@@ -162,7 +182,7 @@ static void file_amendment(struct hp_request *req, const struct hp_pass *p,
     in->pass_code = p->code;
     in->project_id = p->project_id;
     in->fast_track = p->fast_track;
-    struct file_tx t = {.arena = req->arena, .in = in};
+    struct file_tx t = {.arena = req->arena, .in = in, .base_revision = p->revision};
     enum hp_db_status st = hp_db_tx(req->db, file_run, &t);
     if (st == HP_DB_HARD_ERROR && hp_db_constraint(req->db) &&
         strcmp(hp_db_constraint(req->db), HP_ONE_OPEN_AMENDMENT) == 0) {
@@ -173,6 +193,10 @@ static void file_amendment(struct hp_request *req, const struct hp_pass *p,
     }
     if (st < 0) {
         hp_api_db_failed(req, st);
+        return;
+    }
+    if (t.moved) {
+        reply_moved(req);
         return;
     }
     if (st == HP_DB_NO_ROWS) {
@@ -226,8 +250,7 @@ static void amend_directly(struct hp_request *req, struct hp_pass *p,
     } else if (t.outcome == HP_DIRECT_NOT_AMENDABLE) {
         hp_reply_problem(req, 409, "pass-not-amendable", "the pass cannot be amended now");
     } else if (t.outcome == HP_DIRECT_MOVED) {
-        hp_reply_problem(req, 409, "superseded",
-                         "the pass was amended meanwhile: read it again and amend the new revision");
+        reply_moved(req);
     } else if (t.outcome == HP_DIRECT_OPEN) {
         hp_reply_problem(req, 409, "amendment-open",
                          "an amendment of this pass is open: decide it first");

@@ -67,11 +67,25 @@ enum hp_db_status hp_pass_amend_approved(struct hp_db *db, struct hp_arena *aren
     return st;
 }
 
-/* Locks the pass; one row: whether it may be amended, whether an
+static struct hp_sql lock_sql = HP_SQL("pass_amend_lock",
+    "SELECT revision FROM passes WHERE code = $1 FOR UPDATE");
+
+enum hp_db_status hp_pass_amend_lock(struct hp_db *db, struct hp_arena *arena, const char *code,
+                                     int *revision)
+{
+    PGresult *r;
+    const char *params[] = {code};
+    enum hp_db_status st = hp_db_exec(db, arena, &lock_sql, 1, params, &r);
+    if (revision)
+        *revision = st == HP_DB_ROWS ? atoi(PQgetvalue(r, 0, 0)) : 0;
+    return st;
+}
+
+/* Under the pass's lock; one row: whether it may be amended, whether an
  * amendment of it is open, whether the plate is the holder's, and the
  * first zone ($4, a JSON array) that is not live (1-based, or NULL). */
 static struct hp_sql direct_check_sql = HP_SQL("pass_amend_direct_check",
-    "WITH p AS (SELECT * FROM passes WHERE code = $1 FOR UPDATE)"
+    "WITH p AS (SELECT * FROM passes WHERE code = $1)"
     "SELECT p.status IN ('active', 'provisional', 'suspended'),"
     "       EXISTS (SELECT 1 FROM applications a WHERE a.pass_code = p.code"
     "                 AND a.kind = 'amendment'"
@@ -105,11 +119,16 @@ enum hp_db_status hp_pass_amend_direct(struct hp_db *db, struct hp_arena *arena,
     const char *zones = hp_db_json_of_strings(arena, in->zone_ids, in->nzones);
     if (!zones)
         return HP_DB_HARD_ERROR;
+    /* The lock alone first: had the check taken it, a holder's amendment
+     * committed while the check waited would stay outside the check's
+     * snapshot, and this revision would go in under it. */
+    *outcome = HP_DIRECT_NOT_AMENDABLE;
+    enum hp_db_status st = hp_pass_amend_lock(db, arena, code, NULL);
+    if (st != HP_DB_ROWS)
+        return st;
     const char *p1[] = {code, holder_org, in->plate, zones,
                         hp_arena_printf(arena, "%d", in->base_revision)};
-    enum hp_db_status st = hp_db_exec(db, arena, &direct_check_sql, 5, p1, &r);
-    *outcome = HP_DIRECT_NOT_AMENDABLE;
-    if (st != HP_DB_ROWS)
+    if ((st = hp_db_exec(db, arena, &direct_check_sql, 5, p1, &r)) != HP_DB_ROWS)
         return st;
     if (PQgetvalue(r, 0, 0)[0] != 't')
         return st;

@@ -581,6 +581,113 @@ TEST(two_officers_amending_one_pass_at_once_never_lose_a_change)
         CHECK((racers[0].status == 409 || racers[1].status == 409) && changes == 1);
 }
 
+/* A holder's amendment and an officer's direct one, each in a thread. */
+struct amend_racer {
+    const char *token, *code, *body;
+    long status;
+    char type[64];    /* the problem type of a refusal */
+    atomic_bool done; /* read by the main thread while this one runs */
+};
+
+static void *amend_race(void *arg)
+{
+    struct amend_racer *x = arg;
+    struct hp_t_resp *r = amend(x->token, x->code, x->body);
+    x->status = r->status;
+    snprintf(x->type, sizeof(x->type), "%s", hp_t_str(r, "type") ? hp_t_str(r, "type") : "");
+    hp_t_free(r);
+    x->done = true;
+    return NULL;
+}
+
+/* A connection of the test's own holding a lock of sql in an open
+ * transaction. */
+static PGconn *hold(const char *sql)
+{
+    PGconn *c = PQconnectdb(hp_t.conninfo);
+    CHECK(PQstatus(c) == CONNECTION_OK);
+    PQclear(PQexec(c, "BEGIN"));
+    PGresult *q = PQexec(c, sql);
+    CHECK(PQresultStatus(q) == PGRES_COMMAND_OK || PQresultStatus(q) == PGRES_TUPLES_OK);
+    PQclear(q);
+    return c;
+}
+
+/* What the holder and the officer ask of the same pass in the races below. */
+static const char *holder_swap = "{\"plate\":\"鲁QL8007\",\"reason\":\"the truck broke down\"}";
+static const char *police_hours = "{\"hours\":\"Mo-Fr 06:00-20:00\",\"reason\":\"works nearby\"}";
+
+/* Issues a new pass (its code into code) and races first against second
+ * amending it: holds lock_sql, starts first, waits until it waits on that
+ * lock, starts second and waits until second answered or waits too; then
+ * lets the lock go, and both finish. Afterwards no amendment of the pass
+ * is left open: issue() claims the oldest application in the queue. */
+static void race_amendments(const char *lock_sql, struct amend_racer *first,
+                            struct amend_racer *second, char code[32])
+{
+    issue("鲁QL8005", "urban_delivery", to, code);
+    first->code = second->code = code;
+    PGconn *lock = hold(lock_sql);
+    pthread_t th[2];
+    pthread_create(&th[0], NULL, amend_race, first);
+    HP_T_EVENTUALLY(lock_waiters() >= 1);
+    pthread_create(&th[1], NULL, amend_race, second);
+    HP_T_EVENTUALLY(second->done || lock_waiters() >= 2);
+    PQclear(PQexec(lock, "COMMIT"));
+    PQfinish(lock);
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    char sql[256], path[160];
+    snprintf(sql, sizeof(sql),
+             "SELECT id FROM applications WHERE pass_code = '%s'"
+             " AND status IN ('awaiting_endorsement', 'queued', 'in_review')", code);
+    const char *id = sql_text(sql);
+    if (!id[0])
+        return;
+    snprintf(path, sizeof(path), "/v1/applications/%s/withdraw", id);
+    hp_t_free(hp_t_post(path, haulier.token, "{\"reason\":\"the race is over\"}"));
+}
+
+/* The holder's amendment carries every field of the pass as it read it. An
+ * officer's direct amendment that went in while the filing was on its way
+ * would be undone when the amendment is approved. Here the filing holds
+ * the pass and waits (the test holds the applications table) while the
+ * officer amends: the officer must wait for it and be told an amendment
+ * is open. */
+TEST(an_officer_amending_while_the_holder_files_waits_and_is_told_the_amendment_is_open)
+{
+    once();
+    char code[32], sql[256];
+    struct amend_racer holder = {haulier.token, NULL, holder_swap};
+    struct amend_racer police = {officer.token, NULL, police_hours};
+    race_amendments("LOCK TABLE applications IN SHARE MODE", &holder, &police, code);
+    CHECK_INT(holder.status, 201);
+    CHECK_INT(police.status, 409);
+    CHECK_STR(police.type, "urn:haulpass:problem:amendment-open");
+    snprintf(sql, sizeof(sql), "SELECT revision FROM passes WHERE code = '%s'", code);
+    CHECK_INT(hp_t_sql_int(sql), 1);
+}
+
+/* The other order: the officer's revision is on its way (the test holds
+ * the revisions table) when the holder reads the pass and files. The
+ * filing must wait for it and be told the pass moved on, not go in with
+ * the fields of the revision before. */
+TEST(a_holder_filing_while_an_officer_amends_waits_and_is_told_the_pass_moved_on)
+{
+    once();
+    char code[32], sql[256];
+    struct amend_racer police = {officer.token, NULL, police_hours};
+    struct amend_racer holder = {haulier.token, NULL, holder_swap};
+    race_amendments("LOCK TABLE pass_revisions IN SHARE MODE", &police, &holder, code);
+    CHECK_INT(police.status, 200);
+    CHECK_INT(holder.status, 409);
+    CHECK_STR(holder.type, "urn:haulpass:problem:superseded");
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM applications WHERE pass_code = '%s' AND kind = 'amendment'",
+             code);
+    CHECK_INT(hp_t_sql_int(sql), 0);
+}
+
 struct racer {
     const char *code;
     const char *plate;
