@@ -67,7 +67,7 @@ struct request_state {
     int allowed;   /* methods of a path that matched with another method */
     bool bad_path; /* the URL was not UTF-8 */
     bool suspended; /* handed to a database worker, not yet back */
-    bool body_due;  /* ... before the body was read */
+    bool body_due;  /* ... before the body, which the client is sending */
 };
 
 const char *hp_req_header(struct hp_request *req, const char *name)
@@ -393,6 +393,16 @@ static bool bodiless(struct hp_request *req)
            (!cl || strcmp(cl, "0") == 0);
 }
 
+/* Whether the body is on its way while the headers are judged: a refusal
+ * then waits until it has been read and dropped. Not when the client waits
+ * for "100 Continue" before sending it (RFC 9110 §10.1.1): the refusal goes
+ * at once, and the body is never sent. */
+static bool body_follows_headers(struct hp_request *req)
+{
+    const char *expect = hp_req_header(req, MHD_HTTP_HEADER_EXPECT);
+    return !bodiless(req) && !(expect && strcasecmp(expect, "100-continue") == 0);
+}
+
 /* A database worker's job: screen, or run the handler, or both; then give
  * the connection back to a network thread, which queues the reply. */
 static void work_screen(void *p)
@@ -477,7 +487,7 @@ static void on_headers(struct request_state *st)
         if (a == HP_AUTH_REPLIED)
             return;
         if (a == HP_AUTH_ASK_DB) {
-            st->body_due = !bodiless(req);
+            st->body_due = body_follows_headers(req);
             hand_off(st, work_screen);
             return;
         }
@@ -492,7 +502,7 @@ static void on_headers(struct request_state *st)
         hand_off(st, work_screen_and_dispatch);
         return;
     }
-    st->body_due = true;
+    st->body_due = body_follows_headers(req);
     hand_off(st, work_screen);
 }
 

@@ -5,13 +5,17 @@
 #include "harness.h"
 #include "test.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <libpq-fe.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -131,12 +135,13 @@ TEST(with_every_worker_busy_and_the_queue_full_a_database_request_gets_503_at_on
 TEST(a_database_request_refused_on_a_worker_before_its_body_is_read_still_gets_its_answer)
 {
     /* The caller is judged on a worker while the client goes on sending
-     * 4 MiB; the refusal must reach it, not a reset connection. */
+     * 4 MiB; the refusal must reach it, not a reset connection. ("Expect:"
+     * stops curl from waiting for "100 Continue": the body comes at once.) */
     const char *haulier = hp_t_user_add("Late Haulage", "haulier", "haulier", "Late");
     size_t n = 4u << 20;
     char *big = malloc(n);
     memset(big, ' ', n);
-    const char *chunked[] = {"Transfer-Encoding: chunked", NULL};
+    const char *chunked[] = {"Transfer-Encoding: chunked", "Expect:", NULL};
     for (int i = 0; i < 5; i++) {
         struct hp_t_resp *r = hp_t_req("POST", "/v1/zones/import", haulier,
                                        "application/vnd.google-earth.kml+xml", big, n, chunked);
@@ -144,6 +149,54 @@ TEST(a_database_request_refused_on_a_worker_before_its_body_is_read_still_gets_i
         hp_t_free(r);
     }
     free(big);
+}
+
+/* Sends head, a request's header block, on a new connection to the test's
+ * server and answers the status of the first response that comes back (0
+ * when none came within 10 s or the connection closed). */
+static int status_after(const char *head)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)hp_t.port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+        write(fd, head, strlen(head)) != (ssize_t)strlen(head)) {
+        if (fd >= 0)
+            close(fd);
+        return 0;
+    }
+    char line[128];
+    size_t n = 0;
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    while (n < 12 && poll(&p, 1, 10000) == 1) {
+        ssize_t k = read(fd, line + n, sizeof(line) - 1 - n);
+        if (k <= 0)
+            break;
+        n += (size_t)k;
+    }
+    close(fd);
+    line[n] = '\0';
+    int status = 0;
+    return sscanf(line, "HTTP/1.1 %3d", &status) == 1 ? status : 0;
+}
+
+TEST(a_client_that_waits_for_100_continue_is_refused_before_it_sends_the_body)
+{
+    /* Judged on a worker (a database route): without a token, and with one
+     * but a body over the limit. The client has sent the headers only and
+     * waits; the refusal must come instead of "100 Continue". */
+    char head[512], auth[128];
+    const char *form = "POST /v1/zones HTTP/1.1\r\nHost: x\r\n%s"
+                       "Content-Type: application/json\r\nContent-Length: %d\r\n"
+                       "Expect: 100-continue\r\n\r\n";
+    snprintf(head, sizeof(head), form, "", 2000);
+    CHECK_INT(status_after(head), 401);
+    snprintf(auth, sizeof(auth), "Authorization: Bearer %s\r\n", hp_t_admin);
+    snprintf(head, sizeof(head), form, auth, 2000000);
+    CHECK_INT(status_after(head), 413);
+    /* Accepted, it is asked for its body, as before. */
+    snprintf(head, sizeof(head), form, auth, 2000);
+    CHECK_INT(status_after(head), 100);
 }
 
 /* A client on one kept-alive connection, asking until told to stop or
