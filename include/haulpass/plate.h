@@ -2,7 +2,9 @@
  * Number plates in their one normal form (docs/contract.md section 3): the form in
  * which a plate is stored, looked up, compared and shown. Pure.
  *
- * Normalising removes white space anywhere (so also trims), middle dots
+ * Any control character (U+0000-U+001F, U+007F-U+009F: tab and newline
+ * too) makes the text no plate (HP_PLATE_NOT_TEXT). Normalising removes
+ * the other white space anywhere (so also trims), middle dots
  * (U+00B7 and its look-alikes U+2022, U+2027, U+2219, U+22C5, U+30FB,
  * U+FF65) and hyphens (U+002D, U+2010-U+2013, U+FF0D); turns a-z and the
  * full-width letters and digits (U+FF10-U+FF5A) into A-Z and 0-9. What is

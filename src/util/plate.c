@@ -8,9 +8,12 @@
 #include <stddef.h>
 #include <string.h>
 
+/* White space that is not a control character: tab, newline and the like
+ * are refused with the other controls, not removed (docs/contract.md
+ * section 3). */
 static bool is_space(uint32_t c)
 {
-    return c == ' ' || (c >= 0x09 && c <= 0x0D) || c == 0xA0 || c == 0x1680 ||
+    return c == ' ' || c == 0xA0 || c == 0x1680 ||
            (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F || c == 0x3000 ||
            c == 0xFEFF;
 }
@@ -67,7 +70,7 @@ enum hp_plate_status hp_plate_normalise(const char *in, char out[HP_PLATE_BUF], 
     while (s < end) {
         uint32_t c;
         int n = hp_utf8_decode(s, (size_t)(end - s), &c);
-        if (n == 0 || (is_control(c) && !is_space(c))) {
+        if (n == 0 || is_control(c)) {
             st = HP_PLATE_NOT_TEXT;
             break;
         }

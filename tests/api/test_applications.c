@@ -218,6 +218,9 @@ TEST(every_refusal_names_its_pointer)
         {body("urban_delivery", "[\"鲁Q10001\",\"鲁Q99999\"]", ""), "/plates/1"},
         {body("urban_delivery", "[\"鲁Q10001\",\"鲁Q10001\"]", ""), "/plates/1"},
         {body("urban_delivery", "[\"!!\"]", ""), "/plates/0"},
+        /* The caller's 鲁Q10001, but for the control character in it. */
+        {body("urban_delivery", "[\"鲁Q1\\n0001\"]", ""), "/plates/0"},
+        {body("urban_delivery", "[\"鲁Q10001\\t\"]", ""), "/plates/0"},
         {body("bicycle", "[\"鲁Q10001\"]", ""), "/type"},
         {body("urban_delivery", "[\"鲁Q10001\"]", with_zone), "/zone_ids/1"},
         {body("urban_delivery", "[\"鲁Q10001\"]", with_retired), "/zone_ids/0"},

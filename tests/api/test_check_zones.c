@@ -145,6 +145,8 @@ TEST(another_organisations_plate_is_404_and_bad_input_is_422_at_its_field)
         {"{" HEAVY ",\"at\":\"2026-12-01T08:00:00+08:00\",\"bbox\":[118,95,119,96]}", "/bbox"},
         {"{" HEAVY ",\"at\":\"2026-12-01T08:00:00+08:00\",\"bbox\":[\"a\",1,2,3]}", "/bbox"},
         {"{\"at\":\"2026-12-01T08:00:00+08:00\",\"bbox\":" BOX "}", "/plate"},
+        {"{\"plate\":\"鲁Z7\\t0001\",\"at\":\"2026-12-01T08:00:00+08:00\",\"bbox\":" BOX "}",
+         "/plate"},
         {"{" HEAVY ",\"bbox\":" BOX "}", "/at"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

@@ -794,6 +794,14 @@ TEST(bad_checks_are_422_with_the_place_of_the_problem_and_sightings_are_for_the_
                "/depart_at");
     expect_422(rc, h, "{\"route\":{\"type\":\"LineString\",\"coordinates\":"
                       "[[118.3,35],[118.4,35]]},\"depart_at\":\"" AT_NOON "\"}", "/plate");
+    /* The haulier's own plate, but for a control character in it. */
+    plate("9001");
+    expect_422(rc, h, "{\"plate\":\"鲁C90\\n01\",\"route\":{\"type\":\"LineString\","
+                      "\"coordinates\":[[118.3,35],[118.4,35]]},\"depart_at\":\"" AT_NOON "\"}",
+               "/plate");
+    expect_422(rc, h, "{\"plate\":\"\\t鲁C9001\",\"route\":{\"type\":\"LineString\","
+                      "\"coordinates\":[[118.3,35],[118.4,35]]},\"depart_at\":\"" AT_NOON "\"}",
+               "/plate");
     expect_422(rc, h, "{\"vehicle\":{\"class\":\"spaceship\",\"gross_weight_kg\":1},"
                       "\"route\":{\"type\":\"LineString\",\"coordinates\":"
                       "[[118.3,35],[118.4,35]]},\"depart_at\":\"" AT_NOON "\"}",

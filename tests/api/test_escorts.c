@@ -411,6 +411,7 @@ TEST(bad_bookings_are_422_at_the_field_and_never_500)
          soon, later, "/destination/type"},
         {"[\"鲁E20001\"]", ORIGIN, DEST, "", soon, later, "/plates/0"},
         {"[\"鲁E10001\",\"鲁E10001\"]", ORIGIN, DEST, "", soon, later, "/plates/1"},
+        {"[\"鲁E1\\t0001\"]", ORIGIN, DEST, "", soon, later, "/plates/0"},
         {"[]", ORIGIN, DEST, "", soon, later, "/plates"},
         {"[\"鲁E10001\"]", ORIGIN, DEST, ",\"route\":{\"type\":\"LineString\",\"coordinates\":[[1,2]]}",
          soon, later, "/route/coordinates"},

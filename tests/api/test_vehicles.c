@@ -151,6 +151,13 @@ TEST(invalid_vehicles_are_422_with_the_pointer_of_the_field)
         {"\"plate\":\"أبج1234\"", "/plate"},
         {"\"plate\":\"🚚🚚123\"", "/plate"},
         {"\"plate\":\"AB\\u0001123\"", "/plate"},
+        /* Control characters are refused even where they are white space. */
+        {"\"plate\":\"鲁Q9\\n0028\"", "/plate"},
+        {"\"plate\":\"鲁Q9\\t0028\"", "/plate"},
+        {"\"plate\":\"\\r\\n鲁Q90028\"", "/plate"},
+        {"\"plate\":\"鲁Q9\\u007f0028\"", "/plate"},
+        {"\"plate\":\"鲁Q9\\u00850028\"", "/plate"},
+        {"\"plate\":\"鲁Q9\\u009f0028\"", "/plate"},
         {"\"plate\":12345", "/plate"},
         {"\"plate\":null", "/plate"},
     };
@@ -192,6 +199,7 @@ TEST(invalid_vehicles_are_422_with_the_pointer_of_the_field)
     CHECK_INT(r->status, 400);
     hp_t_free(r);
     CHECK_INT(hp_t_sql_int("SELECT count(*) FROM vehicles WHERE plate = '鲁Q19999'"), 0);
+    CHECK_INT(hp_t_sql_int("SELECT count(*) FROM vehicles WHERE plate = '鲁Q90028'"), 0);
     free(t);
 }
 
@@ -217,7 +225,7 @@ TEST(plates_in_other_scripts_in_the_path_are_404_never_500)
     } cases[] = {{"/v1/vehicles/%D0%90123%D0%92%D0%A177", 404},
                  {"/v1/vehicles/%F0%9F%9A%9A", 404},
                  {"/v1/vehicles/%FF%FE", 400},
-                 {"/v1/vehicles/%00AB", 404},
+                 {"/v1/vehicles/%00AB", 400},
                  {"/v1/vehicles/A", 404},
                  {"/v1/vehicles/%20%20", 404},
                  {"/v1/vehicles/import", 404}};
@@ -242,6 +250,14 @@ TEST(the_plate_in_the_path_is_normalised_too)
         struct hp_t_resp *r = hp_t_get(paths[i], t);
         CHECK_INT(r->status, 200);
         CHECK_STR(hp_t_str(r, "plate"), "鲁Q10003");
+        hp_t_free(r);
+    }
+    /* A control character is no separator, here either. */
+    const char *controls[] = {"/v1/vehicles/%E9%B2%81Q%0910003", "/v1/vehicles/%E9%B2%81Q%0A10003",
+                              "/v1/vehicles/%E9%B2%81Q10003%0D%0A"};
+    for (int i = 0; i < 3; i++) {
+        struct hp_t_resp *r = hp_t_get(controls[i], t);
+        CHECK_INT(r->status, 404);
         hp_t_free(r);
     }
     free(t);
@@ -567,10 +583,14 @@ TEST(an_import_registers_the_good_rows_and_reports_each_bad_one)
         "2500,АБ123,pickup,,\r\n"                                      /* 10: script */
         "2500,鲁Q20007,pickup,,2,extra\r\n"                            /* 11: fields */
         "abc,鲁Q20008,pickup,maybe,\r\n"                               /* 12: two errors */
-        "\"2600\",\"鲁Q\n20009\",pickup,,\r\n";                        /* 13-14: good */
+        "\"2600\",\"鲁Q\n20009\",pickup,,\r\n"                         /* 13-14: newline */
+        "2600,鲁Q\t20010,pickup,,\r\n"                                /* 15: tab */
+        "\"2600\",\"鲁Q\n\",pickup,,\r\n"                              /* 16-17: newline */
+        "2700,鲁Q20011,pickup,,\r\n";                                 /* 18: good */
     struct hp_t_resp *r = import_csv("/v1/vehicles/import", t, csv, sizeof(csv) - 1);
     CHECK_INT(r->status, 200);
-    CHECK_STR(summary(r), "created: 鲁Q20001 鲁Q20006 鲁Q20009 | errors: 3 5 6 7 10 11 12");
+    CHECK_STR(summary(r),
+              "created: 鲁Q20001 鲁Q20006 鲁Q20011 | errors: 3 5 6 7 10 11 12 13 15 16");
     CHECK(strstr(row_message(r, 3), "gross_weight_kg") != NULL);
     CHECK(strstr(row_message(r, 5), "row 2") != NULL);
     CHECK(strstr(row_message(r, 6), "registered already") != NULL);
@@ -578,14 +598,21 @@ TEST(an_import_registers_the_good_rows_and_reports_each_bad_one)
     CHECK(strstr(row_message(r, 10), "plate") != NULL);
     CHECK(strstr(row_message(r, 12), "gross_weight_kg") != NULL);
     CHECK(strstr(row_message(r, 12), "hazmat") != NULL);
+    const int control_rows[] = {13, 15, 16};
+    for (int i = 0; i < 3; i++) {
+        CHECK(strstr(row_message(r, control_rows[i]), "plate") != NULL);
+        CHECK(strstr(row_message(r, control_rows[i]), "control characters") != NULL);
+    }
     hp_t_free(r);
     r = hp_t_get("/v1/vehicles/%E9%B2%81Q20001", t);
     CHECK(cJSON_IsTrue(cJSON_GetObjectItem(r->json, "hazmat")));
     CHECK_INT(num(r->json, "axles"), 5);
     hp_t_free(r);
     CHECK_INT(hp_t_sql_int("SELECT count(*) FROM audit WHERE entity = 'vehicle' AND action = 'import'"
-                        " AND entity_id IN ('鲁Q20001', '鲁Q20006', '鲁Q20009')"),
+                        " AND entity_id IN ('鲁Q20001', '鲁Q20006', '鲁Q20011')"),
               3);
+    CHECK_INT(hp_t_sql_int("SELECT count(*) FROM vehicles WHERE plate IN ('鲁Q20009', '鲁Q20010')"),
+              0);
     free(t);
 }
 

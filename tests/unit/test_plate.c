@@ -22,7 +22,27 @@ TEST(a_chinese_plate_loses_its_middle_dot)
 TEST(spaces_are_trimmed_and_removed_and_letters_are_upper_cased)
 {
     CHECK_STR(norm("  lu q 12345 "), "LUQ12345");
-    CHECK_STR(norm("\t鲁 q\u3000123\u00a045\r\n"), "鲁Q12345");
+    CHECK_STR(norm("\u3000鲁 q\u3000123\u00a045\u2003"), "鲁Q12345");
+}
+
+/* Tab, newline and the other control characters are refused, not removed
+ * as white space: "鲁Q9\n0028" is no spelling of 鲁Q90028. */
+TEST(a_control_character_anywhere_makes_it_no_plate_white_space_or_not)
+{
+    CHECK_STR(norm("鲁Q9\n0028"), "not-text");
+    CHECK_STR(norm("鲁Q9\t0028"), "not-text");
+    CHECK_STR(norm("\t鲁Q90028"), "not-text");
+    CHECK_STR(norm("鲁Q90028\r\n"), "not-text");
+    CHECK_STR(norm("鲁Q9\v0028"), "not-text");
+    CHECK_STR(norm("鲁Q9\f0028"), "not-text");
+    CHECK_STR(norm("鲁Q9\x1f" "0028"), "not-text");
+    CHECK_STR(norm("鲁Q9\x7f" "0028"), "not-text");
+    CHECK_STR(norm("鲁Q9\xc2\x80" "0028"), "not-text"); /* U+0080, C1's first */
+    CHECK_STR(norm("鲁Q9\xc2\x85" "0028"), "not-text"); /* NEL: C1, and white space */
+    CHECK_STR(norm("鲁Q9\xc2\x9f" "0028"), "not-text"); /* U+009F, C1's last */
+    /* Past C1: a no-break space is removed, U+00A1 is no plate character. */
+    CHECK_STR(norm("鲁Q9\u00a0" "0028"), "鲁Q90028");
+    CHECK_STR(norm("鲁Q9\u00a1" "0028"), "bad-char");
 }
 
 TEST(look_alike_middle_dots_and_hyphens_are_separators_too)
