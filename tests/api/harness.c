@@ -9,11 +9,13 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -349,6 +351,43 @@ struct hp_t_resp *hp_t_on(struct hp_t_server *s, const char *method, const char 
                           const char *token, const char *json)
 {
     return request(s->base, method, path, token, NULL, json, json ? strlen(json) : 0, NULL);
+}
+
+struct hp_t_resp *hp_t_raw(const char *bytes, size_t len)
+{
+    struct hp_t_resp *r = calloc(1, sizeof(*r));
+    struct buf b = {calloc(1, 1), 0};
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)hp_t.port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    struct timeval tv = {.tv_sec = 60};
+    if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0 &&
+        connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0) {
+        size_t sent = 0;
+        ssize_t n = 0;
+        while (sent < len && (n = send(fd, bytes + sent, len - sent, MSG_NOSIGNAL)) > 0)
+            sent += (size_t)n;
+        char chunk[4096];
+        while ((n = recv(fd, chunk, sizeof(chunk), 0)) > 0)
+            collect(chunk, 1, (size_t)n, &b);
+    }
+    if (fd >= 0)
+        close(fd);
+    char *end = strstr(b.data, "\r\n\r\n");
+    if (strncmp(b.data, "HTTP/1.", 7) == 0 && end) {
+        r->status = strtol(b.data + 9, NULL, 10);
+        r->headers = strndup(b.data, (size_t)(end - b.data) + 2);
+        r->len = b.len - (size_t)(end + 4 - b.data);
+        r->body = malloc(r->len + 1);
+        memcpy(r->body, end + 4, r->len);
+        r->body[r->len] = '\0';
+        r->json = cJSON_Parse(r->body);
+    } else {
+        r->headers = strdup("");
+        r->body = strdup("");
+    }
+    free(b.data);
+    return r;
 }
 
 void hp_t_free(struct hp_t_resp *r)

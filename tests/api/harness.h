@@ -71,6 +71,13 @@ struct hp_t_resp *hp_t_on(struct hp_t_server *s, const char *method, const char 
                           const char *token, const char *json);
 void hp_t_free(struct hp_t_resp *r);
 
+/* Sends len bytes exactly as they are (a request curl would not write: a
+ * NUL in a header, an absolute-form target) on a new connection to the
+ * test server, and reads the answer until the server closes it, so the
+ * request should say "Connection: close". Status 0 when no answer came;
+ * headers holds the status line and the header lines. */
+struct hp_t_resp *hp_t_raw(const char *bytes, size_t len);
+
 /* The value of a response header (case-insensitive), or NULL; in static
  * storage that the fifth call after this one reuses. */
 const char *hp_t_header(const struct hp_t_resp *r, const char *name);

@@ -314,6 +314,135 @@ TEST(a_path_with_quotes_backslashes_and_controls_still_logs_one_json_line)
     free(path);
 }
 
+/* A %00 in the path used to end it early: "/v1/calendar/2027%00garbage"
+ * answered for 2027, and a PUT wrote 2027. */
+TEST(a_nul_in_the_path_is_400_never_the_path_cut_short)
+{
+    const char *gets[] = {"/v1/calendar/2027%00garbage", "/v1/me%00junk", "/v1/orgs%00",
+                          "/v1/zones/00000000-0000-4000-8000-000000000000%00junk",
+                          "/v1/passes/HP1%00junk/revisions", "/%00", "/healthz%00x"};
+    for (size_t i = 0; i < sizeof(gets) / sizeof(gets[0]); i++) {
+        struct hp_t_resp *r = hp_t_get(gets[i], hp_t_admin);
+        check_problem(r, 400, "urn:haulpass:problem:bad-path");
+        if (r->status != 400)
+            printf("    %s gave %ld\n", gets[i], r->status);
+        hp_t_free(r);
+    }
+    const char *days = "{\"days\":[{\"date\":\"2027-01-01\",\"kind\":\"holiday\"}]}";
+    const char *h[] = {"X-Request-Id: nul-in-the-path", NULL};
+    struct hp_t_resp *r =
+        hp_t_req("PUT", "/v1/calendar/2027%00zzz", hp_t_admin, NULL, days, strlen(days), h);
+    check_problem(r, 400, "urn:haulpass:problem:bad-path");
+    hp_t_free(r);
+    r = hp_t_get("/v1/calendar/2027", hp_t_admin);
+    CHECK_INT(r->status, 200);
+    CHECK_STR(hp_t_header(r, "ETag"), "\"1\""); /* never written */
+    hp_t_free(r);
+    CHECK_INT(hp_t_sql_int("SELECT count(*) FROM audit WHERE entity = 'calendar'"), 0);
+    /* The log shows the whole path, the NUL masked. */
+    int status = 0;
+    char *path = logged_path("nul-in-the-path", &status);
+    CHECK_STR(path, "/v1/calendar/2027?zzz");
+    CHECK_INT(status, 400);
+    free(path);
+    /* In a query parameter it is 400 bad-parameter, as it was. */
+    r = hp_t_get("/v1/orgs?limit=1%00", hp_t_admin);
+    check_problem(r, 400, "urn:haulpass:problem:bad-parameter");
+    hp_t_free(r);
+    r = hp_t_get("/v1/orgs?x%00y=1", hp_t_admin);
+    check_problem(r, 400, "urn:haulpass:problem:bad-parameter");
+    hp_t_free(r);
+    /* Other escapes still decode. */
+    r = hp_t_get("/v1/or%67s?limit=%31", hp_t_admin);
+    CHECK_INT(r->status, 200);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "items")), 1);
+    hp_t_free(r);
+}
+
+/* A request with a header line of its own making, sent as it is. */
+static struct hp_t_resp *raw_get(const char *target, const char *header, size_t header_len)
+{
+    char req[1024];
+    int n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n", target);
+    memcpy(req + n, header, header_len);
+    n += (int)header_len;
+    n += snprintf(req + n, sizeof(req) - (size_t)n, "Connection: close\r\n\r\n");
+    return hp_t_raw(req, (size_t)n);
+}
+
+#define RAW(s) s, sizeof(s) - 1
+
+TEST(a_nul_in_a_header_is_400_never_the_value_cut_short)
+{
+    char line[256];
+    int n = snprintf(line, sizeof(line), "Authorization: Bearer %s\r\n", hp_t_admin);
+    struct hp_t_resp *r = raw_get("/v1/me", line, (size_t)n);
+    CHECK_INT(r->status, 200); /* the same request without a NUL */
+    CHECK_STR(hp_t_str(r, "role"), "admin");
+    hp_t_free(r);
+    /* The token, a NUL, and more: it was accepted as the token. */
+    n = snprintf(line, sizeof(line), "Authorization: Bearer %s%cjunk\r\n", hp_t_admin, '\0');
+    r = raw_get("/v1/me", line, (size_t)n);
+    check_problem(r, 400, "urn:haulpass:problem:bad-header");
+    hp_t_free(r);
+    /* A NUL just before the line's end. */
+    n = snprintf(line, sizeof(line), "Authorization: Bearer %s%c\r\n", hp_t_admin, '\0');
+    r = raw_get("/v1/me", line, (size_t)n);
+    check_problem(r, 400, "urn:haulpass:problem:bad-header");
+    hp_t_free(r);
+    /* Any header, on a route without a token too; the last line as well. */
+    r = raw_get("/healthz", RAW("Accept: application/json\0junk\r\n"));
+    check_problem(r, 400, "urn:haulpass:problem:bad-header");
+    hp_t_free(r);
+    r = hp_t_raw(RAW("GET /healthz HTTP/1.1\r\nConnection: close\r\nX-Anything: a\0b\r\n\r\n"));
+    check_problem(r, 400, "urn:haulpass:problem:bad-header");
+    hp_t_free(r);
+    /* A line folded onto the next (obs-fold, RFC 9112 section 5.2). */
+    r = raw_get("/healthz", RAW("X-Folded: a\r\n b\r\n"));
+    check_problem(r, 400, "urn:haulpass:problem:bad-header");
+    hp_t_free(r);
+    /* Empty values, tabs, trailing blanks and a bare LF are fine. */
+    r = hp_t_raw(RAW("GET /healthz HTTP/1.1\nHost: x\nX-Empty:\r\nX-Tab:\tv\t\r\n"
+                     "X-Blank: v  \r\nConnection: close\n\n"));
+    CHECK_INT(r->status, 200);
+    hp_t_free(r);
+}
+
+/* RFC 9112 section 3.2.2: a server must accept the absolute form. */
+TEST(an_absolute_form_target_is_routed_by_its_path)
+{
+    char line[256];
+    int n = snprintf(line, sizeof(line), "Authorization: Bearer %s\r\n", hp_t_admin);
+    struct hp_t_resp *r = raw_get("http://evil.example/v1/me", line, (size_t)n);
+    CHECK_INT(r->status, 200);
+    CHECK_STR(hp_t_header(r, "Content-Type"), "application/json");
+    CHECK_STR(hp_t_str(r, "role"), "admin");
+    hp_t_free(r);
+    r = raw_get("HTTPS://user@evil.example:8443/v1/orgs?limit=1", line, (size_t)n);
+    CHECK_INT(r->status, 200);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "items")), 1);
+    hp_t_free(r);
+    r = raw_get("http://evil.example/v1/nothing-here", line, (size_t)n);
+    check_problem(r, 404, "urn:haulpass:problem:not-found");
+    hp_t_free(r);
+    r = raw_get("http://evil.example/v1/me", "", 0);
+    check_problem(r, 401, "urn:haulpass:problem:unauthorized");
+    hp_t_free(r);
+    /* No path at all is "/". */
+    r = raw_get("http://evil.example", "", 0);
+    CHECK_INT(r->status, 200);
+    const char *ct = hp_t_header(r, "Content-Type");
+    CHECK(ct && strncmp(ct, "text/html", 9) == 0);
+    hp_t_free(r);
+    /* Neither a path nor an http(s) URI: 400, never the console's page. */
+    const char *targets[] = {"*", "v1/me", "ftp://evil.example/v1/me", "evil.example:80"};
+    for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+        r = raw_get(targets[i], line, (size_t)n);
+        check_problem(r, 400, "urn:haulpass:problem:bad-path");
+        hp_t_free(r);
+    }
+}
+
 TEST(head_answers_like_get_without_a_body)
 {
     struct hp_t_resp *r = hp_t_req("HEAD", "/healthz", NULL, NULL, NULL, 0, NULL);
