@@ -36,7 +36,6 @@
 
 #include <arpa/inet.h>
 #include <cjson/cJSON.h>
-#include <stdatomic.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <stdarg.h>
@@ -68,7 +67,6 @@ struct request_state {
     int allowed;   /* methods of a path that matched with another method */
     bool bad_path; /* the URL was not UTF-8, or held a NUL (see unescape) */
     bool bad_target; /* neither a path nor an absolute http(s) URI */
-    bool bad_header; /* a header line held a NUL (see header_holds_nul) */
     bool suspended; /* handed to a database worker, not yet back */
     bool body_due;  /* ... before the body, which the client is sending */
 };
@@ -152,80 +150,6 @@ static const char *absolute_form_path(const char *target)
     return *p ? p : "/";
 }
 
-struct header_scan {
-    const char *start, *end; /* the request line and header lines */
-    const char *value_end;   /* of the header before, NULL before the first */
-    bool nul;
-    bool unknown; /* a value is not where libmicrohttpd 0.9.75 keeps it */
-};
-
-/* Whether [from, to) holds nothing but the NULs of line ends, at most `most`. */
-static bool line_ends_only(const char *from, const char *to, ptrdiff_t most)
-{
-    if (to < from || to - from > most)
-        return false;
-    for (const char *c = from; c < to; c++)
-        if (*c)
-            return false;
-    return true;
-}
-
-/* MHD_KeyValueIteratorN over the header lines, in their order. */
-static enum MHD_Result header_scan_next(void *cls, enum MHD_ValueKind kind, const char *key,
-                                        size_t key_len, const char *value, size_t value_len)
-{
-    (void)kind, (void)key_len;
-    struct header_scan *hs = cls;
-    /* A name outside the block was moved there by the joining of a folded
-     * line: the value before runs on to the next name that is not. */
-    bool in_place = key >= hs->start && key < hs->end;
-    if (in_place && hs->value_end && !line_ends_only(hs->value_end, key, 2))
-        hs->nul = true;
-    if (!value || value < hs->start || value + value_len > hs->end) {
-        hs->unknown = true;
-        return MHD_NO;
-    }
-    hs->value_end = value + value_len;
-    return hs->nul ? MHD_NO : MHD_YES;
-}
-
-/*
- * Whether a header line held a NUL ("Authorization: Bearer T\0junk").
- * libmicrohttpd 0.9.75 measures each header value with strlen, so that
- * value reads as "Bearer T" and no length it gives shows the rest. What
- * shows it is the read buffer, where it keeps the request line and the
- * header lines in place from the method on (MHD_CONNECTION_INFO_REQUEST_
- * HEADER_SIZE bytes), each CR and LF overwritten with a NUL. So between a
- * value's end and the next line's name there are one or two NULs, and
- * after the last value at most four (its line end and the empty line's),
- * unless the line went on past a NUL of the client's, or was folded onto
- * the next one (obs-fold, which RFC 9112 section 5.2 lets a server refuse
- * with 400 too). A NUL the client put right before a bare LF cannot be
- * told from a CR; nothing follows it on its line to be cut off.
- *
- * This reads libmicrohttpd's layout, not its API. Should a build of it keep
- * values elsewhere (one a security update brings, say), this cannot tell:
- * rather than refuse every request, it refuses none, and the log says once
- * that the check is off (and tests/api/test_http.c fails).
- */
-static bool header_holds_nul(struct MHD_Connection *conn, const char *method)
-{
-    static atomic_bool warned;
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
-    if (!ci)
-        return false;
-    struct header_scan hs = {method, method + ci->header_size, NULL, false, false};
-    MHD_get_connection_values_n(conn, MHD_HEADER_KIND, header_scan_next, &hs);
-    if (hs.unknown) {
-        if (!atomic_exchange(&warned, true))
-            hp_log(HP_LOG_WARN, "header values are not where libmicrohttpd 0.9.75 keeps them: "
-                                "a NUL in a header is not refused", NULL);
-        return false;
-    }
-    return hs.nul || (hs.value_end && !line_ends_only(hs.value_end, hs.end, 4));
-}
-
 static struct request_state *begin(struct hp_app *app, struct MHD_Connection *conn,
                                    const char *url, const char *method)
 {
@@ -247,7 +171,6 @@ static struct request_state *begin(struct hp_app *app, struct MHD_Connection *co
         st->bad_target = !p;
         url = p ? p : url;
     }
-    st->bad_header = header_holds_nul(conn, method);
     char *path = hp_arena_strdup(arena, url);
     req->path = path;
     req->method = hp_method_from_name(method);
@@ -371,8 +294,8 @@ static bool query_valid(struct hp_request *req)
 /*
  * Answers what the headers alone decide without the database: a request
  * target that is not a path nor an http(s) URI, a path that is not UTF-8
- * or holds a NUL (400 bad-path), a header line with a NUL (400 bad-header),
- * a query parameter like the path (400 bad-parameter), no route (404/405).
+ * or holds a NUL (400 bad-path), a query parameter like the path (400
+ * bad-parameter), no route (404/405).
  * False once it replied.
  */
 static bool screen_path(struct request_state *st)
@@ -387,12 +310,6 @@ static bool screen_path(struct request_state *st)
         hp_reply_problem(req, 400, "bad-path",
                          "the path is not valid UTF-8, or holds a NUL (%%00) or a control "
                          "character");
-        return false;
-    }
-    if (st->bad_header) {
-        /* RFC 9110 section 5.5: a NUL in a field value is to be refused
-         * (or read as a space, which would not make a token valid either). */
-        hp_reply_problem(req, 400, "bad-header", "a header line holds a NUL, or is folded");
         return false;
     }
     if (!query_valid(req)) {
