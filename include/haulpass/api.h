@@ -201,8 +201,8 @@ bool hp_api_read_position(struct hp_request *req, const cJSON *pos, const char *
 const char **hp_api_read_plates(struct hp_request *req, const cJSON *plates, const char *ptr,
                                 int *n);
 /* A GeoJSON geometry of type ("Point" or "LineString", 2 to 10,000
- * positions) as clean text holding only type and coordinates; NULL after
- * recording why under ptr. */
+ * positions, no segment across the antimeridian) as clean text holding
+ * only type and coordinates; NULL after recording why under ptr. */
 const char *hp_api_read_geometry(struct hp_request *req, const cJSON *g, const char *type,
                                  const char *ptr);
 /* opening_hours src in canonical form; NULL after recording at ptr why

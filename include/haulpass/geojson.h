@@ -91,11 +91,12 @@ void hp_geojson_context_free(GEOSContextHandle_t ctx);
  * Reads a GeoJSON geometry object ({"type": "Polygon"|"MultiPolygon",
  * "coordinates": ...}; other members such as "bbox" are ignored) and
  * validates it: structure, positions of 2 or 3 finite numbers, longitude in
- * [-180, 180], latitude in [-90, 90], rings of at least 4 positions whose
- * first and last positions are equal, at most HP_GEOJSON_MAX_VERTICES
- * positions, then GEOS validity (GEOSisValidDetail: self-intersection, holes
- * outside their shell, overlapping polygons, ...). Ring orientation is not
- * checked and is kept as sent.
+ * [-180, 180], latitude in [-90, 90], no edge across the antimeridian
+ * (antimeridian.h; refused at the edge's second position), rings of at
+ * least 4 positions whose first and last positions are equal, at most
+ * HP_GEOJSON_MAX_VERTICES positions, then GEOS validity (GEOSisValidDetail:
+ * self-intersection, holes outside their shell, overlapping polygons, ...).
+ * Ring orientation is not checked and is kept as sent.
  *
  * Returns a new valid MultiPolygon (a Polygon is promoted to a MultiPolygon of
  * one), owned by the caller: GEOSGeom_destroy_r(ctx, g). On refusal returns

@@ -21,9 +21,10 @@ struct hp_escort;
  * route ("" or "/coordinates/3"). */
 typedef void (*hp_ops_route_bad_fn)(void *ctx, const char *pointer, const char *message);
 
-/* The positions of a GeoJSON LineString (2 to 100,000 of them, in range)
- * as lon, lat pairs in a malloc'd array of 2 * *n doubles (the caller
- * frees it); NULL after reporting each problem through bad(ctx, …). */
+/* The positions of a GeoJSON LineString (2 to 100,000 of them, in range,
+ * no segment across the antimeridian) as lon, lat pairs in a malloc'd
+ * array of 2 * *n doubles (the caller frees it); NULL after reporting each
+ * problem through bad(ctx, …). */
 double *hp_ops_route_positions(const cJSON *route, int *n, hp_ops_route_bad_fn bad, void *ctx);
 
 /* A vehicle of s (hp_snapshot_vehicle) as the checks take it: its traits

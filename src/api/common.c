@@ -1,6 +1,7 @@
 /* Helpers every handler uses: the body, paging, times, database failures. */
 #include "haulpass/api.h"
 
+#include "haulpass/antimeridian.h"
 #include "haulpass/arena.h"
 #include "haulpass/calendar.h"
 #include "haulpass/db.h"
@@ -249,9 +250,17 @@ const char *hp_api_read_geometry(struct hp_request *req, const cJSON *g, const c
         int i = 0;
         bool moves = false;
         const cJSON *first = coords->child;
+        double lon_before = 0;
         for (const cJSON *p = first; p; p = p->next, i++) {
-            if (!hp_api_read_position(req, p, hp_arena_printf(req->arena, "%s/%d", cptr, i)))
+            const char *at = hp_arena_printf(req->arena, "%s/%d", cptr, i);
+            if (!hp_api_read_position(req, p, at))
                 return NULL;
+            double lon = cJSON_GetArrayItem(p, 0)->valuedouble;
+            if (p != first && hp_antimeridian_crossed(lon_before, lon)) {
+                hp_req_invalid(req, at, "%s", HP_ANTIMERIDIAN_MESSAGE);
+                return NULL;
+            }
+            lon_before = lon;
             for (int k = 0; k < 2; k++)
                 moves = moves || cJSON_GetArrayItem(p, k)->valuedouble !=
                                      cJSON_GetArrayItem(first, k)->valuedouble;

@@ -9,6 +9,7 @@
  */
 #include "haulpass/api.h"
 
+#include "haulpass/antimeridian.h"
 #include "haulpass/arena.h"
 #include "haulpass/calendar_store.h"
 #include "haulpass/escort_schedule.h"
@@ -102,12 +103,16 @@ static bool read_window(struct hp_request *req, const cJSON *const *v, struct bo
     return ok;
 }
 
+/* Axis k (0 longitude, 1 latitude) of a Point hp_api_read_geometry read. */
+static double axis(const cJSON *point, int k)
+{
+    return cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(point, "coordinates"), k)
+        ->valuedouble;
+}
+
 static bool same_point(const cJSON *a, const cJSON *b)
 {
-    const cJSON *ca = cJSON_GetObjectItemCaseSensitive(a, "coordinates");
-    const cJSON *cb = cJSON_GetObjectItemCaseSensitive(b, "coordinates");
-    return cJSON_GetArrayItem(ca, 0)->valuedouble == cJSON_GetArrayItem(cb, 0)->valuedouble &&
-           cJSON_GetArrayItem(ca, 1)->valuedouble == cJSON_GetArrayItem(cb, 1)->valuedouble;
+    return axis(a, 0) == axis(b, 0) && axis(a, 1) == axis(b, 1);
 }
 
 /* Reads the body into b; false after replying 422. */
@@ -135,6 +140,15 @@ static bool read_booking(struct hp_request *req, const cJSON *body, struct booki
     if (v[F_ROUTE] &&
         !(b->req.route = hp_api_read_geometry(req, v[F_ROUTE], "LineString", "/route")))
         ok = false;
+    /* Without a route the escort's is the straight line between the two,
+     * a segment like any other (antimeridian.h). */
+    if (!v[F_ROUTE] && b->req.origin && b->req.destination &&
+        hp_antimeridian_crossed(axis(v[F_ORIGIN], 0), axis(v[F_DEST], 0))) {
+        hp_req_invalid(req, "/destination/coordinates",
+                       "lies across the antimeridian (180° of longitude) from origin: the "
+                       "straight line between them would cross it; keep to one side");
+        ok = false;
+    }
     b->route_last =
         cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(v[F_ROUTE], "coordinates")) - 1;
     if (!read_window(req, v, b))

@@ -6,6 +6,8 @@
  */
 #include "haulpass/geojson.h"
 
+#include "haulpass/antimeridian.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -253,6 +255,16 @@ static bool read_position(struct reader *r, const cJSON *pos, double *x, double 
     return true;
 }
 
+/* Refuses the edge of the ring in r->buf from position i - 1 to position i
+ * (at r->path) when it crosses the antimeridian (antimeridian.h). */
+static bool edge_on_one_side(struct reader *r, size_t i)
+{
+    if (i == 0 || !hp_antimeridian_crossed(r->buf[2 * i - 2], r->buf[2 * i]))
+        return true;
+    fail(r, "%s", HP_ANTIMERIDIAN_MESSAGE);
+    return false;
+}
+
 /* Reads the linear ring at r->path. Returns a new LinearRing or NULL. */
 static GEOSGeometry *read_ring(struct reader *r, const cJSON *ring)
 {
@@ -289,7 +301,8 @@ static GEOSGeometry *read_ring(struct reader *r, const cJSON *ring)
     }
     cJSON_ArrayForEach(pos, ring) {
         size_t old = path_push(r, i);
-        bool ok = read_position(r, pos, &r->buf[2 * i], &r->buf[2 * i + 1]);
+        bool ok = read_position(r, pos, &r->buf[2 * i], &r->buf[2 * i + 1]) &&
+                  edge_on_one_side(r, i);
         path_pop(r, old);
         if (!ok)
             return NULL;

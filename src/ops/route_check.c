@@ -3,6 +3,7 @@
  * for given traits, and check an escort's convoy. */
 #include "haulpass/ops_route.h"
 
+#include "haulpass/antimeridian.h"
 #include "haulpass/arena.h"
 #include "haulpass/check_answer.h"
 #include "haulpass/check_feed.h"
@@ -20,6 +21,23 @@
 /* One bad position is enough to say what is wrong; 10,000 are noise. */
 #define MAX_POSITION_ERRORS 20
 
+/* Why position p of a route is not one, or NULL when it is. */
+static const char *position_problem(const cJSON *p)
+{
+    int dims = cJSON_GetArraySize(p);
+    const cJSON *x = cJSON_GetArrayItem(p, 0), *y = cJSON_GetArrayItem(p, 1);
+    const cJSON *z = cJSON_GetArrayItem(p, 2);
+    if (!cJSON_IsArray(p) || dims < 2 || dims > 3 || !cJSON_IsNumber(x) ||
+        !cJSON_IsNumber(y) || (z && !cJSON_IsNumber(z)) || !isfinite(x->valuedouble) ||
+        !isfinite(y->valuedouble) || (z && !isfinite(z->valuedouble)))
+        return "must be a position: [longitude, latitude] in finite numbers";
+    if (x->valuedouble < -180 || x->valuedouble > 180)
+        return "longitude must be between -180 and 180";
+    if (y->valuedouble < -90 || y->valuedouble > 90)
+        return "latitude must be between -90 and 90";
+    return NULL;
+}
+
 double *hp_ops_route_positions(const cJSON *route, int *n, hp_ops_route_bad_fn bad, void *ctx)
 {
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(route, "type");
@@ -36,19 +54,19 @@ double *hp_ops_route_positions(const cJSON *route, int *n, hp_ops_route_bad_fn b
     }
     double *xy = malloc((size_t)count * 2 * sizeof(double));
     int errors = 0, i = 0;
+    bool before_read = false; /* whether position i - 1 is in xy */
     for (const cJSON *p = coords->child; xy && p; p = p->next, i++) {
-        int dims = cJSON_GetArraySize(p);
-        const cJSON *x = cJSON_GetArrayItem(p, 0), *y = cJSON_GetArrayItem(p, 1);
-        const cJSON *z = cJSON_GetArrayItem(p, 2);
-        const char *why = NULL;
-        if (!cJSON_IsArray(p) || dims < 2 || dims > 3 || !cJSON_IsNumber(x) ||
-            !cJSON_IsNumber(y) || (z && !cJSON_IsNumber(z)) || !isfinite(x->valuedouble) ||
-            !isfinite(y->valuedouble) || (z && !isfinite(z->valuedouble)))
-            why = "must be a position: [longitude, latitude] in finite numbers";
-        else if (x->valuedouble < -180 || x->valuedouble > 180)
-            why = "longitude must be between -180 and 180";
-        else if (y->valuedouble < -90 || y->valuedouble > 90)
-            why = "latitude must be between -90 and 90";
+        const char *why = position_problem(p);
+        bool read = !why;
+        if (read) {
+            xy[2 * i] = cJSON_GetArrayItem(p, 0)->valuedouble;
+            xy[2 * i + 1] = cJSON_GetArrayItem(p, 1)->valuedouble;
+            if (before_read && hp_antimeridian_crossed(xy[2 * i - 2], xy[2 * i]))
+                why = HP_ANTIMERIDIAN_MESSAGE;
+        }
+        /* A position in range stays in xy even when its segment is refused,
+         * so that the next segment is judged too. */
+        before_read = read;
         if (why) {
             /* The pointer is spelled out for errors only: a route of
              * 100,000 good positions should not format 100,000 of them. */
@@ -56,10 +74,7 @@ double *hp_ops_route_positions(const cJSON *route, int *n, hp_ops_route_bad_fn b
             snprintf(ptr, sizeof(ptr), "/coordinates/%d", i);
             if (errors++ < MAX_POSITION_ERRORS)
                 bad(ctx, ptr, why);
-            continue;
         }
-        xy[2 * i] = x->valuedouble;
-        xy[2 * i + 1] = y->valuedouble;
     }
     if (!xy || errors) {
         if (!xy)

@@ -324,6 +324,20 @@ TEST(every_refusal_names_its_pointer)
                    "\"mass_kg\":40000}}", id);
 }
 
+TEST(a_corridor_across_the_antimeridian_is_422_at_the_position_after_it)
+{
+    once();
+    struct hp_t_resp *r = hp_t_post(
+        "/v1/applications", haulier.token,
+        body("urban_delivery", "[\"鲁Q10001\"]",
+             "\"corridor\":{\"route\":{\"type\":\"LineString\",\"coordinates\":"
+             "[[179.9,0.5],[179.99,0.5],[-179.99,0.5]]},\"width_m\":50}"));
+    CHECK_INT(r->status, 422);
+    CHECK_STR(first_pointer(r), "/corridor/route/coordinates/2");
+    CHECK(strstr(r->body, "crosses the antimeridian") != NULL);
+    hp_t_free(r);
+}
+
 TEST(an_application_naming_a_project_waits_for_that_sites_endorsement)
 {
     once();

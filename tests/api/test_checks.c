@@ -834,6 +834,40 @@ TEST(bad_checks_are_422_with_the_place_of_the_problem_and_sightings_are_for_the_
     hp_t_free(r);
 }
 
+#define LIGHT "\"vehicle\":{\"class\":\"light_truck\",\"gross_weight_kg\":3000}"
+
+/* A tester's find: an 11 km route across the antimeridian was checked the
+ * long way round the globe, through a zone 19,000 km away. */
+TEST(a_route_across_the_antimeridian_is_422_at_the_position_after_it_and_one_beside_it_is_checked)
+{
+    once();
+    char far[64];
+    zone("{\"name\":\"far\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+         "[[[10,0.4],[10.1,0.4],[10.1,0.6],[10,0.6],[10,0.4]]]},"
+         "\"rules\":[{\"hours\":null,\"liftable_by\":[]}]}",
+         far);
+    REQUIRE(far[0]);
+    struct hp_t_resp *r =
+        route_check(NULL, "[179.95,0.5],[-179.95,0.5]", "2026-12-05T10:00:00+08:00", LIGHT);
+    CHECK_INT(r->status, 422);
+    CHECK_STR(first_pointer(r), "/route/coordinates/1");
+    CHECK(strstr(r->body, "crosses the antimeridian") != NULL);
+    hp_t_free(r);
+    /* A later segment is judged as well: the first stays on its side. */
+    r = route_check(NULL, "[179.9,0.5],[179.95,0.5],[-179.95,0.5]", "2026-12-05T10:00:00+08:00",
+                    LIGHT);
+    CHECK_INT(r->status, 422);
+    CHECK_STR(first_pointer(r), "/route/coordinates/2");
+    hp_t_free(r);
+    /* Up to it on one side is a route like any other, 10 km long. */
+    r = route_check(NULL, "[179.9,0.5],[179.99,0.5]", "2026-12-05T10:00:00+08:00", LIGHT);
+    CHECK_INT(r->status, 200);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(r->json, "allowed")));
+    CHECK_INT(count(r, "crossings"), 0);
+    CHECK(num(r->json, "length_m") > 9900 && num(r->json, "length_m") < 10100);
+    hp_t_free(r);
+}
+
 /* The service reloads within a second; the bound checked is HP_T_PROMPT_MS,
  * generous for a loaded machine. Versions are compared across the two
  * instances only once both have had the time to reload (polled): each

@@ -456,6 +456,34 @@ TEST(bad_bookings_are_422_at_the_field_and_never_500)
     hp_t_free(r);
 }
 
+TEST(an_escort_across_the_antimeridian_is_422_whether_by_its_route_or_its_straight_line)
+{
+    once();
+    char from[40], to[40];
+    snprintf(from, sizeof(from), "%sT09:00:00+08:00", day(80));
+    snprintf(to, sizeof(to), "%sT12:00:00+08:00", day(80));
+    /* Its ends 1.1 km apart the short way, across ±180. */
+    static const char *const routes[] = {
+        ",\"route\":{\"type\":\"LineString\",\"coordinates\":[[179.995,0.5],[-179.995,0.5]]}",
+        "",
+    };
+    static const char *const pointers[] = {"/route/coordinates/1", "/destination/coordinates"};
+    for (int i = 0; i < 2; i++) {
+        char b[1024];
+        snprintf(b, sizeof(b),
+                 "{\"project_id\":\"%s\",\"plates\":[\"鲁E10001\"],"
+                 "\"origin\":{\"type\":\"Point\",\"coordinates\":[179.995,0.5]},"
+                 "\"destination\":{\"type\":\"Point\",\"coordinates\":[-179.995,0.5]}%s,"
+                 "\"earliest_start\":\"%s\",\"latest_start\":\"%s\"}",
+                 project, routes[i], from, to);
+        struct hp_t_resp *r = hp_t_post("/v1/escorts", site.token, b);
+        CHECK_INT(r->status, 422);
+        CHECK_STR(first_pointer(r), pointers[i]);
+        CHECK(strstr(r->body, "antimeridian") != NULL);
+        hp_t_free(r);
+    }
+}
+
 TEST(another_sites_project_or_booking_is_404_and_hauliers_may_not_book)
 {
     once();

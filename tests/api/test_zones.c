@@ -133,6 +133,21 @@ TEST(invalid_geometry_is_422_with_the_reason_and_the_place)
                    "/geometry/coordinates/0/1", "");
 }
 
+TEST(a_zone_ring_across_the_antimeridian_is_422_at_the_position_after_it)
+{
+    /* Valid in plain lon/lat, where it would cover every longitude of its band. */
+    expect_refusal("{\"type\":\"Polygon\",\"coordinates\":[[[179.9,0],[-179.9,0],"
+                   "[-179.9,1],[179.9,1],[179.9,0]]]}",
+                   "/geometry/coordinates/0/1", "crosses the antimeridian");
+    /* Up to it from one side is a zone like any other. */
+    struct hp_t_resp *r = create("{\"name\":\"east edge\",\"geometry\":{\"type\":\"Polygon\","
+                                 "\"coordinates\":[[[179.9,0],[180,0],[180,1],[179.9,1],"
+                                 "[179.9,0]]]}}",
+                                 NULL);
+    CHECK_INT(r->status, 201);
+    hp_t_free(r);
+}
+
 TEST(a_zone_of_more_than_100000_vertices_is_refused)
 {
     /* Short positions keep the body under the 1 MiB limit. */
@@ -599,6 +614,33 @@ TEST(kml_import_creates_the_good_placemarks_and_skips_the_bad_with_reasons)
     CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(geometry, "coordinates")), 2); /* and a hole */
     hp_t_free(r);
     free(kml);
+}
+
+TEST(a_kml_placemark_across_the_antimeridian_is_skipped_with_the_line_and_the_place)
+{
+    static const char kml[] =
+        "<kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document>\n"
+        "<Placemark><name>Date line</name><Polygon><outerBoundaryIs><LinearRing>\n"
+        "<coordinates>179.9,0 -179.9,0 -179.9,1 179.9,1 179.9,0</coordinates>\n"
+        "</LinearRing></outerBoundaryIs></Polygon></Placemark>\n"
+        "<Placemark><name>East edge</name><Polygon><outerBoundaryIs><LinearRing>\n"
+        "<coordinates>179.9,0 180,0 180,1 179.9,1 179.9,0</coordinates>\n"
+        "</LinearRing></outerBoundaryIs></Polygon></Placemark>\n"
+        "</Document></kml>\n";
+    struct hp_t_resp *r = hp_t_req("POST", "/v1/zones/import?dry_run=true", officer, kml_type,
+                                   kml, strlen(kml), NULL);
+    CHECK_INT(r->status, 200);
+    const cJSON *skipped = cJSON_GetObjectItem(r->json, "skipped");
+    REQUIRE(cJSON_GetArraySize(skipped) == 1);
+    const cJSON *s = cJSON_GetArrayItem(skipped, 0);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(s, "placemark")), "Date line");
+    const char *reason = cJSON_GetStringValue(cJSON_GetObjectItem(s, "reason"));
+    CHECK(reason && strstr(reason, "line 2: /geometry/coordinates/0/1: ") == reason &&
+          strstr(reason, "crosses the antimeridian"));
+    const cJSON *would = cJSON_GetObjectItem(r->json, "would_create");
+    CHECK_INT(cJSON_GetArraySize(would), 1);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(would, 0)), "East edge");
+    hp_t_free(r);
 }
 
 TEST(malformed_or_hostile_kml_is_refused_quickly)

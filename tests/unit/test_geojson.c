@@ -143,8 +143,9 @@ TEST(an_altitude_as_a_third_number_is_accepted_and_dropped)
 TEST(positions_on_the_range_limits_are_accepted)
 {
     struct hp_geo_error err;
-    GEOSGeometry *g = load("{\"type\":\"Polygon\",\"coordinates\":[[[-180,-90],[180,-90],[180,90],"
-                           "[-180,90],[-180,-90]]]}",
+    /* By way of 0: an edge from -180 to 180 would cross the antimeridian. */
+    GEOSGeometry *g = load("{\"type\":\"Polygon\",\"coordinates\":[[[-180,-90],[0,-90],[180,-90],"
+                           "[180,90],[0,90],[-180,90],[-180,-90]]]}",
                            &err);
     CHECK(g);
     GEOSGeom_destroy_r(ctx, g);
@@ -302,6 +303,32 @@ TEST(a_bad_position_in_a_multipolygon_is_pointed_to_with_three_indices)
     CHECK(refused("{\"type\":\"MultiPolygon\",\"coordinates\":[[" SQUARE "],[" SQUARE ","
                   "[[2,2],[2,4],[4,400],[4,2],[2,2]]]]}",
                   "/coordinates/1/1/2", "latitude 400 is outside"));
+}
+
+TEST(a_ring_across_the_antimeridian_is_refused_at_the_position_after_the_crossing)
+{
+    /* Valid in the plane, where it covers every longitude of its band. */
+    CHECK(refused("{\"type\":\"Polygon\",\"coordinates\":[[[179.9,0],[-179.9,0],[-179.9,1],"
+                  "[179.9,1],[179.9,0]]]}",
+                  "/coordinates/0/1", "crosses the antimeridian"));
+    CHECK(refused("{\"type\":\"MultiPolygon\",\"coordinates\":[[" SQUARE "],"
+                  "[[[170,0],[175,0],[175,1],[-175,1],[170,0]]]]}",
+                  "/coordinates/1/0/3", "crosses the antimeridian"));
+    /* The closing edge counts too. */
+    CHECK(refused("{\"type\":\"Polygon\",\"coordinates\":[[[-179.9,0],[-179.8,0],[-179.8,1],"
+                  "[179.9,1],[-179.9,0]]]}",
+                  "/coordinates/0/3", "crosses the antimeridian"));
+}
+
+TEST(a_ring_that_reaches_the_antimeridian_from_one_side_is_accepted)
+{
+    struct hp_geo_error err;
+    GEOSGeometry *g = load("{\"type\":\"Polygon\",\"coordinates\":[[[179.9,0],[180,0],[180,1],"
+                           "[179.9,1],[179.9,0]]]}",
+                           &err);
+    CHECK(g);
+    if (g)
+        GEOSGeom_destroy_r(ctx, g);
 }
 
 TEST(a_number_too_large_for_a_double_is_refused_as_not_finite)

@@ -35,14 +35,14 @@ TEST(a_linestring_gives_its_positions_in_order_a_height_ignored)
     struct problems p;
     int n = 0;
     double *xy = positions("{\"type\":\"LineString\",\"coordinates\":"
-                           "[[118.3,35.04],[118.4,35.05,12.5],[-180,-90]]}",
+                           "[[118.3,35.04],[118.4,35.05,12.5],[180,-90]]}",
                            &n, &p);
     REQUIRE(xy != NULL);
     CHECK_INT(n, 3);
     CHECK_INT(p.n, 0);
     CHECK(xy[0] == 118.3 && xy[1] == 35.04);
     CHECK(xy[2] == 118.4 && xy[3] == 35.05);
-    CHECK(xy[4] == -180 && xy[5] == -90);
+    CHECK(xy[4] == 180 && xy[5] == -90);
     free(xy);
 }
 
@@ -78,6 +78,33 @@ TEST(each_bad_position_is_reported_with_its_pointer)
                       "numbers; "
                       "/coordinates/4: must be a position: [longitude, latitude] in finite "
                       "numbers");
+}
+
+TEST(each_segment_across_the_antimeridian_is_refused_at_its_second_position)
+{
+    struct problems p;
+    int n = 0;
+    CHECK(positions("{\"type\":\"LineString\",\"coordinates\":"
+                    "[[179.95,0.5],[-179.95,0.5],[-179.9,0.5],[179.9,0.5]]}",
+                    &n, &p) == NULL);
+    CHECK_INT(p.n, 2);
+    CHECK(strstr(p.text, "/coordinates/1: the edge from the position before crosses the "
+                         "antimeridian") == p.text);
+    CHECK(strstr(p.text, "; /coordinates/3: the edge from the position before crosses the "
+                         "antimeridian") != NULL);
+}
+
+TEST(a_route_along_the_antimeridian_on_one_side_is_read)
+{
+    struct problems p;
+    int n = 0;
+    double *xy = positions("{\"type\":\"LineString\",\"coordinates\":"
+                           "[[179.9,0.5],[179.99,0.5],[180,0.6]]}",
+                           &n, &p);
+    REQUIRE(xy != NULL);
+    CHECK_INT(n, 3);
+    CHECK_INT(p.n, 0);
+    free(xy);
 }
 
 TEST(at_most_twenty_bad_positions_are_reported)
